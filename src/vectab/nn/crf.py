@@ -1,0 +1,285 @@
+"""Linear-chain conditional random field: masked forward algorithm, Viterbi, BIO/BIOES constraints.
+
+Vectorized over the batch, one loop over time. Masks may be ``post``-padded, ``pre``-padded
+(Keras' default) or have holes: a sequence starts at its first real position (start
+transitions), skips every padded position, and ends at its last real one (end transitions).
+Disallowed transitions of a tagging scheme get a score of -10000 both in the loss and in
+decoding, so their probability is exactly zero in float32/float64 arithmetic and Viterbi never
+picks them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import Tensor, nn
+
+from vectab.nn.encoders import check_mask
+
+CONSTRAINT_SCHEMES = ("BIO", "BIOES")
+IMPOSSIBLE = -10000.0
+_PREFIXES = {"BIO": ("B", "I"), "BIOES": ("B", "I", "E", "S")}
+_ALIASES = {"M": "I", "L": "E", "U": "S"}  # BMES (Resume NER) and BILOU spellings
+
+
+def _split(tag: str, scheme: str) -> tuple[str, str]:
+    if tag == "O":
+        return "O", ""
+    prefix, sep, kind = tag.partition("-")
+    prefix = _ALIASES.get(prefix, prefix) if scheme == "BIOES" else prefix
+    if not sep or not kind or prefix not in _PREFIXES[scheme]:
+        allowed = "/".join(_PREFIXES[scheme])
+        raise ValueError(
+            f"`tags` must follow the {scheme} scheme ('O' or '{allowed}-TYPE'); "
+            f"received {tag!r}. Pass constraints=None to use tags without a scheme."
+        )
+    return prefix, kind
+
+
+def infer_scheme(tags: Sequence[str]) -> str | None:
+    """Return ``"BIO"`` or ``"BIOES"`` when every tag fits that scheme, else None.
+
+    ``M-``/``L-``/``U-`` count as ``I-``/``E-``/``S-`` (BMES, BILOU).
+
+    Example:
+        >>> infer_scheme(["O", "B-PER", "I-PER"]), infer_scheme(["O", "B-X", "M-X", "E-X"])
+        ('BIO', 'BIOES')
+        >>> infer_scheme(["NOUN", "VERB"]) is None
+        True
+    """
+    for scheme in CONSTRAINT_SCHEMES:
+        try:
+            for tag in tags:
+                _split(tag, scheme)
+        except ValueError:
+            continue
+        return scheme
+    return None
+
+
+def allowed_transitions(tags: Sequence[str], scheme: str) -> tuple[Tensor, Tensor, Tensor]:
+    """Return bool ``(start (K,), transitions (K, K) from->to, end (K,))`` allowed by a scheme.
+
+    BIO: ``I-X`` only follows ``B-X`` or ``I-X``. BIOES: additionally ``B-X``/``I-X`` must be
+    followed by ``I-X``/``E-X``, ``E-X``/``I-X`` must follow ``B-X``/``I-X``, and a sequence can
+    only start with ``O``/``B-``/``S-`` and end with ``O``/``E-``/``S-``.
+
+    Example:
+        >>> start, trans, end = allowed_transitions(["O", "B-X", "I-X"], "BIO")
+        >>> start.tolist(), trans[0].tolist(), end.tolist()
+        ([True, True, False], [True, True, False], [True, True, True])
+    """
+    if scheme not in CONSTRAINT_SCHEMES:
+        raise ValueError(f"`constraints` must be None, 'BIO' or 'BIOES'; received {scheme!r}.")
+    parts = [_split(t, scheme) for t in tags]
+    k = len(parts)
+    trans = torch.ones(k, k, dtype=torch.bool)
+    start = torch.ones(k, dtype=torch.bool)
+    end = torch.ones(k, dtype=torch.bool)
+    inside = ("I",) if scheme == "BIO" else ("I", "E")  # need a same-type B/I before them
+    opened = ("B", "I")  # after these, BIOES must continue the same entity
+    for j, (p_to, k_to) in enumerate(parts):
+        if p_to in inside:
+            start[j] = False
+        if scheme == "BIOES" and p_to in opened:
+            end[j] = False
+        for i, (p_from, k_from) in enumerate(parts):
+            continues = p_from in opened and k_from == k_to
+            if p_to in inside and not continues:
+                trans[i, j] = False
+            if scheme == "BIOES" and p_from in opened and not (p_to in inside and k_from == k_to):
+                trans[i, j] = False
+    return start, trans, end
+
+
+class CRF(nn.Module):
+    """Linear-chain CRF over emission scores, with learned start/end/transition scores.
+
+    The same layer as pytorch-crf's ``CRF(num_tags, batch_first=True)``, but ``forward``
+    returns the loss (negative log-likelihood), masks may be pre-padded, and tagging-scheme
+    constraints are built in. Keras 3 has no CRF layer.
+
+    Args:
+        num_tags: number of tags K.
+        constraints: None, ``"BIO"`` or ``"BIOES"`` (BMES/BILOU spellings accepted); needs ``tags``.
+        tags: tag names, index = tag id (required with ``constraints``).
+
+    Shape:
+        emissions: (B, T, K); tags: (B, T) long (any value at padded positions);
+        mask: (B, T) bool or None; ``decode`` output: (B, T) long, -100 at padded positions.
+
+    Example:
+        >>> crf = CRF(3, constraints="BIO", tags=["O", "B-X", "I-X"])
+        >>> emissions = torch.randn(2, 4, 3)
+        >>> mask = torch.tensor([[True, True, True, False], [False, True, True, True]])
+        >>> loss = crf(emissions, torch.zeros(2, 4, dtype=torch.long), mask)
+        >>> paths = crf.decode(emissions, mask)
+        >>> paths.shape, int(paths[0, 3]), int(paths[1, 0])
+        (torch.Size([2, 4]), -100, -100)
+    """
+
+    def __init__(
+        self,
+        num_tags: int,
+        *,
+        constraints: str | None = None,
+        tags: Sequence[str] | None = None,
+    ) -> None:
+        super().__init__()
+        if isinstance(num_tags, bool) or not isinstance(num_tags, int) or num_tags < 1:
+            raise ValueError(f"`num_tags` must be a positive int; received {num_tags!r}.")
+        if tags is not None and len(tags) != num_tags:
+            raise ValueError(f"`tags` must list num_tags={num_tags} names; received {len(tags)}.")
+        self.num_tags = num_tags
+        self.constraints = constraints
+        self.tags = list(tags) if tags is not None else None
+        self.start_transitions = nn.Parameter(torch.empty(num_tags).uniform_(-0.1, 0.1))
+        self.end_transitions = nn.Parameter(torch.empty(num_tags).uniform_(-0.1, 0.1))
+        self.transitions = nn.Parameter(torch.empty(num_tags, num_tags).uniform_(-0.1, 0.1))
+        if constraints is None:
+            allowed = (torch.ones(num_tags, dtype=torch.bool),) * 2 + (
+                torch.ones(num_tags, num_tags, dtype=torch.bool),
+            )
+            start, end, trans = allowed
+        else:
+            if tags is None:
+                raise ValueError(
+                    f"`constraints={constraints!r}` needs `tags` (the tag names, index = id)."
+                )
+            start, trans, end = allowed_transitions(self.tags, constraints)
+        self.register_buffer("allowed_start", start, persistent=False)
+        self.register_buffer("allowed_end", end, persistent=False)
+        self.register_buffer("allowed", trans, persistent=False)
+
+    def extra_repr(self) -> str:
+        return f"num_tags={self.num_tags}, constraints={self.constraints!r}"
+
+    def _scores(self) -> tuple[Tensor, Tensor, Tensor]:
+        """Start, transition and end scores with disallowed entries set to IMPOSSIBLE."""
+        return (
+            self.start_transitions.masked_fill(~self.allowed_start, IMPOSSIBLE),
+            self.transitions.masked_fill(~self.allowed, IMPOSSIBLE),
+            self.end_transitions.masked_fill(~self.allowed_end, IMPOSSIBLE),
+        )
+
+    def _check(self, emissions: Tensor, mask: Tensor | None) -> Tensor:
+        if emissions.dim() != 3 or emissions.shape[-1] != self.num_tags:
+            raise ValueError(
+                f"`emissions` must have shape (batch, seq, num_tags={self.num_tags}); "
+                f"received {tuple(emissions.shape)}."
+            )
+        b, t = emissions.shape[:2]
+        check_mask(mask, (b, t))
+        if mask is None:
+            mask = torch.ones(b, t, dtype=torch.bool, device=emissions.device)
+        return mask
+
+    def log_partition(self, emissions: Tensor, mask: Tensor | None = None) -> Tensor:
+        """Log of the sum of exp(score) over all tag paths (forward algorithm); (B,)."""
+        mask = self._check(emissions, mask)
+        start, trans, end = self._scores()
+        b, t, _ = emissions.shape
+        alpha = emissions.new_zeros(b, self.num_tags)
+        started = torch.zeros(b, dtype=torch.bool, device=emissions.device)
+        for step in range(t):
+            emit = emissions[:, step]
+            nxt = start + emit
+            if step > 0:
+                moved = torch.logsumexp(alpha.unsqueeze(2) + trans, dim=1) + emit
+                nxt = torch.where(started.unsqueeze(1), moved, nxt)
+            alpha = torch.where(mask[:, step].unsqueeze(1), nxt, alpha)
+            started = started | mask[:, step]
+        log_z = torch.logsumexp(alpha + end, dim=1)
+        return torch.where(started, log_z, torch.zeros_like(log_z))
+
+    def score(self, emissions: Tensor, tags: Tensor, mask: Tensor | None = None) -> Tensor:
+        """Score of the given tag path (emissions + transitions of its real positions); (B,)."""
+        mask = self._check(emissions, mask)
+        if tags.shape != mask.shape:
+            raise ValueError(
+                f"`tags` must have shape (batch, seq) = {tuple(mask.shape)}; "
+                f"received {tuple(tags.shape)}."
+            )
+        start, trans, end = self._scores()
+        tags = tags.masked_fill(~mask, 0)
+        emitted = emissions.gather(2, tags.unsqueeze(2)).squeeze(2)
+        b, t = tags.shape
+        total = emissions.new_zeros(b)
+        prev = torch.zeros(b, dtype=torch.long, device=tags.device)
+        started = torch.zeros(b, dtype=torch.bool, device=tags.device)
+        for step in range(t):
+            tag = tags[:, step]
+            moved = torch.where(started, trans[prev, tag], start[tag])
+            on = mask[:, step]
+            total = total + torch.where(on, moved + emitted[:, step], torch.zeros_like(total))
+            prev = torch.where(on, tag, prev)
+            started = started | on
+        return total + torch.where(started, end[prev], torch.zeros_like(total))
+
+    def nll(
+        self,
+        emissions: Tensor,
+        tags: Tensor,
+        mask: Tensor | None = None,
+        *,
+        reduction: str = "mean",
+    ) -> Tensor:
+        """Negative log-likelihood of ``tags``: ``log_partition - score``.
+
+        ``reduction``: ``"mean"`` (over sequences), ``"sum"``, ``"token_mean"`` (divided by the
+        number of real tokens) or ``"none"`` ((B,)).
+        """
+        if reduction not in ("mean", "sum", "token_mean", "none"):
+            raise ValueError(
+                "`reduction` must be 'mean', 'sum', 'token_mean' or 'none'; "
+                f"received {reduction!r}."
+            )
+        losses = self.log_partition(emissions, mask) - self.score(emissions, tags, mask)
+        if reduction == "none":
+            return losses
+        if reduction == "sum":
+            return losses.sum()
+        if reduction == "token_mean":
+            count = emissions.shape[0] * emissions.shape[1] if mask is None else mask.sum()
+            return losses.sum() / max(int(count), 1)
+        return losses.mean()
+
+    def forward(
+        self,
+        emissions: Tensor,
+        tags: Tensor,
+        mask: Tensor | None = None,
+        *,
+        reduction: str = "mean",
+    ) -> Tensor:
+        """The loss: see :meth:`nll`."""
+        return self.nll(emissions, tags, mask, reduction=reduction)
+
+    @torch.no_grad()
+    def decode(self, emissions: Tensor, mask: Tensor | None = None) -> Tensor:
+        """Most likely tag path of each sequence (Viterbi); (B, T) long, -100 at padded positions."""
+        mask = self._check(emissions, mask)
+        start, trans, end = self._scores()
+        b, t, k = emissions.shape
+        best = emissions.new_zeros(b, k)
+        started = torch.zeros(b, dtype=torch.bool, device=emissions.device)
+        same = torch.arange(k, device=emissions.device).expand(b, k)
+        history = []
+        for step in range(t):
+            emit = emissions[:, step]
+            nxt, pointer = start + emit, same
+            if step > 0:
+                moved, argbest = (best.unsqueeze(2) + trans).max(dim=1)
+                nxt = torch.where(started.unsqueeze(1), moved + emit, nxt)
+                pointer = torch.where(started.unsqueeze(1), argbest, same)
+            on = mask[:, step].unsqueeze(1)
+            best = torch.where(on, nxt, best)
+            history.append(torch.where(on, pointer, same))
+            started = started | mask[:, step]
+        current = (best + end).argmax(dim=1)
+        paths = torch.full((b, t), -100, dtype=torch.long, device=emissions.device)
+        for step in range(t - 1, -1, -1):
+            paths[:, step] = torch.where(mask[:, step], current, paths[:, step])
+            current = history[step].gather(1, current.unsqueeze(1)).squeeze(1)
+        return paths
