@@ -256,6 +256,18 @@ class CRF(nn.Module):
         """The loss: see :meth:`nll`."""
         return self.nll(emissions, tags, mask, reduction=reduction)
 
+    def marginals(self, emissions: Tensor, mask: Tensor | None = None) -> Tensor:
+        """Per-token tag probabilities P(y_t = k | x) (B, T, K); 0 at padded positions.
+
+        Computed as the gradient of the log partition with respect to the emissions
+        (forward-backward through autograd).
+        """
+        mask = self._check(emissions, mask)
+        with torch.enable_grad():
+            leaf = emissions.detach().requires_grad_(True)
+            (grad,) = torch.autograd.grad(self.log_partition(leaf, mask).sum(), leaf)
+        return grad * mask.unsqueeze(-1).to(grad.dtype)
+
     @torch.no_grad()
     def decode(self, emissions: Tensor, mask: Tensor | None = None) -> Tensor:
         """Most likely tag path of each sequence (Viterbi); (B, T) long, -100 at padded positions."""
