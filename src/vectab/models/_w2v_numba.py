@@ -1,0 +1,175 @@
+"""word2vec CPU kernels (numba): the classic per-pair SGD of word2vec.c / gensim.
+
+One call trains one job (a few thousand sentences' word ids) and releases the GIL, so worker
+threads update the shared tables at the same time without locks (Hogwild, as word2vec.c and
+gensim do). Compiled code is cached on disk (``cache=True``).
+
+The math is gensim's ``w2v_fast_sentence_sg_neg`` / ``w2v_fast_sentence_cbow_neg``: sigmoid and
+log-sigmoid from 1000-entry tables over ``[-6, 6]``, pairs whose score falls outside that range
+are skipped, frequent words are downsampled with ``sample_int``, windows shrink at random.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+try:  # numba is optional (extra "fast"); without it the torch path trains
+    import numba
+
+    AVAILABLE = True
+except ImportError:  # pragma: no cover - exercised where numba is missing
+    numba = None
+    AVAILABLE = False
+
+__all__ = ["AVAILABLE", "EXP_TABLE", "LOG_TABLE", "MAX_EXP", "train_job"]
+
+MAX_EXP = 6.0
+EXP_TABLE_SIZE = 1000
+_x = np.exp((np.arange(EXP_TABLE_SIZE) / EXP_TABLE_SIZE * 2 - 1) * MAX_EXP)
+EXP_TABLE = (_x / (_x + 1)).astype(np.float32)
+LOG_TABLE = np.log(EXP_TABLE).astype(np.float32)
+MAX_SENTENCE_LEN = 10_000
+_LCG_MUL = 25214903917
+_LCG_MOD = (1 << 48) - 1
+
+
+def _train_job(
+    syn0, syn1neg, word_ids, sentence_ends, sample_int, cum_table, exp_table, log_table,
+    sg, cbow_mean, window, shrink_windows, negative, alpha_start, alpha_end, seed,
+):  # pragma: no cover - compiled by numba; tested through Word2Vec
+    size = syn0.shape[1]
+    n_raw = word_ids.shape[0]
+    scale = EXP_TABLE_SIZE / MAX_EXP / 2.0
+    cum_len = cum_table.shape[0]
+    cum_max = np.uint64(cum_table[cum_len - 1])
+    rnd = np.uint64(seed) & np.uint64(_LCG_MOD)
+    mul = np.uint64(_LCG_MUL)
+    mod = np.uint64(_LCG_MOD)
+    sixteen = np.uint64(16)
+    buf = np.empty(MAX_SENTENCE_LEN, dtype=np.int32)
+    reduced = np.empty(MAX_SENTENCE_LEN, dtype=np.int32)
+    work = np.empty(size, dtype=np.float32)
+    neu1 = np.empty(size, dtype=np.float32)
+    effective = 0
+    loss = 0.0
+    examples = 0
+    start = 0
+    for s in range(sentence_ends.shape[0]):
+        end = sentence_ends[s]
+        alpha = np.float32(alpha_start + (alpha_end - alpha_start) * (start / max(n_raw, 1)))
+        n = 0
+        for p in range(start, end):
+            w = word_ids[p]
+            if w < 0:
+                continue
+            r = (rnd >> sixteen) & np.uint64(0xFFFFFFFF)
+            rnd = (rnd * mul + np.uint64(11)) & mod
+            if np.uint64(sample_int[w]) < r:
+                continue
+            buf[n] = w
+            n += 1
+            if n == MAX_SENTENCE_LEN:
+                break
+        start = end
+        effective += n
+        for i in range(n):
+            if shrink_windows:
+                reduced[i] = np.int32((rnd >> sixteen) % np.uint64(window))
+                rnd = (rnd * mul + np.uint64(11)) & mod
+            else:
+                reduced[i] = 0
+        for i in range(n):
+            j0 = max(i - window + reduced[i], 0)
+            k0 = min(i + window + 1 - reduced[i], n)
+            word = buf[i]
+            if sg:
+                for j in range(j0, k0):
+                    if j == i:
+                        continue
+                    row1 = buf[j]
+                    examples += 1
+                    for a in range(size):
+                        work[a] = 0.0
+                    for d in range(negative + 1):
+                        if d == 0:
+                            target = word
+                            label = np.float32(1.0)
+                        else:
+                            x = (rnd >> sixteen) % cum_max
+                            target = np.searchsorted(cum_table, np.uint32(x))
+                            rnd = (rnd * mul + np.uint64(11)) & mod
+                            if target == word:
+                                continue
+                            label = np.float32(0.0)
+                        f = np.float32(0.0)
+                        for a in range(size):
+                            f += syn0[row1, a] * syn1neg[target, a]
+                        if f <= -MAX_EXP or f >= MAX_EXP:
+                            continue
+                        g = (label - exp_table[int((f + MAX_EXP) * scale)]) * alpha
+                        fl = f if d == 0 else -f
+                        if -MAX_EXP < fl < MAX_EXP:
+                            loss -= log_table[int((fl + MAX_EXP) * scale)]
+                        for a in range(size):
+                            work[a] += g * syn1neg[target, a]
+                            syn1neg[target, a] += g * syn0[row1, a]
+                    for a in range(size):
+                        syn0[row1, a] += work[a]
+            else:
+                count = 0
+                for a in range(size):
+                    neu1[a] = 0.0
+                for j in range(j0, k0):
+                    if j == i:
+                        continue
+                    count += 1
+                    for a in range(size):
+                        neu1[a] += syn0[buf[j], a]
+                if count == 0:
+                    continue
+                examples += 1
+                inv = np.float32(1.0 / count)
+                if cbow_mean:
+                    for a in range(size):
+                        neu1[a] *= inv
+                for a in range(size):
+                    work[a] = 0.0
+                for d in range(negative + 1):
+                    if d == 0:
+                        target = word
+                        label = np.float32(1.0)
+                    else:
+                        x = (rnd >> sixteen) % cum_max
+                        target = np.searchsorted(cum_table, np.uint32(x))
+                        rnd = (rnd * mul + np.uint64(11)) & mod
+                        if target == word:
+                            continue
+                        label = np.float32(0.0)
+                    f = np.float32(0.0)
+                    for a in range(size):
+                        f += neu1[a] * syn1neg[target, a]
+                    if f <= -MAX_EXP or f >= MAX_EXP:
+                        continue
+                    g = (label - exp_table[int((f + MAX_EXP) * scale)]) * alpha
+                    fl = f if d == 0 else -f
+                    if -MAX_EXP < fl < MAX_EXP:
+                        loss -= log_table[int((fl + MAX_EXP) * scale)]
+                    for a in range(size):
+                        work[a] += g * syn1neg[target, a]
+                        syn1neg[target, a] += g * neu1[a]
+                if not cbow_mean:
+                    for a in range(size):
+                        work[a] *= inv
+                for j in range(j0, k0):
+                    if j == i:
+                        continue
+                    row = buf[j]
+                    for a in range(size):
+                        syn0[row, a] += work[a]
+    return effective, loss, examples
+
+
+if AVAILABLE:
+    train_job = numba.njit(nogil=True, cache=True, fastmath=True, error_model="numpy")(_train_job)
+else:  # pragma: no cover
+    train_job = None

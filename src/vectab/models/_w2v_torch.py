@@ -1,0 +1,141 @@
+"""word2vec torch kernel: minibatched negative sampling with matrix products, no autograd.
+
+Used on CUDA, and on CPU when numba is missing. A job's examples are generated with tensor ops
+(downsampling, shrunk windows, sentence boundaries), then trained in small minibatches in
+corpus order: gather rows, score the positive and the ``negative`` noise words with batched
+products, and scatter the SGD updates back with ``index_add_``.
+
+Large batches of summed updates make frequent words diverge (a word drawn hundreds of times in
+one batch receives hundreds of summed steps), so each row's summed update in a minibatch is
+scaled by ``min(1, DUPLICATE_CAP / occurrences)``: rare rows get plain SGD, frequent rows a
+bounded step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import torch
+
+__all__ = ["torch_job", "examples_from_job"]
+
+MAX_EXP = 6.0
+BATCH_EXAMPLES = 1024
+DUPLICATE_CAP = 4.0
+
+
+def examples_from_job(
+    ids: torch.Tensor, ends: torch.Tensor, sample_int: torch.Tensor, window: int,
+    shrink_windows: bool, sg: bool, gen: torch.Generator,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Return ``(targets, example_of_input, inputs, target_pos)`` for one job.
+
+    Each training example predicts ``targets[e]`` from the input rows ``inputs[k]`` with
+    ``example_of_input[k] == e`` (one input per example in skip-gram, the whole window in CBOW).
+    ``target_pos`` is the raw position of each example's word (for the learning-rate schedule).
+    """
+    device = ids.device
+    n_raw = ids.shape[0]
+    lengths = torch.diff(ends, prepend=ends.new_zeros(1))
+    sent = torch.repeat_interleave(torch.arange(len(ends), device=device), lengths)
+    pos = torch.arange(n_raw, device=device)
+    keep = ids >= 0
+    rand = torch.randint(0, 2**32, (n_raw,), generator=gen, device=device)
+    keep &= sample_int[ids.clamp(min=0)] >= rand
+    ids, sent, pos = ids[keep], sent[keep], pos[keep]
+    n = ids.shape[0]
+    if shrink_windows:
+        span = window - torch.randint(0, window, (n,), generator=gen, device=device)
+    else:
+        span = torch.full((n,), window, device=device)
+    centers, contexts = [], []
+    idx = torch.arange(n, device=device)
+    for d in range(1, min(window, n - 1) + 1):
+        right = idx[d:]  # centers whose context lies d words to the left
+        left = idx[:-d]  # centers whose context lies d words to the right
+        for i, j in ((right, right - d), (left, left + d)):
+            ok = (sent[i] == sent[j]) & (span[i] >= d)
+            centers.append(i[ok])
+            contexts.append(j[ok])
+    if not centers:
+        empty = idx[:0]
+        return empty, empty, empty, empty
+    center = torch.cat(centers)
+    context = torch.cat(contexts)
+    order = torch.sort(center * (2 * window + 1) + (context - center + window), stable=True).indices
+    center, context = center[order], context[order]
+    if sg:
+        return ids[center], torch.arange(center.numel(), device=device), ids[context], pos[center]
+    uniq, example = torch.unique_consecutive(center, return_inverse=True)
+    return ids[uniq], example, ids[context], pos[uniq]
+
+
+def torch_job(model: Any, device: torch.device) -> Callable[..., tuple[int, float, int]]:
+    """Bind the model's tables (moved to ``device``) to the torch kernel."""
+    syn0 = torch.from_numpy(model.wv.vectors).to(device)
+    syn1 = torch.from_numpy(model.syn1neg).to(device)
+    model._device_tables = (syn0, syn1)
+    sample_int = torch.from_numpy(model.sample_int.astype(np.int64)).to(device)
+    cum = torch.from_numpy(model.cum_table.astype(np.int64)).to(device)
+    negative, window, sg = int(model.negative), int(model.window), bool(model.sg)
+    cbow_mean, shrink = bool(model.cbow_mean), bool(model.shrink_windows)
+
+    @torch.no_grad()
+    def job(word_ids: np.ndarray, ends: np.ndarray, a0: float, a1: float, seed: int):
+        gen = torch.Generator(device=device).manual_seed(seed)
+        ids = torch.from_numpy(word_ids).to(device, torch.int64)
+        n_raw = max(ids.shape[0], 1)
+        effective = int(((ids >= 0)).sum())
+        targets, ex_of_in, inputs, tpos = examples_from_job(
+            ids, torch.from_numpy(ends).to(device), sample_int, window, shrink, sg, gen
+        )
+        n_ex = targets.shape[0]
+        loss = 0.0
+        in_bounds = torch.searchsorted(ex_of_in, torch.arange(0, n_ex + BATCH_EXAMPLES, BATCH_EXAMPLES, device=device))
+        for b, start in enumerate(range(0, n_ex, BATCH_EXAMPLES)):
+            stop = min(start + BATCH_EXAMPLES, n_ex)
+            lo, hi = int(in_bounds[b]), int(in_bounds[b + 1])
+            alpha = a0 + (a1 - a0) * tpos[start:stop].to(syn0.dtype) / n_raw
+            loss += _step(syn0, syn1, cum, targets[start:stop], ex_of_in[lo:hi] - start, inputs[lo:hi],
+                          alpha, negative, cbow_mean, gen)
+        return effective, loss, n_ex
+
+    return job
+
+
+def _step(syn0, syn1, cum, targets, local, inputs, alpha, negative, cbow_mean, gen) -> float:
+    b = targets.shape[0]
+    dim = syn0.shape[1]
+    count = torch.bincount(local, minlength=b).clamp(min=1).to(syn0.dtype)
+    h = torch.zeros(b, dim, dtype=syn0.dtype, device=syn0.device).index_add_(0, local, syn0[inputs])
+    if cbow_mean:
+        h /= count[:, None]
+    draws = torch.randint(0, int(cum[-1]), (b, negative), generator=gen, device=syn0.device)
+    noise = torch.searchsorted(cum, draws)
+    rows = torch.cat([targets[:, None], noise], 1)  # (B, 1+K)
+    out = syn1[rows]  # (B, 1+K, D)
+    score = torch.bmm(out, h[:, :, None]).squeeze(2)
+    label = torch.zeros_like(score)
+    label[:, 0] = 1.0
+    live = (score.abs() < MAX_EXP).to(score.dtype)
+    live[:, 1:] *= (noise != targets[:, None]).to(score.dtype)
+    grad = (label - torch.sigmoid(score)) * live * alpha[:, None]
+    signed = torch.where(label > 0, score, -score)
+    loss = -(torch.nn.functional.logsigmoid(signed) * live).sum()
+    work = torch.bmm(grad[:, None, :], out).squeeze(1)  # (B, D)
+    if not cbow_mean:
+        work /= count[:, None]
+    flat_rows = rows.reshape(-1)
+    d_out = (grad[:, :, None] * h[:, None, :]).reshape(-1, dim)
+    syn1.index_add_(0, flat_rows, d_out * _dup_scale(flat_rows, syn1.shape[0], syn1.dtype)[:, None])
+    d_in = work[local]
+    syn0.index_add_(0, inputs, d_in * _dup_scale(inputs, syn0.shape[0], syn0.dtype)[:, None])
+    return float(loss)
+
+
+def _dup_scale(rows: torch.Tensor, n_rows: int, dtype: torch.dtype) -> torch.Tensor:
+    """``min(1, DUPLICATE_CAP / occurrences of the row in this minibatch)`` for every entry."""
+    occurrences = torch.bincount(rows, minlength=n_rows)[rows].to(dtype)
+    return torch.clamp(DUPLICATE_CAP / occurrences, max=1.0)

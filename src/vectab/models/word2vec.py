@@ -1,0 +1,398 @@
+"""word2vec (skip-gram and CBOW with negative sampling), with gensim's parameters and meanings.
+
+``vectab.models.Word2Vec`` is a drop-in for ``gensim.models.Word2Vec`` (``hs=0``): the same
+argument names, vocabulary rules (``min_count``, ``max_vocab_size``, ``max_final_vocab``,
+``sample``, frequency sort), learning-rate schedule, window shrinking and initialisation, so
+gensim code ports by changing the import. The learned vectors are a :class:`Vectors`
+(``model.wv``), ready to search, evaluate and save in every format.
+
+On CPU a numba kernel runs word2vec.c's per-pair SGD in ``workers`` threads (Hogwild); on CUDA
+(or without numba) a torch kernel trains small minibatches with matrix products, no autograd.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+
+from vectab._fileio import atomic_path
+from vectab.models import _w2v_numba, _w2v_vocab
+from vectab.models._w2v_corpus import LineSentences, check_corpus
+from vectab.models._w2v_train import Word2VecProgress, numba_job, run_epochs
+from vectab.vectors.store import Vectors
+
+__all__ = ["Word2Vec", "Word2VecProgress", "LineSentences"]
+
+_FORMAT = "vectab.word2vec/1"
+_SETTINGS = (
+    "vector_size", "alpha", "window", "min_count", "max_vocab_size", "sample", "seed", "workers",
+    "min_alpha", "sg", "negative", "ns_exponent", "cbow_mean", "epochs", "sorted_vocab",
+    "batch_words", "compute_loss", "max_final_vocab", "shrink_windows", "device",
+)
+_STATE = ("corpus_count", "corpus_total_words", "train_count", "effective_min_count",
+          "running_training_loss", "min_alpha_yet_reached", "epoch_losses")
+
+
+def _check_int(name: str, value: Any, low: int, rule: str, fix: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"`{name}` must be an integer, got {type(value).__name__} {value!r}")
+    if value < low:
+        raise ValueError(f"`{name}` must be {rule}, got {value}; {fix}")
+    return int(value)
+
+
+def _check_float(name: str, value: Any, ok: Callable[[float], bool], rule: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
+        raise TypeError(f"`{name}` must be a number, got {type(value).__name__} {value!r}")
+    if not ok(float(value)):
+        raise ValueError(f"`{name}` must be {rule}, got {value}")
+    return float(value)
+
+
+class Word2Vec:
+    """Learn word vectors with skip-gram or CBOW and negative sampling (``gensim.models.Word2Vec``).
+
+    Passing ``sentences`` or ``corpus_file`` builds the vocabulary and trains right away, as in
+    gensim; otherwise call :meth:`build_vocab` and :meth:`train`.
+
+    Args:
+        sentences: re-iterable of token lists (a list, or :class:`LineSentences` over files).
+        corpus_file: a text file (one sentence per line, whitespace tokens, ``.gz``/``.bz2``
+            allowed) or a folder of them, streamed from disk every epoch.
+        vector_size: dimension of the vectors.
+        alpha: initial learning rate; decays linearly to ``min_alpha`` over all epochs.
+        window: maximum distance between the current and a context word.
+        min_count: ignore words seen fewer times.
+        max_vocab_size: prune rare words while counting when the table grows past this.
+        sample: downsampling threshold for frequent words (0 disables).
+        seed: seed of the initial vectors and of the sampling.
+        workers: CPU threads (default: all cores); results are reproducible with ``workers=1``.
+        min_alpha: final learning rate.
+        sg: 1 for skip-gram, 0 for CBOW.
+        hs: must be 0 (hierarchical softmax is not implemented; negative sampling is).
+        negative: noise words drawn per positive example (> 0).
+        ns_exponent: exponent of the unigram distribution the noise words are drawn from.
+        cbow_mean: 1 averages the context vectors in CBOW, 0 sums them.
+        epochs: passes over the corpus.
+        sorted_vocab: 1 sorts the vocabulary by descending count.
+        batch_words: raw words per job handed to a worker.
+        compute_loss: accepted for gensim compatibility; the loss is always computed.
+        callbacks: objects with ``on_epoch_begin(model)`` / ``on_epoch_end(model)`` /
+            ``on_train_begin`` / ``on_train_end`` (gensim's ``CallbackAny2Vec`` works).
+        max_final_vocab: keep at most this many words (raises ``min_count`` as needed).
+        shrink_windows: draw each word's effective window uniformly in ``1..window``.
+        device: ``"cpu"``, ``"cuda"`` or ``"auto"`` (CUDA when available).
+        progress: called with a :class:`Word2VecProgress` several times per epoch.
+
+    Attributes:
+        wv: the input vectors, a :class:`vectab.vectors.store.Vectors` (rows = vocabulary).
+        syn1neg: the output (context) table, ``(vocab, dim)`` float32.
+        counts: corpus count of each vocabulary word, aligned with ``wv.index_to_key``.
+        epoch_losses: mean loss per training example of every epoch trained so far.
+
+    Example:
+        >>> sentences = [["cat", "say", "meow"], ["dog", "say", "woof"]] * 50
+        >>> model = Word2Vec(sentences, vector_size=8, min_count=1, epochs=2, workers=1, sg=1)
+        >>> model.wv.index_to_key[0], model.wv.vectors.shape
+        ('say', (5, 8))
+    """
+
+    def __init__(
+        self,
+        sentences: Iterable[Sequence[str]] | None = None,
+        *,
+        corpus_file: str | os.PathLike[str] | None = None,
+        vector_size: int = 100,
+        alpha: float = 0.025,
+        window: int = 5,
+        min_count: int = 5,
+        max_vocab_size: int | None = None,
+        sample: float = 1e-3,
+        seed: int = 1,
+        workers: int | None = None,
+        min_alpha: float = 0.0001,
+        sg: int = 0,
+        hs: int = 0,
+        negative: int = 5,
+        ns_exponent: float = 0.75,
+        cbow_mean: int = 1,
+        epochs: int = 5,
+        sorted_vocab: int = 1,
+        batch_words: int = 10_000,
+        compute_loss: bool = True,
+        callbacks: Sequence[Any] = (),
+        max_final_vocab: int | None = None,
+        shrink_windows: bool = True,
+        device: str = "cpu",
+        progress: Callable[[Word2VecProgress], None] | None = None,
+    ) -> None:
+        self.vector_size = _check_int("vector_size", vector_size, 1, "> 0", "e.g. vector_size=100")
+        self.window = _check_int("window", window, 1, ">= 1", "e.g. window=5")
+        self.min_count = _check_int("min_count", min_count, 1, ">= 1", "use min_count=1 to keep every word")
+        if max_vocab_size is not None:
+            _check_int("max_vocab_size", max_vocab_size, 1, "> 0 or None", "use None for no limit")
+        if max_final_vocab is not None:
+            _check_int("max_final_vocab", max_final_vocab, 1, "> 0 or None", "use None for no limit")
+        self.max_vocab_size, self.max_final_vocab = max_vocab_size, max_final_vocab
+        self.sample = _check_float("sample", sample, lambda x: x >= 0, ">= 0 (0 disables downsampling)")
+        self.alpha = _check_float("alpha", alpha, lambda x: x > 0, "> 0")
+        self.min_alpha = _check_float("min_alpha", min_alpha, lambda x: 0 <= x <= self.alpha, f"in [0, alpha={self.alpha}]")
+        self.ns_exponent = _check_float("ns_exponent", ns_exponent, np.isfinite, "a finite number")
+        self.seed = _check_int("seed", seed, 0, ">= 0", "e.g. seed=1")
+        self.workers = (os.cpu_count() or 1) if workers is None else _check_int("workers", workers, 1, ">= 1", "e.g. workers=2")
+        self.negative = _check_int("negative", negative, 1, "> 0 (negative sampling is the training objective)", "e.g. negative=5")
+        self.epochs = _check_int("epochs", epochs, 1, ">= 1", "e.g. epochs=5")
+        self.batch_words = _check_int("batch_words", batch_words, 1, "> 0", "e.g. batch_words=10000")
+        for name, value in (("sg", sg), ("cbow_mean", cbow_mean), ("sorted_vocab", sorted_vocab)):
+            if value not in (0, 1) or isinstance(value, float):
+                raise ValueError(f"`{name}` must be 0 or 1, got {value!r}")
+        if hs not in (0, False):
+            raise ValueError(f"`hs` must be 0: hierarchical softmax is not implemented, got hs={hs!r}; use negative sampling (hs=0, negative=5)")
+        self.sg, self.cbow_mean, self.sorted_vocab = int(sg), int(cbow_mean), int(sorted_vocab)
+        self.compute_loss, self.shrink_windows = bool(compute_loss), bool(shrink_windows)
+        if device not in ("cpu", "cuda", "auto") and not str(device).startswith("cuda:"):
+            raise ValueError(f"`device` must be 'cpu', 'cuda' or 'auto', got {device!r}")
+        self.device = device
+        self.progress = progress
+        self.wv = Vectors([], np.zeros((0, self.vector_size), dtype=np.float32))
+        self.syn1neg = np.zeros((0, self.vector_size), dtype=np.float32)
+        self.counts = np.zeros(0, dtype=np.int64)
+        self.sample_int = np.zeros(0, dtype=np.uint32)
+        self.cum_table = np.zeros(0, dtype=np.uint32)
+        self.raw_vocab: dict[str, int] = {}
+        self.corpus_count = self.corpus_total_words = self.train_count = 0
+        self.effective_min_count = self.min_count
+        self.running_training_loss = 0.0
+        self.min_alpha_yet_reached = self.alpha
+        self.epoch_losses: list[float] = []
+        self._device_tables: tuple[torch.Tensor, torch.Tensor] | None = None
+        if sentences is not None or corpus_file is not None:
+            corpus = check_corpus(sentences, corpus_file, passes=self.epochs + 1)
+            self.build_vocab(corpus)
+            self.train(corpus, total_examples=self.corpus_count, total_words=self.corpus_total_words,
+                       epochs=self.epochs, callbacks=callbacks, progress=progress)
+
+    # ----------------------------------------------------------------- vocabulary
+    def build_vocab(
+        self,
+        corpus_iterable: Iterable[Sequence[str]] | None = None,
+        *,
+        corpus_file: str | os.PathLike[str] | None = None,
+        update: bool = False,
+        keep_raw_vocab: bool = False,
+    ) -> None:
+        """Count the corpus and set up the vocabulary and the tables (gensim's ``build_vocab``).
+
+        With ``update=True`` new words are appended (existing words keep their ids and vectors)
+        and counts are added, ready to continue training on the new corpus.
+        """
+        corpus = check_corpus(corpus_iterable, corpus_file, passes=1)
+        raw, total_words, n_sentences = _w2v_vocab.scan_corpus(corpus, max_vocab_size=self.max_vocab_size)
+        if update and not len(self.wv):
+            raise ValueError("build_vocab(update=True) needs an existing vocabulary; call build_vocab(corpus) first")
+        self.corpus_count, self.corpus_total_words, self.raw_vocab = n_sentences, total_words, raw
+        min_count = _w2v_vocab.effective_min_count(raw, self.min_count, self.max_final_vocab)
+        self.effective_min_count = min_count
+        if not update:
+            words, counts = _w2v_vocab.select_words(raw, min_count, sort=bool(self.sorted_vocab))
+            if not words:
+                raise ValueError(
+                    f"the vocabulary is empty: the corpus has {total_words} words and none occurs "
+                    f"min_count={min_count} times or more; lower min_count or pass a larger corpus"
+                )
+            self.counts = counts
+            self.sample_int = _w2v_vocab.sample_ints(counts, int(counts.sum()), self.sample)
+            self._set_tables(words, None, None)
+        else:
+            self._update_vocab(raw, min_count)
+        self.cum_table = _w2v_vocab.cum_table(self.counts, self.ns_exponent)
+        if not keep_raw_vocab:
+            self.raw_vocab = {}
+
+    def _update_vocab(self, raw: dict[str, int], min_count: int) -> None:
+        old = self.wv.key_to_index
+        kept = [w for w, c in raw.items() if c >= min_count]
+        new_words = [w for w in kept if w not in old]
+        retain = new_words + [w for w in kept if w in old]
+        words = self.wv.index_to_key + new_words
+        counts = np.concatenate([self.counts, np.zeros(len(new_words), dtype=np.int64)])
+        counts += np.fromiter((raw.get(w, 0) for w in words), dtype=np.int64, count=len(words))
+        sample_int = np.concatenate([self.sample_int, np.zeros(len(new_words), dtype=np.uint32)])
+        if retain:
+            new_counts = np.fromiter((raw[w] for w in retain), dtype=np.int64, count=len(retain))
+            thresholds = _w2v_vocab.sample_ints(new_counts, int(new_counts.sum()), self.sample)
+            row_of = {w: len(old) + i for i, w in enumerate(new_words)} | old
+            rows = np.fromiter((row_of[w] for w in retain), dtype=np.int64, count=len(retain))
+            sample_int[rows] = thresholds
+        self.counts, self.sample_int = counts, sample_int
+        self._set_tables(words, self.wv.vectors, self.syn1neg)
+
+    def _set_tables(self, words: list[str], prior_in: np.ndarray | None, prior_out: np.ndarray | None) -> None:
+        """Allocate the tables as gensim does: new input rows uniform in [-1/dim, 1/dim), output zeros."""
+        shape = (len(words), self.vector_size)
+        vectors = np.random.default_rng(seed=self.seed).random(shape, dtype=np.float32)
+        vectors *= 2.0
+        vectors -= 1.0
+        vectors /= self.vector_size
+        syn1neg = np.zeros(shape, dtype=np.float32)
+        if prior_in is not None and prior_out is not None:
+            vectors[: len(prior_in)] = prior_in
+            syn1neg[: len(prior_out)] = prior_out
+        self.wv = Vectors(words, vectors)
+        self.syn1neg = syn1neg
+        self._device_tables = None
+
+    # ----------------------------------------------------------------- training
+    def train(
+        self,
+        corpus_iterable: Iterable[Sequence[str]] | None = None,
+        *,
+        corpus_file: str | os.PathLike[str] | None = None,
+        total_examples: int | None = None,
+        total_words: int | None = None,
+        epochs: int | None = None,
+        start_alpha: float | None = None,
+        end_alpha: float | None = None,
+        compute_loss: bool | None = None,
+        callbacks: Sequence[Any] = (),
+        progress: Callable[[Word2VecProgress], None] | None = None,
+    ) -> tuple[int, int]:
+        """Train on a corpus (gensim's ``train``); return ``(effective_words, raw_words)``.
+
+        As in gensim, ``epochs`` and one of ``total_examples`` (sentences) or ``total_words``
+        (raw words) are required: they drive the learning-rate decay. After ``build_vocab`` on
+        the same corpus, pass ``total_examples=model.corpus_count, epochs=model.epochs``.
+        """
+        if not len(self.wv):
+            raise ValueError("the vocabulary is empty: call build_vocab(corpus) before train()")
+        if epochs is None:
+            raise ValueError("`epochs` is required, as in gensim: pass epochs=model.epochs")
+        epochs = _check_int("epochs", epochs, 1, ">= 1", "e.g. epochs=model.epochs")
+        if total_examples is None and total_words is None:
+            raise ValueError(
+                "pass total_examples (sentences) or total_words (raw words) for the learning-rate "
+                "decay; after build_vocab on the same corpus use total_examples=model.corpus_count"
+            )
+        for name, value in (("total_examples", total_examples), ("total_words", total_words)):
+            if value is not None:
+                _check_int(name, value, 0, ">= 0", "pass the corpus size, e.g. model.corpus_count")
+        corpus = check_corpus(corpus_iterable, corpus_file, passes=epochs)
+        self.alpha = self.alpha if start_alpha is None else _check_float("start_alpha", start_alpha, lambda x: x > 0, "> 0")
+        self.min_alpha = self.min_alpha if end_alpha is None else _check_float("end_alpha", end_alpha, lambda x: x >= 0, ">= 0")
+        if compute_loss is not None:
+            self.compute_loss = bool(compute_loss)
+        self.epochs = epochs
+        self.running_training_loss = 0.0
+        device = self._resolve_device()
+        if device.type == "cpu" and _w2v_numba.AVAILABLE:
+            job, threads = numba_job(self), self.workers
+        else:
+            from vectab.models._w2v_torch import torch_job
+
+            job, threads = torch_job(self, device), 1
+        for cb in callbacks:
+            getattr(cb, "on_train_begin", lambda m: None)(self)
+        result = run_epochs(
+            self, corpus, epochs=epochs, start_alpha=self.alpha, end_alpha=self.min_alpha,
+            total_words=total_words, total_examples=total_examples, callbacks=callbacks,
+            progress=progress if progress is not None else self.progress, train_job=job,
+            threads=threads,
+        )
+        self.train_count += 1
+        self.min_alpha_yet_reached = self.min_alpha
+        for cb in callbacks:
+            getattr(cb, "on_train_end", lambda m: None)(self)
+        return result
+
+    def _resolve_device(self) -> torch.device:
+        if self.device == "auto":
+            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        device = torch.device(self.device)
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError(f"device={self.device!r} but CUDA is not available here; use device='cpu' or 'auto'")
+        return device
+
+    def _sync_tables(self) -> None:
+        """Copy device tables back into ``wv.vectors`` / ``syn1neg`` (no-op when they share memory)."""
+        if self._device_tables is not None:
+            syn0, syn1 = self._device_tables
+            if syn0.device.type != "cpu":
+                self.wv.vectors[...] = syn0.cpu().numpy()
+                self.syn1neg[...] = syn1.cpu().numpy()
+
+    def get_latest_training_loss(self) -> float:
+        """Summed loss of the latest ``train()`` call (gensim's running_training_loss)."""
+        return float(self.running_training_loss)
+
+    # ----------------------------------------------------------------- tables as layers
+    @property
+    def embedding_in(self) -> torch.nn.Module:
+        """The input table as a ``vectab.nn.Embedding`` (sparse gradients), sharing ``wv.vectors``."""
+        return self._as_embedding(self.wv.vectors)
+
+    @property
+    def embedding_out(self) -> torch.nn.Module:
+        """The output (context) table ``syn1neg`` as a ``vectab.nn.Embedding``."""
+        return self._as_embedding(self.syn1neg)
+
+    @staticmethod
+    def _as_embedding(matrix: np.ndarray) -> torch.nn.Module:
+        from vectab.nn import Embedding
+
+        return Embedding.from_pretrained(torch.from_numpy(matrix), freeze=False, sparse=True)
+
+    # ----------------------------------------------------------------- files
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Save the whole model (tables, vocabulary, counts, settings) to one safetensors file.
+
+        Load it with :meth:`Word2Vec.load` to continue training; to share only the vectors use
+        ``vectab.vectors.io.save_vectors(model.wv, path, format=...)``.
+        """
+        from safetensors.numpy import save_file
+
+        self._sync_tables()
+        meta = {
+            "format": _FORMAT,
+            "settings": {k: getattr(self, k) for k in _SETTINGS},
+            "state": {k: getattr(self, k) for k in _STATE},
+            "index_to_key": self.wv.index_to_key,
+        }
+        tensors = {
+            "vectors": np.ascontiguousarray(self.wv.vectors, dtype=np.float32),
+            "syn1neg": np.ascontiguousarray(self.syn1neg, dtype=np.float32),
+            "counts": self.counts.astype(np.int64),
+            "sample_int": self.sample_int.astype(np.uint32),
+        }
+        with atomic_path(path) as tmp:
+            save_file(tensors, str(tmp), metadata={"vectab": json.dumps(meta)})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Word2Vec:
+        """Load a model written by :meth:`save` (no pickle: safetensors + JSON)."""
+        from safetensors import safe_open
+
+        with safe_open(str(path), framework="numpy") as f:
+            header = (f.metadata() or {}).get("vectab")
+            meta = json.loads(header) if header else {}
+            if meta.get("format") != _FORMAT:
+                raise ValueError(f"{str(path)!r} is not a vectab Word2Vec model file (written by Word2Vec.save)")
+            arrays = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118
+        model = cls(**meta["settings"])
+        model.wv = Vectors(meta["index_to_key"], arrays["vectors"].copy())
+        model.syn1neg = arrays["syn1neg"].copy()
+        model.counts = arrays["counts"]
+        model.sample_int = arrays["sample_int"]
+        model.cum_table = _w2v_vocab.cum_table(model.counts, model.ns_exponent)
+        for key, value in meta["state"].items():
+            setattr(model, key, value)
+        return model
+
+    def __repr__(self) -> str:
+        kind = "skip-gram" if self.sg else "CBOW"
+        return (f"Word2Vec<{kind}, vocab={len(self.wv)}, vector_size={self.vector_size}, "
+                f"window={self.window}, negative={self.negative}, alpha={self.alpha}>")
