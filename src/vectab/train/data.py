@@ -1,0 +1,405 @@
+"""Read labelled text and CoNLL files; datasets that yield the task models' batch dicts.
+
+Readers:
+
+- :func:`read_table` -- CSV, TSV, JSONL and Parquet; text and label columns chosen by name.
+- :func:`read_conll` -- CoNLL/BIO column files (token and tag columns, a blank line between
+  sentences, ``-DOCSTART-`` lines ignored).
+
+Labels keep the type they have in the file: integer labels in a CSV (``0``/``1``) come back as
+Python ints, strings as strings. :class:`LabelEncoder` maps them to class ids ``0..C-1`` in
+sorted order and back, so ``predict`` returns labels exactly as written in the training file.
+
+Datasets (``torch.utils.data.Dataset`` with a ``collate`` method the Trainer uses):
+:class:`ClassificationDataset` -> ``{"ids", "mask", "labels"}``, :class:`TaggingDataset` ->
+``{"ids", "mask", "tags"}``, :class:`TensorDictDataset` -> any dict of equal-length tensors.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch.utils.data import Dataset
+
+from vectab.errors import VectorFormatError
+
+__all__ = [
+    "TABLE_FORMATS",
+    "read_table",
+    "read_conll",
+    "LabelEncoder",
+    "ClassificationDataset",
+    "TaggingDataset",
+    "TensorDictDataset",
+]
+
+TABLE_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl",
+                 ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
+
+_INT = re.compile(r"^[+-]?\d+$")
+
+
+def _format_of(path: Path, format: str | None) -> str:
+    if format is not None:
+        if format not in set(TABLE_FORMATS.values()):
+            raise ValueError(f"`format` must be one of {sorted(set(TABLE_FORMATS.values()))}, got {format!r}")
+        return format
+    fmt = TABLE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ValueError(
+            f"{path}: cannot tell the format from the extension {path.suffix!r}; use one of "
+            f"{sorted(TABLE_FORMATS)} or pass format='csv'|'tsv'|'jsonl'|'parquet'"
+        )
+    return fmt
+
+
+def _missing(path: Path, role: str, name: str, present: Sequence[str]) -> ValueError:
+    return ValueError(
+        f"{path}: {role} column {name!r} not found; columns present: {list(present)}. "
+        f"Pass the right name as {role}_col"
+    )
+
+
+def _rows_delimited(path: Path, delimiter: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+    with open(path, encoding="utf-8", newline="") as f:
+        reader = csv.reader(f, delimiter=delimiter, quoting=quoting)
+        header = next(reader, None)
+        if header is None:
+            raise VectorFormatError(str(path), 1, "empty file: expected a header row with column names")
+        rows = [(reader.line_num, row) for row in reader if row]
+    for line, row in rows:
+        if len(row) != len(header):
+            raise VectorFormatError(
+                str(path), line, f"expected {len(header)} fields like the header, found {len(row)}"
+            )
+    return header, rows
+
+
+def _read_columns(path: Path, fmt: str, wanted: list[str]) -> tuple[list[str], dict[str, list]]:
+    if fmt in ("csv", "tsv"):
+        header, rows = _rows_delimited(path, "," if fmt == "csv" else "\t")
+        idx = {name: i for i, name in enumerate(header)}
+        return header, {w: [r[idx[w]] for _, r in rows] for w in wanted if w in idx}
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path)
+        header = table.column_names
+        return header, {w: table.column(w).to_pylist() for w in wanted if w in header}
+    records: list[dict] = []
+    header: list[str] = []
+    with open(path, encoding="utf-8") as f:
+        for line_no, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise VectorFormatError(str(path), line_no, f"invalid JSON: {exc.msg}") from None
+            if not isinstance(rec, dict):
+                raise VectorFormatError(str(path), line_no, "expected a JSON object per line")
+            if not header:
+                header = list(rec)
+            for w in wanted:
+                if w in header and w not in rec:
+                    raise VectorFormatError(str(path), line_no, f"field {w!r} is missing")
+            records.append(rec)
+    return header, {w: [r[w] for r in records] for w in wanted if w in header}
+
+
+def _normalise_labels(values: list, path: Path) -> list:
+    if values and all(isinstance(v, str) and _INT.match(v.strip()) for v in values):
+        return [int(v) for v in values]
+    out = []
+    for v in values:
+        if hasattr(v, "item"):
+            v = v.item()
+        if v is None:
+            raise ValueError(f"{path}: a label is empty; every row needs a label")
+        out.append(v)
+    return out
+
+
+def read_table(
+    path: str | os.PathLike[str],
+    *,
+    text_col: str = "text",
+    label_col: str | None = "label",
+    format: str | None = None,
+) -> tuple[list[str], list | None]:
+    """Read texts (and labels) from a CSV, TSV, JSONL or Parquet file.
+
+    TSV files are read without quote handling (a ``"`` is an ordinary character), CSV files
+    with standard quoting. Labels that are all integers in a CSV/TSV come back as ``int``.
+
+    Args:
+        path: the file; its extension picks the format unless ``format`` is given.
+        text_col: name of the text column.
+        label_col: name of the label column, or None to read texts only.
+        format: ``"csv"``, ``"tsv"``, ``"jsonl"`` or ``"parquet"``.
+
+    Returns:
+        ``(texts, labels)``; ``labels`` is None when ``label_col`` is None.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "train.tsv"
+        >>> _ = p.write_text("sentence\\tlabel\\ngood film\\t1\\nbad\\t0\\n")
+        >>> read_table(p, text_col="sentence")
+        (['good film', 'bad'], [1, 0])
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: file not found")
+    fmt = _format_of(path, format)
+    wanted = [text_col] + ([label_col] if label_col is not None else [])
+    header, columns = _read_columns(path, fmt, wanted)
+    if text_col not in columns:
+        raise _missing(path, "text", text_col, header)
+    texts = ["" if t is None else str(t) for t in columns[text_col]]
+    if label_col is None:
+        return texts, None
+    if label_col not in columns:
+        raise _missing(path, "label", label_col, header)
+    return texts, _normalise_labels(columns[label_col], path)
+
+
+def read_conll(
+    path: str | os.PathLike[str],
+    *,
+    token_col: int = 0,
+    tag_col: int | None = -1,
+    sep: str | None = None,
+) -> tuple[list[list[str]], list[list[str]] | None]:
+    """Read a CoNLL / BIO column file: one token per line, a blank line between sentences.
+
+    Lines starting with ``-DOCSTART-`` are skipped. Columns are split on ``sep`` (default: any
+    whitespace). A line with too few columns raises ``VectorFormatError`` with file and line.
+
+    Returns:
+        ``(sentences, tags)``: lists of token lists and of tag lists (None when ``tag_col`` is
+        None).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "ner.conll"
+        >>> _ = p.write_text("-DOCSTART- O\\n\\nJohn B-PER\\nruns O\\n\\nParis B-LOC\\n")
+        >>> read_conll(p)
+        ([['John', 'runs'], ['Paris']], [['B-PER', 'O'], ['B-LOC']])
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: file not found")
+    def required(col: int | None) -> int:
+        return 0 if col is None else (col + 1 if col >= 0 else -col)
+
+    needed = max(required(token_col), required(tag_col), 1 if tag_col is None else 2)
+    sentences, tags, words, labels = [], [], [], []
+    with open(path, encoding="utf-8") as f:
+        for line_no, line in enumerate(f, start=1):
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                if words:
+                    sentences.append(words)
+                    tags.append(labels)
+                words, labels = [], []
+                continue
+            if line.startswith("-DOCSTART-"):
+                continue
+            cols = line.split(sep)
+            if len(cols) < needed:
+                raise VectorFormatError(
+                    str(path), line_no,
+                    f"expected at least {needed} columns (token and tag), found {len(cols)}: {line!r}",
+                )
+            words.append(cols[token_col])
+            if tag_col is not None:
+                labels.append(cols[tag_col])
+    if words:
+        sentences.append(words)
+        tags.append(labels)
+    return sentences, (tags if tag_col is not None else None)
+
+
+class LabelEncoder:
+    """Map labels as written in a file (ints or strings) to class ids ``0..C-1`` and back.
+
+    Classes are sorted (numbers numerically, strings alphabetically), as in scikit-learn's
+    ``LabelEncoder``; so ``0``/``1`` labels keep their ids.
+
+    Example:
+        >>> enc = LabelEncoder(["pos", "neg", "pos"])
+        >>> enc.classes, enc.encode(["neg", "pos"]), enc.decode([1, 0])
+        (['neg', 'pos'], [0, 1], ['pos', 'neg'])
+    """
+
+    def __init__(self, labels: Sequence[Any]) -> None:
+        unique = set(labels)
+        try:
+            self.classes = sorted(unique)
+        except TypeError:
+            self.classes = sorted(unique, key=lambda v: (type(v).__name__, str(v)))
+        if not self.classes:
+            raise ValueError("`labels` is empty: cannot build classes from no examples")
+        self.index = {c: i for i, c in enumerate(self.classes)}
+
+    def __len__(self) -> int:
+        return len(self.classes)
+
+    def encode(self, labels: Sequence[Any], *, source: str = "labels") -> list[int]:
+        """Class ids of ``labels``; a label unseen in training raises ValueError."""
+        out = []
+        for v in labels:
+            i = self.index.get(v)
+            if i is None:
+                raise ValueError(
+                    f"{source}: label {v!r} was not in the training data (classes: {self.classes[:20]})"
+                )
+            out.append(i)
+        return out
+
+    def decode(self, ids: Sequence[int]) -> list[Any]:
+        """Labels of class ids."""
+        return [self.classes[int(i)] for i in ids]
+
+
+def _pad(seqs: Sequence[Sequence[int]], max_len: int | None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Post-pad id lists into ``(ids, mask)``; an empty sequence keeps one padding step."""
+    lengths = [max(1, min(len(s), max_len) if max_len else len(s)) for s in seqs]
+    width = max(lengths) if lengths else 1
+    ids = torch.zeros((len(seqs), width), dtype=torch.long)
+    mask = torch.zeros((len(seqs), width), dtype=torch.bool)
+    for i, (s, n) in enumerate(zip(seqs, lengths)):
+        row = list(s[:n])
+        if row:
+            ids[i, : len(row)] = torch.as_tensor(row, dtype=torch.long)
+        mask[i, :n] = True
+    return ids, mask
+
+
+class ClassificationDataset(Dataset):
+    """Id sequences with class ids (or multi-hot rows) for a ``TextClassifier``.
+
+    Sequences are truncated to their first ``max_len`` ids and post-padded per batch (a batch
+    is as long as its longest sequence). An empty sequence becomes one padding step that the
+    mask marks as real, so every row has at least one step for the encoder.
+
+    Example:
+        >>> data = ClassificationDataset([[3, 1], [2]], [1, 0])
+        >>> batch = data.collate([data[0], data[1]])
+        >>> batch["ids"].tolist(), batch["mask"].tolist(), batch["labels"].tolist()
+        ([[3, 1], [2, 0]], [[True, True], [True, False]], [1, 0])
+    """
+
+    def __init__(
+        self,
+        sequences: Sequence[Sequence[int]],
+        labels: Sequence[Any] | None = None,
+        *,
+        max_len: int | None = None,
+    ) -> None:
+        if labels is not None and len(labels) != len(sequences):
+            raise ValueError(
+                f"`labels` has {len(labels)} entries but `sequences` has {len(sequences)}"
+            )
+        if max_len is not None and (not isinstance(max_len, int) or max_len < 1):
+            raise ValueError(f"`max_len` must be None or a positive int, got {max_len!r}")
+        self.sequences = [list(s) for s in sequences]
+        self.labels = labels
+        self.max_len = max_len
+
+    def __len__(self) -> int:
+        return len(self.sequences)
+
+    def __getitem__(self, i: int) -> tuple[list[int], Any]:
+        return self.sequences[i], None if self.labels is None else self.labels[i]
+
+    def collate(self, items: Sequence[tuple[list[int], Any]]) -> dict[str, torch.Tensor]:
+        """Stack items into ``{"ids": (B,T) long, "mask": (B,T) bool, "labels": (B,)}``."""
+        ids, mask = _pad([s for s, _ in items], self.max_len)
+        batch = {"ids": ids, "mask": mask}
+        if items and items[0][1] is not None:
+            first = items[0][1]
+            if isinstance(first, (list, tuple)) or (torch.is_tensor(first) and first.ndim == 1):
+                batch["labels"] = torch.as_tensor([list(map(float, y)) for _, y in items])
+            else:
+                batch["labels"] = torch.as_tensor([int(y) for _, y in items], dtype=torch.long)
+        return batch
+
+
+class TaggingDataset(Dataset):
+    """Id sequences with one tag id per token for a ``SequenceTagger``.
+
+    Example:
+        >>> data = TaggingDataset([[5, 6, 7], [8]], [[1, 0, 0], [2]])
+        >>> batch = data.collate([data[0], data[1]])
+        >>> batch["tags"].tolist(), batch["mask"].tolist()
+        ([[1, 0, 0], [2, 0, 0]], [[True, True, True], [True, False, False]])
+    """
+
+    def __init__(
+        self, sequences: Sequence[Sequence[int]], tags: Sequence[Sequence[int]] | None = None
+    ) -> None:
+        if tags is not None:
+            if len(tags) != len(sequences):
+                raise ValueError(f"`tags` has {len(tags)} sentences but `sequences` has {len(sequences)}")
+            for i, (s, t) in enumerate(zip(sequences, tags)):
+                if len(s) != len(t):
+                    raise ValueError(
+                        f"sentence {i} has {len(s)} tokens but {len(t)} tags; each token needs one tag"
+                    )
+        self.sequences = [list(s) for s in sequences]
+        self.tags = None if tags is None else [list(t) for t in tags]
+
+    def __len__(self) -> int:
+        return len(self.sequences)
+
+    def __getitem__(self, i: int) -> tuple[list[int], list[int] | None]:
+        return self.sequences[i], None if self.tags is None else self.tags[i]
+
+    def collate(self, items: Sequence[tuple[list[int], Any]]) -> dict[str, torch.Tensor]:
+        """Stack items into ``{"ids", "mask", "tags"}``, all ``(B,T)``; padded tags are 0."""
+        ids, mask = _pad([s for s, _ in items], None)
+        batch = {"ids": ids, "mask": mask}
+        if items and items[0][1] is not None:
+            tags, _ = _pad([t for _, t in items], None)
+            batch["tags"] = tags
+        return batch
+
+
+class TensorDictDataset(Dataset):
+    """Rows of equal-length tensors, yielded as dicts (tabular models, custom tasks).
+
+    Example:
+        >>> data = TensorDictDataset({"categorical": torch.zeros(4, 2, dtype=torch.long),
+        ...                           "labels": torch.ones(4)})
+        >>> len(data), sorted(data.collate([data[0], data[1]]))
+        (4, ['categorical', 'labels'])
+    """
+
+    def __init__(self, tensors: dict[str, torch.Tensor]) -> None:
+        if not isinstance(tensors, dict) or not tensors:
+            raise ValueError(f"`tensors` must be a non-empty dict name -> tensor, got {tensors!r}")
+        sizes = {k: int(torch.as_tensor(v).shape[0]) for k, v in tensors.items()}
+        if len(set(sizes.values())) != 1:
+            raise ValueError(f"all tensors must have the same first dimension, got {sizes}")
+        self.tensors = {k: torch.as_tensor(v) for k, v in tensors.items()}
+        self._n = next(iter(sizes.values()))
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i: int) -> dict[str, torch.Tensor]:
+        return {k: v[i] for k, v in self.tensors.items()}
+
+    def collate(self, items: Sequence[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
+        """Stack each field over the batch."""
+        return {k: torch.stack([it[k] for it in items]) for k in items[0]}

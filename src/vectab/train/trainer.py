@@ -1,0 +1,446 @@
+"""The Trainer: fit / evaluate / predict for vectab's task models (Keras' ``model.fit`` for torch).
+
+It trains any ``nn.Module`` that follows the task-model contract (``loss(batch)``,
+``decode(batch)``, ``predict_proba(batch)``, ``task``; see :mod:`vectab.models`) on datasets that
+yield the batch dicts of that contract (see :mod:`vectab.train.data`).
+
+Defaults worth knowing:
+
+- **Optimizers**: AdamW for dense weights; embedding tables with sparse gradients are updated
+  by SparseAdam in the same step. ``sparse=None`` (auto) turns a table sparse when it has at
+  least 100,000 rows (:data:`vectab.train.optim.SPARSE_AUTO_ROWS`) or was built with
+  ``sparse=True``: at 1,000,000 x 300 a dense AdamW step costs seconds, SparseAdam ~50 ms.
+- **Repeatable**: epoch ``e`` reseeds torch with ``(seed, e)`` before shuffling and dropout, so
+  the same seed gives the same run, and ``fit(..., resume_from=checkpoint)`` continues
+  bit-identically to an uninterrupted run.
+- **Device**: CUDA when available, else CPU; mixed precision (bf16, or fp16 with loss scaling)
+  on CUDA only.
+- Under ``torchrun`` the model is wrapped in DistributedDataParallel (see
+  :mod:`vectab.train.distributed`); only rank 0 writes checkpoints and reports progress.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, Dataset, RandomSampler, SequentialSampler
+
+from vectab.train import distributed as dist_utils
+from vectab.train.callbacks import History, make_progress
+from vectab.train.checkpoint import load_checkpoint, load_weights, save_checkpoint, state_tensors
+from vectab.train.evaluation import Collector, default_monitor
+from vectab.train.optim import (
+    build_optimizers,
+    clip_grad_norm,
+    load_optimizer_state,
+    optimizer_state_tensors,
+    use_sparse_tables,
+)
+
+__all__ = ["Trainer"]
+
+
+def _regularization(model: nn.Module) -> Any:
+    try:
+        from vectab.nn import regularization_loss
+    except (ImportError, AttributeError):  # pragma: no cover - nn without regularizers
+        return 0.0
+    return regularization_loss(model)
+
+
+def _constrain(model: nn.Module) -> None:
+    try:
+        from vectab.nn import apply_constraints
+    except (ImportError, AttributeError):  # pragma: no cover
+        return
+    apply_constraints(model)
+
+
+class _LossModule(nn.Module):
+    """``forward(batch)`` = task loss + regularization losses, so DDP sees one forward."""
+
+    def __init__(self, model: nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        return self.model.loss(batch) + _regularization(self.model)
+
+
+def _epoch_seed(seed: int, epoch: int) -> int:
+    return (seed * 1_000_003 + epoch * 7_919 + 17) % (2**63 - 1)
+
+
+class Trainer:
+    """Fit, evaluate and predict with a vectab task model.
+
+    Args:
+        model: a task model (``TextClassifier``, ``SequenceTagger``, ``TabularEmbeddings`` or
+            any module with ``loss``/``decode``/``predict_proba`` and ``task``).
+        optimizer: ``"adamw"`` (default), ``"adam"`` or ``"sgd"`` for the dense weights.
+        lr: learning rate of the dense optimizer.
+        weight_decay: decoupled weight decay for dense weight matrices (not tables or biases).
+        sparse_lr: SparseAdam's learning rate for sparse tables (default: ``lr``).
+        sparse: ``None`` = auto (tables >= 100,000 rows or built sparse), ``True``/``False``.
+        batch_size: examples per step (per process under torchrun).
+        epochs: maximum number of epochs.
+        clip_grad_norm: clip the global gradient norm to this (``None`` = no clipping).
+        early_stopping_patience: stop after this many epochs without improvement of
+            ``monitor`` (``None`` = never stop early).
+        monitor: metric watched for early stopping and the best checkpoint (default
+            ``val_macro_f1`` for classification, ``val_entity_f1`` for tagging, ``val_loss``
+            for regression; ``loss`` without validation data). Names with ``loss``,
+            ``mse`` or ``mae`` are minimised, others maximised.
+        restore_best: at the end of ``fit``, load the weights of the best epoch.
+        checkpoint_dir: write ``last/`` (resumable) and ``best/`` checkpoints here each epoch.
+        seed: seeds shuffling and dropout; the same seed repeats a run exactly.
+        device: ``"auto"`` (CUDA when available), ``"cpu"``, ``"cuda"``, ``"cuda:1"``...
+        mixed_precision: ``"auto"`` (on for CUDA), ``True``, ``False``, ``"bf16"``, ``"fp16"``;
+            CUDA only.
+        callbacks: objects with Keras-style hooks (see :mod:`vectab.train.callbacks`).
+        progress: ``True`` for a progress bar on stderr, or a callable receiving event dicts.
+
+    Example:
+        >>> import torch
+        >>> from vectab.train.data import TensorDictDataset
+        >>> class Regressor(torch.nn.Module):
+        ...     task = "regression"
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.linear = torch.nn.Linear(2, 1)
+        ...     def decode(self, batch):
+        ...         return self.linear(batch["numeric"]).squeeze(-1)
+        ...     def loss(self, batch):
+        ...         return torch.nn.functional.mse_loss(self.decode(batch), batch["labels"])
+        >>> x = torch.randn(64, 2)
+        >>> data = TensorDictDataset({"numeric": x, "labels": x @ torch.tensor([2.0, -1.0])})
+        >>> trainer = Trainer(Regressor(), lr=0.05, epochs=30, batch_size=16, device="cpu")
+        >>> history = trainer.fit(data)
+        >>> trainer.evaluate(data)["mse"] < 0.01
+        True
+    """
+
+    def __init__(
+        self,
+        model: nn.Module,
+        *,
+        optimizer: str = "adamw",
+        lr: float = 1e-3,
+        weight_decay: float = 0.01,
+        sparse_lr: float | None = None,
+        sparse: bool | None = None,
+        batch_size: int = 32,
+        epochs: int = 10,
+        clip_grad_norm: float | None = 1.0,
+        early_stopping_patience: int | None = None,
+        monitor: str | None = None,
+        restore_best: bool = True,
+        checkpoint_dir: str | Path | None = None,
+        seed: int = 0,
+        device: str | torch.device = "auto",
+        mixed_precision: bool | str = "auto",
+        callbacks: Sequence[Any] = (),
+        progress: bool | Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
+        if not isinstance(model, nn.Module) or not hasattr(model, "loss"):
+            raise TypeError(
+                f"`model` must be an nn.Module with loss(batch) and decode(batch) (a vectab task "
+                f"model), got {type(model).__name__}"
+            )
+        for name, value in (("batch_size", batch_size), ("epochs", epochs)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"`{name}` must be a positive int, got {value!r}")
+        if early_stopping_patience is not None and (
+            not isinstance(early_stopping_patience, int) or early_stopping_patience < 0
+        ):
+            raise ValueError(
+                f"`early_stopping_patience` must be None or an int >= 0, got {early_stopping_patience!r}"
+            )
+        if clip_grad_norm is not None and not clip_grad_norm > 0:
+            raise ValueError(f"`clip_grad_norm` must be None or > 0, got {clip_grad_norm!r}")
+        self.model = model
+        self.task = getattr(model, "task", "classification")
+        self.optimizer_name, self.lr, self.weight_decay = optimizer, lr, weight_decay
+        self.sparse_lr, self.sparse = sparse_lr, sparse
+        self.batch_size, self.epochs, self.clip = batch_size, epochs, clip_grad_norm
+        self.patience, self.monitor, self.restore_best = early_stopping_patience, monitor, restore_best
+        self.checkpoint_dir = Path(checkpoint_dir) if checkpoint_dir is not None else None
+        self.seed = int(seed)
+        self.callbacks = list(callbacks)
+        self.stop_training = False
+        self.dist = dist_utils.context()
+        self.device = dist_utils.resolve_device(device, self.dist)
+        self.amp_dtype = _amp_dtype(mixed_precision, self.device)
+        self._progress = make_progress(progress) if self.dist.is_main else None
+        self.model.to(self.device)
+        # NCCL has no sparse all-reduce: under torchrun on GPUs, "auto" keeps tables dense.
+        auto_off = sparse is None and self.dist.backend == "nccl"
+        self.sparse_tables = use_sparse_tables(self.model, False if auto_off else sparse)
+        self.optimizers = build_optimizers(
+            self.model, self.sparse_tables, optimizer=optimizer, lr=lr,
+            weight_decay=weight_decay, sparse_lr=sparse_lr,
+        )
+        use_scaler = self.amp_dtype == torch.float16
+        self.scaler = torch.amp.GradScaler("cuda") if use_scaler else None
+        self._loss_module: nn.Module = dist_utils.wrap(_LossModule(self.model), self.dist, self.device)
+        self.history = History()
+
+    # ----------------------------------------------------------------- configuration
+    def config(self) -> dict[str, Any]:
+        """The Trainer's options as a JSON-ready dict (saved beside trained models)."""
+        return {
+            "optimizer": self.optimizer_name, "lr": self.lr, "weight_decay": self.weight_decay,
+            "sparse_lr": self.sparse_lr, "sparse": self.sparse,
+            "sparse_tables": len(self.sparse_tables), "batch_size": self.batch_size,
+            "epochs": self.epochs, "clip_grad_norm": self.clip,
+            "early_stopping_patience": self.patience, "monitor": self.monitor,
+            "seed": self.seed, "device": str(self.device),
+            "mixed_precision": str(self.amp_dtype).replace("torch.", "") if self.amp_dtype else None,
+            "world_size": self.dist.world_size,
+        }
+
+    # ----------------------------------------------------------------- data
+    def _loader(self, data: Any, *, train: bool, epoch: int = 0) -> DataLoader:
+        if isinstance(data, DataLoader):
+            return data
+        if not isinstance(data, Dataset) and not hasattr(data, "__getitem__"):
+            raise TypeError(
+                f"data must be a torch Dataset (e.g. vectab.train.data.ClassificationDataset) or a "
+                f"DataLoader, got {type(data).__name__}"
+            )
+        if train and self.dist.world_size > 1:
+            sampler: Any = dist_utils.sampler(data, self.dist, seed=self.seed, epoch=epoch)
+        elif train:
+            gen = torch.Generator().manual_seed(_epoch_seed(self.seed, epoch))
+            sampler = RandomSampler(data, generator=gen)
+        else:
+            sampler = SequentialSampler(data)
+        return DataLoader(data, batch_size=self.batch_size, sampler=sampler,
+                          collate_fn=getattr(data, "collate", None))
+
+    def _to_device(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+        nb = self.device.type == "cuda"
+        return {k: v.to(self.device, non_blocking=nb) if torch.is_tensor(v) else v
+                for k, v in batch.items()}
+
+    def _autocast(self) -> Any:
+        if self.amp_dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(device_type=self.device.type, dtype=self.amp_dtype)
+
+    # ----------------------------------------------------------------- training
+    def _step(self, batch: dict[str, torch.Tensor]) -> float:
+        with self._autocast():
+            loss = self._loss_module(batch)
+        if not torch.isfinite(loss):
+            raise FloatingPointError(
+                f"training loss became {float(loss)}; lower `lr` or keep `clip_grad_norm` set"
+            )
+        if self.scaler is not None:
+            self.scaler.scale(loss).backward()
+            for opt in self.optimizers.values():
+                self.scaler.unscale_(opt)
+        else:
+            loss.backward()
+        if self.clip is not None:
+            clip_grad_norm(self.model.parameters(), self.clip)
+        for opt in self.optimizers.values():
+            if self.scaler is not None:
+                self.scaler.step(opt)
+            else:
+                opt.step()
+            opt.zero_grad(set_to_none=True)
+        if self.scaler is not None:
+            self.scaler.update()
+        _constrain(self.model)
+        return float(loss.detach())
+
+    def _emit(self, event: dict[str, Any]) -> None:
+        if self._progress is not None:
+            self._progress(event)
+
+    def _call(self, hook: str, *args: Any) -> None:
+        for cb in self.callbacks:
+            fn = getattr(cb, hook, None)
+            if fn is not None:
+                fn(self, *args)
+
+    def fit(
+        self,
+        train_data: Any,
+        valid_data: Any = None,
+        *,
+        resume_from: str | Path | None = None,
+    ) -> History:
+        """Train for up to ``epochs`` epochs; return the :class:`History`.
+
+        Args:
+            train_data: a Dataset yielding the model's batch items (with a ``collate`` method)
+                or a DataLoader.
+            valid_data: evaluated after each epoch; drives early stopping and the best weights.
+            resume_from: a checkpoint directory (``checkpoint_dir/last``) to continue from.
+                The run then ends exactly as an uninterrupted one would.
+        """
+        monitor = self.monitor or default_monitor(self.task, valid_data is not None)
+        if monitor.startswith("val_") and valid_data is None:
+            raise ValueError(f"`monitor`={monitor!r} needs valid_data; pass valid_data or monitor='loss'")
+        minimize = any(s in monitor for s in ("loss", "mse", "mae"))
+        start, bad_epochs, best_state = 0, 0, None
+        self.history, self.stop_training = History(), False
+        if resume_from is not None:
+            start, bad_epochs = self._resume(resume_from)
+        self._call("on_train_begin")
+        for epoch in range(start, self.epochs):
+            self._call("on_epoch_begin", epoch)
+            logs = self._train_epoch(train_data, epoch)
+            if valid_data is not None:
+                logs.update({f"val_{k}": v for k, v in self.evaluate(valid_data).items()})
+            if monitor not in logs:
+                raise ValueError(f"`monitor`={monitor!r} is not among the logged metrics {sorted(logs)}")
+            value = logs[monitor]
+            best = self.history.best_value
+            improved = best is None or (value < best if minimize else value > best)
+            if improved:
+                self.history.best_epoch, self.history.best_value, bad_epochs = epoch, value, 0
+                best_state = self._save_best()
+            else:
+                bad_epochs += 1
+            self.history.append(logs)
+            self._call("on_epoch_end", logs)
+            self._emit({"event": "epoch_end", "epoch": epoch, "logs": logs})
+            if self.patience is not None and bad_epochs > 0 and bad_epochs >= self.patience:
+                self.history.stopped_early = self.stop_training = True
+            self._save_last(epoch, bad_epochs)
+            if self.stop_training:
+                break
+        if self.restore_best and self.history.best_epoch is not None:
+            self._restore_best(best_state)
+        self.model.eval()
+        self._call("on_train_end", self.history)
+        self._emit({"event": "train_end", "history": self.history})
+        return self.history
+
+    def _train_epoch(self, data: Any, epoch: int) -> dict[str, float]:
+        torch.manual_seed(_epoch_seed(self.seed, epoch) + 1)
+        loader = self._loader(data, train=True, epoch=epoch)
+        steps = len(loader)
+        self._emit({"event": "epoch_begin", "epoch": epoch, "epochs": self.epochs, "steps": steps})
+        self.model.train()
+        total, count = 0.0, 0
+        for step, batch in enumerate(loader, start=1):
+            loss = self._step(self._to_device(batch))
+            total, count = total + loss, count + 1
+            self._call("on_batch_end", step, {"loss": loss})
+            self._emit({"event": "batch", "epoch": epoch, "step": step, "steps": steps,
+                        "loss": total / count})
+        return {"epoch": epoch, "loss": total / max(count, 1)}
+
+    # ----------------------------------------------------------------- checkpoints
+    def _save_best(self) -> dict[str, torch.Tensor] | None:
+        if self.checkpoint_dir is not None:
+            if self.dist.is_main:
+                save_checkpoint(self.checkpoint_dir / "best", self.model,
+                                {"epoch": self.history.best_epoch, "value": self.history.best_value})
+            return None
+        if not self.restore_best:
+            return None
+        return {k: v.clone() for k, v in state_tensors(self.model).items()}
+
+    def _restore_best(self, best_state: dict[str, torch.Tensor] | None) -> None:
+        if best_state is not None:
+            self.model.load_state_dict(best_state)
+        elif self.checkpoint_dir is not None:
+            dist_utils.barrier(self.dist)
+            load_weights(self.model, self.checkpoint_dir / "best" / "model.safetensors")
+
+    def _save_last(self, epoch: int, bad_epochs: int) -> None:
+        if self.checkpoint_dir is None or not self.dist.is_main:
+            return
+        tensors, opt_meta = optimizer_state_tensors(self.optimizers)
+        state = {
+            "epochs_done": epoch + 1, "bad_epochs": bad_epochs, "history": self.history.to_dict(),
+            "optimizers": opt_meta, "trainer": self.config(),
+            "scaler": self.scaler.state_dict() if self.scaler is not None else None,
+            "best_dir": str((self.checkpoint_dir / "best").resolve()),
+        }
+        save_checkpoint(self.checkpoint_dir / "last", self.model, state, optimizer_tensors=tensors)
+
+    def _resume(self, directory: str | Path) -> tuple[int, int]:
+        state, opt_tensors, directory = load_checkpoint(directory)
+        load_weights(self.model, directory / "model.safetensors")
+        load_optimizer_state(self.optimizers, opt_tensors, state["optimizers"])
+        if self.scaler is not None and state.get("scaler"):
+            self.scaler.load_state_dict(state["scaler"])
+        self.history = History.from_dict(state["history"])
+        best_dir = Path(state.get("best_dir", ""))
+        if self.checkpoint_dir is not None and best_dir.is_dir() and self.dist.is_main:
+            target = (self.checkpoint_dir / "best").resolve()
+            if target != best_dir.resolve():
+                best_model = copy.deepcopy(self.model)
+                load_weights(best_model, best_dir / "model.safetensors")
+                save_checkpoint(target, best_model, {"epoch": self.history.best_epoch,
+                                                     "value": self.history.best_value})
+        return int(state["epochs_done"]), int(state["bad_epochs"])
+
+    # ----------------------------------------------------------------- inference
+    @torch.no_grad()
+    def _collect(self, data: Any, *, with_loss: bool) -> Collector:
+        tags = list(getattr(getattr(self.model, "config", None), "tags", []) or []) or None
+        collector = Collector(self.task, tags)
+        was_training = self.model.training
+        self.model.eval()
+        try:
+            for batch in self._loader(data, train=False):
+                batch = self._to_device(batch)
+                with self._autocast():
+                    has_target = "labels" in batch or "tags" in batch
+                    loss = float(self.model.loss(batch)) if with_loss and has_target else None
+                    pred = self.model.decode(batch)
+                collector.add(batch, pred, loss)
+        finally:
+            self.model.train(was_training)
+        return collector
+
+    def evaluate(self, data: Any) -> dict[str, float]:
+        """Return the mean loss and the task's metrics on ``data`` (see :mod:`.evaluation`)."""
+        return self._collect(data, with_loss=True).metrics()
+
+    def predict(self, data: Any) -> Any:
+        """Predicted class ids ``(N,)`` (multi-label ``(N, C)`` bool), tag-id lists, or values."""
+        return self._collect(data, with_loss=False).predictions()
+
+    @torch.no_grad()
+    def predict_proba(self, data: Any) -> np.ndarray:
+        """Class probabilities ``(N, C)`` of a classifier."""
+        self.model.eval()
+        out = []
+        for batch in self._loader(data, train=False):
+            with self._autocast():
+                out.append(self.model.predict_proba(self._to_device(batch)).float().cpu())
+        return torch.cat(out).numpy() if out else np.zeros((0, 0), dtype=np.float32)
+
+
+def _amp_dtype(mixed_precision: bool | str, device: torch.device) -> torch.dtype | None:
+    allowed = ("auto", True, False, "bf16", "fp16")
+    if mixed_precision not in allowed:
+        raise ValueError(f"`mixed_precision` must be one of {allowed}, got {mixed_precision!r}")
+    if mixed_precision is False or (mixed_precision == "auto" and device.type != "cuda"):
+        return None
+    if device.type != "cuda":
+        raise ValueError(
+            f"`mixed_precision`={mixed_precision!r} needs a CUDA device, but training runs on "
+            f"{device}; use mixed_precision='auto' or False"
+        )
+    if mixed_precision == "fp16":
+        return torch.float16
+    if mixed_precision == "bf16" or torch.cuda.is_bf16_supported():
+        return torch.bfloat16
+    return torch.float16
+
