@@ -1,19 +1,39 @@
 """`Vectors`: words and their vectors, with search and evaluation on top.
 
-(Minimal core written first so the format readers can return it; search, evaluation and
-device handling are added on top of this constructor contract.)
+The container holds a numpy matrix (a memory map stays a memory map); searches run on torch,
+on the device chosen with :meth:`Vectors.to`, against a cached unit-normalized copy.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import torch
 
 from vectab.errors import OutOfVocabularyError
+from vectab.vectors.similarity import FastIndex, normalize_rows, search_unit
 
 __all__ = ["Vectors"]
+
+Term = Any  # a word, a 1-D vector, or a (word or vector, weight) pair
+
+
+def _ensure_list(value: Any, name: str) -> list:
+    if value is None:
+        return []
+    if isinstance(value, str) or (isinstance(value, np.ndarray) and value.ndim == 1):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    raise TypeError(f"`{name}` must be a word, a 1-D vector or a list of them, got {value!r}")
+
+
+def _check_topn(topn: int) -> None:
+    if isinstance(topn, bool) or not isinstance(topn, int) or topn < 0:
+        raise ValueError(f"`topn` must be an int >= 0, got {topn!r}")
 
 
 class Vectors:
@@ -24,6 +44,16 @@ class Vectors:
         vectors: ``(vocab, dim)`` matrix; kept as given (a memory map stays a memory map).
         subwords: optional object with ``word_vector(word) -> np.ndarray`` that builds vectors
             for out-of-vocabulary words (fastText character n-grams).
+
+    Assigning ``vectors`` a new matrix resets the cached norms; after editing the matrix in
+    place, call :meth:`fill_norms` with ``force=True``.
+
+    Example:
+        >>> kv = Vectors(["cat", "dog", "car"], np.array([[1, 0.1], [1, 0.2], [0, 1]], "float32"))
+        >>> kv.most_similar("cat", topn=1)
+        [('dog', 0.9987...)]
+        >>> "dog" in kv, len(kv), kv.vector_size
+        (True, 3, 2)
     """
 
     def __init__(
@@ -45,8 +75,22 @@ class Vectors:
         self.key_to_index: dict[str, int] = {w: i for i, w in enumerate(self.index_to_key)}
         if len(self.key_to_index) != len(self.index_to_key):
             raise ValueError("`index_to_key` contains duplicate words; each word must appear once")
+        self.device = torch.device("cpu")
         self.vectors = vectors
         self.subwords = subwords
+
+    # ----- container ---------------------------------------------------------------------
+    @property
+    def vectors(self) -> np.ndarray:
+        """The ``(vocab, dim)`` numpy matrix."""
+        return self._vectors
+
+    @vectors.setter
+    def vectors(self, value: np.ndarray) -> None:
+        self._vectors = value
+        self._norms: np.ndarray | None = None
+        self._unit: torch.Tensor | None = None
+        self._fast: FastIndex | None = None
 
     def __len__(self) -> int:
         return len(self.index_to_key)
@@ -59,12 +103,294 @@ class Vectors:
         return word in self.key_to_index
 
     def __getitem__(self, word: str) -> np.ndarray:
+        return self.get_vector(word)
+
+    def get_vector(self, word: str, *, norm: bool = False) -> np.ndarray:
+        """Return the vector of ``word`` (unit length with ``norm=True``), as gensim's ``get_vector``.
+
+        Out-of-vocabulary words get their subword vector when the vectors have subwords
+        (fastText); otherwise :class:`~vectab.errors.OutOfVocabularyError` (a ``KeyError``).
+        """
         i = self.key_to_index.get(word)
         if i is not None:
-            return self.vectors[i]
+            vec = self.vectors[i]
+            return vec / self.norms[i] if norm else vec
         if self.subwords is not None:
-            return self.subwords.word_vector(word)
-        raise OutOfVocabularyError(word)
+            vec = np.asarray(self.subwords.word_vector(word))
+            return vec / np.linalg.norm(vec) if norm and np.any(vec) else vec
+        raise OutOfVocabularyError(word, hint="check the spelling or the case")
+
+    def get(self, word: str, default: Any = None) -> Any:
+        """Return the vector of ``word``, or ``default`` when it has none (like ``dict.get``)."""
+        try:
+            return self.get_vector(word)
+        except KeyError:
+            return default
 
     def __repr__(self) -> str:
-        return f"Vectors({len(self)} words x {self.vector_size} dims, dtype={self.vectors.dtype})"
+        sub = ", subwords" if self.subwords is not None else ""
+        return (
+            f"Vectors({len(self)} words x {self.vector_size} dims, dtype={self.vectors.dtype}"
+            f"{sub}, device={self.device})"
+        )
+
+    def tensor(self) -> torch.Tensor:
+        """The matrix as a CPU torch tensor sharing memory with ``vectors`` (no copy).
+
+        A read-only matrix (a memory map) is shared too: do not modify the tensor in place.
+        """
+        arr = self.vectors
+        if not arr.flags.c_contiguous:
+            return torch.from_numpy(np.ascontiguousarray(arr))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # non-writable arrays
+            return torch.from_numpy(arr)
+
+    def save(self, path: Any, *, format: str = "auto") -> None:
+        """Write the vectors to ``path`` (see :func:`vectab.vectors.io.save_vectors`)."""
+        from vectab.vectors.io import save_vectors
+
+        save_vectors(self, path, format=format)
+
+    # ----- caches -----------------------------------------------------------------------
+    @property
+    def norms(self) -> np.ndarray:
+        """L2 norm of every row, float32 ``(vocab,)`` (gensim's ``norms``), cached."""
+        if self._norms is None:
+            self.fill_norms()
+        return self._norms  # type: ignore[return-value]
+
+    def fill_norms(self, *, force: bool = False) -> None:
+        """Compute the row norms (again with ``force=True`` after editing ``vectors`` in place)."""
+        if self._norms is None or force:
+            self._norms = np.linalg.norm(self.vectors, axis=1)
+            self._unit = None
+            self._fast = None
+
+    def unit_matrix(self) -> torch.Tensor:
+        """Unit-normalized float32 rows on ``self.device`` (cached; zero rows stay zero)."""
+        if self._unit is None:
+            self._unit = normalize_rows(self.tensor().to(self.device))
+        return self._unit
+
+    def to(self, device: str | torch.device) -> Vectors:
+        """Run searches on ``device`` (``"cuda"``, ``"cpu"``); ``vectors`` stays numpy. Returns self."""
+        device = torch.device(device)
+        if device != self.device:
+            self.device = device
+            self._unit = None if self._unit is None else self._unit.to(device)
+            self._fast = None
+        return self
+
+    def _fast_index(self) -> FastIndex:
+        if self._fast is None:
+            self._fast = FastIndex(self.unit_matrix())
+        return self._fast
+
+    # ----- similarity -------------------------------------------------------------------
+    def similarity(self, w1: str, w2: str) -> float:
+        """Cosine similarity of two words (gensim's ``similarity``)."""
+        a = self.get_vector(w1).astype(np.float64)
+        b = self.get_vector(w2).astype(np.float64)
+        na, nb = np.linalg.norm(a), np.linalg.norm(b)
+        return float(a @ b / (na * nb)) if na > 0 and nb > 0 else 0.0
+
+    def _terms(self, positive: Any, negative: Any) -> tuple[list, np.ndarray, set[int]]:
+        """Split analogy terms into items, weights (+1 / -1 by default) and in-vocab row ids."""
+        positive = _ensure_list(positive, "positive")
+        negative = _ensure_list(negative, "negative")
+        items, weights = [], []
+        for sign, group in ((1.0, positive), (-1.0, negative)):
+            for term in group:
+                if isinstance(term, tuple):
+                    if len(term) != 2:
+                        raise ValueError(f"a weighted term must be (word, weight), got {term!r}")
+                    term, weight = term
+                else:
+                    weight = sign
+                if not isinstance(term, (str, np.ndarray)):
+                    raise TypeError(f"terms must be words or 1-D vectors, got {term!r}")
+                items.append(term)
+                weights.append(float(weight))
+        ids = {self.key_to_index[t] for t in items if isinstance(t, str) and t in self.key_to_index}
+        return items, np.asarray(weights), ids
+
+    def _search(self, query: np.ndarray, topn: int, exclude: set[int], restrict_vocab: Any):
+        unit = self.unit_matrix()
+        if restrict_vocab:
+            unit = unit[: int(restrict_vocab)]
+        exclude = {i for i in exclude if i < unit.shape[0]}
+        q = torch.as_tensor(np.asarray(query, dtype=np.float32), device=self.device)
+        k = min(topn + len(exclude), unit.shape[0])
+        ex = torch.tensor(sorted(exclude), dtype=torch.long, device=self.device).view(1, -1)
+        scores, ids = search_unit(q.view(1, -1), unit, k, exclude=ex if exclude else None)
+        pairs = zip(ids[0].tolist(), scores[0].tolist())
+        return [(self.index_to_key[i], s) for i, s in pairs if i not in exclude][:topn]
+
+    def most_similar(
+        self,
+        positive: Term | list[Term] | None = None,
+        negative: Term | list[Term] | None = None,
+        topn: int = 10,
+        restrict_vocab: int | None = None,
+    ) -> list[tuple[str, float]]:
+        """Find the words closest to the weighted mean of the unit vectors of the terms (3CosAdd).
+
+        Same results as gensim's ``KeyedVectors.most_similar``: input words are never returned;
+        ``restrict_vocab`` searches only the first rows. Unlike gensim, always returns a list.
+
+        Args:
+            positive: words, vectors or ``(term, weight)`` pairs that pull (weight 1).
+            negative: terms that push (weight -1).
+            topn: how many words to return.
+            restrict_vocab: search only the first ``restrict_vocab`` rows.
+
+        Returns:
+            ``[(word, cosine), ...]``, best first.
+        """
+        _check_topn(topn)
+        items, weights, exclude = self._terms(positive, negative)
+        if not items:
+            raise ValueError("`positive` and `negative` are both empty; pass at least one word")
+        if topn == 0:
+            return []
+        mean = np.zeros(self.vector_size, dtype=np.float64)
+        for item, weight in zip(items, weights):
+            vec = item if isinstance(item, np.ndarray) else self.get_vector(item, norm=True)
+            mean += weight * np.asarray(vec, dtype=np.float64)
+        mean /= np.abs(weights).sum()
+        norm = np.linalg.norm(mean)
+        mean = mean / norm if norm > 0 else mean
+        return self._search(mean, topn, exclude, restrict_vocab)
+
+    def similar_by_word(
+        self, word: str, topn: int = 10, restrict_vocab: int | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``topn`` words closest to ``word`` (itself excluded)."""
+        return self.most_similar(positive=[word], topn=topn, restrict_vocab=restrict_vocab)
+
+    def similar_by_vector(
+        self, vector: np.ndarray, topn: int = 10, restrict_vocab: int | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``topn`` words closest to ``vector`` (gensim's ``similar_by_vector``)."""
+        vector = np.asarray(vector)
+        if vector.shape != (self.vector_size,):
+            raise ValueError(f"`vector` must have shape ({self.vector_size},), got {vector.shape}")
+        return self.most_similar(positive=[vector], topn=topn, restrict_vocab=restrict_vocab)
+
+    def most_similar_cosmul(
+        self,
+        positive: Term | list[Term] | None = None,
+        negative: Term | list[Term] | None = None,
+        topn: int = 10,
+        restrict_vocab: int | None = None,
+    ) -> list[tuple[str, float]]:
+        """Find words by the multiplicative objective 3CosMul (Levy & Goldberg 2014).
+
+        gensim's ``most_similar_cosmul``: the product of ``(1 + cos) / 2`` over the positive
+        terms divided by that over the negative ones (+1e-6). Vectors given as terms are used
+        as they are (not normalized), as in gensim. ``restrict_vocab`` limits the search here
+        (gensim accepts it but searches everything).
+        """
+        _check_topn(topn)
+        positive = _ensure_list(positive, "positive")
+        negative = _ensure_list(negative, "negative")
+        if not positive:
+            raise ValueError("`positive` is empty; 3CosMul needs at least one positive word")
+        if topn == 0:
+            return []
+        exclude = {self.key_to_index[w] for w in positive + negative
+                   if isinstance(w, str) and w in self.key_to_index}
+
+        def terms(group: list) -> torch.Tensor:
+            rows = [w if isinstance(w, np.ndarray) else self.get_vector(w, norm=True) for w in group]
+            return torch.as_tensor(np.asarray(rows, np.float32), device=self.device).view(-1, self.vector_size)
+
+        unit = self.unit_matrix()
+        if restrict_vocab:
+            unit = unit[: int(restrict_vocab)]
+        dists = ((1 + unit @ terms(positive).T) / 2).prod(dim=1)
+        if negative:
+            dists = dists / (((1 + unit @ terms(negative).T) / 2).prod(dim=1) + 1e-6)
+        if exclude:
+            dists[torch.tensor(sorted(e for e in exclude if e < len(dists)), dtype=torch.long)] = -np.inf
+        scores, ids = torch.topk(dists, min(topn, len(dists) - len(exclude)))
+        return [(self.index_to_key[i], s) for i, s in zip(ids.tolist(), scores.tolist())]
+
+    def doesnt_match(self, words: Sequence[str]) -> str:
+        """The word furthest from the mean of the others (gensim's ``doesnt_match``).
+
+        Words without a vector are ignored (with a warning), as in gensim.
+        """
+        used = [w for w in words if w in self or self.subwords is not None]
+        if len(used) != len(words):
+            missing = sorted(set(words) - set(used))
+            warnings.warn(f"ignoring words without vectors: {missing}", stacklevel=2)
+        if not used:
+            raise ValueError(f"`words` has no word with a vector: {list(words)!r}")
+        unit = np.asarray([self.get_vector(w, norm=True) for w in used], dtype=np.float64)
+        mean = unit.mean(axis=0)
+        mean /= np.linalg.norm(mean) or 1.0
+        dists = unit @ mean
+        return min(zip(dists.tolist(), used))[1]
+
+    # ----- batched ----------------------------------------------------------------------
+    def topk_cosine(
+        self,
+        queries: torch.Tensor | np.ndarray,
+        k: int,
+        *,
+        exclude: torch.Tensor | None = None,
+        fast: bool = False,
+        chunk_size: int | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Batched nearest rows for query vectors, on ``self.device`` (see ``topk_cosine``).
+
+        Shape:
+            queries: ``(B, D)``; returns scores and ids ``(B, k)``.
+        """
+        q = torch.as_tensor(np.asarray(queries) if not isinstance(queries, torch.Tensor) else queries)
+        if q.ndim != 2 or q.shape[1] != self.vector_size:
+            raise ValueError(f"`queries` must have shape (batch, {self.vector_size}), got {tuple(q.shape)}")
+        q = normalize_rows(q.to(self.device))
+        if exclude is not None:
+            exclude = torch.as_tensor(exclude, dtype=torch.long, device=self.device).view(q.shape[0], -1)
+        index = self._fast_index() if fast else None
+        return search_unit(q, self.unit_matrix(), k, exclude=exclude, chunk_size=chunk_size,
+                           fast_index=index)
+
+    def most_similar_batch(
+        self, words: Sequence[str], topn: int = 10, *, fast: bool = False
+    ) -> list[list[tuple[str, float]]]:
+        """``most_similar(word, topn=topn)`` for many words at once, as a few matrix products.
+
+        Example:
+            >>> kv = Vectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], "float32"))
+            >>> [[w for w, _ in row] for row in kv.most_similar_batch(["a", "c"], topn=1)]
+            [['b'], ['b']]
+        """
+        if isinstance(words, str):
+            raise TypeError("`words` must be a list of words, got a single str; wrap it in a list")
+        _check_topn(topn)
+        rows = [self.get_vector(w) for w in words]
+        ids = [self.key_to_index.get(w, -1) for w in words]
+        if not rows or topn == 0:
+            return [[] for _ in words]
+        k = min(topn, len(self) - 1)
+        scores, top = self.topk_cosine(np.asarray(rows, np.float32), k,
+                                       exclude=torch.tensor(ids), fast=fast)
+        keys = self.index_to_key
+        return [[(keys[i], s) for i, s in zip(r_ids, r_s)]
+                for r_ids, r_s in zip(top.tolist(), scores.tolist())]
+
+    def evaluate_word_pairs(self, pairs: Any, **options: Any) -> Any:
+        """Correlation with human similarity judgements; see :func:`vectab.vectors.evaluate.evaluate_word_pairs`."""
+        from vectab.vectors.evaluate import evaluate_word_pairs
+
+        return evaluate_word_pairs(self, pairs, **options)
+
+    def evaluate_word_analogies(self, analogies: Any, **options: Any) -> Any:
+        """Analogy accuracy; see :func:`vectab.vectors.evaluate.evaluate_word_analogies`."""
+        from vectab.vectors.evaluate import evaluate_word_analogies
+
+        return evaluate_word_analogies(self, analogies, **options)
