@@ -1,0 +1,197 @@
+"""word2vec binary: the C tool's format (``-binary 1``), as gensim reads and writes it.
+
+A ``count dim\\n`` text header, then per word: the UTF-8 word, one space, ``dim`` little-endian
+float32 values, and (word2vec.c; gensim omits it) a newline.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import IO
+
+import numpy as np
+
+from vectab.errors import VectorFormatError
+from vectab.vectors.formats._compress import file_size, open_binary
+from vectab.vectors.formats._report import Problems
+from vectab.vectors.formats._rows import RowSink
+from vectab.vectors.formats.text import parse_header
+
+__all__ = ["read_binary", "write_binary"]
+
+_BLOCK = 16 << 20
+_MAX_WORD = 1 << 16
+_TEXTY = frozenset(b"0123456789.-+eE \n\r")
+
+
+def _scan(buf: bytes, pos: int, record: int, max_rows: int) -> tuple[list[int], list[int], int]:
+    """Find whole records in ``buf`` from ``pos``: their word starts, space positions, new pos."""
+    starts: list[int] = []
+    spaces: list[int] = []
+    size = len(buf)
+    find = buf.find
+    while len(starts) < max_rows:
+        if pos < size and buf[pos] == 10:  # the newline word2vec.c writes after each vector
+            pos += 1
+        space = find(b" ", pos, pos + _MAX_WORD)
+        if space < 0 or space + 1 + record > size:
+            break
+        starts.append(pos)
+        spaces.append(space)
+        pos = space + 1 + record
+    return starts, spaces, pos
+
+
+def read_binary(
+    path: str | os.PathLike[str],
+    *,
+    limit: int | None,
+    keep: set[str] | None,
+    dtype: np.dtype,
+    problems: Problems,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> tuple[list[str], np.ndarray]:
+    """Read a word2vec binary file; returns the words and a ``(rows, dim)`` matrix."""
+    total = file_size(path)
+    with open_binary(path) as f:
+        first = f.readline(1 << 10)
+        if not first.strip():
+            raise VectorFormatError(path, None, "the file is empty (expected word vectors)")
+        count, dim = parse_header(path, first)
+        record = 4 * dim
+        capacity = count
+        if total is not None:
+            body = total - len(first)
+            if count * (record + 2) > body:
+                problems.bad(
+                    1,
+                    "truncated",
+                    f"the header says {count} words of {dim} dims, which needs at least "
+                    f"{count * (record + 2)} bytes, but the file has {body} bytes after the header "
+                    "(a truncated file, or a wrong header)",
+                    row=False,
+                )
+            capacity = min(capacity, body // (record + 2))
+        else:
+            capacity = min(capacity, 1 << 16)
+        if keep is not None:
+            capacity = min(capacity, len(keep))
+        if limit is not None:
+            capacity = min(capacity, limit)
+        sink = RowSink(dim, dtype, keep=keep, limit=limit, problems=problems)
+        sink.start(dim, capacity)
+        buf, pos, index, done, eof = b"", 0, 0, len(first), False
+        while index < count and not sink.full:
+            chunk = b"" if eof else f.read(_BLOCK)
+            eof = eof or not chunk
+            buf = buf[pos:] + chunk
+            pos = 0
+            done += len(chunk)
+            starts, spaces, pos = _scan(buf, 0, record, count - index)
+            if index == 0 and spaces:
+                _check_not_text(path, buf[spaces[0] + 1 : spaces[0] + 1 + record])
+            _take(buf, starts, spaces, index, dim, sink, problems)
+            index += len(starts)
+            if progress is not None:
+                progress(done, total)
+            if eof and index < count:
+                rest = buf[pos:].lstrip(b"\n")
+                if rest:
+                    word = rest.split(b" ", 1)[0][:50]
+                    problems.bad(
+                        index + 2,
+                        "truncated",
+                        f"the file ends inside record {index + 1} of {count} (word {word!r}): "
+                        f"expected {record} bytes of vector after the word, found "
+                        f"{max(len(rest) - len(word) - 1, 0)}",
+                    )
+                elif sink.rows_total < count:
+                    problems.bad(
+                        1,
+                        "header count",
+                        f"the header says {count} words but the file has {sink.rows_total} records",
+                        row=False,
+                    )
+                break
+        if index >= count and limit is None and keep is None:
+            extra = (buf[pos:] + f.read(64)).strip()
+            if extra:
+                problems.bad(
+                    1,
+                    "header count",
+                    f"the header says {count} words but the file goes on after record {count}",
+                    row=False,
+                )
+    return sink.finish()
+
+
+def _check_not_text(path: object, first_vector: bytes) -> None:
+    """Refuse a text file read as binary (gensim returns garbage keys from it, silently)."""
+    if first_vector and set(first_vector) <= _TEXTY:
+        raise VectorFormatError(
+            path,
+            2,
+            "this looks like word2vec *text* (digits and spaces where binary float32 values "
+            "were expected); load it with format='word2vec' or format='auto'",
+        )
+
+
+def _take(
+    buf: bytes,
+    starts: list[int],
+    spaces: list[int],
+    index: int,
+    dim: int,
+    sink: RowSink,
+    problems: Problems,
+) -> None:
+    """Decode the words and vectors of the records found in ``buf`` and hand them to ``sink``."""
+    if not starts:
+        return
+    view = memoryview(buf)
+    record = 4 * dim
+    raw = b"".join([view[s + 1 : s + 1 + record] for s in spaces])
+    matrix = np.frombuffer(raw, dtype="<f4").reshape(len(spaces), dim)
+    words: list[str] = []
+    good: list[int] = []
+    finite = np.isfinite(matrix).all(axis=1)
+    for k, (a, b) in enumerate(zip(starts, spaces)):
+        line = index + k + 2
+        try:
+            word = buf[a:b].decode("utf-8")
+        except UnicodeDecodeError as e:
+            problems.bad(
+                line, "not UTF-8", f"the word {buf[a:b]!r} is not valid UTF-8 ({e.reason} at byte {e.start})"
+            )
+            continue
+        if not word:
+            problems.bad(line, "empty word", "record starts with a space; expected a word first")
+            continue
+        if not finite[k]:
+            problems.bad(line, "not finite", f"the vector of {word!r} holds NaN or infinity")
+            continue
+        words.append(word)
+        good.append(k)
+    if len(good) < len(starts):
+        matrix = matrix[good]
+    sink.add(words, matrix, [index + k + 2 for k in good])
+
+
+def write_binary(f: IO[bytes], words: Sequence[str], matrix: np.ndarray) -> None:
+    """Write word2vec binary with a newline after each vector, as word2vec.c does."""
+    for w in words:
+        if not w or " " in w or "\n" in w:
+            raise ValueError(
+                f"cannot write the word {w!r} to word2vec binary: words must be non-empty and hold "
+                "no space or newline; save with format='vectab' to keep such words"
+            )
+    f.write(f"{len(words)} {matrix.shape[1]}\n".encode())
+    step = 8192
+    for start in range(0, len(words), step):
+        block = np.ascontiguousarray(matrix[start : start + step], dtype="<f4")
+        f.write(
+            b"".join(
+                [w.encode("utf-8") + b" " + row.tobytes() + b"\n" for w, row in zip(words[start : start + step], block)]
+            )
+        )
