@@ -1,9 +1,167 @@
-"""`vectab` commands: train_cmds."""
+"""`vectab train classifier`, `vectab train tagger` and `vectab predict`.
+
+Work under ``torchrun --nproc_per_node=N -m vectab train ...`` too: the Trainer joins the
+process group, and only rank 0 shows progress, prints and writes the model directory.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from vectab.cli._common import is_main_process, stderr_console, user_errors
+
+FREEZE_HELP = "Pretrained rows: 'pretrained' = fixed (new words learn), 'all' = whole table fixed, 'none'."
+
+
+def _progress() -> Any:
+    if not is_main_process():
+        return None
+    from vectab.train.callbacks import RichProgress
+
+    return RichProgress(console=stderr_console())
+
+
+def _done(result: Any, out: Path) -> None:
+    try:
+        import torch.distributed as dist
+
+        if dist.is_available() and dist.is_initialized():
+            dist.destroy_process_group()
+    except Exception:  # pragma: no cover - shutting down is best effort
+        pass
+    if not is_main_process():
+        return
+    scores = "  ".join(f"{k} {v:.4f}" for k, v in result.metrics.items())
+    best = result.history.best_epoch
+    epochs = len(result.history.epochs)
+    typer.echo(f"trained {epochs} epoch(s); best epoch {None if best is None else best + 1}")
+    if scores:
+        typer.echo(f"validation: {scores}")
+    typer.echo(f"saved model to {out}")
+
+
+@user_errors
+def train_classifier_cmd(
+    train: Annotated[Path, typer.Option("--train", help="Training file: CSV, TSV, JSONL or Parquet.")],
+    out: Annotated[Path, typer.Option("--out", help="Directory to save the model to.")],
+    valid: Annotated[Path | None, typer.Option("--valid", help="Validation file (early stopping).")] = None,
+    text_col: Annotated[str, typer.Option("--text-col", help="Name of the text column.")] = "text",
+    label_col: Annotated[str, typer.Option("--label-col", help="Name of the label column.")] = "label",
+    vectors: Annotated[Path | None, typer.Option("--vectors", help="Pretrained vectors file.")] = None,
+    freeze: Annotated[str, typer.Option("--freeze", help=FREEZE_HELP)] = "pretrained",
+    encoder: Annotated[str, typer.Option("--encoder", help="bilstm, lstm, bigru, gru, cnn, mean, max.")] = "bilstm",
+    embedding_dim: Annotated[int, typer.Option("--embedding-dim", help="Table width without --vectors.")] = 100,
+    hidden_size: Annotated[int, typer.Option("--hidden-size", help="RNN hidden size per direction.")] = 128,
+    dropout: Annotated[float, typer.Option("--dropout", help="Dropout before the output layer.")] = 0.5,
+    epochs: Annotated[int, typer.Option("--epochs", help="Maximum number of epochs.")] = 5,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Examples per step (per process).")] = 32,
+    lr: Annotated[float, typer.Option("--lr", help="Learning rate.")] = 1e-3,
+    max_len: Annotated[int | None, typer.Option("--max-len", help="Keep the first N tokens of a text.")] = None,
+    num_words: Annotated[int | None, typer.Option("--num-words", help="Keep the N-1 most frequent words.")] = None,
+    patience: Annotated[int | None, typer.Option("--patience", help="Early stopping patience (epochs).")] = 2,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (the same seed repeats a run).")] = 0,
+    device: Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N.")] = "auto",
+) -> None:
+    """Train a text classifier on a labelled file and save it as a model directory."""
+    from vectab.train.pipeline import train_classifier
+
+    result = train_classifier(
+        train, valid=valid, text_col=text_col, label_col=label_col, vectors=vectors,
+        freeze=freeze, encoder=encoder, embedding_dim=embedding_dim, hidden_size=hidden_size,
+        dropout=dropout, epochs=epochs, batch_size=batch_size, lr=lr, max_len=max_len,
+        num_words=num_words, early_stopping_patience=patience, seed=seed, device=device,
+        out=out, progress=_progress(),
+    )
+    if result.coverage is not None and is_main_process():
+        typer.echo(f"coverage: {result.coverage}")
+    _done(result, out)
+
+
+@user_errors
+def train_tagger_cmd(
+    train: Annotated[Path, typer.Option("--train", help="Training file: CoNLL/BIO columns.")],
+    out: Annotated[Path, typer.Option("--out", help="Directory to save the model to.")],
+    valid: Annotated[Path | None, typer.Option("--valid", help="Validation file (early stopping).")] = None,
+    token_col: Annotated[int, typer.Option("--token-col", help="Column of the tokens (0-based).")] = 0,
+    tag_col: Annotated[int, typer.Option("--tag-col", help="Column of the tags (-1 = last).")] = -1,
+    vectors: Annotated[Path | None, typer.Option("--vectors", help="Pretrained vectors file.")] = None,
+    freeze: Annotated[str, typer.Option("--freeze", help=FREEZE_HELP)] = "pretrained",
+    embedding_dim: Annotated[int, typer.Option("--embedding-dim", help="Table width without --vectors.")] = 100,
+    hidden_size: Annotated[int, typer.Option("--hidden-size", help="LSTM hidden size per direction.")] = 128,
+    dropout: Annotated[float, typer.Option("--dropout", help="Dropout.")] = 0.5,
+    epochs: Annotated[int, typer.Option("--epochs", help="Maximum number of epochs.")] = 10,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Sentences per step (per process).")] = 32,
+    lr: Annotated[float, typer.Option("--lr", help="Learning rate.")] = 1e-3,
+    num_words: Annotated[int | None, typer.Option("--num-words", help="Keep the N-1 most frequent tokens.")] = None,
+    lower: Annotated[bool, typer.Option("--lower/--no-lower", help="Lower-case tokens.")] = False,
+    patience: Annotated[int | None, typer.Option("--patience", help="Early stopping patience (epochs).")] = 3,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    device: Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N.")] = "auto",
+) -> None:
+    """Train a BiLSTM-CRF tagger on a CoNLL/BIO file and save it as a model directory."""
+    from vectab.train.pipeline import train_tagger
+
+    result = train_tagger(
+        train, valid=valid, token_col=token_col, tag_col=tag_col, vectors=vectors,
+        freeze=freeze, embedding_dim=embedding_dim, hidden_size=hidden_size, dropout=dropout,
+        epochs=epochs, batch_size=batch_size, lr=lr, num_words=num_words, lower=lower,
+        early_stopping_patience=patience, seed=seed, device=device, out=out,
+        progress=_progress(),
+    )
+    _done(result, out)
+
+
+def _write_lines(lines: list[str], out: Path | None) -> None:
+    if out is None:
+        for line in lines:
+            typer.echo(line)
+        return
+    from vectab._fileio import atomic_write
+
+    with atomic_write(out) as f:
+        f.write("".join(line + "\n" for line in lines))
+
+
+@user_errors
+def predict_cmd(
+    model_dir: Annotated[Path, typer.Argument(help="A model directory saved by `vectab train`.")],
+    file: Annotated[Path, typer.Argument(help="Texts (CSV/TSV/JSONL/Parquet) or CoNLL tokens.")],
+    text_col: Annotated[str | None, typer.Option("--text-col", help="Text column (default: training's).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write predictions here instead of stdout.")] = None,
+) -> None:
+    """Predict labels (classifier) or tags (tagger) for a file with a saved model."""
+    from vectab.train.data import read_conll, read_table
+    from vectab.train.saving import load_model
+
+    loaded = load_model(model_dir)
+    pre = loaded.config.get("preprocessing") or {}
+    if loaded.task == "tagging":
+        sents, _ = read_conll(file, token_col=int(pre.get("token_col", 0)), tag_col=None)
+        lines = []
+        for tokens, tags in zip(sents, loaded.predict(sents)):
+            lines.extend(f"{tok}\t{tag}" for tok, tag in zip(tokens, tags))
+            lines.append("")
+        _write_lines(lines, out)
+        return
+    col = text_col or pre.get("text_col") or "text"
+    texts, _ = read_table(file, text_col=col, label_col=None)
+    preds = loaded.predict(texts)
+    _write_lines(["prediction\ttext"] + [f"{p}\t{t}" for p, t in zip(preds, texts)], out)
+    label_col = pre.get("label_col")
+    if label_col:
+        try:
+            _, gold = read_table(file, text_col=col, label_col=label_col)
+        except ValueError:
+            return
+        right = sum(str(p) == str(g) for p, g in zip(preds, gold))
+        typer.echo(f"accuracy {right / max(len(gold), 1):.4f} on {len(gold)} texts", err=True)
 
 
 def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> None:
     """Add this module's commands to the `vectab` command groups."""
+    train.command("classifier")(train_classifier_cmd)
+    train.command("tagger")(train_tagger_cmd)
+    app.command("predict")(predict_cmd)

@@ -56,14 +56,21 @@ def use_sparse_tables(model: nn.Module, sparse: bool | None) -> list[nn.Module]:
     ``sparse=None`` (the Trainer's default) keeps tables built with ``sparse=True`` sparse and
     switches every table of at least :data:`SPARSE_AUTO_ROWS` rows to sparse gradients.
     ``sparse=True`` switches every table, ``sparse=False`` none (tables built sparse stay so).
+    Auto mode leaves tables with an ``embeddings_regularizer`` dense (it needs a dense gradient).
     A table whose ``max_norm`` is set keeps working: the renormalisation happens in the lookup.
     """
     if sparse not in (None, True, False):
         raise TypeError(f"`sparse` must be None (auto), True or False, got {sparse!r}")
     tables = []
     for module in embedding_tables(model):
+        regularized = getattr(module, "embeddings_regularizer", None) is not None
+        if sparse is True and regularized and not module.sparse:
+            raise ValueError(
+                "`sparse`=True but an Embedding has an embeddings_regularizer, which needs dense "
+                "gradients over the whole table; use sparse=None (auto) or drop the regularizer"
+            )
         want = bool(module.sparse) or sparse is True or (
-            sparse is None and _num_rows(module) >= SPARSE_AUTO_ROWS
+            sparse is None and not regularized and _num_rows(module) >= SPARSE_AUTO_ROWS
         )
         if want and not module.sparse:
             module.sparse = True

@@ -1,0 +1,245 @@
+"""From files to a saved model in one call: what ``vectab train classifier|tagger`` runs.
+
+Each function reads the training (and validation) file, fits a Tokenizer, builds the
+Embedding (from pretrained vectors, partly frozen, when ``vectors`` is given), the model and a
+:class:`~vectab.train.trainer.Trainer`, trains, and saves a model directory (see
+:mod:`vectab.train.saving`) with a ``run.json`` of the options, history and final metrics.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from vectab.train.callbacks import History
+from vectab.train.saving import LoadedModel, save_model, token_ids
+
+__all__ = ["TrainResult", "FREEZE_CHOICES", "train_classifier", "train_tagger"]
+
+FREEZE_CHOICES = {"pretrained": "pretrained", "all": True, "none": False}
+OOV_TOKEN = "<OOV>"
+
+
+@dataclasses.dataclass
+class TrainResult:
+    """What a pipeline returns: the trained model, its history and final validation metrics."""
+
+    model: LoadedModel
+    history: History
+    metrics: dict[str, float]
+    coverage: Any = None
+    out: Path | None = None
+
+
+def _embedding(tokenizer: Any, *, vectors: str | os.PathLike[str] | None, freeze: str,
+               embedding_dim: int, seed: int) -> tuple[Any, Any]:
+    from vectab.nn import Embedding
+
+    if freeze not in FREEZE_CHOICES:
+        raise ValueError(f"`freeze` must be one of {sorted(FREEZE_CHOICES)}, got {freeze!r}")
+    rows = len(tokenizer.word_index) + 1
+    if tokenizer.num_words:
+        rows = min(rows, tokenizer.num_words)
+    if vectors is None:
+        if freeze == "all":
+            raise ValueError("`freeze`='all' needs pretrained `vectors` (a random table cannot learn)")
+        return Embedding(rows, embedding_dim, mask_zero=True), None
+    from vectab.vectors.io import load_vectors
+
+    vecs = load_vectors(vectors)
+    layer = Embedding.from_vectors(vecs, tokenizer, freeze=FREEZE_CHOICES[freeze], seed=seed,
+                                   mask_zero=True)
+    report = getattr(layer, "coverage", None)
+    found = getattr(report, "pretrained_mask", None)
+    if found is not None and int(sum(bool(x) for x in found)) == 0:
+        raise ValueError(
+            f"vocabulary mismatch: none of the {rows - 1} training words is in {vectors}; "
+            "check the language, lower-casing (--lower) or the vectors file"
+        )
+    return layer, report
+
+
+def _run_record(options: dict[str, Any], history: History, metrics: dict[str, float]) -> dict:
+    return {"options": {k: str(v) if isinstance(v, Path) else v for k, v in options.items()},
+            "history": history.history, "best_epoch": history.best_epoch, "metrics": metrics}
+
+
+def _finish(trainer: Any, model: Any, tokenizer: Any, labels: list, *, out: Any,
+            options: dict, preprocessing: dict, valid_data: Any) -> TrainResult:
+    import json
+
+    from vectab._fileio import atomic_write
+
+    history = trainer.history
+    metrics = trainer.evaluate(valid_data) if valid_data is not None else {}
+    out_path = None
+    if out is not None and trainer.dist.is_main:
+        out_path = save_model(out, model, tokenizer=tokenizer,
+                              labels=labels if model.task == "classification" else None,
+                              trainer_config=trainer.config(), preprocessing=preprocessing)
+        with atomic_write(out_path / "run.json") as f:
+            json.dump(_run_record(options, history, metrics), f, indent=2, ensure_ascii=False)
+    config = {"model_type": model.model_type, "task": model.task, "preprocessing": preprocessing}
+    return TrainResult(LoadedModel(model, tokenizer, labels, config), history, metrics, out=out_path)
+
+
+def train_classifier(
+    train: str | os.PathLike[str],
+    *,
+    valid: str | os.PathLike[str] | None = None,
+    text_col: str = "text",
+    label_col: str = "label",
+    vectors: str | os.PathLike[str] | None = None,
+    freeze: str = "pretrained",
+    encoder: str = "bilstm",
+    embedding_dim: int = 100,
+    hidden_size: int = 128,
+    dropout: float = 0.5,
+    epochs: int = 5,
+    batch_size: int = 32,
+    lr: float = 1e-3,
+    max_len: int | None = None,
+    num_words: int | None = None,
+    lower: bool = True,
+    early_stopping_patience: int | None = 2,
+    seed: int = 0,
+    device: str = "auto",
+    out: str | os.PathLike[str] | None = None,
+    progress: Any = None,
+) -> TrainResult:
+    """Train a ``TextClassifier`` on a CSV/TSV/JSONL/Parquet file and save it to ``out``.
+
+    Args:
+        train, valid: labelled files (``valid`` drives early stopping and the best epoch).
+        text_col, label_col: column names.
+        vectors: pretrained vectors file (word2vec, GloVe, fastText .vec, vectab format).
+        freeze: ``"pretrained"`` (rows found in ``vectors`` stay fixed, new words learn),
+            ``"all"`` (the whole table fixed) or ``"none"``.
+        encoder: ``bilstm``, ``lstm``, ``bigru``, ``gru``, ``cnn``, ``mean``, ``max``.
+        embedding_dim: table width without ``vectors`` (with them, the vectors' dimension).
+        max_len: keep the first ``max_len`` tokens of each text.
+        num_words: keep the ``num_words - 1`` most frequent words (Keras' meaning).
+        lower: lower-case texts before tokenizing.
+        out: model directory to write (rank 0 only under torchrun).
+        progress: ``True``, or a callable receiving the Trainer's progress events.
+
+    Returns:
+        A :class:`TrainResult` with the :class:`~vectab.train.saving.LoadedModel`.
+    """
+    from vectab.models import ClassifierConfig, TextClassifier
+    from vectab.text import Tokenizer
+    from vectab.train.data import ClassificationDataset, LabelEncoder, read_table
+    from vectab.train.trainer import Trainer
+
+    options = dict(locals())
+    options.pop("progress")
+    texts, labels = read_table(train, text_col=text_col, label_col=label_col)
+    encoder_ = LabelEncoder(labels)
+    valid_data = None
+    if valid is not None:
+        vtexts, vlabels = read_table(valid, text_col=text_col, label_col=label_col)
+    torch.manual_seed(seed)
+    tokenizer = Tokenizer(num_words=num_words, oov_token=OOV_TOKEN, lower=lower)
+    tokenizer.fit_on_texts(texts)
+    train_data = ClassificationDataset(tokenizer.texts_to_sequences(texts),
+                                       encoder_.encode(labels, source=str(train)), max_len=max_len)
+    if valid is not None:
+        valid_data = ClassificationDataset(tokenizer.texts_to_sequences(vtexts),
+                                           encoder_.encode(vlabels, source=str(valid)),
+                                           max_len=max_len)
+    embedding, coverage = _embedding(tokenizer, vectors=vectors, freeze=freeze,
+                                     embedding_dim=embedding_dim, seed=seed)
+    config = ClassifierConfig(embedding.num_embeddings, embedding.embedding_dim, len(encoder_),
+                              encoder=encoder, hidden_size=hidden_size, dropout=dropout)
+    model = TextClassifier(config, embedding=embedding)
+    trainer = Trainer(model, lr=lr, batch_size=batch_size, epochs=epochs, seed=seed,
+                      early_stopping_patience=early_stopping_patience if valid else None,
+                      device=device, progress=progress)
+    trainer.fit(train_data, valid_data)
+    result = _finish(trainer, model, tokenizer, list(encoder_.classes), out=out, options=options,
+                     preprocessing={"max_len": max_len, "text_col": text_col,
+                                    "label_col": label_col}, valid_data=valid_data)
+    result.coverage = coverage
+    return result
+
+
+def _tag_list(tags: list[list[str]]) -> list[str]:
+    unique = sorted({t for sent in tags for t in sent})
+    return (["O"] if "O" in unique else []) + [t for t in unique if t != "O"]
+
+
+def train_tagger(
+    train: str | os.PathLike[str],
+    *,
+    valid: str | os.PathLike[str] | None = None,
+    token_col: int = 0,
+    tag_col: int = -1,
+    vectors: str | os.PathLike[str] | None = None,
+    freeze: str = "pretrained",
+    embedding_dim: int = 100,
+    hidden_size: int = 128,
+    dropout: float = 0.5,
+    constraints: str | None = "auto",
+    epochs: int = 10,
+    batch_size: int = 32,
+    lr: float = 1e-3,
+    num_words: int | None = None,
+    lower: bool = False,
+    early_stopping_patience: int | None = 3,
+    seed: int = 0,
+    device: str = "auto",
+    out: str | os.PathLike[str] | None = None,
+    progress: Any = None,
+) -> TrainResult:
+    """Train a BiLSTM-CRF ``SequenceTagger`` on a CoNLL/BIO file and save it to ``out``.
+
+    Tokens are mapped one-to-one to ids (unknown ones to ``<OOV>``). ``constraints="auto"``
+    forbids the tag transitions the file's scheme (BIO, BIOES/BMES) never allows. Other
+    arguments as in :func:`train_classifier`; the monitored metric is entity F1.
+    """
+    from vectab.models import SequenceTagger, TaggerConfig
+    from vectab.text import Tokenizer
+    from vectab.train.data import TaggingDataset, read_conll
+    from vectab.train.trainer import Trainer
+
+    options = dict(locals())
+    options.pop("progress")
+    sents, tags = read_conll(train, token_col=token_col, tag_col=tag_col)
+    if not sents:
+        raise ValueError(f"{train}: no sentences found (expected token and tag columns)")
+    tag_names = _tag_list(tags)
+    tag_id = {t: i for i, t in enumerate(tag_names)}
+
+    def encode(sentences: list[list[str]], tag_seqs: list[list[str]], source: Any) -> TaggingDataset:
+        unknown = sorted({t for s in tag_seqs for t in s} - set(tag_id))
+        if unknown:
+            raise ValueError(f"{source}: tags {unknown[:10]} do not occur in the training file")
+        return TaggingDataset([token_ids(tokenizer, s) for s in sentences],
+                              [[tag_id[t] for t in s] for s in tag_seqs])
+
+    torch.manual_seed(seed)
+    tokenizer = Tokenizer(num_words=num_words, oov_token=OOV_TOKEN, lower=lower, filters="")
+    tokenizer.fit_on_texts(sents)
+    train_data = encode(sents, tags, train)
+    valid_data = None
+    if valid is not None:
+        vsents, vtags = read_conll(valid, token_col=token_col, tag_col=tag_col)
+        valid_data = encode(vsents, vtags, valid)
+    embedding, coverage = _embedding(tokenizer, vectors=vectors, freeze=freeze,
+                                     embedding_dim=embedding_dim, seed=seed)
+    config = TaggerConfig(embedding.num_embeddings, embedding.embedding_dim, tags=tag_names,
+                          hidden_size=hidden_size, dropout=dropout, constraints=constraints)
+    model = SequenceTagger(config, embedding=embedding)
+    trainer = Trainer(model, lr=lr, batch_size=batch_size, epochs=epochs, seed=seed,
+                      early_stopping_patience=early_stopping_patience if valid else None,
+                      device=device, progress=progress)
+    trainer.fit(train_data, valid_data)
+    result = _finish(trainer, model, tokenizer, tag_names, out=out, options=options,
+                     preprocessing={"token_col": token_col, "tag_col": tag_col},
+                     valid_data=valid_data)
+    result.coverage = coverage
+    return result

@@ -1,0 +1,266 @@
+"""Saved model directories: ``config.json``, ``model.safetensors``, ``tokenizer.json``, ``labels.json``.
+
+A trained model is saved as a directory that needs no pickle to load::
+
+    my-model/
+      config.json         model_type, task, model config, trainer config, vectab version
+      model.safetensors   the weights (torch state dict, safetensors format)
+      tokenizer.json      the Tokenizer (Keras' tokenizer JSON)
+      labels.json         {"labels": [...]} as written in the training file, or {"tags": [...]}
+
+:func:`load_model` rebuilds it as a :class:`LoadedModel` whose ``predict(texts)`` returns labels
+exactly as they were written in the training file (ints stay ints) and ``predict_proba(texts)``
+the class probabilities; a tagger's ``predict(list of token lists)`` returns tag lists.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+
+from vectab._fileio import atomic_write
+from vectab.train.checkpoint import load_weights, save_weights
+
+__all__ = ["save_model", "load_model", "LoadedModel", "token_ids"]
+
+_CONFIG_CLASSES = {
+    "TextClassifier": "ClassifierConfig",
+    "SequenceTagger": "TaggerConfig",
+    "TabularEmbeddings": "TabularConfig",
+}
+
+
+def _write_json(path: Path, data: Any) -> None:
+    with atomic_write(path) as f:
+        json.dump(data, f, indent=2, ensure_ascii=False)
+
+
+def save_model(
+    directory: str | os.PathLike[str],
+    model: nn.Module,
+    *,
+    tokenizer: Any = None,
+    labels: Sequence[Any] | None = None,
+    trainer_config: dict[str, Any] | None = None,
+    preprocessing: dict[str, Any] | None = None,
+) -> Path:
+    """Write ``model`` (and its tokenizer and labels) as a model directory; return its path.
+
+    Args:
+        directory: created if needed; files already there are replaced.
+        model: a vectab task model (``model_type`` and ``config.to_dict()``).
+        tokenizer: the fitted ``vectab.text.Tokenizer`` the ids came from (``to_json()``).
+        labels: for a classifier, the class labels in class-id order, as written in the
+            training file (ints, strings); JSON keeps their type.
+        trainer_config: the Trainer's options (``Trainer.config()``), kept for the record.
+        preprocessing: how texts became ids (e.g. ``{"max_len": 200}``), used by predict.
+    """
+    model_type = getattr(model, "model_type", None)
+    config = getattr(model, "config", None)
+    if model_type is None or not hasattr(config, "to_dict"):
+        raise TypeError(
+            f"`model` must be a vectab task model with model_type and config.to_dict(); got "
+            f"{type(model).__name__}"
+        )
+    from vectab import __version__
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    save_weights(model, directory / "model.safetensors")
+    if tokenizer is not None:
+        with atomic_write(directory / "tokenizer.json") as f:
+            f.write(tokenizer.to_json())
+    tags = getattr(config, "tags", None)
+    if labels is not None:
+        _write_json(directory / "labels.json", {"labels": list(labels)})
+    elif tags:
+        _write_json(directory / "labels.json", {"tags": list(tags)})
+    _write_json(directory / "config.json", {
+        "vectab_version": __version__,
+        "model_type": model_type,
+        "task": getattr(model, "task", None),
+        "model_config": config.to_dict(),
+        "trainer_config": trainer_config or {},
+        "preprocessing": preprocessing or {},
+    })
+    return directory
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: missing; is {path.parent} a saved vectab model?") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+
+
+def _build(config: dict[str, Any]) -> nn.Module:
+    import importlib
+
+    from vectab.models import MODEL_TYPES
+
+    model_type = config.get("model_type")
+    cls = MODEL_TYPES.get(model_type)
+    if cls is None:
+        raise ValueError(f"config.json: unknown model_type {model_type!r}; known: {sorted(MODEL_TYPES)}")
+    config_cls = getattr(cls, "config_class", None)
+    if config_cls is None:
+        config_cls = getattr(importlib.import_module(cls.__module__), _CONFIG_CLASSES[model_type])
+    return cls(config_cls.from_dict(config["model_config"]))
+
+
+def token_ids(tokenizer: Any, tokens: Sequence[str]) -> list[int]:
+    """Ids of pre-split ``tokens`` through a Keras-style tokenizer, one id per token.
+
+    Unlike ``texts_to_sequences``, no token is dropped: unknown tokens (and ids at or beyond
+    ``num_words``) map to the OOV id, or to 0 (padding) when the tokenizer has no OOV token.
+    """
+    index = tokenizer.word_index
+    oov = index.get(tokenizer.oov_token, 0) if tokenizer.oov_token is not None else 0
+    limit = tokenizer.num_words or (len(index) + 1)
+    lower = getattr(tokenizer, "lower", False)
+    out = []
+    for tok in tokens:
+        i = index.get(tok.lower() if lower else tok, oov)
+        out.append(i if i < limit else oov)
+    return out
+
+
+def _table_rows(model: nn.Module) -> int:
+    emb = getattr(model, "embedding", None)
+    return int(getattr(emb, "num_embeddings", 0) or 0)
+
+
+class LoadedModel:
+    """A trained model with its tokenizer and labels, ready to predict on raw text.
+
+    Attributes:
+        model: the task model (``TextClassifier``, ``SequenceTagger``...), in eval mode.
+        tokenizer: the fitted Tokenizer.
+        labels: class labels as written in the training file (classifier), or the tag names.
+        config: the parsed ``config.json``.
+    """
+
+    def __init__(self, model: nn.Module, tokenizer: Any, labels: list[Any], config: dict) -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.labels = labels
+        self.config = config
+        self.task = config.get("task") or getattr(model, "task", None)
+        self.max_len = (config.get("preprocessing") or {}).get("max_len")
+
+    def __repr__(self) -> str:
+        return (f"LoadedModel({self.config.get('model_type')}, task={self.task!r}, "
+                f"labels={self.labels[:10]!r}, vocab_rows={_table_rows(self.model)})")
+
+    def _batches(self, sequences: list[list[int]], batch_size: int):
+        from vectab.train.data import ClassificationDataset, TaggingDataset
+
+        data = (TaggingDataset(sequences) if self.task == "tagging"
+                else ClassificationDataset(sequences, max_len=self.max_len))
+        device = next(self.model.parameters()).device
+        for start in range(0, len(data), batch_size):
+            items = [data[i] for i in range(start, min(start + batch_size, len(data)))]
+            yield {k: v.to(device) for k, v in data.collate(items).items()}
+
+    def _encode_texts(self, texts: Sequence[str]) -> list[list[int]]:
+        if isinstance(texts, str):
+            raise TypeError("`texts` must be a list of strings, not one string; wrap it: [text]")
+        return [list(s) for s in self.tokenizer.texts_to_sequences(list(texts))]
+
+    @torch.no_grad()
+    def predict_proba(self, texts: Sequence[str], *, batch_size: int = 256) -> np.ndarray:
+        """Class probabilities ``(N, C)``; column ``j`` is ``labels[j]``."""
+        if self.task != "classification":
+            raise TypeError(f"predict_proba needs a classifier; this model's task is {self.task!r}")
+        out = [self.model.predict_proba(b).float().cpu()
+               for b in self._batches(self._encode_texts(texts), batch_size)]
+        return torch.cat(out).numpy() if out else np.zeros((0, len(self.labels)), np.float32)
+
+    @torch.no_grad()
+    def predict(self, inputs: Sequence[Any], *, batch_size: int = 256) -> list[Any]:
+        """Labels of texts (classifier) or tag lists of token lists (tagger).
+
+        Classifier: ``predict(["a good film"]) -> [1]`` (labels as written in the training
+        file). Multi-label: a list of label lists. Tagger: ``predict([["John", "runs"]]) ->
+        [["B-PER", "O"]]``.
+        """
+        if self.task == "tagging":
+            if isinstance(inputs, str) or any(isinstance(s, str) for s in inputs):
+                raise TypeError("a tagger's `inputs` must be a list of token lists, e.g. [['John', 'runs']]")
+            seqs = [token_ids(self.tokenizer, s) for s in inputs]
+            out: list[Any] = []
+            for batch in self._batches(seqs, batch_size):
+                pred, mask = self.model.decode(batch).cpu(), batch["mask"].cpu()
+                out.extend([self.labels[int(i)] for i in row[m]] for row, m in zip(pred, mask))
+            return out
+        if self.task != "classification":
+            raise TypeError(f"predict on text needs a classifier or tagger; task is {self.task!r}")
+        results: list[Any] = []
+        for batch in self._batches(self._encode_texts(inputs), batch_size):
+            pred = self.model.decode(batch).cpu()
+            if pred.dim() == 2:  # multi-label
+                results.extend([self.labels[j] for j in row.nonzero().flatten().tolist()] for row in pred)
+            else:
+                results.extend(self.labels[int(i)] for i in pred)
+        return results
+
+    def export_embedding(self, path: str | os.PathLike[str], *, format: str = "word2vec") -> Path:
+        """Write the learned embedding table with the tokenizer's words as a vector file.
+
+        Row ``i`` is written under the word whose id is ``i`` (padding row 0 is skipped), so
+        ``Embedding.from_vectors(load_vectors(path), tokenizer, freeze=False)`` rebuilds the
+        same table for the same ids. ``format`` is any format ``vectab.vectors.save_vectors``
+        writes (word2vec text or binary, GloVe, vectab's own).
+        """
+        from vectab.vectors.io import save_vectors
+        from vectab.vectors.store import Vectors
+
+        table = self.model.embedding.weight.detach().float().cpu().numpy()
+        index_word = self.tokenizer.index_word
+        ids = [i for i in range(1, table.shape[0]) if i in index_word]
+        words = [index_word[i] for i in ids]
+        save_vectors(Vectors(words, table[ids]), path, format=format)
+        return Path(path)
+
+
+def load_model(directory: str | os.PathLike[str], *, device: str | torch.device = "cpu") -> LoadedModel:
+    """Load a model directory written by :func:`save_model` (or ``vectab train ...``).
+
+    Raises:
+        FileNotFoundError: a file of the directory is missing.
+        ValueError: the files do not fit together (e.g. the tokenizer's vocabulary is larger
+            than the model's embedding table: a vocabulary mismatch).
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise FileNotFoundError(f"{directory}: not a directory; pass the folder a model was saved to")
+    config = _read_json(directory / "config.json")
+    model = _build(config)
+    load_weights(model, directory / "model.safetensors")
+    model.to(device)
+    tokenizer = None
+    if (directory / "tokenizer.json").is_file():
+        from vectab.text import tokenizer_from_json
+
+        tokenizer = tokenizer_from_json((directory / "tokenizer.json").read_text(encoding="utf-8"))
+        rows = _table_rows(model)
+        needed = min(tokenizer.num_words or 10**12, len(tokenizer.word_index) + 1)
+        if rows and needed > rows:
+            raise ValueError(
+                f"{directory}: vocabulary mismatch: tokenizer.json gives ids up to {needed - 1} "
+                f"but the embedding table has {rows} rows; the files come from different models"
+            )
+    labels_file = directory / "labels.json"
+    labels_json = _read_json(labels_file) if labels_file.is_file() else {}
+    labels = labels_json.get("labels") or labels_json.get("tags") or list(
+        getattr(model.config, "tags", []) or [])
+    return LoadedModel(model, tokenizer, list(labels), config)
