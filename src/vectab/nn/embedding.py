@@ -443,7 +443,7 @@ class Embedding(nn.Module):
         """Replace the table with Keras' ``[matrix]``, keeping the frozen set."""
         shape = (self.num_embeddings, self.embedding_dim)
         like = self.weight
-        matrix = _weights_matrix(weights, shape, self.mask_zero).to(like.dtype, like.device)
+        matrix = _weights_matrix(weights, shape, self.mask_zero).to(dtype=like.dtype, device=like.device)
         self._set_table(matrix, self.trainable_rows)
 
     def extra_repr(self) -> str:
