@@ -17,7 +17,7 @@ import numpy as np
 from vectab._fileio import atomic_path
 from vectab.vectors.cache import CacheEntry
 from vectab.vectors.formats._compress import open_for_write
-from vectab.vectors.formats._report import LoadReport, Problems, wanted_words
+from vectab.vectors.formats._report import Problems, wanted_words
 from vectab.vectors.formats.binary import read_binary, write_binary
 from vectab.vectors.formats.detect import FORMATS, READ_FORMATS, WRITE_FORMATS, detect_format
 from vectab.vectors.formats.fasttext import FastTextSubwords, read_fasttext_bin

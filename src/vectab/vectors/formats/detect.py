@@ -40,6 +40,20 @@ def _is_text_row(line: bytes, dim: int | None) -> bool:
     return all(_is_number(p) for p in parts[-(dim or len(parts) - 1) :])
 
 
+def _is_old_fasttext(head: bytes) -> bool:
+    """fastText before 0.9 wrote no magic number: check its 'Args' block for sane values."""
+    if len(head) < 56:
+        return False
+    dim, ws, epoch, min_count, neg, _ngrams, loss, model, bucket, minn, maxn, _lr, t = struct.unpack(
+        "<12id", head[:56]
+    )
+    return (
+        0 < dim <= 100_000 and 0 < ws <= 1000 and 0 < epoch <= 100_000 and min_count >= 0
+        and neg >= 0 and 1 <= loss <= 4 and 1 <= model <= 3 and bucket >= 0
+        and 0 <= minn <= maxn <= 1000 and 0 < t < 1
+    )
+
+
 def detect_format(path: str | os.PathLike[str]) -> str:
     """Name the format of a vector file from its content (one of `FORMATS`).
 
@@ -60,6 +74,8 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     if not head.strip():
         raise VectorFormatError(path, None, "the file is empty (expected word vectors)")
     if len(head) >= 4 and struct.unpack("<i", head[:4])[0] == 793712314:
+        return "fasttext-bin"
+    if _is_old_fasttext(head):
         return "fasttext-bin"
     if len(head) > 9 and head[8:9] == b"{":
         (length,) = struct.unpack("<Q", head[:8])

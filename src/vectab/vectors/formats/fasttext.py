@@ -70,7 +70,7 @@ def ngram_hashes(word: str, min_n: int, max_n: int, bucket: int) -> np.ndarray:
 
     Example:
         >>> ngram_hashes("a", 3, 3, 2_000_000).tolist()  # the one 3-gram of "<a>"
-        [1519017]
+        [1087600]
     """
     return (_fnv1a(_utf8_ngrams(word, min_n, max_n)) % np.uint32(bucket)).astype(np.int64)
 
@@ -168,7 +168,7 @@ def read_fasttext_bin(
         for _ in range(size):
             raw_words.append(_read_word(f, path))
             _unpack(f, "<qb", path)  # count, entry type
-        if pruneidx:
+        if pruneidx > 0:
             f.read(8 * pruneidx)
         if new and _unpack(f, "<?", path)[0]:
             raise VectorFormatError(
@@ -189,22 +189,34 @@ def read_fasttext_bin(
             matrix = np.frombuffer(data, dtype="<f4").reshape(rows, cols)
     if progress is not None:
         progress(1, 1)
-    words_vectors = matrix[:nwords]
     subwords = FastTextSubwords(matrix[nwords:], min_n=minn, max_n=maxn)
-    words: list[str] = []
-    out: list[np.ndarray] = []
-    for i, raw in enumerate(raw_words[:nwords]):
-        if limit is not None and i >= limit:
-            break
-        word = raw.decode("utf-8", errors="backslashreplace")
-        if keep is not None and word not in keep:
-            continue
-        vec = np.array(words_vectors[i], dtype=np.float32)
-        hashes = subwords.hashes(word) if bucket and maxn > 0 else np.zeros(0, np.int64)
-        for r in hashes:
-            vec += subwords.ngram_vectors[r]
-        words.append(word)
-        out.append(vec / np.float32(len(hashes) + 1))
-    problems.report.rows_read = problems.report.rows_kept = len(words)
-    vectors = np.array(out, dtype=dtype).reshape(len(out), dim)
-    return words, vectors, subwords
+    chosen = [
+        (i, raw.decode("utf-8", errors="backslashreplace"))
+        for i, raw in enumerate(raw_words[: nwords if limit is None else min(nwords, limit)])
+    ]
+    if keep is not None:
+        chosen = [(i, w) for i, w in chosen if w in keep]
+    vectors = np.empty((len(chosen), dim), dtype=dtype)
+    use_ngrams = bucket > 0 and maxn > 0
+    for start in range(0, len(chosen), 4096):
+        batch = chosen[start : start + 4096]
+        vectors[start : start + len(batch)] = _word_vectors(matrix, nwords, batch, subwords, use_ngrams)
+    problems.report.rows_read = problems.report.rows_kept = len(chosen)
+    return [w for _, w in chosen], vectors, subwords
+
+
+def _word_vectors(
+    matrix: np.ndarray, nwords: int, batch: list[tuple[int, str]], subwords: FastTextSubwords, use_ngrams: bool
+) -> np.ndarray:
+    """Mean of each word's row and its n-gram rows, summed in fastText's (and gensim's) order."""
+    grams = [_utf8_ngrams(w, subwords.min_n, subwords.max_n) if use_ngrams else [] for _, w in batch]
+    counts = np.array([len(g) for g in grams], dtype=np.int64)
+    hashes = _fnv1a([g for gs in grams for g in gs]).astype(np.int64) % max(subwords.bucket, 1)
+    acc = np.array(matrix[[i for i, _ in batch]], dtype=np.float32)
+    table = np.zeros((len(batch), int(counts.max(initial=0))), dtype=np.int64)
+    live = np.arange(table.shape[1]) < counts[:, None]
+    table[live] = hashes + nwords
+    for k in range(table.shape[1]):  # add n-gram k of every word: fastText's summation order
+        rows = np.flatnonzero(live[:, k])
+        acc[rows] += matrix[table[rows, k]]
+    return acc / (counts + 1).astype(np.float32)[:, None]
