@@ -1,0 +1,429 @@
+"""A Keras-exact text Tokenizer: texts -> word_index -> integer sequences (and back).
+
+Every output equals that of ``keras_preprocessing.text.Tokenizer`` (Keras 2's
+``tf.keras.preprocessing.text.Tokenizer``): ids start at 1 (0 is reserved for padding), words
+are ranked by count with ties broken by first appearance, ``oov_token`` takes id 1, and
+``num_words`` is applied when texts are converted (``word_index`` keeps every word). The JSON
+of :meth:`Tokenizer.to_json` is read by Keras' ``tokenizer_from_json`` and the other way round.
+
+Differences, all on input Keras mishandles: a bare string where a list of texts is expected,
+and texts that are neither str nor a list of str tokens (``None``, numbers) raise
+``TypeError`` instead of being read character by character or failing deep inside;
+``num_words <= 0`` raises; ``word_docs`` is ordered by first appearance (Keras' order follows
+set iteration, which changes between runs).
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import numpy as np
+
+from vectab.text import _corpus
+from vectab.text._checks import check_choice, check_positive_int, check_text, check_texts, short
+from vectab.text._matrix import bag_of_words
+
+__all__ = ["Tokenizer", "text_to_word_sequence", "tokenizer_from_json"]
+
+DEFAULT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
+MATRIX_MODES = ("binary", "count", "tfidf", "freq")
+
+
+def text_to_word_sequence(
+    text: str, filters: str = DEFAULT_FILTERS, lower: bool = True, split: str = " "
+) -> list[str]:
+    """Split a text into words: lower-case, replace ``filters`` by ``split``, split, drop empties.
+
+    Keras equivalent: ``keras.preprocessing.text.text_to_word_sequence``.
+
+    Example:
+        >>> text_to_word_sequence("The cat, the HAT!")
+        ['the', 'cat', 'the', 'hat']
+    """
+    if not isinstance(text, str):
+        raise TypeError(
+            f"`text` must be a str, got {type(text).__name__}: {short(text)}. "
+            "Convert it with str() first."
+        )
+    if lower:
+        text = text.lower()
+    text = text.translate(str.maketrans({c: split for c in filters}))
+    return [word for word in text.split(split) if word]
+
+
+class Tokenizer:
+    """Turn texts into sequences of word ids, with the exact behaviour of Keras' Tokenizer.
+
+    Keras equivalent: ``keras_preprocessing.text.Tokenizer`` (``keras._legacy`` in Keras 3);
+    code written for it runs after changing only the import, and gives the same ids.
+
+    Args:
+        num_words: Keep only the ``num_words - 1`` most frequent words when converting texts
+            (``word_index`` still holds every word). ``None`` keeps all.
+        filters: Characters replaced by ``split`` before splitting (default: punctuation except
+            ``'``, plus tab and newline).
+        lower: Lower-case texts (and tokens of pre-split texts) first.
+        split: Word separator.
+        char_level: Every character is a token.
+        oov_token: If given, it gets id 1 and replaces unknown words (and words beyond
+            ``num_words``) in :meth:`texts_to_sequences`; without it they are dropped.
+        analyzer: A callable ``text -> list of tokens`` replacing lower/filter/split.
+        document_count: Initial number of documents seen (used by ``tfidf``).
+
+    Attributes:
+        word_index: ``{word: id}``, ids from 1 in order of decreasing count.
+        index_word: ``{id: word}``.
+        word_counts: ``OrderedDict`` ``{word: count}`` in order of first appearance.
+        word_docs: ``{word: number of documents containing it}``.
+        index_docs: ``{id: number of documents containing it}``.
+        document_count: Number of documents fitted.
+
+    Example:
+        >>> tok = Tokenizer(num_words=4, oov_token="<OOV>")
+        >>> tok.fit_on_texts(["The cat sat.", "The cat ran!", "A dog."])
+        >>> tok.word_index
+        {'<OOV>': 1, 'the': 2, 'cat': 3, 'sat': 4, 'ran': 5, 'a': 6, 'dog': 7}
+        >>> tok.texts_to_sequences(["the cat ran away"])
+        [[2, 3, 1, 1]]
+    """
+
+    def __init__(
+        self,
+        num_words: int | None = None,
+        filters: str = DEFAULT_FILTERS,
+        lower: bool = True,
+        split: str = " ",
+        char_level: bool = False,
+        oov_token: str | None = None,
+        analyzer: Callable[[str], list[str]] | None = None,
+        document_count: int = 0,
+    ) -> None:
+        check_positive_int(num_words, "num_words")
+        if not isinstance(filters, str):
+            raise TypeError(
+                f"`filters` must be a str of characters to remove, got "
+                f"{type(filters).__name__}: {short(filters)}. Join them: ''.join(filters)."
+            )
+        if not isinstance(split, str) or (split == "" and not char_level):
+            raise ValueError(
+                f"`split` must be a non-empty str (the word separator), got {short(split)}. "
+                "For one token per character pass char_level=True."
+            )
+        if oov_token is not None and not isinstance(oov_token, str):
+            raise TypeError(f"`oov_token` must be a str or None, got {short(oov_token)}.")
+        if analyzer is not None and not callable(analyzer):
+            raise TypeError(f"`analyzer` must be a callable text -> tokens, got {short(analyzer)}.")
+        if isinstance(document_count, bool) or not isinstance(document_count, int) or (
+            document_count < 0
+        ):
+            raise ValueError(f"`document_count` must be an int >= 0, got {short(document_count)}.")
+        self.word_counts: OrderedDict[str, int] = OrderedDict()
+        self.word_docs: defaultdict[str, int] = defaultdict(int)
+        self.filters = filters
+        self.split = split
+        self.lower = lower
+        self.num_words = num_words
+        self.document_count = document_count
+        self.char_level = char_level
+        self.oov_token = oov_token
+        self.index_docs: defaultdict[int, int] = defaultdict(int)
+        self.word_index: dict[str, int] = {}
+        self.index_word: dict[int, str] = {}
+        self.analyzer = analyzer
+
+    def __repr__(self) -> str:
+        return (
+            f"Tokenizer(num_words={self.num_words}, oov_token={self.oov_token!r}, "
+            f"lower={self.lower}, char_level={self.char_level}, words={len(self.word_index)})"
+        )
+
+    # ------------------------------------------------------------------ tokenizing
+    def _tokens(self, text: str | list[str]) -> list[str]:
+        """Tokens of one text, exactly as Keras makes them."""
+        if self.char_level or isinstance(text, list):
+            if self.lower:
+                text = [t.lower() for t in text] if isinstance(text, list) else text.lower()
+            return list(text)
+        if self.analyzer is not None:
+            return list(self.analyzer(text))
+        return text_to_word_sequence(text, self.filters, self.lower, self.split)
+
+    def _corpus_tokens(self, texts: list) -> tuple[list[str], bool] | None:
+        """All tokens at once (see :mod:`vectab.text._corpus`), or None for the per-text path."""
+        if self.analyzer is not None or not texts or not set(map(type, texts)) <= {str}:
+            return None
+        return _corpus.corpus_tokens(
+            texts, filters=self.filters, lower=self.lower, split=self.split,
+            char_level=self.char_level,
+        )
+
+    # ------------------------------------------------------------------ fitting
+    def fit_on_texts(self, texts: Iterable[str | list[str]]) -> None:
+        """Update the vocabulary from ``texts`` (str, or lists of str tokens).
+
+        Keras equivalent: ``Tokenizer.fit_on_texts``.
+
+        Raises:
+            TypeError: ``texts`` is a single string, or an item is not a str / list of str.
+        """
+        texts = check_texts(texts)
+        fast = self._corpus_tokens(texts)
+        if fast is not None:
+            tokens, drop_empty = fast
+            boundary: Any = _corpus.BOUNDARY
+        else:
+            boundary, drop_empty, tokens = object(), False, []
+            for i, text in enumerate(texts):
+                if i:
+                    tokens.append(boundary)
+                tokens.extend(self._tokens(text))
+        words, counts, docs = _corpus.count_corpus(
+            tokens, boundary, len(texts), drop_empty=drop_empty
+        )
+        self.document_count += len(texts)
+        word_counts, word_docs = self.word_counts, self.word_docs
+        for word, count, ndocs in zip(words, counts, docs):
+            word_counts[word] = word_counts.get(word, 0) + count
+            word_docs[word] += ndocs
+        self._build_index()
+
+    def _build_index(self) -> None:
+        """Rank words by count (stable: ties keep first appearance), oov_token first."""
+        ranked = sorted(self.word_counts.items(), key=operator.itemgetter(1), reverse=True)
+        vocab = [] if self.oov_token is None else [self.oov_token]
+        vocab.extend(word for word, _ in ranked)
+        self.word_index = dict(zip(vocab, range(1, len(vocab) + 1)))
+        self.index_word = {i: w for w, i in self.word_index.items()}
+        for word, ndocs in list(self.word_docs.items()):
+            self.index_docs[self.word_index[word]] = ndocs
+
+    def fit_on_sequences(self, sequences: Iterable[Iterable[int]]) -> None:
+        """Update ``document_count`` and ``index_docs`` from id sequences (for tf-idf).
+
+        Keras equivalent: ``Tokenizer.fit_on_sequences``.
+        """
+        if isinstance(sequences, (str, bytes)) or not isinstance(sequences, Iterable):
+            raise TypeError(
+                f"`sequences` must be a list of id sequences, got {short(sequences)}."
+            )
+        sequences = list(sequences)
+        self.document_count += len(sequences)
+        for i, seq in enumerate(sequences):
+            if isinstance(seq, (str, bytes)) or not isinstance(seq, Iterable):
+                raise TypeError(f"`sequences[{i}]` must be a list of int ids, got {short(seq)}.")
+            for index in set(seq):
+                self.index_docs[index] += 1
+
+    # ------------------------------------------------------------------ texts -> ids
+    def _oov_index(self) -> int | None:
+        if self.oov_token is None:
+            return None
+        index = self.word_index.get(self.oov_token)
+        if index is None:
+            raise ValueError(
+                f"oov_token {self.oov_token!r} is not in word_index: the tokenizer is not "
+                "fitted. Call fit_on_texts(texts) first."
+            )
+        return index
+
+    def _encode(self, tokens: Iterable[str], oov_index: int | None) -> list[int]:
+        num_words, word_index, ids = self.num_words, self.word_index, []
+        for word in tokens:
+            i = word_index.get(word)
+            if i is not None:
+                if num_words and i >= num_words:
+                    if oov_index is not None:
+                        ids.append(oov_index)
+                else:
+                    ids.append(i)
+            elif oov_index is not None:
+                ids.append(oov_index)
+        return ids
+
+    def texts_to_sequences(self, texts: Iterable[str | list[str]]) -> list[list[int]]:
+        """Convert each text to a list of word ids.
+
+        Only ids below ``num_words`` are kept; other words become the ``oov_token`` id, or are
+        dropped without one. Keras equivalent: ``Tokenizer.texts_to_sequences``.
+
+        Example:
+            >>> tok = Tokenizer()
+            >>> tok.fit_on_texts(["a b b", "c"])
+            >>> tok.texts_to_sequences(["b a d", ""])
+            [[1, 2], []]
+        """
+        texts = check_texts(texts)
+        oov_index = self._oov_index()
+        if not texts:
+            return []
+        fast = self._corpus_tokens(texts)
+        if fast is not None:
+            tokens, drop_empty = fast
+            if _corpus.BOUNDARY not in self.word_index and not (
+                drop_empty and "" in self.word_index
+            ):
+                return _corpus.encode_corpus(
+                    tokens, self.word_index, num_words=self.num_words, oov_index=oov_index,
+                    drop_empty=drop_empty,
+                )
+        return [self._encode(self._tokens(text), oov_index) for text in texts]
+
+    def texts_to_sequences_generator(self, texts: Iterable[str | list[str]]) -> Iterator[list[int]]:
+        """Yield the id list of each text, one at a time (``texts`` may be a stream).
+
+        Keras equivalent: ``Tokenizer.texts_to_sequences_generator``.
+        """
+        if isinstance(texts, (str, bytes)):
+            check_texts(texts)
+        oov_index = self._oov_index()
+        for i, text in enumerate(texts):
+            check_text(text, f"texts[{i}]")
+            yield self._encode(self._tokens(text), oov_index)
+
+    # ------------------------------------------------------------------ ids -> texts
+    def sequences_to_texts(self, sequences: Iterable[Iterable[int]]) -> list[str]:
+        """Convert id sequences back to space-joined texts (Keras ``sequences_to_texts``).
+
+        Example:
+            >>> tok = Tokenizer(oov_token="?")
+            >>> tok.fit_on_texts(["hello world"])
+            >>> tok.sequences_to_texts([[2, 3, 9]])
+            ['hello world ?']
+        """
+        return list(self.sequences_to_texts_generator(sequences))
+
+    def sequences_to_texts_generator(self, sequences: Iterable[Iterable[int]]) -> Iterator[str]:
+        """Yield the text of each id sequence (Keras ``sequences_to_texts_generator``)."""
+        if isinstance(sequences, (str, bytes)) or not isinstance(sequences, Iterable):
+            raise TypeError(f"`sequences` must be a list of id lists, got {short(sequences)}.")
+        num_words, index_word = self.num_words, self.index_word
+        oov_index = self.word_index.get(self.oov_token)
+        for i, seq in enumerate(sequences):
+            if isinstance(seq, (str, bytes)) or not isinstance(seq, Iterable):
+                raise TypeError(f"`sequences[{i}]` must be a list of int ids, got {short(seq)}.")
+            words = []
+            for num in seq:
+                if isinstance(num, bool) or not isinstance(num, (int, np.integer)):
+                    raise TypeError(
+                        f"`sequences[{i}]` must hold int ids, got {type(num).__name__}: "
+                        f"{short(num)}. Convert the ids with int() first."
+                    )
+                word = index_word.get(num)
+                if word is not None:
+                    if num_words and num >= num_words:
+                        if oov_index is not None:
+                            words.append(index_word[oov_index])
+                    else:
+                        words.append(word)
+                elif self.oov_token is not None:
+                    words.append(index_word[oov_index])
+            yield " ".join(words)
+
+    # ------------------------------------------------------------------ bag of words
+    def texts_to_matrix(self, texts: Iterable[str | list[str]], mode: str = "binary") -> np.ndarray:
+        """Bag-of-words matrix of ``texts``, shape ``(len(texts), num_words)``, float64.
+
+        Keras equivalent: ``Tokenizer.texts_to_matrix``. ``mode`` is one of ``"binary"``,
+        ``"count"``, ``"tfidf"``, ``"freq"``.
+
+        Example:
+            >>> tok = Tokenizer()
+            >>> tok.fit_on_texts(["a a b"])
+            >>> tok.texts_to_matrix(["a b a"], mode="count")
+            array([[0., 2., 1.]])
+        """
+        check_choice(mode, "mode", MATRIX_MODES)
+        return self.sequences_to_matrix(self.texts_to_sequences(texts), mode=mode)
+
+    def sequences_to_matrix(self, sequences: Iterable[Iterable[int]], mode: str = "binary") -> np.ndarray:
+        """Bag-of-words matrix of id sequences (Keras ``sequences_to_matrix``).
+
+        Ids ``>= num_words`` (or ``> len(word_index)`` without ``num_words``) are ignored.
+        """
+        check_choice(mode, "mode", MATRIX_MODES)
+        if self.num_words:
+            num_words = self.num_words
+        elif self.word_index:
+            num_words = len(self.word_index) + 1
+        else:
+            raise ValueError(
+                "sequences_to_matrix needs a width: pass num_words to the Tokenizer, or call "
+                "fit_on_texts first."
+            )
+        if mode == "tfidf" and not self.document_count:
+            raise ValueError(
+                "mode='tfidf' needs document frequencies: call fit_on_texts or "
+                "fit_on_sequences first."
+            )
+        return bag_of_words(
+            sequences, num_words, mode, document_count=self.document_count,
+            index_docs=self.index_docs,
+        )
+
+    # ------------------------------------------------------------------ serialization
+    def get_config(self) -> dict[str, Any]:
+        """Configuration and vocabulary as a dict of JSON-ready values (Keras' layout)."""
+        return {
+            "num_words": self.num_words,
+            "filters": self.filters,
+            "lower": self.lower,
+            "split": self.split,
+            "char_level": self.char_level,
+            "oov_token": self.oov_token,
+            "document_count": self.document_count,
+            "word_counts": json.dumps(self.word_counts),
+            "word_docs": json.dumps(self.word_docs),
+            "index_docs": json.dumps(self.index_docs),
+            "index_word": json.dumps(self.index_word),
+            "word_index": json.dumps(self.word_index),
+        }
+
+    def to_json(self, *, indent: int | None = None, ensure_ascii: bool = True) -> str:
+        """Serialize to the JSON string Keras' ``tokenizer_from_json`` reads.
+
+        The ``analyzer`` callable is not serialized (Keras does not either).
+
+        Example:
+            >>> tok = Tokenizer()
+            >>> tok.fit_on_texts(["hi there"])
+            >>> tokenizer_from_json(tok.to_json()).word_index
+            {'hi': 1, 'there': 2}
+        """
+        payload = {"class_name": "Tokenizer", "config": self.get_config()}
+        return json.dumps(payload, indent=indent, ensure_ascii=ensure_ascii)
+
+
+def tokenizer_from_json(json_string: str) -> Tokenizer:
+    """Rebuild a :class:`Tokenizer` from :meth:`Tokenizer.to_json` or Keras' ``to_json``.
+
+    Keras equivalent: ``keras.preprocessing.text.tokenizer_from_json``.
+    """
+    if not isinstance(json_string, (str, bytes, bytearray)):
+        raise TypeError(f"`json_string` must be a JSON str, got {short(json_string)}.")
+    try:
+        config = dict(json.loads(json_string)["config"])
+        counts = json.loads(config.pop("word_counts"))
+        docs = json.loads(config.pop("word_docs"))
+        index_docs = json.loads(config.pop("index_docs"))
+        index_word = json.loads(config.pop("index_word"))
+        word_index = json.loads(config.pop("word_index"))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(
+            f"`json_string` is not a Tokenizer JSON (expected {{'class_name': 'Tokenizer', "
+            f"'config': {{...}}}} as written by to_json): {exc!r}"
+        ) from None
+    known = {"num_words", "filters", "lower", "split", "char_level", "oov_token", "document_count"}
+    unknown = set(config) - known
+    if unknown:
+        raise ValueError(f"`json_string` has unknown Tokenizer options {sorted(unknown)}.")
+    tokenizer = Tokenizer(**config)
+    tokenizer.word_counts = OrderedDict(counts)
+    tokenizer.word_docs = defaultdict(int, docs)
+    tokenizer.index_docs = defaultdict(int, {int(k): v for k, v in index_docs.items()})
+    tokenizer.index_word = {int(k): v for k, v in index_word.items()}
+    tokenizer.word_index = word_index
+    return tokenizer
