@@ -545,16 +545,16 @@ class Embedding(nn.Module):
             mask_zero: id 0 is padding (Keras' ``mask_zero``).
             sparse: sparse gradients.
         """
-        if freeze not in ("pretrained", True, False) or isinstance(freeze, (int, float)) and not isinstance(freeze, bool):
+        if not (isinstance(freeze, (bool, np.bool_)) or freeze == "pretrained"):
             raise ValueError(f"`freeze` must be 'pretrained', True or False; got {freeze!r}.")
-        from vectab.vectors.align import build_embedding_matrix
-
         word_index = tokenizer if isinstance(tokenizer, dict) else getattr(tokenizer, "word_index", None)
         if not isinstance(word_index, dict):
             raise TypeError(
                 "`tokenizer` must be a fitted Tokenizer (with .word_index) or a word_index dict; "
                 f"got {type(tokenizer).__name__}."
             )
+        from vectab.vectors.align import build_embedding_matrix
+
         if num_words is None and not isinstance(tokenizer, dict):
             num_words = getattr(tokenizer, "num_words", None)
         matrix, report = build_embedding_matrix(
