@@ -157,6 +157,8 @@ class CRF(nn.Module):
 
     def _scores(self) -> tuple[Tensor, Tensor, Tensor]:
         """Start, transition and end scores with disallowed entries set to IMPOSSIBLE."""
+        if self.constraints is None:
+            return self.start_transitions, self.transitions, self.end_transitions
         return (
             self.start_transitions.masked_fill(~self.allowed_start, IMPOSSIBLE),
             self.transitions.masked_fill(~self.allowed, IMPOSSIBLE),
