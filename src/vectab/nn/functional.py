@@ -119,7 +119,7 @@ def split_embedding(
     ``frozen[-1 - slot[i]]``. The frozen rows are gathered without autograd; the trainable rows
     are gathered with :func:`torch.nn.functional.embedding` (so ``sparse``, ``padding_idx``
     (``padding_slot``) and in-place ``max_norm`` act as in PyTorch) and copied into their
-    positions, which is the only differentiable step. Frozen rows are renormed in the output only.
+    positions in place, which is the only differentiable step. Frozen rows are renormed in the output only.
 
     Shape:
         ids: ``(*)``; slot: ``(vocab,)``; trainable: ``(n_trainable, dim)``;
@@ -140,5 +140,5 @@ def split_embedding(
         scale_grad_by_freq=scale_grad_by_freq,
         sparse=sparse,
     )
-    out = base.index_copy(0, positions, learned)
+    out = base.index_copy_(0, positions, learned)  # base is a fresh tensor: no extra copy
     return out.reshape(*ids.shape, frozen.shape[1])
