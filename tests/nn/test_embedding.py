@@ -153,6 +153,12 @@ def test_from_pretrained_follows_torch_signature():
     rows = Embedding.from_pretrained(table.double(), freeze=np.array([1, 1, 0, 0, 1, 1], bool))
     assert rows.trainable_rows.tolist() == [False, False, True, True, False, False]
     assert rows.weight.dtype == torch.float64
+    shared = torch.randn(5, 3)
+    assert Embedding.from_pretrained(shared, freeze=False).weight.data_ptr() == shared.data_ptr()
+    matrix = np.ones((5, 3), np.float32)
+    copied = Embedding(5, 3, weights=[matrix])  # Keras copies
+    matrix[0] = 7
+    assert torch.equal(copied.weight, torch.ones(5, 3))
 
 
 def test_frozen_whole_table_is_not_renormed_in_place():

@@ -95,7 +95,7 @@ def test_bad_rows_to_freeze():
 def test_bad_from_pretrained_and_from_vectors_arguments():
     with pytest.raises(ValueError, match="`embeddings` must be a 2-D"):
         Embedding.from_pretrained(torch.zeros(3))
-    with pytest.raises(ValueError, match="`trainable` must be"):
+    with pytest.raises(ValueError, match=r"`freeze` must be .* \(True = the row stays fixed\)"):
         Embedding.from_pretrained(torch.zeros(3, 2), freeze=np.ones(4, bool))
     for freeze in ("yes", 1, None):
         with pytest.raises(ValueError, match="`freeze` must be 'pretrained', True or False"):

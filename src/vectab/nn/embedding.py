@@ -74,7 +74,9 @@ def _weights_matrix(weights: Any, shape: tuple[int, int], mask_zero: bool) -> to
     return matrix
 
 
-def _row_mask(trainable: Any, num_embeddings: int) -> torch.Tensor:
+def _row_mask(
+    trainable: Any, num_embeddings: int, arg: str = "trainable", meaning: str = "True = the row learns"
+) -> torch.Tensor:
     """``trainable`` (bool or bool array of length input_dim) -> BoolTensor (input_dim,)."""
     if isinstance(trainable, (bool, np.bool_)):
         return torch.full((num_embeddings,), bool(trainable), dtype=torch.bool)
@@ -83,15 +85,28 @@ def _row_mask(trainable: Any, num_embeddings: int) -> torch.Tensor:
         if mask.dtype == torch.bool and tuple(mask.shape) == (num_embeddings,):
             return mask.detach().cpu().clone()
         raise ValueError(
-            f"`trainable` must be True, False or a bool array of length input_dim="
-            f"{num_embeddings} (True = the row learns); got an array of dtype {mask.dtype} and "
+            f"`{arg}` must be True, False or a bool array of length input_dim="
+            f"{num_embeddings} ({meaning}); got an array of dtype {mask.dtype} and "
             f"shape {tuple(mask.shape)}. Build it as e.g. ~report.pretrained_mask or "
             "mask.astype(bool)."
         )
     raise TypeError(
-        f"`trainable` must be True, False or a bool array of length input_dim={num_embeddings}; "
+        f"`{arg}` must be True, False or a bool array of length input_dim={num_embeddings}; "
         f"got {type(trainable).__name__} {trainable!r}."
     )
+
+
+class _SharedTable(_initializers.Initializer):
+    """``from_pretrained``'s table, used as is (PyTorch shares the tensor's memory)."""
+
+    def __init__(self, values: torch.Tensor):
+        self.values = values
+
+    def __call__(self, shape: Any, dtype: torch.dtype | None = None, device: Any = None):
+        return self.values.detach().to(dtype=dtype, device=device)
+
+    def __repr__(self) -> str:
+        return "pretrained"
 
 
 class Embedding(nn.Module):
@@ -199,7 +214,9 @@ class Embedding(nn.Module):
             table = _initializers.initialize(
                 self.embeddings_initializer, shape, dtype=dtype, device=device
             )
-            if self.padding_idx is not None:
+            if self.padding_idx is not None and not isinstance(
+                self.embeddings_initializer, _SharedTable
+            ):
                 table[self.padding_idx] = 0
         self._activity_loss: torch.Tensor | None = None
         self._constrained = False
@@ -479,6 +496,9 @@ class Embedding(nn.Module):
     ) -> Embedding:
         """Build the layer from a ``(vocab, dim)`` matrix (PyTorch's ``from_pretrained``).
 
+        As in PyTorch, the layer shares the matrix's memory when every row learns or none does
+        (a float tensor on the same device); the constructor's ``weights=`` copies, as in Keras.
+
         Args:
             embeddings: the table (tensor or array); its dtype and device are kept.
             freeze: True (default, as in PyTorch) keeps the whole table fixed, False lets it
@@ -500,12 +520,12 @@ class Embedding(nn.Module):
         if isinstance(freeze, (bool, np.bool_)):
             trainable: Any = not freeze
         else:
-            trainable = ~_row_mask(freeze, matrix.shape[0])
+            trainable = ~_row_mask(freeze, matrix.shape[0], "freeze", "True = the row stays fixed")
         return cls(
             matrix.shape[0],
             matrix.shape[1],
+            embeddings_initializer=_SharedTable(matrix),
             mask_zero=mask_zero,
-            weights=[matrix],
             trainable=trainable,
             padding_idx=padding_idx,
             max_norm=max_norm,
