@@ -271,17 +271,19 @@ class LabelEncoder:
         return [self.classes[int(i)] for i in ids]
 
 
-def _pad(seqs: Sequence[Sequence[int]], max_len: int | None) -> tuple[torch.Tensor, torch.Tensor]:
-    """Post-pad id lists into ``(ids, mask)``; an empty sequence keeps one padding step."""
-    lengths = [max(1, min(len(s), max_len) if max_len else len(s)) for s in seqs]
-    width = max(lengths) if lengths else 1
-    ids = torch.zeros((len(seqs), width), dtype=torch.long)
-    mask = torch.zeros((len(seqs), width), dtype=torch.bool)
-    for i, (s, n) in enumerate(zip(seqs, lengths)):
-        row = list(s[:n])
-        if row:
-            ids[i, : len(row)] = torch.as_tensor(row, dtype=torch.long)
-        mask[i, :n] = True
+def _as_ids(seq: Sequence[int]) -> torch.Tensor:
+    return seq if torch.is_tensor(seq) else torch.as_tensor(list(seq), dtype=torch.long)
+
+
+def _pad(seqs: Sequence[torch.Tensor], max_len: int | None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Post-pad id tensors into ``(ids, mask)``; an empty sequence keeps one padding step."""
+    from torch.nn.utils.rnn import pad_sequence
+
+    rows = [s[:max_len] if max_len else s for s in seqs]
+    rows = [r if len(r) else torch.zeros(1, dtype=torch.long) for r in rows]
+    ids = pad_sequence(rows, batch_first=True) if rows else torch.zeros((0, 1), dtype=torch.long)
+    lengths = torch.tensor([len(r) for r in rows], dtype=torch.long)
+    mask = torch.arange(ids.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
     return ids, mask
 
 
@@ -312,17 +314,17 @@ class ClassificationDataset(Dataset):
             )
         if max_len is not None and (not isinstance(max_len, int) or max_len < 1):
             raise ValueError(f"`max_len` must be None or a positive int, got {max_len!r}")
-        self.sequences = [list(s) for s in sequences]
+        self.sequences = [_as_ids(s) for s in sequences]
         self.labels = labels
         self.max_len = max_len
 
     def __len__(self) -> int:
         return len(self.sequences)
 
-    def __getitem__(self, i: int) -> tuple[list[int], Any]:
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, Any]:
         return self.sequences[i], None if self.labels is None else self.labels[i]
 
-    def collate(self, items: Sequence[tuple[list[int], Any]]) -> dict[str, torch.Tensor]:
+    def collate(self, items: Sequence[tuple[torch.Tensor, Any]]) -> dict[str, torch.Tensor]:
         """Stack items into ``{"ids": (B,T) long, "mask": (B,T) bool, "labels": (B,)}``."""
         ids, mask = _pad([s for s, _ in items], self.max_len)
         batch = {"ids": ids, "mask": mask}
@@ -356,13 +358,13 @@ class TaggingDataset(Dataset):
                     raise ValueError(
                         f"sentence {i} has {len(s)} tokens but {len(t)} tags; each token needs one tag"
                     )
-        self.sequences = [list(s) for s in sequences]
-        self.tags = None if tags is None else [list(t) for t in tags]
+        self.sequences = [_as_ids(s) for s in sequences]
+        self.tags = None if tags is None else [_as_ids(t) for t in tags]
 
     def __len__(self) -> int:
         return len(self.sequences)
 
-    def __getitem__(self, i: int) -> tuple[list[int], list[int] | None]:
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor | None]:
         return self.sequences[i], None if self.tags is None else self.tags[i]
 
     def collate(self, items: Sequence[tuple[list[int], Any]]) -> dict[str, torch.Tensor]:

@@ -256,10 +256,11 @@ class Trainer:
                 self.scaler.step(opt)
             else:
                 opt.step()
-            opt.zero_grad(set_to_none=True)
         if self.scaler is not None:
             self.scaler.update()
-        _constrain(self.model)
+        _constrain(self.model)  # before zero_grad: sparse tables project only the rows just updated
+        for opt in self.optimizers.values():
+            opt.zero_grad(set_to_none=True)
         return float(loss.detach())
 
     def _emit(self, event: dict[str, Any]) -> None:
