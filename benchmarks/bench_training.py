@@ -124,7 +124,7 @@ def part_a(smoke: bool, steps: int | None) -> None:
     base = results["dense AdamW"]["s_per_step"]
     print(f"\n(a) table {vocab:,} x {dim}, batch {batch} x {seq}, {steps} timed steps each "
           f"(median), 2 threads, one process per row")
-    print(f"| config | optimizers | s/step | speed-up vs dense AdamW | peak RSS MB | notes |")
+    print("| config | optimizers | s/step | speed-up vs dense AdamW | peak RSS MB | notes |")
     print("|---|---|---:|---:|---:|---|")
     for config in configs:
         r = results[config]
