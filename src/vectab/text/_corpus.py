@@ -16,8 +16,10 @@ The results are exactly those of the per-text algorithm:
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 
 import numpy as np
 
@@ -169,4 +171,22 @@ def encode_corpus(
     starts = kept_before[np.concatenate([[0], boundaries + 1])]
     ends = kept_before[np.concatenate([boundaries, [len(ids)]])]
     values = ids[keep].tolist()
-    return [values[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+    with no_gc():
+        return [values[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+
+
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small lists.
+
+    The lists hold ints only (no reference cycles), but each allocation counts toward the
+    collector's thresholds, and the collections it triggers walk every live object: building
+    200,000 rows is several times slower with it running.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
