@@ -22,8 +22,8 @@ import torch
 __all__ = ["torch_job", "examples_from_job"]
 
 MAX_EXP = 6.0
-BATCH_EXAMPLES = 1024
-DUPLICATE_CAP = 4.0
+BATCH_EXAMPLES = 256
+DUPLICATE_CAP = 16.0
 
 
 def examples_from_job(

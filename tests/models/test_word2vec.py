@@ -1,0 +1,287 @@
+"""Word2Vec: gensim's vocabulary rules, learning on planted structure, files, continue, errors."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+
+import numpy as np
+import pytest
+
+from vectab.models import Word2Vec
+from vectab.models import _w2v_numba
+from vectab.models.word2vec import LineSentences, Word2VecProgress
+from vectab.vectors.store import Vectors
+
+
+def zipf_corpus(n_sentences=300, vocab=120, seed=0):
+    rng = np.random.default_rng(seed)
+    p = 1.0 / np.arange(1, vocab + 1)
+    p /= p.sum()
+    return [[f"w{i}" for i in rng.choice(vocab, size=rng.integers(1, 20), p=p)] for _ in range(n_sentences)]
+
+
+def planted_corpus(n_sentences=600, seed=0):
+    """Two topics: words a* only meet a*, words b* only meet b*."""
+    rng = np.random.default_rng(seed)
+    groups = [[f"a{i}" for i in range(8)], [f"b{i}" for i in range(8)]]
+    return [list(rng.choice(groups[s % 2], size=8)) for s in range(n_sentences)]
+
+
+def group_gap(wv: Vectors) -> float:
+    """Mean cosine within topics minus mean cosine across topics."""
+    m = wv.vectors / np.linalg.norm(wv.vectors, axis=1, keepdims=True)
+    topic = np.array([w[0] for w in wv.index_to_key])
+    sims = m @ m.T
+    same = topic[:, None] == topic[None, :]
+    off = ~np.eye(len(topic), dtype=bool)
+    return float(sims[same & off].mean() - sims[~same].mean())
+
+
+@pytest.fixture(params=["numba", "torch"])
+def backend(request, monkeypatch):
+    if request.param == "numba" and not _w2v_numba.AVAILABLE:
+        pytest.skip("numba is not installed")
+    monkeypatch.setattr(_w2v_numba, "AVAILABLE", request.param == "numba")
+    return request.param
+
+
+# ------------------------------------------------------------------ vocabulary parity with gensim
+VOCAB_SETTINGS = [
+    dict(min_count=1),
+    dict(min_count=3),
+    dict(min_count=2, sample=0),
+    dict(min_count=1, sample=5),
+    dict(min_count=1, sample=1e-2, ns_exponent=0.5),
+    dict(min_count=1, max_vocab_size=40),
+    dict(min_count=1, max_final_vocab=25),
+    dict(min_count=2, sorted_vocab=0),
+]
+
+
+@pytest.mark.parametrize("settings", VOCAB_SETTINGS, ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()))
+def test_build_vocab_matches_gensim(settings):
+    gensim = pytest.importorskip("gensim.models")
+    corpus = zipf_corpus()
+    ours = Word2Vec(vector_size=16, workers=1, **settings)
+    ours.build_vocab(corpus)
+    ref = gensim.Word2Vec(vector_size=16, workers=1, **settings)
+    ref.build_vocab(corpus)
+    assert ours.wv.index_to_key == ref.wv.index_to_key
+    np.testing.assert_array_equal(ours.counts, ref.wv.expandos["count"])
+    np.testing.assert_array_equal(ours.sample_int, ref.wv.expandos["sample_int"])
+    np.testing.assert_array_equal(ours.cum_table, ref.cum_table)
+    np.testing.assert_array_equal(ours.wv.vectors, ref.wv.vectors)  # same initial vectors
+    np.testing.assert_array_equal(ours.syn1neg, ref.syn1neg)
+    assert (ours.corpus_count, ours.corpus_total_words) == (ref.corpus_count, ref.corpus_total_words)
+
+
+def test_vocab_update_matches_gensim():
+    gensim = pytest.importorskip("gensim.models")
+    first, second = zipf_corpus(seed=1), zipf_corpus(vocab=160, seed=2)
+    ours = Word2Vec(vector_size=16, min_count=2, workers=1)
+    ref = gensim.Word2Vec(vector_size=16, min_count=2, workers=1)
+    for model in (ours, ref):
+        model.build_vocab(first)
+        model.build_vocab(second, update=True)
+    assert ours.wv.index_to_key == ref.wv.index_to_key
+    np.testing.assert_array_equal(ours.counts, ref.wv.expandos["count"])
+    np.testing.assert_array_equal(ours.sample_int, ref.wv.expandos["sample_int"])
+    np.testing.assert_array_equal(ours.cum_table, ref.cum_table)
+    np.testing.assert_array_equal(ours.wv.vectors, ref.wv.vectors)
+
+
+# ------------------------------------------------------------------ learning
+@pytest.mark.parametrize("sg", [1, 0])
+def test_training_separates_planted_topics(backend, sg):
+    corpus = planted_corpus()
+    model = Word2Vec(corpus, sg=sg, vector_size=16, window=3, min_count=1, sample=0, epochs=5,
+                     workers=1, seed=3)
+    assert isinstance(model.wv, Vectors)
+    assert np.isfinite(model.wv.vectors).all() and np.isfinite(model.syn1neg).all()
+    assert group_gap(model.wv) > 0.3
+    assert len(model.epoch_losses) == 5
+    assert model.epoch_losses[-1] < model.epoch_losses[0]
+    assert model.get_latest_training_loss() > 0
+
+
+def test_training_is_reproducible_with_one_worker():
+    corpus = zipf_corpus()
+    a = Word2Vec(corpus, sg=1, vector_size=8, min_count=1, epochs=2, workers=1)
+    b = Word2Vec(corpus, sg=1, vector_size=8, min_count=1, epochs=2, workers=1)
+    np.testing.assert_array_equal(a.wv.vectors, b.wv.vectors)
+
+
+def test_two_workers_train_without_nan():
+    model = Word2Vec(zipf_corpus(n_sentences=2000), sg=1, vector_size=16, min_count=1, epochs=2, workers=2)
+    assert np.isfinite(model.wv.vectors).all()
+    assert model.epoch_losses[-1] < model.epoch_losses[0]
+
+
+def test_callbacks_and_progress():
+    seen = []
+
+    class Recorder:
+        def on_train_begin(self, model):
+            seen.append("begin")
+
+        def on_epoch_end(self, model):
+            seen.append(len(model.epoch_losses))
+
+        def on_train_end(self, model):
+            seen.append("end")
+
+    reports: list[Word2VecProgress] = []
+    Word2Vec(zipf_corpus(), min_count=1, vector_size=8, epochs=3, workers=1,
+             callbacks=[Recorder()], progress=reports.append)
+    assert seen == ["begin", 1, 2, 3, "end"]
+    done = [r for r in reports if r.epoch_done]
+    assert [r.epoch for r in done] == [0, 1, 2]
+    assert all(r.words_done == r.total_words > 0 and r.words_per_sec > 0 for r in done)
+    assert done[0].alpha > done[-1].alpha
+
+
+def test_alpha_decays_to_min_alpha():
+    reports: list[Word2VecProgress] = []
+    Word2Vec(zipf_corpus(), min_count=1, vector_size=8, epochs=2, workers=1, progress=reports.append)
+    assert reports[-1].alpha == pytest.approx(0.0001)
+
+
+# ------------------------------------------------------------------ continue training, save / load
+def test_vocab_update_keeps_ids_and_vectors_then_trains():
+    first, second = planted_corpus(), [["a0", "new1", "new2", "a1"]] * 20
+    model = Word2Vec(first, vector_size=8, min_count=1, epochs=1, workers=1)
+    ids, before = dict(model.wv.key_to_index), model.wv.vectors.copy()
+    model.build_vocab(second, update=True)
+    assert all(model.wv.key_to_index[w] == i for w, i in ids.items())
+    assert model.wv.index_to_key[len(ids):] == ["new1", "new2"]
+    np.testing.assert_array_equal(model.wv.vectors[: len(ids)], before)
+    model.train(second, total_examples=model.corpus_count, epochs=2)
+    assert np.isfinite(model.wv.vectors).all()
+    assert not np.array_equal(model.wv.vectors[: len(ids)], before)
+
+
+def test_save_load_round_trip_continues_identically(tmp_path):
+    corpus = zipf_corpus()
+    model = Word2Vec(corpus, sg=1, vector_size=8, min_count=1, epochs=1, workers=1)
+    path = tmp_path / "w2v.safetensors"
+    model.save(path)
+    loaded = Word2Vec.load(path)
+    assert loaded.wv.index_to_key == model.wv.index_to_key
+    np.testing.assert_array_equal(loaded.wv.vectors, model.wv.vectors)
+    np.testing.assert_array_equal(loaded.syn1neg, model.syn1neg)
+    np.testing.assert_array_equal(loaded.cum_table, model.cum_table)
+    for m in (model, loaded):
+        m.train(corpus, total_examples=m.corpus_count, epochs=1)
+    np.testing.assert_array_equal(loaded.wv.vectors, model.wv.vectors)
+    assert loaded.epoch_losses == model.epoch_losses
+
+
+def test_embedding_tables():
+    model = Word2Vec(zipf_corpus(), vector_size=8, min_count=1, epochs=1, workers=1)
+    layer = model.embedding_in
+    assert tuple(layer.weight.shape) == model.wv.vectors.shape
+    np.testing.assert_allclose(layer.weight.detach().numpy(), model.wv.vectors)
+    np.testing.assert_allclose(model.embedding_out.weight.detach().numpy(), model.syn1neg)
+
+
+# ------------------------------------------------------------------ corpus files
+def test_corpus_file_folder_and_compressed(tmp_path):
+    corpus = zipf_corpus()
+    text = "\n".join(" ".join(s) for s in corpus) + "\n"
+    plain = tmp_path / "c.txt"
+    plain.write_text(text)
+    (tmp_path / "c.txt.gz").write_bytes(gzip.compress(text.encode()))
+    (tmp_path / "c.txt.bz2").write_bytes(bz2.compress(text.encode()))
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    half = len(corpus) // 2
+    (folder / "1.txt").write_text("\n".join(" ".join(s) for s in corpus[:half]) + "\n")
+    (folder / "2.txt.gz").write_bytes(gzip.compress(("\n".join(" ".join(s) for s in corpus[half:]) + "\n").encode()))
+    ref = Word2Vec(vector_size=8, min_count=2, workers=1)
+    ref.build_vocab(corpus)
+    for source in (plain, tmp_path / "c.txt.gz", tmp_path / "c.txt.bz2", folder):
+        model = Word2Vec(vector_size=8, min_count=2, workers=1)
+        model.build_vocab(corpus_file=source)
+        assert model.wv.index_to_key == ref.wv.index_to_key, source
+        np.testing.assert_array_equal(model.counts, ref.counts)
+    trained = Word2Vec(corpus_file=folder, vector_size=8, min_count=2, epochs=1, workers=1)
+    assert np.isfinite(trained.wv.vectors).all()
+
+
+def test_line_sentences_cuts_long_lines(tmp_path):
+    path = tmp_path / "long.txt"
+    path.write_text(" ".join(["x"] * 25) + "\n")
+    assert [len(s) for s in LineSentences(path, max_sentence_length=10)] == [10, 10, 5]
+
+
+# ------------------------------------------------------------------ errors
+BAD_ARGS = [
+    (dict(vector_size=0), ValueError, "vector_size"),
+    (dict(vector_size=-5), ValueError, "vector_size"),
+    (dict(vector_size=1.5), TypeError, "vector_size"),
+    (dict(window=-1), ValueError, "window"),
+    (dict(window=0), ValueError, "window"),
+    (dict(min_count=0), ValueError, "min_count"),
+    (dict(sg=2), ValueError, "sg"),
+    (dict(sg=0.5), ValueError, "sg"),
+    (dict(cbow_mean=3), ValueError, "cbow_mean"),
+    (dict(hs=1), ValueError, "hs"),
+    (dict(negative=0), ValueError, "negative"),
+    (dict(alpha=0), ValueError, "alpha"),
+    (dict(alpha=0.01, min_alpha=0.1), ValueError, "min_alpha"),
+    (dict(sample=-1e-3), ValueError, "sample"),
+    (dict(sample="high"), TypeError, "sample"),
+    (dict(epochs=0), ValueError, "epochs"),
+    (dict(workers=0), ValueError, "workers"),
+    (dict(seed=-1), ValueError, "seed"),
+    (dict(batch_words=0), ValueError, "batch_words"),
+    (dict(max_vocab_size=0), ValueError, "max_vocab_size"),
+    (dict(max_final_vocab=-2), ValueError, "max_final_vocab"),
+    (dict(ns_exponent=float("nan")), ValueError, "ns_exponent"),
+    (dict(device="tpu"), ValueError, "device"),
+]
+
+
+@pytest.mark.parametrize("kwargs,exc,word", BAD_ARGS, ids=[str(a[0]) for a in BAD_ARGS])
+def test_bad_arguments(kwargs, exc, word):
+    with pytest.raises(exc, match=word):
+        Word2Vec(**kwargs)
+
+
+def test_bad_corpora(tmp_path):
+    cases = [
+        (lambda: Word2Vec([], min_count=1), ValueError, "vocabulary is empty"),
+        (lambda: Word2Vec([["a", "b"]], min_count=5), ValueError, "min_count=5"),
+        (lambda: Word2Vec("the cat sat"), TypeError, "iterable of token lists"),
+        (lambda: Word2Vec(["the cat", "sat"]), TypeError, "list of tokens"),
+        (lambda: Word2Vec((s for s in [["a"]])), TypeError, "one-shot iterator"),
+        (lambda: Word2Vec([["a"]], corpus_file=tmp_path / "x.txt"), TypeError, "not both"),
+        (lambda: Word2Vec(corpus_file=tmp_path / "missing.txt"), FileNotFoundError, "does not exist"),
+    ]
+    for make, exc, text in cases:
+        with pytest.raises(exc, match=text):
+            make()
+
+
+def test_bad_train_calls(tmp_path):
+    corpus = zipf_corpus()
+    fresh = Word2Vec(min_count=1)
+    with pytest.raises(ValueError, match="build_vocab"):
+        fresh.train(corpus, total_examples=10, epochs=1)
+    with pytest.raises(ValueError, match="update=True"):
+        fresh.build_vocab(corpus, update=True)
+    model = Word2Vec(min_count=1, vector_size=8)
+    model.build_vocab(corpus)
+    with pytest.raises(ValueError, match="epochs"):
+        model.train(corpus, total_examples=model.corpus_count)
+    with pytest.raises(ValueError, match="total_examples"):
+        model.train(corpus, epochs=1)
+    with pytest.raises(ValueError, match="epochs"):
+        model.train(corpus, total_examples=model.corpus_count, epochs=0)
+    not_a_model = tmp_path / "x.safetensors"
+    from safetensors.numpy import save_file
+
+    save_file({"a": np.zeros(2, dtype=np.float32)}, str(not_a_model))
+    with pytest.raises(ValueError, match="not a vectab Word2Vec model"):
+        Word2Vec.load(not_a_model)
