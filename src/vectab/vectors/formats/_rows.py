@@ -41,15 +41,55 @@ class RowSink:
         """Rows met in the file so far, unreadable ones included."""
         return self.rows_read + self.problems.bad_rows
 
+    def count_rows(self, n: int) -> int:
+        """Count ``n`` rows met in the file; return how many of them fit under ``limit``."""
+        if self.full:
+            return 0
+        if self.limit is not None and self.rows_read + n >= self.limit:
+            n = self.limit - self.rows_read
+            self.full = True
+        self.rows_read += n
+        return n
+
+    def reserve(self, n: int) -> np.ndarray:
+        """A writable ``(n, dim)`` view where the next rows go; `commit` then keeps them."""
+        have = len(self.words)
+        if have + n > self._matrix.shape[0]:
+            grown = np.empty((max(2 * self._matrix.shape[0], have + n, 16), self.dim), self.dtype)
+            grown[:have] = self._matrix[:have]
+            self._matrix = grown
+        return self._matrix[have : have + n]
+
+    def commit(self, words: list[str], lines: Sequence[int], good: np.ndarray | None = None) -> None:
+        """Keep the rows written into `reserve`'s view, minus bad (``good`` False) and duplicates."""
+        region = self._matrix[len(self.words) : len(self.words) + len(words)]
+        idx = list(range(len(words))) if good is None else np.flatnonzero(good).tolist()
+        if good is not None:
+            words, lines = [words[i] for i in idx], [lines[i] for i in idx]
+        if len(set(words)) == len(words) and self.seen.keys().isdisjoint(words):
+            self.seen.update(zip(words, lines))
+        else:
+            kept = []
+            for i, w in enumerate(words):
+                first = self.seen.get(w)
+                if first is not None:
+                    self.problems.bad(
+                        lines[i], "duplicate word", f"the word {w!r} already appeared on line {first}", row=False
+                    )
+                    continue
+                self.seen[w] = lines[i]
+                kept.append(i)
+            idx = [idx[i] for i in kept]
+            words = [words[i] for i in kept]
+        if len(idx) != region.shape[0]:
+            region[: len(idx)] = region[idx]
+        self.words.extend(words)
+
     def add(self, words: list[str], matrix: np.ndarray, lines: Sequence[int]) -> None:
         """Take the rows of one block (``lines`` gives each row's 1-based line number)."""
-        if self.full:
-            return
-        if self.limit is not None and self.rows_read + len(words) >= self.limit:
-            room = self.limit - self.rows_read
-            words, matrix, lines = words[:room], matrix[:room], lines[:room]
-            self.full = True
-        self.rows_read += len(words)
+        n = self.count_rows(len(words))
+        if n < len(words):
+            words, matrix, lines = words[:n], matrix[:n], lines[:n]
         if self.keep is not None:
             keep = self.keep
             idx = [i for i, w in enumerate(words) if w in keep]
@@ -57,32 +97,9 @@ class RowSink:
                 words = [words[i] for i in idx]
                 matrix = matrix[idx]
                 lines = [lines[i] for i in idx]
-        if not words:
-            return
-        if len(set(words)) == len(words) and self.seen.keys().isdisjoint(words):
-            self.seen.update(zip(words, lines))
-            self._append(words, matrix)
-            return
-        idx = []
-        for i, w in enumerate(words):
-            first = self.seen.get(w)
-            if first is not None:
-                self.problems.bad(
-                    lines[i], "duplicate word", f"the word {w!r} already appeared on line {first}", row=False
-                )
-                continue
-            self.seen[w] = lines[i]
-            idx.append(i)
-        self._append([words[i] for i in idx], matrix[idx])
-
-    def _append(self, words: list[str], matrix: np.ndarray) -> None:
-        n, have = len(words), len(self.words)
-        if have + n > self._matrix.shape[0]:
-            grown = np.empty((max(2 * self._matrix.shape[0], have + n, 16), self.dim), self.dtype)
-            grown[:have] = self._matrix[:have]
-            self._matrix = grown
-        self._matrix[have : have + n] = matrix
-        self.words.extend(words)
+        if words:
+            self.reserve(len(words))[:] = matrix
+            self.commit(words, lines)
 
     def finish(self) -> tuple[list[str], np.ndarray]:
         """The kept words and their ``(rows, dim)`` matrix (trimmed in place, no copy)."""

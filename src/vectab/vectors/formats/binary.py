@@ -137,6 +137,42 @@ def _check_not_text(path: object, first_vector: bytes) -> None:
         )
 
 
+def _decode_words(
+    buf: bytes, starts: list[int], spaces: list[int], index: int, keep: set[str] | None, problems: Problems
+) -> tuple[list[str], list[int], list[int]]:
+    """The records' words, line numbers and vector offsets, minus bad and unwanted words."""
+    n = len(starts)
+    try:  # one decode for the whole buffer; per word only when something is wrong
+        words = b"\n".join([buf[a:b] for a, b in zip(starts, spaces)]).decode("utf-8").split("\n")
+        fast = len(words) == n and all(words)
+    except UnicodeDecodeError:
+        fast = False
+    if fast:
+        lines: list[int] = list(range(index + 2, index + 2 + n))
+        sources = [b + 1 for b in spaces]
+        if keep is not None:
+            idx = [i for i, w in enumerate(words) if w in keep]
+            words, lines, sources = [words[i] for i in idx], [lines[i] for i in idx], [sources[i] for i in idx]
+        return words, lines, sources
+    words, lines, sources = [], [], []
+    for k, (a, b) in enumerate(zip(starts, spaces)):
+        try:
+            word = buf[a:b].decode("utf-8")
+        except UnicodeDecodeError as e:
+            problems.bad(
+                index + k + 2, "not UTF-8", f"the word {buf[a:b]!r} is not valid UTF-8 ({e.reason} at byte {e.start})"
+            )
+            continue
+        if not word or "\n" in word:
+            problems.bad(index + k + 2, "empty word", f"expected a word before the vector, found {word!r}")
+            continue
+        if keep is None or word in keep:
+            words.append(word)
+            lines.append(index + k + 2)
+            sources.append(b + 1)
+    return words, lines, sources
+
+
 def _take(
     buf: bytes,
     starts: list[int],
@@ -146,36 +182,23 @@ def _take(
     sink: RowSink,
     problems: Problems,
 ) -> None:
-    """Decode the words and vectors of the records found in ``buf`` and hand them to ``sink``."""
-    if not starts:
+    """Decode the records found in ``buf`` and copy the kept vectors into ``sink``."""
+    n = sink.count_rows(len(starts))
+    words, lines, sources = _decode_words(buf, starts[:n], spaces[:n], index, sink.keep, problems)
+    if not words:
         return
-    view = memoryview(buf)
     record = 4 * dim
-    raw = b"".join([view[s + 1 : s + 1 + record] for s in spaces])
-    matrix = np.frombuffer(raw, dtype="<f4").reshape(len(spaces), dim)
-    words: list[str] = []
-    good: list[int] = []
-    finite = np.isfinite(matrix).all(axis=1)
-    for k, (a, b) in enumerate(zip(starts, spaces)):
-        line = index + k + 2
-        try:
-            word = buf[a:b].decode("utf-8")
-        except UnicodeDecodeError as e:
-            problems.bad(
-                line, "not UTF-8", f"the word {buf[a:b]!r} is not valid UTF-8 ({e.reason} at byte {e.start})"
-            )
-            continue
-        if not word:
-            problems.bad(line, "empty word", "record starts with a space; expected a word first")
-            continue
-        if not finite[k]:
-            problems.bad(line, "not finite", f"the vector of {word!r} holds NaN or infinity")
-            continue
-        words.append(word)
-        good.append(k)
-    if len(good) < len(starts):
-        matrix = matrix[good]
-    sink.add(words, matrix, [index + k + 2 for k in good])
+    view = memoryview(buf)
+    out = sink.reserve(len(words))
+    raw = b"".join([view[s : s + record] for s in sources])
+    out[:] = np.frombuffer(raw, dtype="<f4").reshape(len(sources), dim)
+    good = np.isfinite(out).all(axis=1)
+    if good.all():
+        sink.commit(words, lines)
+        return
+    for i in np.flatnonzero(~good):
+        problems.bad(lines[i], "not finite", f"the vector of {words[i]!r} holds NaN or infinity")
+    sink.commit(words, lines, good)
 
 
 def write_binary(f: IO[bytes], words: Sequence[str], matrix: np.ndarray) -> None:
