@@ -159,3 +159,29 @@ def test_bad_input_size_and_inputs_raise():
         enc(torch.randn(2, 3, D), torch.ones(2, 3))
     with pytest.raises(ValueError, match="shape"):
         enc(torch.randn(2, 3, D), torch.ones(2, 4, dtype=torch.bool))
+
+
+@pytest.mark.parametrize("pooling", ["last", "attention"])
+@pytest.mark.parametrize("kind", ["lstm", "bilstm", "gru", "bigru"])
+def test_packed_and_dense_runs_agree(kind, pooling):
+    packed = _encoder(kind, pooling, num_layers=2, pack=True)
+    dense = _encoder(kind, pooling, num_layers=2, pack=False)
+    dense.load_state_dict(packed.state_dict())
+    g = torch.Generator().manual_seed(2)
+    x = torch.randn(5, 7, D, generator=g)
+    mask = torch.rand(5, 7, generator=g) > 0.4
+    mask[0], mask[1] = True, False
+    mask[2] = torch.arange(7) >= 3  # pre-padded
+    results = []
+    for enc in (packed, dense):
+        leaf = x.clone().requires_grad_(True)
+        out, pooled = enc(leaf, mask)
+        (out.sum() + pooled.square().sum()).backward()
+        results.append((out, pooled, leaf.grad))
+    for a, b in zip(*results):
+        torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-4)
+
+
+def test_bad_pack_raises():
+    with pytest.raises(ValueError, match="pack"):
+        SequenceEncoder(D, pack="auto")

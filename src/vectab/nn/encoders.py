@@ -1,10 +1,19 @@
-"""Masked sequence encoders: (Bi)LSTM/GRU with packing, Kim-style CNN, bag of embeddings.
+"""Masked sequence encoders: (Bi)LSTM/GRU that never see padding, Kim-style CNN, bag of vectors.
 
-The recurrent encoders never let padding reach the RNN, in either direction: the real tokens
-of each row are moved to the front (so ``pre``-padded input, Keras' default, works), packed with
-``pack_padded_sequence`` and the outputs are moved back to where the tokens came from. A
-sequence therefore gives the same outputs whether it was padded ``pre``, ``post`` or not at
-all. A batch without padding skips packing entirely.
+The recurrent encoders never let padding influence a real token, in either direction. The real
+tokens of each row are first moved to the front (so ``pre``-padded input, Keras' default, works
+too), then either
+
+* packed with ``pack_padded_sequence`` (the default on CUDA, where cuDNN runs packed batches
+  fast), or
+* run as one dense batch trimmed to the longest row, each direction over its own aligned copy
+  (the backward direction reads every row reversed within its length), so a direction reaches
+  a row's pads only after all of its real tokens (the default on CPU, where PyTorch's packed
+  kernels are several times slower than a dense run);
+
+and the per-token outputs are moved back to where the tokens came from. Both give the same
+numbers: a sequence has the same outputs whether it was padded ``pre``, ``post`` or not at all.
+A batch without padding runs the RNN directly.
 """
 
 from __future__ import annotations
@@ -97,6 +106,8 @@ class SequenceEncoder(nn.Module):
         kernel_sizes: CNN window widths.
         num_filters: CNN filters per width.
         pooling: pooling mode, see above.
+        pack: recurrent kinds with padding: True packs (``pack_padded_sequence``), False runs
+            the aligned dense batch described above; None (default) packs on CUDA only.
 
     Attributes:
         output_size: feature size H of the outputs (per token and pooled).
@@ -125,6 +136,7 @@ class SequenceEncoder(nn.Module):
         kernel_sizes: tuple[int, ...] | list[int] = (3, 4, 5),
         num_filters: int = 100,
         pooling: str | None = None,
+        pack: bool | None = None,
     ) -> None:
         super().__init__()
         if kind not in ENCODER_KINDS:
@@ -152,6 +164,9 @@ class SequenceEncoder(nn.Module):
         self.input_size = input_size
         self.pooling = check_pooling(pooling or _DEFAULT_POOLING.get(kind, "last"))
         self.recurrent = kind in ("lstm", "bilstm", "gru", "bigru")
+        if pack not in (None, True, False):
+            raise ValueError(f"`pack` must be None, True or False; received {pack!r}.")
+        self.pack = pack
         self.input_dropout = nn.Dropout(dropout)
         if self.recurrent:
             rnn_cls = nn.LSTM if kind.endswith("lstm") else nn.GRU
@@ -213,19 +228,62 @@ class SequenceEncoder(nn.Module):
             gather, back = left_align_index(mask)
             x = _take(x, gather)
         lengths = mask.sum(dim=1)
-        packed = pack_padded_sequence(
-            x, lengths.clamp(min=1).cpu(), batch_first=True, enforce_sorted=False
-        )
-        packed_out, hidden = self.rnn(packed)
-        outputs, _ = pad_packed_sequence(packed_out, batch_first=True, total_length=x.shape[1])
-        final = self._final_state(hidden)
+        pack = self.pack if self.pack is not None else x.is_cuda
+        if pack:
+            outputs, final = self._packed(x, lengths)
+        else:
+            outputs, final = self._dense(x, lengths)
         empty = lengths == 0
-        if bool(empty.any()):  # an all-pad row ran over one pad step: hide it
+        if bool(empty.any()):  # an all-pad row ran over pad steps: hide it
             outputs = outputs.masked_fill(empty[:, None, None], 0.0)
             final = final.masked_fill(empty[:, None], 0.0)
         if not aligned:
             outputs = _take(outputs, back)
         return outputs, final
+
+    def _packed(self, x: Tensor, lengths: Tensor) -> tuple[Tensor, Tensor]:
+        packed = pack_padded_sequence(
+            x, lengths.clamp(min=1).cpu(), batch_first=True, enforce_sorted=False
+        )
+        packed_out, hidden = self.rnn(packed)
+        outputs, _ = pad_packed_sequence(packed_out, batch_first=True, total_length=x.shape[1])
+        return outputs, self._final_state(hidden)
+
+    def _dense(self, x: Tensor, lengths: Tensor) -> tuple[Tensor, Tensor]:
+        """Left-aligned batch, dense run: pads come after every real token in each direction."""
+        total = x.shape[1]
+        x = x[:, : max(int(lengths.max()), 1)]
+        rows = torch.arange(x.shape[0], device=x.device)
+        last = (lengths - 1).clamp(min=0)
+        if not self.bidirectional:
+            outputs, _ = self.rnn(x)
+            final = outputs[rows, last]
+        else:
+            steps = torch.arange(x.shape[1], device=x.device).expand(x.shape[0], -1)
+            reverse = torch.where(steps < lengths[:, None], last[:, None] - steps, steps)
+            outputs = x
+            for layer in range(self.rnn.num_layers):
+                if layer:
+                    outputs = F.dropout(outputs, self.rnn.dropout, self.training)
+                forward = self._direction(outputs, layer, "")
+                backward = _take(
+                    self._direction(_take(outputs, reverse), layer, "_reverse"), reverse
+                )
+                outputs = torch.cat([forward, backward], dim=-1)
+            half = self.rnn.hidden_size
+            final = torch.cat([outputs[rows, last, :half], outputs[:, 0, half:]], dim=-1)
+        steps = torch.arange(outputs.shape[1], device=x.device)
+        outputs = outputs * (steps[None, :] < lengths[:, None]).unsqueeze(-1).to(outputs.dtype)
+        return F.pad(outputs, (0, 0, 0, total - outputs.shape[1])), final
+
+    def _direction(self, x: Tensor, layer: int, suffix: str) -> Tensor:
+        """One layer, one direction of ``self.rnn`` over a dense batch (its own weights)."""
+        names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+        params = [getattr(self.rnn, f"{name}_l{layer}{suffix}") for name in names]
+        h0 = x.new_zeros(1, x.shape[0], self.rnn.hidden_size)
+        if isinstance(self.rnn, nn.LSTM):
+            return torch.lstm(x, (h0, h0), params, True, 1, 0.0, self.training, False, True)[0]
+        return torch.gru(x, h0, params, True, 1, 0.0, self.training, False, True)[0]
 
     def _final_state(self, hidden: Tensor | tuple[Tensor, Tensor]) -> Tensor:
         h_n = hidden[0] if isinstance(hidden, tuple) else hidden
