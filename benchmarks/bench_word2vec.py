@@ -114,7 +114,7 @@ def main() -> None:
             ws, acc = quality(vecs[name]) if evaluate else (float("nan"), float("nan"))
             rows.append((mode, name, med[name], raw / secs, eff / secs, med["gensim"] / med[name], ws, acc))
     print()
-    print(f"| mode | library | train s | raw words/s | effective words/s | speed vs gensim | WS-353 Spearman | analogy acc |")
+    print("| mode | library | train s | raw words/s | effective words/s | speed vs gensim | WS-353 Spearman | analogy acc |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for mode, name, secs, raw_ws, eff_ws, ratio, ws, acc in rows:
         print(f"| {mode} | {name} | {secs:.1f} | {raw_ws:,.0f} | {eff_ws:,.0f} | {ratio:.2f}x | {ws:.3f} | {acc:.3f} |")

@@ -8,8 +8,7 @@ import gzip
 import numpy as np
 import pytest
 
-from vectab.models import Word2Vec
-from vectab.models import _w2v_numba
+from vectab.models import Word2Vec, _w2v_numba
 from vectab.models.word2vec import LineSentences, Word2VecProgress
 from vectab.vectors.store import Vectors
 
@@ -255,7 +254,7 @@ def test_bad_corpora(tmp_path):
         (lambda: Word2Vec([["a", "b"]], min_count=5), ValueError, "min_count=5"),
         (lambda: Word2Vec("the cat sat"), TypeError, "iterable of token lists"),
         (lambda: Word2Vec(["the cat", "sat"]), TypeError, "list of tokens"),
-        (lambda: Word2Vec((s for s in [["a"]])), TypeError, "one-shot iterator"),
+        (lambda: Word2Vec(s for s in [["a"]]), TypeError, "one-shot iterator"),
         (lambda: Word2Vec([["a"]], corpus_file=tmp_path / "x.txt"), TypeError, "not both"),
         (lambda: Word2Vec(corpus_file=tmp_path / "missing.txt"), FileNotFoundError, "does not exist"),
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -46,21 +46,27 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
     @train.command("word2vec")
     @user_errors
     def word2vec(
-        corpus: Path = typer.Argument(..., help="Text file or folder (one sentence per line; .gz/.bz2 ok)."),
-        out: Path = typer.Option(..., "--out", "-o", help="Where to write the vectors."),
-        sg: bool = typer.Option(True, "--sg/--cbow", help="Skip-gram (default) or CBOW."),
-        vector_size: int = typer.Option(100, "--vector-size", help="Dimension of the vectors."),
-        window: int = typer.Option(5, "--window", help="Maximum context distance."),
-        min_count: int = typer.Option(5, "--min-count", help="Ignore words seen fewer times."),
-        negative: int = typer.Option(5, "--negative", help="Noise words per example."),
-        sample: float = typer.Option(1e-3, "--sample", help="Downsampling threshold (0 = off)."),
-        alpha: float = typer.Option(0.025, "--alpha", help="Initial learning rate."),
-        epochs: int = typer.Option(5, "--epochs", help="Passes over the corpus."),
-        workers: int = typer.Option(None, "--workers", help="CPU threads (default: all cores)."),
-        seed: int = typer.Option(1, "--seed", help="Random seed."),
-        device: str = typer.Option("cpu", "--device", help="cpu, cuda or auto."),
-        format: str = typer.Option(None, "--format", help="Vector file format (default: from the extension)."),
-        model_out: Path = typer.Option(None, "--save-model", help="Also save the whole model to continue training."),
+        corpus: Annotated[Path, typer.Argument(help="Text file or folder (one sentence per line; .gz/.bz2 ok).")],
+        out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the vectors.")],
+        sg: Annotated[bool, typer.Option("--sg/--cbow", help="Skip-gram (default) or CBOW.")] = True,
+        vector_size: Annotated[int, typer.Option("--vector-size", help="Dimension of the vectors.")] = 100,
+        window: Annotated[int, typer.Option(help="Maximum context distance.")] = 5,
+        min_count: Annotated[int, typer.Option("--min-count", help="Ignore words seen fewer times.")] = 5,
+        negative: Annotated[int, typer.Option(help="Noise words per example.")] = 5,
+        sample: Annotated[float, typer.Option(help="Downsampling threshold (0 = off).")] = 1e-3,
+        alpha: Annotated[float, typer.Option(help="Initial learning rate.")] = 0.025,
+        epochs: Annotated[int, typer.Option(help="Passes over the corpus.")] = 5,
+        workers: Annotated[int | None, typer.Option(help="CPU threads (default: all cores).")] = None,
+        seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
+        device: Annotated[str, typer.Option(help="cpu, cuda or auto.")] = "cpu",
+        format: Annotated[
+            str | None,
+            typer.Option(help="word2vec, word2vec-binary, glove, fasttext or vectab (default: word2vec-binary for .bin, else word2vec text)."),
+        ] = None,
+        model_out: Annotated[
+            Path | None,
+            typer.Option("--save-model", help="Also save the whole model (to continue training)."),
+        ] = None,
     ) -> None:
         """Train word2vec (gensim's settings and meanings) on CORPUS and write the vectors to --out."""
         from vectab.models.word2vec import Word2Vec
@@ -87,9 +93,8 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
             if bar is not None:
                 bar.stop()
         if format is None:
-            save_vectors(model.wv, out)
-        else:
-            save_vectors(model.wv, out, format=format)
+            format = "word2vec-binary" if out.suffix.lower() == ".bin" else "word2vec"
+        save_vectors(model.wv, out, format=format)
         if model_out is not None:
             model.save(model_out)
         config = {

@@ -1,0 +1,64 @@
+"""`vectab train word2vec` through typer's CliRunner."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import numpy as np
+from typer.testing import CliRunner
+
+from vectab.cli.main import app
+from vectab.models import Word2Vec
+from vectab.vectors.io import load_vectors
+
+runner = CliRunner()
+
+
+def write_corpus(path, n=300, seed=0):
+    rng = np.random.default_rng(seed)
+    lines = [" ".join(f"w{i}" for i in rng.integers(0, 30, size=10)) for _ in range(n)]
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    return path
+
+
+def test_train_word2vec_writes_vectors_config_and_model(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus.txt.gz")
+    out = tmp_path / "vectors.bin"
+    result = runner.invoke(app, [
+        "train", "word2vec", str(corpus), "--out", str(out), "--cbow", "--vector-size", "12",
+        "--min-count", "2", "--epochs", "2", "--workers", "1", "--save-model", str(tmp_path / "m.w2v"),
+    ])
+    assert result.exit_code == 0, result.output
+    vectors = load_vectors(out)
+    assert vectors.vectors.shape == (30, 12)
+    assert out.read_bytes()[:6] == b"30 12\n"  # word2vec binary header
+    config = json.loads((tmp_path / "vectors.bin.json").read_text())
+    assert config["settings"]["sg"] == 0 and len(config["epoch_losses"]) == 2
+    model = Word2Vec.load(tmp_path / "m.w2v")
+    np.testing.assert_array_equal(model.wv.vectors, vectors.vectors)
+
+
+def test_train_word2vec_text_format(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus.txt.gz")
+    out = tmp_path / "vectors.txt"
+    result = runner.invoke(app, ["train", "word2vec", str(corpus), "-o", str(out), "--vector-size", "8",
+                                 "--min-count", "1", "--epochs", "1", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert out.read_text().splitlines()[0] == "30 8"
+
+
+def test_train_word2vec_user_errors(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus.txt.gz")
+    cases = [
+        ([str(tmp_path / "missing.txt"), "-o", str(tmp_path / "v.txt")], "does not exist"),
+        ([str(corpus), "-o", str(tmp_path / "v.txt"), "--window", "0"], "window"),
+        ([str(corpus), "-o", str(tmp_path / "v.txt"), "--vector-size", "-3"], "vector_size"),
+        ([str(corpus), "-o", str(tmp_path / "v.txt"), "--min-count", "1000"], "vocabulary is empty"),
+        ([str(corpus), "-o", str(tmp_path / "v.txt"), "--format", "xml", "--epochs", "1",
+          "--min-count", "1"], "format"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(app, ["train", "word2vec", *args])
+        assert result.exit_code == 1, (args, result.output)
+        assert message in result.output and "Traceback" not in result.output
