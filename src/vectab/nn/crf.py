@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor, nn
 
-from vectab.nn.encoders import check_mask
+from vectab.nn.encoders import check_mask, is_left_aligned, left_align_index
 
 CONSTRAINT_SCHEMES = ("BIO", "BIOES")
 IMPOSSIBLE = -10000.0
@@ -205,19 +205,16 @@ class CRF(nn.Module):
             )
         start, trans, end = self._scores()
         tags = tags.masked_fill(~mask, 0)
-        emitted = emissions.gather(2, tags.unsqueeze(2)).squeeze(2)
-        b, t = tags.shape
-        total = emissions.new_zeros(b)
-        prev = torch.zeros(b, dtype=torch.long, device=tags.device)
-        started = torch.zeros(b, dtype=torch.bool, device=tags.device)
-        for step in range(t):
-            tag = tags[:, step]
-            moved = torch.where(started, trans[prev, tag], start[tag])
-            on = mask[:, step]
-            total = total + torch.where(on, moved + emitted[:, step], torch.zeros_like(total))
-            prev = torch.where(on, tag, prev)
-            started = started | on
-        return total + torch.where(started, end[prev], torch.zeros_like(total))
+        emitted = (emissions.gather(2, tags.unsqueeze(2)).squeeze(2) * mask).sum(dim=1)
+        if not is_left_aligned(mask):  # compact each row's real tags to the front
+            tags = tags.gather(1, left_align_index(mask)[0])
+        lengths = mask.sum(dim=1)
+        real = lengths > 0
+        pairs = torch.arange(1, tags.shape[1], device=tags.device) < lengths[:, None]
+        moved = (trans[tags[:, :-1], tags[:, 1:]] * pairs).sum(dim=1)
+        last = tags.gather(1, (lengths - 1).clamp(min=0).unsqueeze(1)).squeeze(1)
+        ends = start[tags[:, 0]] + end[last]
+        return emitted + moved + torch.where(real, ends, torch.zeros_like(ends))
 
     def nll(
         self,
