@@ -130,13 +130,12 @@ def train_classifier(
     Returns:
         A :class:`TrainResult` with the :class:`~vectab.train.saving.LoadedModel`.
     """
+    options = {k: v for k, v in locals().items() if k != "progress"}
     from vectab.models import ClassifierConfig, TextClassifier
     from vectab.text import Tokenizer
     from vectab.train.data import ClassificationDataset, LabelEncoder, read_table
     from vectab.train.trainer import Trainer
 
-    options = dict(locals())
-    options.pop("progress")
     texts, labels = read_table(train, text_col=text_col, label_col=label_col)
     encoder_ = LabelEncoder(labels)
     valid_data = None
@@ -201,13 +200,12 @@ def train_tagger(
     forbids the tag transitions the file's scheme (BIO, BIOES/BMES) never allows. Other
     arguments as in :func:`train_classifier`; the monitored metric is entity F1.
     """
+    options = {k: v for k, v in locals().items() if k != "progress"}
     from vectab.models import SequenceTagger, TaggerConfig
     from vectab.text import Tokenizer
     from vectab.train.data import TaggingDataset, read_conll
     from vectab.train.trainer import Trainer
 
-    options = dict(locals())
-    options.pop("progress")
     sents, tags = read_conll(train, token_col=token_col, tag_col=tag_col)
     if not sents:
         raise ValueError(f"{train}: no sentences found (expected token and tag columns)")
