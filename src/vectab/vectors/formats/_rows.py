@@ -55,7 +55,7 @@ class RowSink:
         """A writable ``(n, dim)`` view where the next rows go; `commit` then keeps them."""
         have = len(self.words)
         if have + n > self._matrix.shape[0]:
-            grown = np.empty((max(2 * self._matrix.shape[0], have + n, 16), self.dim), self.dtype)
+            grown = np.empty((max(2 * self._matrix.shape[0], have + n), self.dim), self.dtype)
             grown[:have] = self._matrix[:have]
             self._matrix = grown
         return self._matrix[have : have + n]

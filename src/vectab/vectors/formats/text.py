@@ -205,7 +205,7 @@ def read_text(
                         path, next_line, "expected a word and numbers, found no numbers after the word"
                     )
             if sink.dim == 0:
-                sink.start(dim, _capacity_hint(total, block, keep, limit))
+                sink.start(dim, _capacity_hint(total, block, dim, keep, limit))
                 first_data = block.split(b"\n", 1)[0].rstrip(b"\r")
                 trailing_space = first_data.endswith(b" ")
                 if not header and next_line == 1:
@@ -233,16 +233,23 @@ def read_text(
     return sink.finish()
 
 
-def _capacity_hint(total: int | None, block: bytes, keep: set[str] | None, limit: int | None) -> int:
-    """Rows to allocate up front: the file's rows estimated from the first block's line length."""
+def _capacity_hint(
+    total: int | None, block: bytes, dim: int, keep: set[str] | None, limit: int | None
+) -> int:
+    """Rows to allocate up front: the file's rows estimated from the first block's line length.
+
+    Never more than the bytes seen can hold (each number takes at least 2 bytes), whatever a
+    header claims.
+    """
     rows = block.count(b"\n")
     if total is not None and rows:
         rows = int(total / (len(block) / rows) * 1.02) + 16
+    rows = min(rows, (total or len(block)) // (2 * dim))
     if keep is not None:
         rows = min(rows, len(keep))
     if limit is not None:
         rows = min(rows, limit)
-    return max(rows, 16)
+    return max(rows, 0)
 
 
 def _check_not_header(path: object, first_data: bytes, block: bytes, dim: int, problems: Problems) -> None:
