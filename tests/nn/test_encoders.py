@@ -185,3 +185,35 @@ def test_packed_and_dense_runs_agree(kind, pooling):
 def test_bad_pack_raises():
     with pytest.raises(ValueError, match="pack"):
         SequenceEncoder(D, pack="auto")
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.parametrize("kind", ["lstm", "bilstm"])
+def test_matches_keras_lstm_with_a_mask(kind):
+    keras = pytest.importorskip("keras")
+    if keras.backend.backend() != "torch":
+        pytest.skip("needs KERAS_BACKEND=torch")
+    enc = _encoder(kind, "last")
+    lstm = keras.layers.LSTM(4)
+    layer = keras.layers.Bidirectional(lstm) if kind == "bilstm" else lstm
+    x = torch.randn(3, 6, D)
+    mask = torch.tensor(
+        [[False, False, True, True, True, True], [True] * 3 + [False] * 3, [True] * 6]
+    )
+    layer(x.numpy(), mask=mask.numpy())  # build
+
+    def weights(suffix):  # torch and Keras share the i, f, g, o gate order
+        get = lambda name: getattr(enc.rnn, f"{name}_l0{suffix}").detach()  # noqa: E731
+        return [
+            get("weight_ih").T.numpy(),
+            get("weight_hh").T.numpy(),
+            (get("bias_ih") + get("bias_hh")).numpy(),
+        ]
+
+    if kind == "bilstm":
+        layer.forward_layer.set_weights(weights(""))
+        layer.backward_layer.set_weights(weights("_reverse"))
+    else:
+        layer.set_weights(weights(""))
+    expected = keras.ops.convert_to_numpy(layer(x.numpy(), mask=mask.numpy()))
+    torch.testing.assert_close(enc(x, mask)[1], torch.as_tensor(expected), atol=1e-5, rtol=1e-4)
