@@ -18,7 +18,7 @@ import torch
 __all__ = ["topk_cosine", "normalize_rows", "FastIndex"]
 
 _GROUP = 32  # rows per group in the two-level top-k
-_SCORE_BUDGET = 2**26  # score-matrix elements per chunk (256 MB of float32)
+_SCORE_BUDGET = 2**24  # score-matrix elements per chunk (64 MB of float32, reused)
 
 
 def normalize_rows(matrix: torch.Tensor) -> torch.Tensor:
@@ -142,11 +142,14 @@ def search_unit(
         chunk_size = int(min(1024, max(16, _SCORE_BUDGET // max(n_rows, 1))))
     n_cand = min(n_rows, candidates or max(16 * k, 128))
     out_scores, out_ids = [], []
+    buf = None
     for start in range(0, queries.shape[0], chunk_size):
         q = queries[start : start + chunk_size]
         ex = None if exclude is None else exclude[start : start + chunk_size]
         if fast_index is None or n_cand >= n_rows:
-            s = q @ matrix.T
+            if buf is None:  # one buffer for every chunk: fresh ones cost page faults
+                buf = torch.empty(min(chunk_size, queries.shape[0]), n_rows, device=matrix.device)
+            s = torch.mm(q, matrix.T, out=buf[: q.shape[0]])
             _apply_exclude(s, ex)
             top, ids = _topk_rows(s, k)
         else:

@@ -1,0 +1,327 @@
+"""Word-similarity and analogy benchmarks, with gensim's numbers, batched on torch.
+
+Both functions follow gensim 4.4's ``KeyedVectors.evaluate_word_pairs`` and
+``evaluate_word_analogies`` rule for rule (vocabulary restricted to the first
+``restrict_vocab`` words, upper-casing with the first case variant winning, out-of-vocabulary
+lines skipped or counted as wrong with ``dummy4unknown``, input words never predicted), so they
+return the same numbers; the analogies are solved as a few matrix products per batch of
+questions instead of one pass over the vocabulary per question.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+__all__ = [
+    "evaluate_word_pairs",
+    "evaluate_word_analogies",
+    "WordPairsResult",
+    "AnalogyResult",
+    "AnalogySection",
+]
+
+_SCORE_BUDGET = 2**22  # score elements per batch of questions (x4 buffers of float32)
+
+
+@dataclass(frozen=True)
+class WordPairsResult:
+    """Correlation of model similarities with human judgements.
+
+    ``oov_ratio`` is a percentage (0-100), as in gensim.
+    """
+
+    pearson: float
+    spearman: float
+    oov_ratio: float
+    pairs: int
+    oov: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class AnalogySection:
+    """Counts for one ``: section`` of an analogy file (and ``"Total accuracy"``)."""
+
+    name: str
+    correct: int
+    correct_cosmul: int
+    total: int
+
+    @property
+    def accuracy(self) -> float:
+        """3CosAdd accuracy (0.0 for an empty section, as gensim)."""
+        return self.correct / self.total if self.total else 0.0
+
+    @property
+    def accuracy_cosmul(self) -> float:
+        """3CosMul accuracy."""
+        return self.correct_cosmul / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class AnalogyResult:
+    """Analogy accuracy overall and per section; ``oov_ratio`` is a percentage, as in gensim."""
+
+    accuracy: float
+    accuracy_cosmul: float
+    sections: list[AnalogySection] = field(default_factory=list)
+    oov_ratio: float = 0.0
+    questions: int = 0
+    oov: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["sections"] = [
+            dict(asdict(s), accuracy=s.accuracy, accuracy_cosmul=s.accuracy_cosmul)
+            for s in self.sections
+        ]
+        return out
+
+
+def _ok_vocab(vectors: Any, restrict_vocab: int, case_insensitive: bool) -> dict[str, int]:
+    """Word (upper-cased when case-insensitive) -> row id; the first case variant wins."""
+    if isinstance(restrict_vocab, bool) or not isinstance(restrict_vocab, int) or restrict_vocab < 1:
+        raise ValueError(f"`restrict_vocab` must be a positive int, got {restrict_vocab!r}")
+    keys = vectors.index_to_key[:restrict_vocab]
+    if case_insensitive:
+        return {k.upper(): i for i, k in reversed(list(enumerate(keys)))}
+    return {k: i for i, k in enumerate(keys)}
+
+
+def _rank(x: np.ndarray) -> np.ndarray:
+    """Ranks with ties averaged (scipy's ``rankdata(method="average")``)."""
+    order = np.argsort(x, kind="mergesort")
+    sx = x[order]
+    starts = np.r_[0, np.flatnonzero(sx[1:] != sx[:-1]) + 1]
+    ends = np.r_[starts[1:], len(x)]
+    ranks = np.empty(len(x), dtype=np.float64)
+    ranks[order] = np.repeat((starts + ends + 1) / 2.0, ends - starts)
+    return ranks
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    xm, ym = x - x.mean(), y - y.mean()
+    den = np.linalg.norm(xm) * np.linalg.norm(ym)
+    return float(np.clip(xm @ ym / den, -1.0, 1.0)) if den > 0 else float("nan")
+
+
+def _read_pairs(pairs: Any, delimiter: str, encoding: str) -> Iterable[tuple[Any, ...]]:
+    if isinstance(pairs, (str, os.PathLike)):
+        with open(pairs, encoding=encoding) as fin:
+            for line in fin:
+                if not line or line.startswith("#"):
+                    continue
+                yield tuple(line.split(delimiter))
+    else:
+        for row in pairs:
+            yield tuple(row)
+
+
+def evaluate_word_pairs(
+    vectors: Any,
+    pairs: str | os.PathLike | Iterable[tuple[str, str, float]],
+    *,
+    delimiter: str = "\t",
+    encoding: str = "utf8",
+    restrict_vocab: int = 300000,
+    case_insensitive: bool = True,
+    dummy4unknown: bool = False,
+) -> WordPairsResult:
+    """Correlate cosine similarities with human scores (gensim's ``evaluate_word_pairs``).
+
+    Args:
+        vectors: a :class:`~vectab.vectors.Vectors`.
+        pairs: a file of ``word1<delimiter>word2<delimiter>score`` lines (``#`` lines are
+            comments; malformed lines are skipped) or an iterable of ``(word1, word2, score)``.
+        delimiter: field separator of the file.
+        encoding: text encoding of the file.
+        restrict_vocab: only the first ``restrict_vocab`` words count as known.
+        case_insensitive: compare upper-cased words (the first case variant's vector is used).
+        dummy4unknown: give pairs with unknown words similarity 0 instead of skipping them.
+
+    Returns:
+        Pearson and Spearman correlations, the percentage of pairs with unknown words, and the
+        counts.
+
+    Example:
+        >>> from vectab.vectors import Vectors
+        >>> kv = Vectors(["a", "b", "c"], np.array([[1, 0], [1, 1], [0, 1]], "float32"))
+        >>> r = evaluate_word_pairs(kv, [("a", "b", 5.0), ("a", "c", 1.0), ("b", "c", 4.0)])
+        >>> round(r.spearman, 3), r.oov_ratio
+        (1.0, 0.0)
+    """
+    ok_vocab = _ok_vocab(vectors, restrict_vocab, case_insensitive)
+    gold, pairs_ids, oov = [], [], 0
+    for row in _read_pairs(pairs, delimiter, encoding):
+        try:
+            a, b, sim = row
+            a, b = (a.upper(), b.upper()) if case_insensitive else (a, b)
+            sim = float(sim)
+        except (ValueError, TypeError, AttributeError):
+            continue  # malformed line, as gensim
+        if a not in ok_vocab or b not in ok_vocab:
+            oov += 1
+            if dummy4unknown:
+                gold.append(sim)
+                pairs_ids.append((-1, -1))
+            continue
+        gold.append(sim)
+        pairs_ids.append((ok_vocab[a], ok_vocab[b]))
+    if not gold:
+        raise ValueError(
+            f"`pairs` {pairs if isinstance(pairs, (str, os.PathLike)) else ''!s} has no valid "
+            f"pair with both words in the first {restrict_vocab} words: check the delimiter "
+            f"({delimiter!r}) and the vocabulary"
+        )
+    ids = np.asarray(pairs_ids, dtype=np.int64)
+    known = ids[:, 0] >= 0
+    model = np.zeros(len(ids), dtype=np.float64)
+    if known.any():
+        va = np.asarray(vectors.vectors[ids[known, 0]], dtype=np.float64)
+        vb = np.asarray(vectors.vectors[ids[known, 1]], dtype=np.float64)
+        den = np.linalg.norm(va, axis=1) * np.linalg.norm(vb, axis=1)
+        model[known] = np.einsum("ij,ij->i", va, vb) / np.where(den > 0, den, 1.0)
+    gold_arr = np.asarray(gold, dtype=np.float64)
+    n_scored = len(gold) if dummy4unknown else len(gold) + oov
+    return WordPairsResult(
+        pearson=_pearson(gold_arr, model),
+        spearman=_pearson(_rank(gold_arr), _rank(model)),
+        oov_ratio=100.0 * oov / n_scored,
+        pairs=len(gold),
+        oov=oov,
+    )
+
+
+def _read_analogies(path: str | os.PathLike, case_insensitive: bool):
+    """Yield ("section", name) and ("question", (a, b, c, expected)) in file order."""
+    seen_section = False
+    with open(path, "rb") as fin:
+        for line_no, raw in enumerate(fin):
+            line = raw.decode("utf8")
+            if line.startswith(": "):
+                seen_section = True
+                yield "section", line.lstrip(": ").strip()
+                continue
+            if not seen_section:
+                from vectab.errors import VectorFormatError
+
+                raise VectorFormatError(
+                    path, line_no + 1, "expected a ': section' header before the first question"
+                )
+            words = line.split()
+            if len(words) != 4:
+                continue  # malformed line, skipped as gensim does
+            yield "question", tuple(w.upper() for w in words) if case_insensitive else tuple(words)
+
+
+def _solve(
+    unit: torch.Tensor, ids: torch.Tensor, topn: int, work: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Top candidates (3CosAdd, 3CosMul) for questions ``ids`` (b, 3) = a, b, c (b - a + c).
+
+    ``work`` is a reused (4, batch, V) buffer: fresh large tensors per batch cost more in page
+    faults than the matrix products themselves.
+    """
+    b = ids.shape[0]
+    sa, sb, sc, add = (work[j, :b] for j in range(4))
+    for j, out in enumerate((sa, sb, sc)):
+        torch.mm(unit[ids[:, j]], unit.T, out=out)
+    torch.add(sb, sc, out=add).sub_(sa)  # proportional to cos(unit(b - a + c), x)
+    sb.add_(1).mul_(0.5).mul_(sc.add_(1).mul_(0.5)).div_(sa.add_(1).mul_(0.5).add_(1e-6))
+    fill = torch.full(ids.shape, float("-inf"), device=unit.device)
+    add.scatter_(1, ids, fill)
+    sb.scatter_(1, ids, fill)
+    k = min(topn, unit.shape[0])
+    return torch.topk(add, k, dim=1).indices, torch.topk(sb, k, dim=1).indices
+
+
+def evaluate_word_analogies(
+    vectors: Any,
+    analogies: str | os.PathLike,
+    *,
+    restrict_vocab: int = 300000,
+    case_insensitive: bool = True,
+    dummy4unknown: bool = False,
+) -> AnalogyResult:
+    """Solve "a is to b as c is to ?" questions by 3CosAdd and 3CosMul (gensim's rules).
+
+    The file has ``: section`` headers followed by ``a b c expected`` lines
+    (``questions-words.txt``). As gensim's ``evaluate_word_analogies``: questions with a word
+    outside the first ``restrict_vocab`` words are skipped (or wrong with ``dummy4unknown``);
+    the answer is the best of the five top words that is not an input word. 3CosMul
+    (``most_similar_cosmul``) is scored the same way, over the same restricted vocabulary.
+
+    Args:
+        vectors: a :class:`~vectab.vectors.Vectors` (searched on its device).
+        analogies: path of the question file.
+        restrict_vocab: size of the vocabulary used for questions and answers.
+        case_insensitive: compare upper-cased words.
+        dummy4unknown: count questions with unknown words as wrong instead of skipping them.
+
+    Returns:
+        Overall ("Total accuracy") and per-section accuracy for both methods.
+    """
+    ok_vocab = _ok_vocab(vectors, restrict_vocab, case_insensitive)
+    n_rows = min(restrict_vocab, len(vectors))
+    names: list[str] = []
+    section_of: list[int] = []
+    questions: list[tuple[str, str, str, str]] = []
+    oov_per_section: list[int] = []
+    n_questions = oov = 0
+    for kind, item in _read_analogies(analogies, case_insensitive):
+        if kind == "section":
+            names.append(item)
+            oov_per_section.append(0)
+            continue
+        n_questions += 1
+        if any(w not in ok_vocab for w in item):
+            oov += 1
+            oov_per_section[-1] += 1
+            continue
+        questions.append(item)
+        section_of.append(len(names) - 1)
+    correct = np.zeros((2, len(names)), dtype=np.int64)
+    totals = np.bincount(np.asarray(section_of, dtype=np.int64), minlength=len(names))
+    if dummy4unknown:
+        totals = totals + np.asarray(oov_per_section, dtype=np.int64)
+    if questions:
+        unit = vectors.unit_matrix()[:n_rows]
+        keys = vectors.index_to_key
+        q_ids = torch.tensor([[ok_vocab[w] for w in q[:3]] for q in questions], device=unit.device)
+        batch = min(len(questions), max(1, _SCORE_BUDGET // max(n_rows, 1)))
+        work = torch.empty(4, batch, n_rows, device=unit.device)
+        for start in range(0, len(questions), batch):
+            tops = _solve(unit, q_ids[start : start + batch], 5, work)
+            for method, top in enumerate(tops):
+                for j, row in enumerate(top.tolist()):
+                    a, b, c, expected = questions[start + j]
+                    predicted = None
+                    for i in row:
+                        predicted = keys[i].upper() if case_insensitive else keys[i]
+                        if predicted not in (a, b, c):
+                            break
+                    if predicted == expected:
+                        correct[method, section_of[start + j]] += 1
+    sections = [
+        AnalogySection(name, int(correct[0, i]), int(correct[1, i]), int(totals[i]))
+        for i, name in enumerate(names)
+    ]
+    total = AnalogySection(
+        "Total accuracy", int(correct[0].sum()), int(correct[1].sum()), int(totals.sum())
+    )
+    return AnalogyResult(
+        accuracy=total.accuracy,
+        accuracy_cosmul=total.accuracy_cosmul,
+        sections=[*sections, total],
+        oov_ratio=100.0 * oov / n_questions if n_questions else 0.0,
+        questions=n_questions,
+        oov=oov,
+    )
