@@ -37,11 +37,12 @@ def _check_options(format: str, limit: Any, dtype: Any, cache: Any, progress: An
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
         raise ValueError(f"`limit` must be None or an int >= 0 (rows to read), got {limit!r}")
     try:
-        dtype = np.dtype(dtype)
+        ok = dtype is not None and np.dtype(dtype) in [np.dtype(d) for d in _DTYPES]
     except TypeError:
-        dtype = None
-    if dtype not in [np.dtype(d) for d in _DTYPES]:
+        ok = False
+    if not ok:
         raise ValueError(f"`dtype` must be float16, float32 or float64, got {dtype!r}")
+    dtype = np.dtype(dtype)
     if not isinstance(cache, bool):
         raise TypeError(f"`cache` must be True or False, got {cache!r}")
     if not (isinstance(progress, bool) or callable(progress)):
