@@ -84,7 +84,7 @@ def check_ids(values: np.ndarray, name: str) -> np.ndarray:
     if values.dtype.kind not in "iu":
         raise TypeError(
             f"`{name}` must hold integer ids, got values of dtype {values.dtype} "
-            f"(e.g. {short(values.ravel()[0].item())}). Convert the ids with int() first."
+            f"(e.g. {short(values.ravel()[0])}). Convert the ids with int() first."
         )
     if values.dtype.kind == "i" and values.min() < 0:
         raise ValueError(

@@ -169,8 +169,9 @@ def pad_sequences(
 
 
 def _maxlen_of(lengths: np.ndarray | torch.Tensor, maxlen: int | None) -> int:
-    check_positive_int(maxlen, "maxlen")
     if maxlen is not None:
+        if isinstance(maxlen, bool) or not isinstance(maxlen, numbers.Integral) or maxlen < 0:
+            raise ValueError(f"`maxlen` must be an int >= 0 or None, got {short(maxlen)}.")
         return int(maxlen)
     return int(lengths.max()) if len(lengths) else 0
 

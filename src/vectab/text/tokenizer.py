@@ -277,7 +277,7 @@ class Tokenizer:
 
         Keras equivalent: ``Tokenizer.texts_to_sequences_generator``.
         """
-        if isinstance(texts, (str, bytes)):
+        if isinstance(texts, (str, bytes)) or not isinstance(texts, Iterable):
             check_texts(texts)
         oov_index = self._oov_index()
         for i, text in enumerate(texts):
