@@ -110,7 +110,13 @@ def test_bad_ids_for_matrix_and_collate(sequences, error, match):
 
 @pytest.mark.parametrize(
     ("sequences", "error"),
-    [("abc", TypeError), (["abc"], TypeError), ([[1.5]], TypeError), ([[None]], TypeError), (5, TypeError)],
+    [
+        ("abc", TypeError),
+        (["abc"], TypeError),
+        ([[1.5]], TypeError),
+        ([[None]], TypeError),
+        (5, TypeError),
+    ],
 )
 def test_bad_ids_for_sequences_to_texts(sequences, error):
     with pytest.raises(error, match="`sequences"):
@@ -138,7 +144,12 @@ def test_bad_padding_options(kwargs, error, name):
 
 @pytest.mark.parametrize(
     ("sequences", "match"),
-    [(5, "`sequences`"), ("abc", "`sequences`"), ([1, 2, 3], r"wrap it"), ([[1], "ab"], r"`sequences\[1\]`")],
+    [
+        (5, "`sequences`"),
+        ("abc", "`sequences`"),
+        ([1, 2, 3], r"wrap it"),
+        ([[1], "ab"], r"`sequences\[1\]`"),
+    ],
 )
 def test_bad_sequences_for_pad_sequences(sequences, match):
     with pytest.raises(ValueError, match=match):

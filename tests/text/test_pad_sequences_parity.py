@@ -29,7 +29,9 @@ row = st.one_of(
 options = st.fixed_dictionaries(
     {
         "maxlen": st.one_of(st.none(), st.integers(1, 9)),
-        "dtype": st.sampled_from(["int32", "int64", "float32", "float64", "int8", "uint8", "int16"]),
+        "dtype": st.sampled_from(
+            ["int32", "int64", "float32", "float64", "int8", "uint8", "int16"]
+        ),
         "padding": st.sampled_from(["pre", "post"]),
         "truncating": st.sampled_from(["pre", "post"]),
         "value": st.sampled_from([0.0, 0, -1, 7, 2.5, -0.5]),
@@ -57,16 +59,22 @@ def assert_same(ours, theirs):
 @SETTINGS
 @given(st.lists(row, min_size=1, max_size=6), options)
 def test_matches_keras_on_numbers(sequences, kwargs):
-    assert_same(outcome(pad_sequences, sequences, **kwargs), outcome(keras_pad, sequences, **kwargs))
+    assert_same(
+        outcome(pad_sequences, sequences, **kwargs), outcome(keras_pad, sequences, **kwargs)
+    )
 
 
 @SETTINGS
 @given(
-    st.lists(st.lists(st.lists(st.integers(-5, 5), min_size=2, max_size=2), max_size=4), min_size=1),
+    st.lists(
+        st.lists(st.lists(st.integers(-5, 5), min_size=2, max_size=2), max_size=4), min_size=1
+    ),
     options,
 )
 def test_matches_keras_on_vector_items(sequences, kwargs):
-    assert_same(outcome(pad_sequences, sequences, **kwargs), outcome(keras_pad, sequences, **kwargs))
+    assert_same(
+        outcome(pad_sequences, sequences, **kwargs), outcome(keras_pad, sequences, **kwargs)
+    )
 
 
 @SETTINGS
@@ -109,8 +117,9 @@ def test_analyzer_matches_keras3_legacy_tokenizer():
     def analyzer(text):
         return text.replace(",", " ").split()
 
-    ours, theirs = Tokenizer(analyzer=analyzer, oov_token="?"), legacy.Tokenizer(
-        analyzer=analyzer, oov_token="?"
+    ours, theirs = (
+        Tokenizer(analyzer=analyzer, oov_token="?"),
+        legacy.Tokenizer(analyzer=analyzer, oov_token="?"),
     )
     ours.fit_on_texts(texts)
     theirs.fit_on_texts(texts)

@@ -95,5 +95,7 @@ def test_large_batch_fast_path_equals_row_by_row(padding):
     rng = np.random.default_rng(0)
     sequences = [rng.integers(0, 1000, size=rng.integers(0, 40)).tolist() for _ in range(2000)]
     fast = pad_sequences(sequences, maxlen=20, padding=padding)
-    rows = pad_sequences([np.array(s, dtype=np.int64) for s in sequences], maxlen=20, padding=padding)
+    rows = pad_sequences(
+        [np.array(s, dtype=np.int64) for s in sequences], maxlen=20, padding=padding
+    )
     np.testing.assert_array_equal(fast, rows)

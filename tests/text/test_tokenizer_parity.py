@@ -32,16 +32,12 @@ options = st.fixed_dictionaries(
         "oov_token": st.sampled_from([None, "<OOV>", "the", ""]),
         "lower": st.booleans(),
         "char_level": st.booleans(),
-        "filters": st.sampled_from(
-            ['!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n', "", " aeΣ", "\u3000x"]
-        ),
+        "filters": st.sampled_from(['!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n', "", " aeΣ", "\u3000x"]),
         "split": st.sampled_from([" ", " ", " ", "a", "\t", "xy"]),
     }
 )
 
-SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def assert_same_state(ours: Tokenizer, keras) -> None:

@@ -116,7 +116,9 @@ def flatten_ids(sequences: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
     try:
         values = np.asarray(flat)
     except ValueError as exc:
-        raise ValueError(f"`{name}` must be lists of int ids; nested or ragged items: {exc}") from None
+        raise ValueError(
+            f"`{name}` must be lists of int ids; nested or ragged items: {exc}"
+        ) from None
     if values.ndim != 1:
         raise ValueError(
             f"`{name}` must be lists of int ids, but its items are themselves sequences "

@@ -204,10 +204,12 @@ def lengths_to_mask(
     if not isinstance(lengths, torch.Tensor):
         lengths = np.asarray(lengths)
     if lengths.ndim != 1:
-        raise ValueError(f"`lengths` must be 1-D (one length per sequence), got shape "
-                         f"{tuple(lengths.shape)}.")
+        raise ValueError(
+            f"`lengths` must be 1-D (one length per sequence), got shape {tuple(lengths.shape)}."
+        )
     is_int = (
-        not lengths.dtype.is_floating_point and not lengths.dtype.is_complex
+        not lengths.dtype.is_floating_point
+        and not lengths.dtype.is_complex
         and lengths.dtype != torch.bool
         if isinstance(lengths, torch.Tensor)
         else lengths.dtype.kind in "iu" or lengths.size == 0
@@ -248,9 +250,7 @@ def sequences_to_mask(
         return padded != padding_value
     if isinstance(padded, (np.ndarray, list, tuple)):
         return np.asarray(padded) != padding_value
-    raise TypeError(
-        f"`padded` must be a numpy array or torch tensor, got {type(padded).__name__}."
-    )
+    raise TypeError(f"`padded` must be a numpy array or torch tensor, got {type(padded).__name__}.")
 
 
 def collate(
@@ -287,7 +287,11 @@ def collate(
         empty = torch.zeros((len(sequences), maxlen), dtype=torch.int64)
         return empty, empty.bool()
     ids = pad_sequences(
-        sequences, maxlen=maxlen, dtype="int64", padding=padding, truncating=truncating,
+        sequences,
+        maxlen=maxlen,
+        dtype="int64",
+        padding=padding,
+        truncating=truncating,
         value=value,
     )
     mask = lengths_to_mask(lengths, maxlen, padding=padding)

@@ -117,8 +117,10 @@ class Tokenizer:
             raise TypeError(f"`oov_token` must be a str or None, got {short(oov_token)}.")
         if analyzer is not None and not callable(analyzer):
             raise TypeError(f"`analyzer` must be a callable text -> tokens, got {short(analyzer)}.")
-        if isinstance(document_count, bool) or not isinstance(document_count, int) or (
-            document_count < 0
+        if (
+            isinstance(document_count, bool)
+            or not isinstance(document_count, int)
+            or (document_count < 0)
         ):
             raise ValueError(f"`document_count` must be an int >= 0, got {short(document_count)}.")
         self.word_counts: OrderedDict[str, int] = OrderedDict()
@@ -157,7 +159,10 @@ class Tokenizer:
         if self.analyzer is not None or not texts or not set(map(type, texts)) <= {str}:
             return None
         return _corpus.corpus_tokens(
-            texts, filters=self.filters, lower=self.lower, split=self.split,
+            texts,
+            filters=self.filters,
+            lower=self.lower,
+            split=self.split,
             char_level=self.char_level,
         )
 
@@ -207,9 +212,7 @@ class Tokenizer:
         Keras equivalent: ``Tokenizer.fit_on_sequences``.
         """
         if isinstance(sequences, (str, bytes)) or not isinstance(sequences, Iterable):
-            raise TypeError(
-                f"`sequences` must be a list of id sequences, got {short(sequences)}."
-            )
+            raise TypeError(f"`sequences` must be a list of id sequences, got {short(sequences)}.")
         sequences = list(sequences)
         self.document_count += len(sequences)
         for i, seq in enumerate(sequences):
@@ -267,7 +270,10 @@ class Tokenizer:
                 drop_empty and "" in self.word_index
             ):
                 return _corpus.encode_corpus(
-                    tokens, self.word_index, num_words=self.num_words, oov_index=oov_index,
+                    tokens,
+                    self.word_index,
+                    num_words=self.num_words,
+                    oov_index=oov_index,
                     drop_empty=drop_empty,
                 )
         return [self._encode(self._tokens(text), oov_index) for text in texts]
@@ -339,7 +345,9 @@ class Tokenizer:
         check_choice(mode, "mode", MATRIX_MODES)
         return self.sequences_to_matrix(self.texts_to_sequences(texts), mode=mode)
 
-    def sequences_to_matrix(self, sequences: Iterable[Iterable[int]], mode: str = "binary") -> np.ndarray:
+    def sequences_to_matrix(
+        self, sequences: Iterable[Iterable[int]], mode: str = "binary"
+    ) -> np.ndarray:
         """Bag-of-words matrix of id sequences (Keras ``sequences_to_matrix``).
 
         Ids ``>= num_words`` (or ``> len(word_index)`` without ``num_words``) are ignored.
@@ -360,7 +368,10 @@ class Tokenizer:
                 "fit_on_sequences first."
             )
         return bag_of_words(
-            sequences, num_words, mode, document_count=self.document_count,
+            sequences,
+            num_words,
+            mode,
+            document_count=self.document_count,
             index_docs=self.index_docs,
         )
 
