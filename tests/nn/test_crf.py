@@ -194,3 +194,13 @@ def test_bad_inputs_raise():
         crf(emissions, tags[:, :3])
     with pytest.raises(ValueError, match="reduction"):
         crf(emissions, tags, reduction="avg")
+
+
+def test_half_precision_emissions_are_summed_in_float32():
+    crf, emissions, mask = _random_case("BIO", 7)
+    tags = crf.decode(emissions, mask).clamp(min=0)
+    low = emissions.to(torch.bfloat16)
+    loss = crf(low, tags, mask)
+    assert loss.dtype == torch.float32
+    torch.testing.assert_close(loss, crf(low.float(), tags, mask))
+    assert torch.equal(crf.decode(low, mask), crf.decode(low.float(), mask))

@@ -165,7 +165,7 @@ class CRF(nn.Module):
             self.end_transitions.masked_fill(~self.allowed_end, IMPOSSIBLE),
         )
 
-    def _check(self, emissions: Tensor, mask: Tensor | None) -> Tensor:
+    def _check(self, emissions: Tensor, mask: Tensor | None) -> tuple[Tensor, Tensor]:
         if emissions.dim() != 3 or emissions.shape[-1] != self.num_tags:
             raise ValueError(
                 f"`emissions` must have shape (batch, seq, num_tags={self.num_tags}); "
@@ -175,11 +175,13 @@ class CRF(nn.Module):
         check_mask(mask, (b, t))
         if mask is None:
             mask = torch.ones(b, t, dtype=torch.bool, device=emissions.device)
-        return mask
+        if emissions.dtype in (torch.float16, torch.bfloat16):  # mixed precision: sum in fp32
+            emissions = emissions.float()
+        return emissions, mask
 
     def log_partition(self, emissions: Tensor, mask: Tensor | None = None) -> Tensor:
         """Log of the sum of exp(score) over all tag paths (forward algorithm); (B,)."""
-        mask = self._check(emissions, mask)
+        emissions, mask = self._check(emissions, mask)
         start, trans, end = self._scores()
         b, t, _ = emissions.shape
         alpha = emissions.new_zeros(b, self.num_tags)
@@ -197,7 +199,7 @@ class CRF(nn.Module):
 
     def score(self, emissions: Tensor, tags: Tensor, mask: Tensor | None = None) -> Tensor:
         """Score of the given tag path (emissions + transitions of its real positions); (B,)."""
-        mask = self._check(emissions, mask)
+        emissions, mask = self._check(emissions, mask)
         if tags.shape != mask.shape:
             raise ValueError(
                 f"`tags` must have shape (batch, seq) = {tuple(mask.shape)}; "
@@ -261,7 +263,7 @@ class CRF(nn.Module):
         Computed as the gradient of the log partition with respect to the emissions
         (forward-backward through autograd).
         """
-        mask = self._check(emissions, mask)
+        emissions, mask = self._check(emissions, mask)
         with torch.enable_grad():
             leaf = emissions.detach().requires_grad_(True)
             (grad,) = torch.autograd.grad(self.log_partition(leaf, mask).sum(), leaf)
@@ -270,7 +272,7 @@ class CRF(nn.Module):
     @torch.no_grad()
     def decode(self, emissions: Tensor, mask: Tensor | None = None) -> Tensor:
         """Most likely tag path of each sequence (Viterbi); (B, T) long, -100 at padded positions."""
-        mask = self._check(emissions, mask)
+        emissions, mask = self._check(emissions, mask)
         start, trans, end = self._scores()
         b, t, k = emissions.shape
         best = emissions.new_zeros(b, k)
