@@ -178,3 +178,47 @@ def test_constraints_are_row_wise_and_leave_frozen_rows(sparse):
         norms = layer.weight.norm(dim=1)
         assert torch.allclose(norms[rows], torch.ones(int(rows.sum())), atol=1e-5)
         assert torch.equal(layer.weight[~rows], table[~rows])
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_freeze_rows_with_optimizer_carries_state_of_the_other_rows(sparse):
+    """Rows never looked up are frozen mid-training; the others follow the same trajectory."""
+    table = torch.randn(VOCAB, DIM)
+    unused = torch.arange(30, VOCAB)
+
+    def make(layer):
+        cls = torch.optim.SparseAdam if sparse else torch.optim.AdamW
+        return cls(list(layer.parameters()), lr=0.01)
+
+    a = Embedding(VOCAB, DIM, weights=[table], sparse=sparse)
+    b = Embedding(VOCAB, DIM, weights=[table], sparse=sparse)
+    opt_a, opt_b = make(a), make(b)
+    gen = torch.Generator().manual_seed(0)
+    for step in range(20):
+        ids = torch.randint(0, 30, (8, 5), generator=gen)
+        if step == 10:
+            b.freeze_rows(unused, optimizer=opt_b)
+            assert opt_b.param_groups[0]["params"] == [b.weight_trainable]
+            at_freeze = b.weight.detach().clone()
+        for layer, opt in ((a, opt_a), (b, opt_b)):
+            opt.zero_grad()
+            (layer(ids) ** 2).sum().backward()
+            opt.step()
+    assert torch.equal(a.weight[:30], b.weight[:30])  # (AdamW's decay still moves a's rows 30+)
+    assert torch.equal(b.weight[unused], at_freeze[unused])
+    b.unfreeze_rows(unused[:3], optimizer=opt_b)  # new rows start with zero state and learn
+    opt_b.zero_grad()
+    b(unused[:3]).sum().backward()
+    opt_b.step()
+    assert not torch.equal(b.weight[unused[:3]], at_freeze[unused[:3]])
+    assert torch.equal(b.weight[unused[3:]], at_freeze[unused[3:]])
+
+
+def test_unfreeze_a_frozen_layer_adds_the_new_parameter_to_the_optimizer():
+    layer = Embedding(6, 2, trainable=False)
+    other = nn.Linear(2, 2)
+    opt = torch.optim.SGD(other.parameters(), lr=0.1)  # built without the frozen table
+    layer.unfreeze_rows([1, 2], optimizer=opt)
+    assert any(p is layer.weight_trainable for g in opt.param_groups for p in g["params"])
+    with pytest.raises(TypeError, match="`optimizer` must be a torch.optim.Optimizer"):
+        layer.freeze_rows([1], optimizer="adam")

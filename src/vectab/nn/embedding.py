@@ -12,10 +12,11 @@ learning rows live in the parameter ``weight_trainable`` ``(n_trainable, dim)`` 
 rows in the buffer ``weight_frozen`` ``(n_frozen, dim)``, with an id -> slot map. A frozen row
 is therefore not a parameter at all: no optimizer (momentum, Adam moments, weight decay,
 SparseAdam) can move it, and it stays bit-identical. ``layer.weight`` then assembles the full
-current table. ``freeze_rows`` / ``unfreeze_rows`` rebuild the split, so **build the optimizer
-after changing the frozen set** (the previous ``weight_trainable`` is no longer used).
-The state_dict always holds ``weight`` (the full table), plus ``trainable_rows`` (bool per
-row) when only some rows learn; loading it restores both.
+current table. ``freeze_rows`` / ``unfreeze_rows`` rebuild the split: pass them the optimizer
+(``layer.freeze_rows(ids, optimizer=opt)``) to update it in place, or build a new optimizer
+afterwards. The state_dict always holds ``weight`` (the full table), plus ``trainable_rows``
+(bool per row) when only some rows learn; loading it restores both. The storage lives in
+:mod:`vectab.nn._table`.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from vectab.nn import constraints as _constraints
 from vectab.nn import initializers as _initializers
 from vectab.nn import regularizers as _regularizers
+from vectab.nn._table import PartlyFrozenTable, _row_mask, _weights_matrix
 from vectab.nn.functional import check_ids, renorm_rows, split_embedding
 
 __all__ = ["Embedding"]
@@ -40,60 +41,6 @@ def _positive_int(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
         raise ValueError(f"`{name}` must be a positive integer; got {value!r}.")
     return int(value)
-
-
-def _weights_matrix(weights: Any, shape: tuple[int, int], mask_zero: bool) -> torch.Tensor:
-    """Unwrap Keras' ``weights=[matrix]`` and check the shape, with the usual off-by-one hint."""
-    if isinstance(weights, (list, tuple)):
-        if len(weights) != 1:
-            raise ValueError(
-                f"`weights` must be a list holding one (input_dim, output_dim) matrix, as in "
-                f"Keras' weights=[embedding_matrix]; got a list of {len(weights)} items."
-            )
-        weights = weights[0]
-    try:
-        matrix = torch.as_tensor(np.asarray(weights) if not torch.is_tensor(weights) else weights)
-    except (TypeError, ValueError) as err:
-        raise TypeError(
-            f"`weights` must be a numeric matrix; got {type(weights).__name__} ({err})."
-        ) from None
-    if tuple(matrix.shape) != shape:
-        hint = ""
-        if matrix.dim() == 2 and abs(matrix.shape[0] - shape[0]) == 1:
-            hint = (
-                " Tokenizer ids start at 1 and id 0 is reserved for padding"
-                + (" (mask_zero=True)" if mask_zero else "")
-                + ": both the matrix and input_dim need len(word_index) + 1 rows."
-            )
-        raise ValueError(
-            f"`weights` has shape {tuple(matrix.shape)} but the layer is {shape} "
-            f"(input_dim, output_dim).{hint}"
-        )
-    if not (matrix.is_floating_point() or matrix.dtype in (torch.int32, torch.int64)):
-        raise TypeError(f"`weights` must hold numbers; got dtype {matrix.dtype}.")
-    return matrix
-
-
-def _row_mask(
-    trainable: Any, num_embeddings: int, arg: str = "trainable", meaning: str = "True = the row learns"
-) -> torch.Tensor:
-    """``trainable`` (bool or bool array of length input_dim) -> BoolTensor (input_dim,)."""
-    if isinstance(trainable, (bool, np.bool_)):
-        return torch.full((num_embeddings,), bool(trainable), dtype=torch.bool)
-    if isinstance(trainable, (torch.Tensor, np.ndarray, list, tuple)):
-        mask = torch.as_tensor(np.asarray(trainable) if not torch.is_tensor(trainable) else trainable)
-        if mask.dtype == torch.bool and tuple(mask.shape) == (num_embeddings,):
-            return mask.detach().cpu().clone()
-        raise ValueError(
-            f"`{arg}` must be True, False or a bool array of length input_dim="
-            f"{num_embeddings} ({meaning}); got an array of dtype {mask.dtype} and "
-            f"shape {tuple(mask.shape)}. Build it as e.g. ~report.pretrained_mask or "
-            "mask.astype(bool)."
-        )
-    raise TypeError(
-        f"`{arg}` must be True, False or a bool array of length input_dim={num_embeddings}; "
-        f"got {type(trainable).__name__} {trainable!r}."
-    )
 
 
 class _SharedTable(_initializers.Initializer):
@@ -109,7 +56,7 @@ class _SharedTable(_initializers.Initializer):
         return "pretrained"
 
 
-class Embedding(nn.Module):
+class Embedding(PartlyFrozenTable):
     """Turn integer ids into dense vectors through a lookup table (Keras' and PyTorch's Embedding).
 
     Args:
@@ -235,101 +182,6 @@ class Embedding(nn.Module):
             )
         return int(padding_idx) % n
 
-    # ----------------------------------------------------------------- storage of the table
-    def _set_table(self, table: torch.Tensor, rows: torch.Tensor, *, copy: bool = True) -> None:
-        """Store ``table`` with learning rows ``rows`` (bool, input_dim), as one or two tensors.
-
-        When the layout does not change, the values are copied into the existing tensors, so
-        an optimizer built earlier keeps working.
-        """
-        table = table.detach()
-        rows = rows.to(torch.bool).cpu()
-        n_learning = int(rows.sum())
-        single = self._parameters.get("weight")
-        with torch.no_grad():
-            if single is not None and n_learning in (0, self.num_embeddings):
-                single.copy_(table)
-                single.requires_grad_(n_learning > 0)
-                return
-            if "weight_trainable" in self._parameters and torch.equal(rows, self.trainable_rows):
-                self._parameters["weight_trainable"].copy_(table[self._buffers["_learning_ids"]])
-                self._buffers["weight_frozen"].copy_(table[self._buffers["_frozen_ids"]])
-                return
-        for name in ("weight", "weight_trainable"):
-            self._parameters.pop(name, None)
-        for name in ("weight_frozen", "_slot", "_learning_ids", "_frozen_ids"):
-            self._buffers.pop(name, None)
-        self._padding_slot = None
-        if n_learning in (0, self.num_embeddings):
-            self.weight = nn.Parameter(table.clone() if copy else table, requires_grad=n_learning > 0)
-            return
-        device = table.device
-        learning = rows.nonzero().squeeze(1).to(device)
-        frozen = (~rows).nonzero().squeeze(1).to(device)
-        slot = torch.empty(self.num_embeddings, dtype=torch.long, device=device)
-        slot[learning] = torch.arange(len(learning), device=device)
-        slot[frozen] = -1 - torch.arange(len(frozen), device=device)
-        self.weight_trainable = nn.Parameter(table[learning].clone())
-        self.register_buffer("weight_frozen", table[frozen].clone(), persistent=False)
-        self.register_buffer("_slot", slot, persistent=False)
-        self.register_buffer("_learning_ids", learning, persistent=False)
-        self.register_buffer("_frozen_ids", frozen, persistent=False)
-        if self.padding_idx is not None and bool(rows[self.padding_idx]):
-            self._padding_slot = int(slot[self.padding_idx])
-
-    def _full_table(self) -> torch.Tensor:
-        frozen = self._buffers["weight_frozen"]
-        table = frozen.new_empty((self.num_embeddings, self.embedding_dim))
-        table = table.index_copy(0, self._buffers["_frozen_ids"], frozen)
-        return table.index_copy(0, self._buffers["_learning_ids"], self._parameters["weight_trainable"])
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "weight" and "weight_trainable" in self.__dict__.get("_parameters", {}):
-            return self._full_table()  # differentiable w.r.t. weight_trainable
-        return super().__getattr__(name)
-
-    @property
-    def trainable_rows(self) -> torch.Tensor:
-        """BoolTensor ``(input_dim,)`` on the CPU: True where the row learns."""
-        single = self._parameters.get("weight")
-        if single is not None:
-            return torch.full((self.num_embeddings,), single.requires_grad, dtype=torch.bool)
-        return (self._buffers["_slot"] >= 0).cpu()
-
-    @property
-    def trainable(self) -> bool:
-        """True when at least one row learns (Keras' ``layer.trainable``); settable."""
-        return bool(self.trainable_rows.any())
-
-    @trainable.setter
-    def trainable(self, value: Any) -> None:
-        self._set_table(self.weight, _row_mask(value, self.num_embeddings))
-
-    def freeze_rows(self, ids: Any) -> None:
-        """Keep rows ``ids`` fixed from now on. Rebuild the optimizer afterwards.
-
-        Example:
-            >>> layer = Embedding(10, 4)
-            >>> layer.freeze_rows([1, 2, 3])
-            >>> int(layer.trainable_rows.sum()), tuple(layer.weight_trainable.shape)
-            (7, (7, 4))
-        """
-        self._change_rows(ids, False)
-
-    def unfreeze_rows(self, ids: Any) -> None:
-        """Let rows ``ids`` learn from now on. Rebuild the optimizer afterwards."""
-        self._change_rows(ids, True)
-
-    def _change_rows(self, ids: Any, learn: bool) -> None:
-        if isinstance(ids, (int, np.integer)):
-            ids = [ids]
-        index = check_ids(ids, self.num_embeddings).reshape(-1).long().cpu()
-        rows = self.trainable_rows
-        if bool((rows[index] == learn).all()):
-            return
-        rows[index] = learn
-        self._set_table(self.weight, rows)
-
     # ----------------------------------------------------------------- the lookup
     def forward(self, ids: Any) -> torch.Tensor:
         """Look up the vectors of ``ids`` (any integer shape ``(*)``) -> ``(*, output_dim)``."""
@@ -371,12 +223,6 @@ class Embedding(nn.Module):
         return self.num_embeddings * self.embedding_dim
 
     # ----------------------------------------------------------------- losses and constraints
-    def _learning_param(self) -> torch.Tensor | None:
-        single = self._parameters.get("weight")
-        if single is None:
-            return self._parameters["weight_trainable"]
-        return single if single.requires_grad else None
-
     def regularization_losses(self) -> list[torch.Tensor]:
         """``embeddings_regularizer`` on the learning rows and the last activity loss (Keras'
         ``layer.losses``; like Keras, fixed weights are not regularized)."""
@@ -405,63 +251,6 @@ class Embedding(nn.Module):
         else:
             param.copy_(self.embeddings_constraint(param))
         self._constrained = True
-
-    # ----------------------------------------------------------------- state_dict and Keras I/O
-    def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:
-        single = self._parameters.get("weight")
-        if single is not None:
-            destination[prefix + "weight"] = single if keep_vars else single.detach()
-            return
-        destination[prefix + "weight"] = self._full_table().detach()
-        destination[prefix + "trainable_rows"] = self.trainable_rows
-
-    def _load_from_state_dict(
-        self,
-        state_dict: dict,
-        prefix: str,
-        local_metadata: dict,
-        strict: bool,
-        missing_keys: list,
-        unexpected_keys: list,
-        error_msgs: list,
-    ) -> None:
-        key, rows_key = prefix + "weight", prefix + "trainable_rows"
-        if strict:
-            unexpected_keys.extend(
-                k for k in state_dict if k.startswith(prefix) and k not in (key, rows_key)
-            )
-        if key not in state_dict:
-            missing_keys.append(key)
-            return
-        table = state_dict[key]
-        shape = (self.num_embeddings, self.embedding_dim)
-        if tuple(table.shape) != shape:
-            error_msgs.append(
-                f"size mismatch for {key}: copying a param with shape {tuple(table.shape)} from "
-                f"checkpoint, the shape in current model is {shape}."
-            )
-            return
-        rows = state_dict.get(rows_key)
-        if rows is None:
-            rows = self.trainable_rows  # a plain torch.nn.Embedding state_dict: keep the frozen set
-        elif rows.dtype != torch.bool or tuple(rows.shape) != (self.num_embeddings,):
-            error_msgs.append(f"{rows_key} must be a bool tensor of shape ({self.num_embeddings},).")
-            return
-        like = self._learning_param()
-        like = like if like is not None else self._parameters.get("weight", self._buffers.get("weight_frozen"))
-        self._set_table(table.to(dtype=like.dtype, device=like.device), rows)
-        self._constrained = False
-
-    def get_weights(self) -> list[np.ndarray]:
-        """Return ``[table]`` as numpy (Keras' ``get_weights``)."""
-        return [self.weight.detach().cpu().numpy()]
-
-    def set_weights(self, weights: Sequence[Any]) -> None:
-        """Replace the table with Keras' ``[matrix]``, keeping the frozen set."""
-        shape = (self.num_embeddings, self.embedding_dim)
-        like = self.weight
-        matrix = _weights_matrix(weights, shape, self.mask_zero).to(dtype=like.dtype, device=like.device)
-        self._set_table(matrix, self.trainable_rows)
 
     def extra_repr(self) -> str:
         parts = [f"{self.num_embeddings}, {self.embedding_dim}"]

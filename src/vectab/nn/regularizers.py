@@ -41,7 +41,7 @@ class Regularizer:
 
 
 class L1L2(Regularizer):
-    """``l1 * sum(|x|) + l2 * sum(x**2)``; Keras' ``L1L2`` (the string ``"l1_l2"`` uses 0.01 each)."""
+    """``l1 * sum(|x|) + l2 * sum(x**2)``; Keras' ``L1L2`` (``"l1_l2"``: 0.01 each)."""
 
     def __init__(self, l1: float = 0.0, l2: float = 0.0):
         for name, value in (("l1", l1), ("l2", l2)):
@@ -134,8 +134,9 @@ def regularization_loss(model: nn.Module) -> torch.Tensor:
         >>> import torch
         >>> from vectab.nn import Embedding, regularization_loss
         >>> layer = Embedding(3, 2, embeddings_initializer="ones", embeddings_regularizer="l2")
-        >>> float(regularization_loss(torch.nn.Sequential(layer)))  # 0.01 * 6
-        0.06
+        >>> loss = regularization_loss(torch.nn.Sequential(layer))  # 0.01 * (3 * 2 ones)
+        >>> round(loss.item(), 6), loss.requires_grad
+        (0.06, True)
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"`model` must be a torch.nn.Module; got {type(model).__name__}.")
