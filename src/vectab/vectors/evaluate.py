@@ -154,7 +154,7 @@ def evaluate_word_pairs(
     Example:
         >>> from vectab.vectors import Vectors
         >>> kv = Vectors(["a", "b", "c"], np.array([[1, 0], [1, 1], [0, 1]], "float32"))
-        >>> r = evaluate_word_pairs(kv, [("a", "b", 5.0), ("a", "c", 1.0), ("b", "c", 4.0)])
+        >>> r = evaluate_word_pairs(kv, [("a", "b", 5.0), ("a", "c", 1.0), ("b", "c", 5.0)])
         >>> round(r.spearman, 3), r.oov_ratio
         (1.0, 0.0)
     """
