@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -209,3 +211,46 @@ def test_regularizer_matches_hand_computation_and_skips_frozen_rows():
     assert layer.weight_trainable.grad is not None
     layer.trainable = False
     assert regularization_loss(layer).item() == 0.0
+
+
+def test_from_vectors_keeps_coverage_and_freezes_pretrained_rows():
+    from vectab.text import Tokenizer
+    from vectab.vectors import Vectors
+
+    tokenizer = Tokenizer()
+    tokenizer.fit_on_texts(["the cat sat", "the Dog ran"])
+    vectors = Vectors(["the", "cat", "dog"], np.arange(9, dtype=np.float32).reshape(3, 3))
+    layer = Embedding.from_vectors(vectors, tokenizer)
+    index = tokenizer.word_index
+    assert (layer.num_embeddings, layer.embedding_dim) == (len(index) + 1, 3)
+    assert layer.mask_zero and layer.coverage.pretrained_mask.sum() == 3
+    assert torch.equal(layer.weight[index["cat"]], torch.tensor([3.0, 4.0, 5.0]))
+    learning = layer.trainable_rows
+    assert not learning[index["the"]] and not learning[index["dog"]] and learning[index["sat"]]
+    assert Embedding.from_vectors(vectors, index, freeze=False).trainable_rows.all()
+    assert not Embedding.from_vectors(vectors, tokenizer, freeze=True).trainable
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_same_results_and_bad_ids_raise_on_the_host():
+    rows = torch.arange(50) % 3 != 0
+    for trainable in (True, rows):
+        cpu = Embedding(50, 8, trainable=trainable, padding_idx=3)
+        gpu = Embedding(50, 8, trainable=trainable, padding_idx=3, device="cuda")
+        gpu.load_state_dict(cpu.state_dict())
+        ids = _ids((4, 6), 50)
+        assert torch.allclose(gpu(ids.cuda()).cpu(), cpu(ids))
+        gpu(ids.cuda()).sum().backward()
+        with pytest.raises(ValueError, match="found 50"):
+            gpu(torch.tensor([[1, 50]], device="cuda"))
+        assert torch.allclose(gpu(ids.cuda()).cpu(), cpu(ids))  # the device is still usable
+
+
+def test_partial_layer_moves_and_casts_like_any_module():
+    layer = Embedding(10, 3, trainable=np.arange(10) < 4, padding_idx=2).double()
+    assert layer.weight_trainable.dtype == layer.weight_frozen.dtype == torch.float64
+    assert layer(torch.tensor([1, 7])).dtype == torch.float64
+    assert layer._slot.dtype == torch.long
+    clone = copy.deepcopy(layer)
+    assert torch.equal(clone.weight, layer.weight)

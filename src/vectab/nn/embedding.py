@@ -331,9 +331,9 @@ class Embedding(PartlyFrozenTable):
         vectors: Any,
         tokenizer: Any,
         *,
-        freeze: Any = "pretrained",
+        freeze: bool | str = "pretrained",
         num_words: int | None = None,
-        fallbacks: Sequence[str] = ("exact", "lower", "title", "upper"),
+        fallbacks: Sequence[str] | None = None,
         oov_init: Any = "random",
         seed: int = 0,
         mask_zero: bool = True,
@@ -341,16 +341,20 @@ class Embedding(PartlyFrozenTable):
     ) -> Embedding:
         """Build the layer for a tokenizer's vocabulary from pretrained vectors, in one call.
 
-        Aligns ``tokenizer.word_index`` (or a ``word_index`` dict) with ``vectors`` through
-        :func:`vectab.vectors.align.build_embedding_matrix` and keeps its
+        Delegates to :func:`vectab.vectors.align.embedding_from_vectors` (which aligns the
+        vocabulary with :func:`~vectab.vectors.align.build_embedding_matrix`) and keeps its
         :class:`~vectab.vectors.align.CoverageReport` on ``layer.coverage``.
 
         Args:
             vectors: a :class:`vectab.vectors.Vectors`.
             tokenizer: a fitted ``vectab.text.Tokenizer`` (or Keras') or a ``word_index`` dict.
-            freeze: ``"pretrained"`` (rows found in ``vectors`` stay fixed, the others learn),
-                ``True`` (the whole table is fixed) or ``False`` (every row learns).
-            num_words, fallbacks, oov_init, seed: passed to ``build_embedding_matrix``.
+            freeze: ``"pretrained"`` (rows found in ``vectors``, and the padding row with
+                ``mask_zero``, stay fixed; the others learn), ``True`` (the whole table is
+                fixed) or ``False`` (every row learns).
+            num_words: keep ids below it (default: the tokenizer's ``num_words``).
+            fallbacks: lookup order for a word (default ``exact, lower, title, upper``).
+            oov_init: ``"random"``, ``"zeros"``, ``"mean"`` or a callable, for missing rows.
+            seed: seed of the random rows.
             mask_zero: id 0 is padding (Keras' ``mask_zero``).
             sparse: sparse gradients.
         """
@@ -362,22 +366,12 @@ class Embedding(PartlyFrozenTable):
                 "`tokenizer` must be a fitted Tokenizer (with .word_index) or a word_index dict; "
                 f"got {type(tokenizer).__name__}."
             )
-        from vectab.vectors.align import build_embedding_matrix
+        from vectab.vectors.align import embedding_from_vectors
 
-        if num_words is None and not isinstance(tokenizer, dict):
-            num_words = getattr(tokenizer, "num_words", None)
-        matrix, report = build_embedding_matrix(
-            word_index, vectors, num_words=num_words, fallbacks=tuple(fallbacks),
-            oov_init=oov_init, seed=seed,
-        )
-        matrix = torch.as_tensor(np.asarray(matrix))
-        if freeze == "pretrained":
-            trainable: Any = ~torch.as_tensor(np.asarray(report.pretrained_mask, dtype=bool))
-        else:
-            trainable = not freeze
-        layer = cls(
-            matrix.shape[0], matrix.shape[1], mask_zero=mask_zero, weights=[matrix],
-            trainable=trainable, sparse=sparse,
+        layer, report = embedding_from_vectors(
+            vectors, tokenizer, freeze="pretrained" if freeze == "pretrained" else bool(freeze),
+            num_words=num_words, fallbacks=fallbacks, oov_init=oov_init, seed=seed,
+            mask_zero=mask_zero, sparse=sparse,
         )
         layer.coverage = report
         return layer
