@@ -32,6 +32,11 @@ def test_keras_tutorial_calls_run_as_written():
     assert layer(np.zeros((2, 10), dtype="int32")).shape == (2, 10, 300)
 
 
+def test_keras_style_dtype_names():
+    assert Embedding(3, 2, dtype="float64").weight.dtype == torch.float64
+    assert Embedding(3, 2, dtype=torch.bfloat16).weight.dtype == torch.bfloat16
+
+
 def test_keras_default_initializer_is_uniform_005():
     table = Embedding(2000, 50).weight
     assert table.abs().max() <= 0.05 and table.std() > 0.02

@@ -35,6 +35,9 @@ BAD_CONSTRUCTOR_ARGS = [
     ({"trainable": np.ones(10, int)}, ValueError, "mask.astype\\(bool\\)"),
     ({"trainable": "yes"}, TypeError, "`trainable` must be True, False or a bool array"),
     ({"sparse": True, "embeddings_regularizer": "l2"}, ValueError, "sparse=True cannot hold"),
+    ({"dtype": "int64"}, TypeError, "`dtype` must be None, a floating torch dtype"),
+    ({"dtype": "mixed_float16"}, TypeError, "got 'mixed_float16'"),
+    ({"dtype": torch.long}, TypeError, "`dtype`"),
 ]
 
 

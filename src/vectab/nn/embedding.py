@@ -43,6 +43,19 @@ def _positive_int(name: str, value: Any) -> int:
     return int(value)
 
 
+def _float_dtype(dtype: Any) -> torch.dtype:
+    """None, a floating torch dtype or its name (Keras style ``"float32"``) -> torch dtype."""
+    if dtype is None:
+        return torch.get_default_dtype()
+    resolved = getattr(torch, dtype, None) if isinstance(dtype, str) else dtype
+    if isinstance(resolved, torch.dtype) and resolved.is_floating_point:
+        return resolved
+    raise TypeError(
+        f"`dtype` must be None, a floating torch dtype or its name ('float32', 'float16', "
+        f"'bfloat16', 'float64'); got {dtype!r}."
+    )
+
+
 class _SharedTable(_initializers.Initializer):
     """``from_pretrained``'s table, used as is (PyTorch shares the tensor's memory)."""
 
@@ -153,7 +166,7 @@ class Embedding(PartlyFrozenTable):
             )
         rows = _row_mask(trainable, self.num_embeddings)
         shape = (self.num_embeddings, self.embedding_dim)
-        dtype = dtype or torch.get_default_dtype()
+        dtype = _float_dtype(dtype)
         if weights is not None:
             table = _weights_matrix(weights, shape, self.mask_zero).to(dtype=dtype, device=device)
             table = table.clone()
