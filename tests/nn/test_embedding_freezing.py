@@ -222,3 +222,11 @@ def test_unfreeze_a_frozen_layer_adds_the_new_parameter_to_the_optimizer():
     assert any(p is layer.weight_trainable for g in opt.param_groups for p in g["params"])
     with pytest.raises(TypeError, match="`optimizer` must be a torch.optim.Optimizer"):
         layer.freeze_rows([1], optimizer="adam")
+
+
+def test_unfreeze_every_row_of_a_frozen_layer_registers_it_with_the_optimizer():
+    layer = Embedding(5, 2, trainable=False)
+    opt = torch.optim.SGD(nn.Linear(2, 2).parameters(), lr=0.1)
+    layer.unfreeze_rows(range(5), optimizer=opt)
+    assert layer.weight.requires_grad
+    assert any(p is layer.weight for g in opt.param_groups for p in g["params"])

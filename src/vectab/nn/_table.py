@@ -191,7 +191,11 @@ class PartlyFrozenTable(nn.Module):
 
     @property
     def trainable(self) -> bool:
-        """True when at least one row learns (Keras' ``layer.trainable``); settable."""
+        """True when at least one row learns (Keras' ``layer.trainable``).
+
+        Settable to True, False or a bool array of length ``input_dim``; when that changes which
+        parameter holds the learning rows, build the optimizer afterwards.
+        """
         return bool(self.trainable_rows.any())
 
     @trainable.setter
@@ -241,8 +245,12 @@ class PartlyFrozenTable(nn.Module):
         old = self._table_param()
         self._set_table(self.weight, rows)
         new = self._table_param()
-        if optimizer is not None and new is not old:
+        if optimizer is None:
+            return
+        if new is not old:
             _carry_optimizer_state(optimizer, old, old_rows, new, rows)
+        elif new.requires_grad and all(p is not new for g in optimizer.param_groups for p in g["params"]):
+            optimizer.add_param_group({"params": [new]})
 
     def _table_param(self) -> nn.Parameter:
         single = self._parameters.get("weight")
