@@ -1,9 +1,156 @@
-"""`vectab` commands: vectors_cmds."""
+"""`vectab vectors info|convert|neighbors|analogy|evaluate|coverage`: look at word vectors."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from vectab.cli._common import user_errors
+
+FORMAT_HELP = "Input format: auto (from the content), word2vec, word2vec-binary, glove, fasttext, ..."
+
+
+def _load(path: Path, fmt: str) -> Any:
+    from vectab.vectors.io import load_vectors
+
+    return load_vectors(path, format=fmt)
+
+
+def _rows(rows: list[tuple[str, float]]) -> str:
+    width = max((len(w) for w, _ in rows), default=0)
+    return "\n".join(f"  {w:<{width}}  {s:.4f}" for w, s in rows)
+
+
+def info(
+    file: Path = typer.Argument(..., help="Word-vector file."),
+    fmt: str = typer.Option("auto", "--format", help=FORMAT_HELP),
+) -> None:
+    """Show the size, dimension and first words of a vector file."""
+    import numpy as np
+
+    kv = _load(file, fmt)
+    norms = kv.norms
+    typer.echo(f"file: {file}")
+    typer.echo(f"words: {len(kv)}")
+    typer.echo(f"dimensions: {kv.vector_size}")
+    typer.echo(f"dtype: {kv.vectors.dtype}")
+    typer.echo(f"subwords: {'yes' if kv.subwords is not None else 'no'}")
+    if len(kv):
+        typer.echo(
+            f"norms: min {norms.min():.4f}, mean {norms.mean():.4f}, max {norms.max():.4f}, "
+            f"zero rows {int(np.sum(norms == 0))}"
+        )
+        typer.echo("first words: " + " ".join(kv.index_to_key[:10]))
+
+
+def convert(
+    source: Path = typer.Argument(..., help="Vector file to read."),
+    target: Path = typer.Argument(..., help="File to write."),
+    to: str = typer.Option(..., "--to", help="word2vec, word2vec-binary, glove, fasttext or vectab."),
+    fmt: str = typer.Option("auto", "--from", help=FORMAT_HELP),
+) -> None:
+    """Convert a vector file to another format."""
+    kv = _load(source, fmt)
+    written = kv.save(target, format=to)
+    typer.echo(f"wrote {len(kv)} x {kv.vector_size} vectors to {written or target} ({to})")
+
+
+def neighbors(
+    file: Path = typer.Argument(..., help="Word-vector file."),
+    words: list[str] = typer.Argument(..., help="Words to look up."),
+    k: int = typer.Option(10, "-k", "--topn", help="Neighbours per word."),
+    fast: bool = typer.Option(False, "--fast", help="Low-precision scoring, exact re-ranking."),
+    fmt: str = typer.Option("auto", "--format", help=FORMAT_HELP),
+) -> None:
+    """Print the nearest neighbours (cosine) of each word."""
+    if k < 1:
+        raise ValueError(f"-k must be >= 1, got {k}")
+    kv = _load(file, fmt)
+    for word, rows in zip(words, kv.most_similar_batch(words, topn=k, fast=fast)):
+        typer.echo(f"{word}:")
+        typer.echo(_rows(rows))
+
+
+def analogy(
+    file: Path = typer.Argument(..., help="Word-vector file."),
+    a: str = typer.Argument(..., help="a (is to b)"),
+    b: str = typer.Argument(..., help="b"),
+    c: str = typer.Argument(..., help="c (is to ?)"),
+    k: int = typer.Option(5, "-k", "--topn", help="Answers to show."),
+    cosmul: bool = typer.Option(False, "--cosmul", help="3CosMul instead of 3CosAdd."),
+    fmt: str = typer.Option("auto", "--format", help=FORMAT_HELP),
+) -> None:
+    """Solve "a is to b as c is to ?" (b - a + c)."""
+    if k < 1:
+        raise ValueError(f"-k must be >= 1, got {k}")
+    kv = _load(file, fmt)
+    solve = kv.most_similar_cosmul if cosmul else kv.most_similar
+    typer.echo(f"{a} : {b} :: {c} : ?")
+    typer.echo(_rows(solve(positive=[b, c], negative=[a], topn=k)))
+
+
+def evaluate(
+    file: Path = typer.Argument(..., help="Word-vector file."),
+    pairs: list[Path] = typer.Option([], "--pairs", help="Word-similarity file (repeatable)."),
+    analogies: list[Path] = typer.Option([], "--analogies", help="Analogy file (repeatable)."),
+    restrict_vocab: int = typer.Option(300000, "--restrict-vocab", help="Use the first N words."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    fmt: str = typer.Option("auto", "--format", help=FORMAT_HELP),
+) -> None:
+    """Word-similarity correlations and analogy accuracy (gensim's numbers)."""
+    from vectab.vectors.evaluate import evaluate_word_analogies, evaluate_word_pairs
+
+    if not pairs and not analogies:
+        raise ValueError("nothing to evaluate: pass --pairs FILE and/or --analogies FILE")
+    kv = _load(file, fmt)
+    out: dict[str, Any] = {}
+    for path in pairs:
+        r = evaluate_word_pairs(kv, path, restrict_vocab=restrict_vocab)
+        out[str(path)] = r.to_dict()
+        if not as_json:
+            typer.echo(
+                f"{path.name}: pearson {r.pearson:.4f}  spearman {r.spearman:.4f}  "
+                f"pairs {r.pairs}  oov {r.oov_ratio:.1f}%"
+            )
+    for path in analogies:
+        r = evaluate_word_analogies(kv, path, restrict_vocab=restrict_vocab)
+        out[str(path)] = r.to_dict()
+        if not as_json:
+            typer.echo(f"{path.name}: 3CosAdd {r.accuracy:.4f}  3CosMul {r.accuracy_cosmul:.4f}  "
+                       f"questions {r.questions}  oov {r.oov_ratio:.1f}%")
+            for s in r.sections[:-1]:
+                typer.echo(f"  {s.name:<32} {s.accuracy:.4f}  {s.accuracy_cosmul:.4f}  ({s.total})")
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+
+
+def coverage(
+    file: Path = typer.Argument(..., help="Word-vector file."),
+    texts: Path = typer.Option(..., "--texts", help="Text file, one text per line."),
+    num_words: int = typer.Option(None, "--num-words", help="Keep the N-1 most frequent words."),
+    lower: bool = typer.Option(True, "--lower/--no-lower", help="Lower-case the texts."),
+    n_missing: int = typer.Option(10, "--show-missing", help="Missing words to list."),
+    fmt: str = typer.Option("auto", "--format", help=FORMAT_HELP),
+) -> None:
+    """How much of a corpus's vocabulary the vectors cover (types and tokens)."""
+    from vectab.text import Tokenizer
+    from vectab.vectors.align import build_embedding_matrix
+
+    with open(texts, encoding="utf8") as fin:
+        lines = [line.rstrip("\n") for line in fin]
+    tokenizer = Tokenizer(num_words=num_words, lower=lower)
+    tokenizer.fit_on_texts(lines)
+    if not tokenizer.word_index:
+        raise ValueError(f"{texts}: no words found in the texts")
+    kv = _load(file, fmt)
+    _, report = build_embedding_matrix(tokenizer, kv, oov_init="zeros")
+    typer.echo(report.summary(n_missing=n_missing))
 
 
 def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> None:
     """Add this module's commands to the `vectab` command groups."""
+    for fn in (info, convert, neighbors, analogy, evaluate, coverage):
+        vectors.command(fn.__name__)(user_errors(fn))

@@ -146,11 +146,15 @@ class Vectors:
             warnings.simplefilter("ignore", UserWarning)  # non-writable arrays
             return torch.from_numpy(arr)
 
-    def save(self, path: Any, *, format: str = "auto") -> None:
-        """Write the vectors to ``path`` (see :func:`vectab.vectors.io.save_vectors`)."""
+    def save(self, path: Any, *, format: str = "word2vec") -> Any:
+        """Write the vectors to ``path`` atomically; returns the path written.
+
+        ``format``: ``"word2vec"``, ``"word2vec-binary"``, ``"glove"``, ``"fasttext"`` or
+        ``"vectab"`` (see :func:`vectab.vectors.io.save_vectors`).
+        """
         from vectab.vectors.io import save_vectors
 
-        save_vectors(self, path, format=format)
+        return save_vectors(self, path, format=format)
 
     # ----- caches -----------------------------------------------------------------------
     @property
