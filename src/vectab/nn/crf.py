@@ -1,12 +1,12 @@
 """Linear-chain conditional random field: masked forward algorithm, Viterbi, BIO/BIOES constraints.
 
-Vectorized over the batch, one loop over time. Masks may be ``post``-padded, ``pre``-padded
-(Keras' default) or have holes: a sequence starts at its first real position (start
-transitions), skips every padded position, and ends at its last real one (end transitions).
+Vectorized over the batch, one loop over time (up to the longest row). Masks may be
+``post``-padded, ``pre``-padded (Keras' default) or have holes: each row's real positions are
+moved to the front first, so a sequence starts at its first real position (start transitions),
+skips every padded position and ends at its last real one (end transitions).
 Disallowed transitions of a tagging scheme get a score of -10000 both in the loss and in
-decoding, so their probability is exactly zero in float32/float64 arithmetic and Viterbi never
-picks them.
-"""
+decoding: exp(-10000) is 0 in float32 and float64, so those paths carry no probability mass and
+Viterbi never picks them."""
 
 from __future__ import annotations
 
@@ -179,23 +179,37 @@ class CRF(nn.Module):
             emissions = emissions.float()
         return emissions, mask
 
+    def _align(self, emissions: Tensor, mask: Tensor) -> tuple[Tensor, Tensor, Tensor | None]:
+        """Move each row's real positions to the front: (emissions, lengths, index back)."""
+        lengths = mask.sum(dim=1)
+        if is_left_aligned(mask):
+            return emissions, lengths, None
+        gather, back = left_align_index(mask)
+        index = gather.unsqueeze(-1).expand(-1, -1, emissions.shape[-1])
+        return emissions.gather(1, index), lengths, back
+
     def log_partition(self, emissions: Tensor, mask: Tensor | None = None) -> Tensor:
-        """Log of the sum of exp(score) over all tag paths (forward algorithm); (B,)."""
+        """Log of the sum of exp(score) over all tag paths (forward algorithm); (B,).
+
+        Each step is a matrix product in exp space, shifted by the running maximum for
+        stability (the log-space recursion, several times cheaper than a (B, K, K) logsumexp).
+        """
         emissions, mask = self._check(emissions, mask)
+        if emissions.shape[0] == 0 or emissions.shape[1] == 0:
+            return emissions.new_zeros(emissions.shape[0])
         start, trans, end = self._scores()
-        b, t, _ = emissions.shape
-        alpha = emissions.new_zeros(b, self.num_tags)
-        started = torch.zeros(b, dtype=torch.bool, device=emissions.device)
-        for step in range(t):
-            emit = emissions[:, step]
-            nxt = start + emit
-            if step > 0:
-                moved = torch.logsumexp(alpha.unsqueeze(2) + trans, dim=1) + emit
-                nxt = torch.where(started.unsqueeze(1), moved, nxt)
-            alpha = torch.where(mask[:, step].unsqueeze(1), nxt, alpha)
-            started = started | mask[:, step]
+        emissions, lengths, _ = self._align(emissions, mask)
+        shift = trans.detach().max()
+        weights = torch.exp(trans - shift)
+        tiny = torch.finfo(emissions.dtype).tiny
+        alpha = start + emissions[:, 0]
+        for step in range(1, int(lengths.max())):
+            top = alpha.detach().max(dim=1, keepdim=True).values
+            total = (torch.exp(alpha - top) @ weights).clamp_min(tiny)
+            moved = torch.log(total) + top + shift + emissions[:, step]
+            alpha = torch.where((step < lengths).unsqueeze(1), moved, alpha)
         log_z = torch.logsumexp(alpha + end, dim=1)
-        return torch.where(started, log_z, torch.zeros_like(log_z))
+        return torch.where(lengths > 0, log_z, torch.zeros_like(log_z))
 
     def score(self, emissions: Tensor, tags: Tensor, mask: Tensor | None = None) -> Tensor:
         """Score of the given tag path (emissions + transitions of its real positions); (B,)."""
@@ -273,26 +287,24 @@ class CRF(nn.Module):
     def decode(self, emissions: Tensor, mask: Tensor | None = None) -> Tensor:
         """Most likely tag path of each sequence (Viterbi); (B, T) long, -100 at padded positions."""
         emissions, mask = self._check(emissions, mask)
-        start, trans, end = self._scores()
-        b, t, k = emissions.shape
-        best = emissions.new_zeros(b, k)
-        started = torch.zeros(b, dtype=torch.bool, device=emissions.device)
-        same = torch.arange(k, device=emissions.device).expand(b, k)
-        history = []
-        for step in range(t):
-            emit = emissions[:, step]
-            nxt, pointer = start + emit, same
-            if step > 0:
-                moved, argbest = (best.unsqueeze(2) + trans).max(dim=1)
-                nxt = torch.where(started.unsqueeze(1), moved + emit, nxt)
-                pointer = torch.where(started.unsqueeze(1), argbest, same)
-            on = mask[:, step].unsqueeze(1)
-            best = torch.where(on, nxt, best)
-            history.append(torch.where(on, pointer, same))
-            started = started | mask[:, step]
-        current = (best + end).argmax(dim=1)
+        b, t, _ = emissions.shape
         paths = torch.full((b, t), -100, dtype=torch.long, device=emissions.device)
-        for step in range(t - 1, -1, -1):
-            paths[:, step] = torch.where(mask[:, step], current, paths[:, step])
-            current = history[step].gather(1, current.unsqueeze(1)).squeeze(1)
-        return paths
+        if b == 0 or t == 0:
+            return paths
+        start, trans, end = self._scores()
+        emissions, lengths, back = self._align(emissions, mask)
+        steps = max(int(lengths.max()), 1)
+        best = start + emissions[:, 0]
+        history = []
+        for step in range(1, steps):
+            moved, pointer = (best.unsqueeze(2) + trans).max(dim=1)
+            best = torch.where((step < lengths).unsqueeze(1), moved + emissions[:, step], best)
+            history.append(pointer)
+        current = (best + end).argmax(dim=1)
+        for step in range(steps - 1, -1, -1):
+            real = step < lengths
+            paths[:, step] = torch.where(real, current, paths[:, step])
+            if step:
+                previous = history[step - 1].gather(1, current.unsqueeze(1)).squeeze(1)
+                current = torch.where(real, previous, current)
+        return paths if back is None else paths.gather(1, back)
