@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
 from vectab.cli._common import user_errors
 
-FORMAT_HELP = "Input format: auto (from the content), word2vec, word2vec-binary, glove, fasttext, ..."
+FORMAT_HELP = (
+    "Input format: auto (from the content), word2vec, word2vec-binary, glove, fasttext, ..."
+)
 
 
 def _load(path: Path, fmt: str) -> Any:
@@ -25,8 +27,8 @@ def _rows(rows: list[tuple[str, float]]) -> str:
 
 
 def info(
-    file: Path = typer.Argument(..., help="Word-vector file."),
-    fmt: str = typer.Option("auto", "--format", help=FORMAT_HELP),
+    file: Annotated[Path, typer.Argument(help="Word-vector file.")],
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "auto",
 ) -> None:
     """Show the size, dimension and first words of a vector file."""
     import numpy as np
@@ -47,10 +49,12 @@ def info(
 
 
 def convert(
-    source: Path = typer.Argument(..., help="Vector file to read."),
-    target: Path = typer.Argument(..., help="File to write."),
-    to: str = typer.Option(..., "--to", help="word2vec, word2vec-binary, glove, fasttext or vectab."),
-    fmt: str = typer.Option("auto", "--from", help=FORMAT_HELP),
+    source: Annotated[Path, typer.Argument(help="Vector file to read.")],
+    target: Annotated[Path, typer.Argument(help="File to write.")],
+    to: Annotated[
+        str, typer.Option("--to", help="word2vec, word2vec-binary, glove, fasttext or vectab.")
+    ],
+    fmt: Annotated[str, typer.Option("--from", help=FORMAT_HELP)] = "auto",
 ) -> None:
     """Convert a vector file to another format."""
     kv = _load(source, fmt)
@@ -59,11 +63,13 @@ def convert(
 
 
 def neighbors(
-    file: Path = typer.Argument(..., help="Word-vector file."),
-    words: list[str] = typer.Argument(..., help="Words to look up."),
-    k: int = typer.Option(10, "-k", "--topn", help="Neighbours per word."),
-    fast: bool = typer.Option(False, "--fast", help="Low-precision scoring, exact re-ranking."),
-    fmt: str = typer.Option("auto", "--format", help=FORMAT_HELP),
+    file: Annotated[Path, typer.Argument(help="Word-vector file.")],
+    words: Annotated[list[str], typer.Argument(help="Words to look up.")],
+    k: Annotated[int, typer.Option("-k", "--topn", help="Neighbours per word.")] = 10,
+    fast: Annotated[
+        bool, typer.Option("--fast", help="Low-precision scoring, exact re-ranking.")
+    ] = False,
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "auto",
 ) -> None:
     """Print the nearest neighbours (cosine) of each word."""
     if k < 1:
@@ -75,13 +81,13 @@ def neighbors(
 
 
 def analogy(
-    file: Path = typer.Argument(..., help="Word-vector file."),
-    a: str = typer.Argument(..., help="a (is to b)"),
-    b: str = typer.Argument(..., help="b"),
-    c: str = typer.Argument(..., help="c (is to ?)"),
-    k: int = typer.Option(5, "-k", "--topn", help="Answers to show."),
-    cosmul: bool = typer.Option(False, "--cosmul", help="3CosMul instead of 3CosAdd."),
-    fmt: str = typer.Option("auto", "--format", help=FORMAT_HELP),
+    file: Annotated[Path, typer.Argument(help="Word-vector file.")],
+    a: Annotated[str, typer.Argument(help="a (is to b)")],
+    b: Annotated[str, typer.Argument(help="b")],
+    c: Annotated[str, typer.Argument(help="c (is to ?)")],
+    k: Annotated[int, typer.Option("-k", "--topn", help="Answers to show.")] = 5,
+    cosmul: Annotated[bool, typer.Option("--cosmul", help="3CosMul instead of 3CosAdd.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "auto",
 ) -> None:
     """Solve "a is to b as c is to ?" (b - a + c)."""
     if k < 1:
@@ -93,20 +99,27 @@ def analogy(
 
 
 def evaluate(
-    file: Path = typer.Argument(..., help="Word-vector file."),
-    pairs: list[Path] = typer.Option([], "--pairs", help="Word-similarity file (repeatable)."),
-    analogies: list[Path] = typer.Option([], "--analogies", help="Analogy file (repeatable)."),
-    restrict_vocab: int = typer.Option(300000, "--restrict-vocab", help="Use the first N words."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    fmt: str = typer.Option("auto", "--format", help=FORMAT_HELP),
+    file: Annotated[Path, typer.Argument(help="Word-vector file.")],
+    pairs: Annotated[
+        list[Path] | None, typer.Option("--pairs", help="Word-similarity file (repeatable).")
+    ] = None,
+    analogies: Annotated[
+        list[Path] | None, typer.Option("--analogies", help="Analogy file (repeatable).")
+    ] = None,
+    restrict_vocab: Annotated[
+        int, typer.Option("--restrict-vocab", help="Use the first N words.")
+    ] = 300000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "auto",
 ) -> None:
     """Word-similarity correlations and analogy accuracy (gensim's numbers)."""
     from vectab.vectors.evaluate import evaluate_word_analogies, evaluate_word_pairs
 
-    if not pairs and not analogies:
+    if not pairs and not analogies:  # before loading a large file
         raise ValueError("nothing to evaluate: pass --pairs FILE and/or --analogies FILE")
     kv = _load(file, fmt)
     out: dict[str, Any] = {}
+    pairs, analogies = pairs or [], analogies or []
     for path in pairs:
         r = evaluate_word_pairs(kv, path, restrict_vocab=restrict_vocab)
         out[str(path)] = r.to_dict()
@@ -119,8 +132,10 @@ def evaluate(
         r = evaluate_word_analogies(kv, path, restrict_vocab=restrict_vocab)
         out[str(path)] = r.to_dict()
         if not as_json:
-            typer.echo(f"{path.name}: 3CosAdd {r.accuracy:.4f}  3CosMul {r.accuracy_cosmul:.4f}  "
-                       f"questions {r.questions}  oov {r.oov_ratio:.1f}%")
+            typer.echo(
+                f"{path.name}: 3CosAdd {r.accuracy:.4f}  3CosMul {r.accuracy_cosmul:.4f}  "
+                f"questions {r.questions}  oov {r.oov_ratio:.1f}%"
+            )
             for s in r.sections[:-1]:
                 typer.echo(f"  {s.name:<32} {s.accuracy:.4f}  {s.accuracy_cosmul:.4f}  ({s.total})")
     if as_json:
@@ -128,12 +143,14 @@ def evaluate(
 
 
 def coverage(
-    file: Path = typer.Argument(..., help="Word-vector file."),
-    texts: Path = typer.Option(..., "--texts", help="Text file, one text per line."),
-    num_words: int = typer.Option(None, "--num-words", help="Keep the N-1 most frequent words."),
-    lower: bool = typer.Option(True, "--lower/--no-lower", help="Lower-case the texts."),
-    n_missing: int = typer.Option(10, "--show-missing", help="Missing words to list."),
-    fmt: str = typer.Option("auto", "--format", help=FORMAT_HELP),
+    file: Annotated[Path, typer.Argument(help="Word-vector file.")],
+    texts: Annotated[Path, typer.Option("--texts", help="Text file, one text per line.")],
+    num_words: Annotated[
+        int | None, typer.Option("--num-words", help="Keep the N-1 most frequent words.")
+    ] = None,
+    lower: Annotated[bool, typer.Option("--lower/--no-lower", help="Lower-case the texts.")] = True,
+    n_missing: Annotated[int, typer.Option("--show-missing", help="Missing words to list.")] = 10,
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "auto",
 ) -> None:
     """How much of a corpus's vocabulary the vectors cover (types and tokens)."""
     from vectab.text import Tokenizer
