@@ -102,17 +102,14 @@ def count_corpus(
     rank = np.empty(len(tokens), dtype=np.int64)
     rank[first_pos] = np.arange(len(words), dtype=np.int64)
     codes = rank[codes]  # dense codes: 0 = first distinct token, 1 = second, ...
-    ignored = [int(rank[first[boundary]])] if boundary in first else []
-    if drop_empty and "" in first:
-        ignored.append(int(rank[first[""]]))
+    boundary_code = int(rank[first[boundary]]) if boundary in first else -1
+    empty_code = int(rank[first[""]]) if drop_empty and "" in first else -1
     del rank, first_pos
     counts = np.bincount(codes, minlength=len(words))
 
-    is_boundary = codes == ignored[0] if boundary in first else np.zeros(len(codes), bool)
+    is_boundary = codes == boundary_code
     doc = np.cumsum(is_boundary)
-    keep = ~is_boundary
-    if len(ignored) > (boundary in first):
-        keep &= codes != ignored[-1]
+    keep = ~is_boundary if empty_code < 0 else ~is_boundary & (codes != empty_code)
     # distinct (word, document) pairs -> number of documents per word
     pairs = codes[keep] * np.int64(n_docs) + doc[keep]
     pairs.sort()
@@ -121,7 +118,7 @@ def count_corpus(
     doc_counts = np.bincount(pairs[distinct] // n_docs, minlength=len(words))
 
     keep_words = np.ones(len(words), dtype=bool)
-    keep_words[ignored] = False
+    keep_words[[code for code in (boundary_code, empty_code) if code >= 0]] = False
     idx = np.flatnonzero(keep_words)
     return (
         [words[i] for i in idx.tolist()],
