@@ -107,11 +107,13 @@ def main() -> None:
             for name, fn in (("gensim", train_gensim), ("vectab", train_vectab)):
                 wv, secs, eff, raw = fn(sentences, sg, epochs, args.workers)
                 runs[name].append((secs, eff, raw))
+                print(f"  {mode} {name}: {secs:.1f} s, {raw / secs:,.0f} raw words/s", flush=True)
                 vecs[name] = wv
         med = {k: statistics.median(r[0] for r in v) for k, v in runs.items()}
         for name in ("gensim", "vectab"):
             secs, eff, raw = sorted(runs[name])[len(runs[name]) // 2]
             ws, acc = quality(vecs[name]) if evaluate else (float("nan"), float("nan"))
+            print(f"  {mode} {name}: WS-353 {ws:.3f}, analogy {acc:.3f}", flush=True)
             rows.append((mode, name, med[name], raw / secs, eff / secs, med["gensim"] / med[name], ws, acc))
     print()
     print("| mode | library | train s | raw words/s | effective words/s | speed vs gensim | WS-353 Spearman | analogy acc |")

@@ -149,7 +149,7 @@ def test_alpha_decays_to_min_alpha():
 # ------------------------------------------------------------------ continue training, save / load
 def test_vocab_update_keeps_ids_and_vectors_then_trains():
     first, second = planted_corpus(), [["a0", "new1", "new2", "a1"]] * 20
-    model = Word2Vec(first, vector_size=8, min_count=1, epochs=1, workers=1)
+    model = Word2Vec(first, vector_size=8, min_count=1, sample=0, epochs=1, workers=1)
     ids, before = dict(model.wv.key_to_index), model.wv.vectors.copy()
     model.build_vocab(second, update=True)
     assert all(model.wv.key_to_index[w] == i for w, i in ids.items())
@@ -284,3 +284,42 @@ def test_bad_train_calls(tmp_path):
     save_file({"a": np.zeros(2, dtype=np.float32)}, str(not_a_model))
     with pytest.raises(ValueError, match="not a vectab Word2Vec model"):
         Word2Vec.load(not_a_model)
+
+
+# ------------------------------------------------------------------ quality on real text (slow)
+def _read_raw_corpus(folder):
+    import re
+
+    token = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+    sentences = []
+    for name in ("movie_reviews.txt", "state_union.txt", "inaugural.txt", "enwiki_sample.txt"):
+        with open(folder / name, encoding="utf-8") as f:
+            for line in f:
+                words = token.findall(line.lower())
+                sentences.extend(words[i : i + 10_000] for i in range(0, len(words), 10_000))
+    return sentences
+
+
+def _quality(index_to_key, vectors, data):
+    from gensim.models import KeyedVectors
+
+    kv = KeyedVectors(vectors.shape[1])
+    kv.add_vectors(list(index_to_key), np.asarray(vectors))
+    pairs = kv.evaluate_word_pairs(str(data / "word-similarity" / "EN-WS-353-ALL.txt"), delimiter="\t")
+    analogy, _ = kv.evaluate_word_analogies(str(data / "word-analogy" / "questions-words.txt"))
+    return float(pairs[1][0]), float(analogy)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sg", [1, 0], ids=["skipgram", "cbow"])
+def test_quality_matches_gensim_on_real_corpus(shared_data, sg):
+    gensim = pytest.importorskip("gensim.models")
+    sentences = _read_raw_corpus(shared_data / "raw-corpus-en")
+    settings = dict(sg=sg, vector_size=100, window=5, negative=5, min_count=5, epochs=5, workers=2)
+    ref = gensim.Word2Vec(sentences, **settings)
+    ours = Word2Vec(sentences, **settings)
+    assert ours.wv.index_to_key == ref.wv.index_to_key
+    ws_ref, an_ref = _quality(ref.wv.index_to_key, ref.wv.vectors, shared_data)
+    ws, an = _quality(ours.wv.index_to_key, ours.wv.vectors, shared_data)
+    assert ws >= ws_ref - 0.03, (ws, ws_ref)
+    assert an >= an_ref - 0.03, (an, an_ref)

@@ -297,12 +297,19 @@ class Word2Vec:
             job, threads = torch_job(self, device), 1
         for cb in callbacks:
             getattr(cb, "on_train_begin", lambda m: None)(self)
-        result = run_epochs(
-            self, corpus, epochs=epochs, start_alpha=self.alpha, end_alpha=self.min_alpha,
-            total_words=total_words, total_examples=total_examples, callbacks=callbacks,
-            progress=progress if progress is not None else self.progress, train_job=job,
-            threads=threads,
-        )
+        # the torch kernel's ops are small: one CPU thread avoids OpenMP oversubscription
+        torch_threads = torch.get_num_threads()
+        if device.type == "cpu" and threads == 1:
+            torch.set_num_threads(1)
+        try:
+            result = run_epochs(
+                self, corpus, epochs=epochs, start_alpha=self.alpha, end_alpha=self.min_alpha,
+                total_words=total_words, total_examples=total_examples, callbacks=callbacks,
+                progress=progress if progress is not None else self.progress, train_job=job,
+                threads=threads,
+            )
+        finally:
+            torch.set_num_threads(torch_threads)
         self.train_count += 1
         self.min_alpha_yet_reached = self.min_alpha
         for cb in callbacks:
