@@ -6,6 +6,8 @@ float32 values, and (word2vec.c; gensim omits it) a newline.
 
 from __future__ import annotations
 
+import io
+import mmap
 import os
 from collections.abc import Callable, Sequence
 from typing import IO
@@ -14,6 +16,7 @@ import numpy as np
 
 from vectab.errors import VectorFormatError
 from vectab.vectors.formats._compress import file_size, open_binary
+from vectab.vectors.formats._kernels import HAVE_NUMBA, scan_binary
 from vectab.vectors.formats._report import Problems
 from vectab.vectors.formats._rows import RowSink
 from vectab.vectors.formats.text import parse_header
@@ -22,6 +25,7 @@ __all__ = ["read_binary", "write_binary"]
 
 _BLOCK = 16 << 20
 _MAX_WORD = 1 << 16
+_STEP_ROWS = 1 << 15
 _TEXTY = frozenset(b"0123456789.-+eE \n\r")
 
 
@@ -81,41 +85,48 @@ def read_binary(
             capacity = min(capacity, limit)
         sink = RowSink(dim, dtype, keep=keep, limit=limit, problems=problems)
         sink.start(dim, capacity)
-        buf, pos, index, done, eof = b"", 0, 0, len(first), False
+        mapped = _map(f) if total is not None else None
+        if mapped is not None:  # an uncompressed file: scan the page cache in place, no copies
+            buf, pos, eof = mapped, len(first), True
+        else:
+            buf, pos, eof = b"", 0, False
+        index, done = 0, len(first)
+        scratch = np.empty((0, record), dtype=np.uint8)
         while index < count and not sink.full:
-            chunk = b"" if eof else f.read(_BLOCK)
-            eof = eof or not chunk
-            buf = buf[pos:] + chunk
-            pos = 0
-            done += len(chunk)
-            starts, spaces, pos = _scan(buf, 0, record, count - index)
+            if mapped is None:
+                chunk = b"" if eof else f.read(_BLOCK)
+                eof = eof or not chunk
+                buf = buf[pos:] + chunk
+                pos = 0
+                done += len(chunk)
+            step = min(count - index, _STEP_ROWS) if mapped is not None else count - index
+            vectors = None
+            if HAVE_NUMBA:
+                rows = min(step, (len(buf) - pos) // (record + 1) + 1)
+                if scratch.shape[0] < rows:
+                    scratch = np.empty((rows, record), dtype=np.uint8)
+                view = np.frombuffer(buf, dtype=np.uint8)
+                found, pos, starts_a, spaces_a = scan_binary(view, pos, record, rows, _MAX_WORD, scratch)
+                del view
+                starts, spaces = starts_a.tolist(), spaces_a.tolist()
+                vectors = scratch[:found].view("<f4")
+            else:
+                starts, spaces, pos = _scan(buf, pos, record, step)
+                found = len(starts)
+            if mapped is not None:
+                done = pos
             if index == 0 and spaces:
                 _check_not_text(path, buf[spaces[0] + 1 : spaces[0] + 1 + record])
-            _take(buf, starts, spaces, index, dim, sink, problems)
-            index += len(starts)
+            _take(buf, starts, spaces, index, dim, sink, problems, vectors)
+            index += found
             if progress is not None:
                 progress(done, total)
-            if eof and index < count:
-                rest = buf[pos:].lstrip(b"\n")
-                if rest:
-                    word = rest.split(b" ", 1)[0][:50]
-                    problems.bad(
-                        index + 2,
-                        "truncated",
-                        f"the file ends inside record {index + 1} of {count} (word {word!r}): "
-                        f"expected {record} bytes of vector after the word, found "
-                        f"{max(len(rest) - len(word) - 1, 0)}",
-                    )
-                elif sink.rows_total < count:
-                    problems.bad(
-                        1,
-                        "header count",
-                        f"the header says {count} words but the file has {sink.rows_total} records",
-                        row=False,
-                    )
+            if eof and found < step:
+                _report_end(buf[pos:], index, count, record, sink, problems)
                 break
         if index >= count and limit is None and keep is None:
-            extra = (buf[pos:] + f.read(64)).strip()
+            extra = bytes(buf[pos : pos + 64]) + (b"" if mapped is not None else f.read(64))
+            extra = extra.strip()
             if extra:
                 problems.bad(
                     1,
@@ -123,7 +134,34 @@ def read_binary(
                     f"the header says {count} words but the file goes on after record {count}",
                     row=False,
                 )
+        if mapped is not None:
+            del buf
+            mapped.close()
     return sink.finish()
+
+
+def _map(f: IO[bytes]) -> mmap.mmap | None:
+    try:
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return None
+
+
+def _report_end(rest: bytes, index: int, count: int, record: int, sink: RowSink, problems: Problems) -> None:
+    """The data ran out before ``count`` records: a truncated record, or a short file."""
+    rest = rest.lstrip(b"\n")
+    if rest:
+        word = rest.split(b" ", 1)[0][:50]
+        problems.bad(
+            index + 2,
+            "truncated",
+            f"the file ends inside record {index + 1} of {count} (word {word!r}): expected "
+            f"{record} bytes of vector after the word, found {max(len(rest) - len(word) - 1, 0)}",
+        )
+    elif sink.rows_total < count:
+        problems.bad(
+            1, "header count", f"the header says {count} words but the file has {sink.rows_total} records", row=False
+        )
 
 
 def _check_not_text(path: object, first_vector: bytes) -> None:
@@ -140,7 +178,7 @@ def _check_not_text(path: object, first_vector: bytes) -> None:
 def _decode_words(
     buf: bytes, starts: list[int], spaces: list[int], index: int, keep: set[str] | None, problems: Problems
 ) -> tuple[list[str], list[int], list[int]]:
-    """The records' words, line numbers and vector offsets, minus bad and unwanted words."""
+    """The records' words, line numbers and record indices, minus bad and unwanted words."""
     n = len(starts)
     try:  # one decode for the whole buffer; per word only when something is wrong
         words = b"\n".join([buf[a:b] for a, b in zip(starts, spaces)]).decode("utf-8").split("\n")
@@ -148,29 +186,32 @@ def _decode_words(
     except UnicodeDecodeError:
         fast = False
     if fast:
-        lines: list[int] = list(range(index + 2, index + 2 + n))
-        sources = [b + 1 for b in spaces]
-        if keep is not None:
-            idx = [i for i, w in enumerate(words) if w in keep]
-            words, lines, sources = [words[i] for i in idx], [lines[i] for i in idx], [sources[i] for i in idx]
-        return words, lines, sources
-    words, lines, sources = [], [], []
+        if keep is None:
+            return words, list(range(index + 2, index + 2 + n)), list(range(n))
+        idx = [i for i, w in enumerate(words) if w in keep]
+        return [words[i] for i in idx], [index + 2 + i for i in idx], idx
+    words, lines, idx = [], [], []
     for k, (a, b) in enumerate(zip(starts, spaces)):
         try:
             word = buf[a:b].decode("utf-8")
         except UnicodeDecodeError as e:
             problems.bad(
-                index + k + 2, "not UTF-8", f"the word {buf[a:b]!r} is not valid UTF-8 ({e.reason} at byte {e.start})"
+                index + k + 2,
+                "not UTF-8",
+                f"the word {buf[a:b]!r} is not valid UTF-8 ({e.reason} at byte {e.start})",
+                row=False,  # counted as a row by the sink already
             )
             continue
         if not word or "\n" in word:
-            problems.bad(index + k + 2, "empty word", f"expected a word before the vector, found {word!r}")
+            problems.bad(
+                index + k + 2, "empty word", f"expected a word before the vector, found {word!r}", row=False
+            )
             continue
         if keep is None or word in keep:
             words.append(word)
             lines.append(index + k + 2)
-            sources.append(b + 1)
-    return words, lines, sources
+            idx.append(k)
+    return words, lines, idx
 
 
 def _take(
@@ -181,23 +222,30 @@ def _take(
     dim: int,
     sink: RowSink,
     problems: Problems,
+    vectors: np.ndarray | None = None,
 ) -> None:
-    """Decode the records found in ``buf`` and copy the kept vectors into ``sink``."""
+    """Decode the records found in ``buf`` and copy the kept vectors into ``sink``.
+
+    ``vectors`` holds the records' vectors when the compiled scanner already copied them.
+    """
     n = sink.count_rows(len(starts))
-    words, lines, sources = _decode_words(buf, starts[:n], spaces[:n], index, sink.keep, problems)
+    words, lines, idx = _decode_words(buf, starts[:n], spaces[:n], index, sink.keep, problems)
     if not words:
         return
     record = 4 * dim
-    view = memoryview(buf)
     out = sink.reserve(len(words))
-    raw = b"".join([view[s : s + record] for s in sources])
-    out[:] = np.frombuffer(raw, dtype="<f4").reshape(len(sources), dim)
+    if vectors is not None:
+        out[:] = vectors[: len(idx)] if len(idx) == idx[-1] + 1 else vectors[idx]
+    else:
+        view = memoryview(buf)
+        raw = b"".join([view[spaces[i] + 1 : spaces[i] + 1 + record] for i in idx])
+        out[:] = np.frombuffer(raw, dtype="<f4").reshape(len(idx), dim)
     good = np.isfinite(out).all(axis=1)
     if good.all():
         sink.commit(words, lines)
         return
     for i in np.flatnonzero(~good):
-        problems.bad(lines[i], "not finite", f"the vector of {words[i]!r} holds NaN or infinity")
+        problems.bad(lines[i], "not finite", f"the vector of {words[i]!r} holds NaN or infinity", row=False)
     sink.commit(words, lines, good)
 
 

@@ -1,0 +1,159 @@
+"""Compiled inner loops for the text and binary readers (used when numba is installed).
+
+``pip install vectab[fast]`` adds numba; without it the readers use pyarrow and Python and
+give the same results. The kernels only do the common case; any line or record they cannot
+handle exactly is flagged and parsed again by the exact Python code, which names the problem.
+
+Numbers are parsed like ``strtod`` followed by a cast: the decimal mantissa (at most 15
+significant digits, so it is an exact float64) is multiplied or divided by an exact power of
+ten (at most 1e22), one correctly rounded float64 operation, then cast to the output dtype.
+That is what gensim and numpy do (text -> float64 -> float32). Longer mantissas or larger
+exponents are flagged for the exact path.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["HAVE_NUMBA", "parse_text_lines", "scan_binary"]
+
+try:
+    import numba
+except ImportError:  # pragma: no cover - exercised where numba is absent
+    numba = None
+
+HAVE_NUMBA = numba is not None
+_POW10 = np.array([10.0**k for k in range(23)], dtype=np.float64)
+
+
+def _parse_text_lines(block, starts, ends, dim, out, word_end, status, pow10):  # pragma: no cover
+    for i in numba.prange(starts.size):
+        s = starts[i]
+        e = ends[i]
+        while e > s and (block[e - 1] == 13 or block[e - 1] == 32):
+            e -= 1
+        p = s
+        while p < e and block[p] != 32:
+            p += 1
+        word_end[i] = p
+        if p == s or p >= e:
+            status[i] = 1
+            continue
+        q = p
+        ok = True
+        for j in range(dim):
+            p = q + 1
+            if p >= e:
+                ok = False
+                break
+            q = p
+            neg = False
+            if block[q] == 45:
+                neg = True
+                q += 1
+            elif block[q] == 43:
+                q += 1
+            mant = 0
+            digits = 0
+            seen = False
+            scale = 0
+            while q < e and 48 <= block[q] <= 57:
+                d = block[q] - 48
+                if mant > 0 or d > 0:
+                    digits += 1
+                mant = mant * 10 + d
+                seen = True
+                q += 1
+            if q < e and block[q] == 46:
+                q += 1
+                while q < e and 48 <= block[q] <= 57:
+                    d = block[q] - 48
+                    if mant > 0 or d > 0:
+                        digits += 1
+                    mant = mant * 10 + d
+                    scale -= 1
+                    seen = True
+                    q += 1
+            if not seen or digits > 15:
+                ok = False
+                break
+            if q < e and (block[q] == 101 or block[q] == 69):
+                q += 1
+                eneg = False
+                if q < e and (block[q] == 45 or block[q] == 43):
+                    eneg = block[q] == 45
+                    q += 1
+                ex = 0
+                edigits = 0
+                while q < e and 48 <= block[q] <= 57 and edigits < 6:
+                    ex = ex * 10 + (block[q] - 48)
+                    edigits += 1
+                    q += 1
+                if edigits == 0:
+                    ok = False
+                    break
+                scale += -ex if eneg else ex
+            if q < e and block[q] != 32:
+                ok = False
+                break
+            if mant == 0:
+                v = 0.0
+            elif 0 <= scale <= 22:
+                v = float(mant) * pow10[scale]
+            elif -22 <= scale < 0:
+                v = float(mant) / pow10[-scale]
+            else:
+                ok = False
+                break
+            out[i, j] = -v if neg else v
+        if ok and q < e:
+            ok = False  # more fields than dim: a word with spaces, or a long row
+        status[i] = 0 if ok else 2
+
+
+def _scan_binary(buf, pos, record, max_rows, max_word, starts, spaces, vectors):  # pragma: no cover
+    size = buf.size
+    n = 0
+    while n < max_rows:
+        p = pos
+        if p < size and buf[p] == 10:
+            p += 1
+        q = p
+        limit = min(size, p + max_word)
+        while q < limit and buf[q] != 32:
+            q += 1
+        if q >= limit or q + 1 + record > size:
+            break
+        starts[n] = p
+        spaces[n] = q
+        vectors[n, :] = buf[q + 1 : q + 1 + record]
+        n += 1
+        pos = q + 1 + record
+    return n, pos
+
+
+if HAVE_NUMBA:
+    _parse_jit = numba.njit(cache=True, parallel=True, nogil=True)(_parse_text_lines)
+    _scan_jit = numba.njit(cache=True, nogil=True)(_scan_binary)
+
+
+def parse_text_lines(block: np.ndarray, starts: np.ndarray, ends: np.ndarray, dim: int, out: np.ndarray):
+    """Parse ``word v1 .. vD`` lines of ``block`` into ``out``; return (word ends, status).
+
+    ``status`` is 0 for a line parsed exactly, else the line must go through the exact parser.
+    """
+    word_end = np.empty(starts.size, dtype=np.int64)
+    status = np.zeros(starts.size, dtype=np.int8)
+    _parse_jit(block, starts, ends, dim, out, word_end, status, _POW10)
+    return word_end, status
+
+
+def scan_binary(buf: np.ndarray, pos: int, record: int, max_rows: int, max_word: int, vectors: np.ndarray):
+    """Find whole word2vec binary records from ``pos``; copy their vectors into ``vectors``.
+
+    Returns (rows found, new position, word starts, space positions).
+    """
+    starts = np.empty(max_rows, dtype=np.int64)
+    spaces = np.empty(max_rows, dtype=np.int64)
+    n, pos = _scan_jit(buf, pos, record, max_rows, max_word, starts, spaces, vectors)
+    return int(n), int(pos), starts[:n], spaces[:n]
