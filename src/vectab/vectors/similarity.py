@@ -110,12 +110,17 @@ class FastIndex:
             return (queries.half() @ self._half.T).float()
         if self.kind == "float32":  # no low-precision kernel here: exact scores
             return queries @ self._matrix.T
+        # Each query is scaled to max |x| = 1 so that the per-tensor activation scale suits
+        # every row (a per-row factor does not change the ranking); reduce_range=True keeps
+        # FBGEMM's int16 pair sums from saturating, which otherwise costs ~25% of the top-10.
+        scale = queries.abs().amax(dim=1, keepdim=True).clamp(min=1e-12)
         previous = torch.backends.quantized.engine
         try:
             torch.backends.quantized.engine = "fbgemm"
-            return torch.ops.quantized.linear_dynamic(queries.contiguous(), self._packed, False)
+            out = torch.ops.quantized.linear_dynamic((queries / scale).contiguous(), self._packed, True)
         finally:
             torch.backends.quantized.engine = previous
+        return out.mul_(scale)
 
 
 def _check_k(k: int, n_rows: int) -> None:
