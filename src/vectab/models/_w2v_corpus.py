@@ -125,8 +125,8 @@ def iter_jobs(
     """Cut the corpus into jobs of about ``batch_words`` raw words.
 
     Yields ``(word_ids, sentence_ends, raw_words, n_sentences)``: ``word_ids`` (int32) holds the
-    in-vocabulary words of the job's sentences, back to back (unknown words are dropped, which
-    widens the window as in gensim); ``sentence_ends`` (int64) the end offset of each sentence.
+    ids of the job's sentences, back to back, with -1 for unknown words (the kernels skip them,
+    which widens the window, as in gensim); ``sentence_ends`` (int64) the end offset of each sentence.
     """
     lookup = ids.__getitem__
     flat: list[int] = []

@@ -11,17 +11,15 @@ are skipped, frequent words are downsampled with ``sample_int``, windows shrink 
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+
 import numpy as np
 
-try:  # numba is optional (extra "fast"); without it the torch path trains
-    import numba
+# numba is optional (extra "fast"); without it the torch kernel trains. Imported on first use.
+AVAILABLE = importlib.util.find_spec("numba") is not None
 
-    AVAILABLE = True
-except ImportError:  # pragma: no cover - exercised where numba is missing
-    numba = None
-    AVAILABLE = False
-
-__all__ = ["AVAILABLE", "EXP_TABLE", "LOG_TABLE", "MAX_EXP", "train_job"]
+__all__ = ["AVAILABLE", "EXP_TABLE", "LOG_TABLE", "MAX_EXP", "kernel"]
 
 MAX_EXP = 6.0
 EXP_TABLE_SIZE = 1000
@@ -169,7 +167,9 @@ def _train_job(
     return effective, loss, examples
 
 
-if AVAILABLE:
-    train_job = numba.njit(nogil=True, cache=True, fastmath=True, error_model="numpy")(_train_job)
-else:  # pragma: no cover
-    train_job = None
+@functools.lru_cache(maxsize=1)
+def kernel():
+    """The compiled kernel (loaded from numba's on-disk cache after the first compilation)."""
+    import numba
+
+    return numba.njit(nogil=True, cache=True, fastmath=True, error_model="numpy")(_train_job)

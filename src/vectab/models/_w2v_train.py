@@ -173,7 +173,7 @@ def numba_job(model: Any) -> Callable[..., tuple[int, float, int]]:
         int(model.sg), int(model.cbow_mean), int(model.window), bool(model.shrink_windows),
         int(model.negative),
     )
-    kernel = _w2v_numba.train_job
+    kernel = _w2v_numba.kernel()
 
     def job(word_ids, ends, a0, a1, seed):
         return kernel(syn0, syn1neg, word_ids, ends, *fixed, a0, a1, seed)
