@@ -19,6 +19,7 @@ BAD_CONSTRUCTOR_ARGS = [
     ({"padding_idx": 1.5}, ValueError, "`padding_idx`"),
     ({"max_norm": 0}, ValueError, "`max_norm` must be None or a positive number"),
     ({"max_norm": -1.0}, ValueError, "`max_norm`"),
+    ({"max_norm": "2"}, ValueError, "`max_norm`"),
     ({"embeddings_initializer": "unifrom"}, ValueError, "Did you mean 'uniform'"),
     ({"embeddings_initializer": 3}, TypeError, "`embeddings_initializer` must be a name"),
     ({"embeddings_initializer": np.zeros((9, 4))}, ValueError, r"produced a table of shape \(9, 4\)"),

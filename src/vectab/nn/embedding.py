@@ -138,7 +138,7 @@ class Embedding(PartlyFrozenTable):
         norm_type: float = 2.0,
         scale_grad_by_freq: bool = False,
         sparse: bool = False,
-        dtype: torch.dtype | None = None,
+        dtype: torch.dtype | str | None = None,
         device: Any = None,
     ) -> None:
         super().__init__()
@@ -149,7 +149,9 @@ class Embedding(PartlyFrozenTable):
         self.input_length = None if input_length is None else _positive_int(
             "input_length", input_length
         )
-        if max_norm is not None and (isinstance(max_norm, bool) or not max_norm > 0):
+        if max_norm is not None and (
+            isinstance(max_norm, bool) or not isinstance(max_norm, (int, float)) or max_norm <= 0
+        ):
             raise ValueError(f"`max_norm` must be None or a positive number; got {max_norm!r}.")
         self.max_norm = None if max_norm is None else float(max_norm)
         self.norm_type = float(norm_type)
