@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vectab.text import Tokenizer, text_to_word_sequence, tokenizer_from_json
+from vectab.text import Tokenizer, _corpus, text_to_word_sequence, tokenizer_from_json
 
 kp_text = pytest.importorskip(
     "keras_preprocessing.text", reason="keras-preprocessing (the parity oracle) is not installed"
@@ -63,14 +63,17 @@ def assert_same_outputs(ours: Tokenizer, keras, texts: list) -> None:
 
 
 @SETTINGS
-@given(corpus, corpus, options)
-def test_fit_and_convert_match_keras(fit_texts, other_texts, kwargs):
+@given(corpus, corpus, options, st.sampled_from([None, 1, 12]))
+def test_fit_and_convert_match_keras(fit_texts, other_texts, kwargs, chunk_chars):
     ours, keras = Tokenizer(**kwargs), kp_text.Tokenizer(**kwargs)
-    ours.fit_on_texts(fit_texts)
-    keras.fit_on_texts(fit_texts)
-    assert_same_state(ours, keras)
-    assert_same_outputs(ours, keras, fit_texts)
-    assert_same_outputs(ours, keras, other_texts)
+    with pytest.MonkeyPatch.context() as patch:
+        if chunk_chars:  # texts are processed in chunks of this many characters
+            patch.setattr(_corpus, "CHUNK_CHARS", chunk_chars)
+        ours.fit_on_texts(fit_texts)
+        keras.fit_on_texts(fit_texts)
+        assert_same_state(ours, keras)
+        assert_same_outputs(ours, keras, fit_texts)
+        assert_same_outputs(ours, keras, other_texts)
 
 
 @SETTINGS
@@ -136,8 +139,11 @@ def test_text_to_word_sequence_matches_keras(sample, kwargs):
     assert text_to_word_sequence(sample, **args) == kp_text.text_to_word_sequence(sample, **args)
 
 
-def test_large_corpus_matches_keras():
+@pytest.mark.parametrize("chunk_chars", [None, 5000])
+def test_large_corpus_matches_keras(chunk_chars, monkeypatch):
     """A corpus large enough for realistic counts, ties and OOV rates."""
+    if chunk_chars:
+        monkeypatch.setattr(_corpus, "CHUNK_CHARS", chunk_chars)
     rng = np.random.default_rng(0)
     words = np.array([f"w{i}" for i in range(3000)] + ["Σ", "ΑΣ", "Éa"], dtype=object)
     ids = rng.zipf(1.3, size=60_000) % len(words)

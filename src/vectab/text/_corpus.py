@@ -27,6 +27,21 @@ BOUNDARY = "\x00"
 # every character for which str.isspace() is True (str.split() with no argument splits on them)
 _ASCII_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
 _MISSING = np.iinfo(np.int64).min
+# texts are processed in chunks of about this many characters, so that the token strings a
+# chunk creates are still in the CPU cache when they are counted or looked up
+CHUNK_CHARS = 1 << 19
+
+
+def chunks(texts: Sequence[str], size: int | None = None) -> Iterator[Sequence[str]]:
+    """Consecutive slices of ``texts`` holding about ``size`` characters each (at least 1 text)."""
+    size = size or CHUNK_CHARS
+    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
+    start = 0
+    while start < len(texts):
+        before = int(ends[start - 1]) if start else 0
+        stop = max(int(np.searchsorted(ends, before + size, side="right")), start + 1)
+        yield texts[start:stop]
+        start = stop
 
 
 def join_texts(texts: Sequence[str]) -> str | None:

@@ -154,17 +154,24 @@ class Tokenizer:
             return list(self.analyzer(text))
         return text_to_word_sequence(text, self.filters, self.lower, self.split)
 
-    def _corpus_tokens(self, texts: list) -> tuple[list[str], bool] | None:
-        """All tokens at once (see :mod:`vectab.text._corpus`), or None for the per-text path."""
-        if self.analyzer is not None or not texts or not set(map(type, texts)) <= {str}:
-            return None
-        return _corpus.corpus_tokens(
-            texts,
-            filters=self.filters,
-            lower=self.lower,
-            split=self.split,
-            char_level=self.char_level,
-        )
+    def _chunks(self, texts: list) -> Iterator[tuple[list, list | None, bool]]:
+        """Split ``texts`` into cache-sized chunks, each with its corpus tokens when possible.
+
+        Yields ``(chunk, tokens, drop_empty)``; ``tokens`` is None when the chunk must be
+        tokenized text by text (see :mod:`vectab.text._corpus`).
+        """
+        if self.analyzer is not None or not set(map(type, texts)) <= {str}:
+            yield texts, None, False
+            return
+        for chunk in _corpus.chunks(texts):
+            fast = _corpus.corpus_tokens(
+                chunk,
+                filters=self.filters,
+                lower=self.lower,
+                split=self.split,
+                char_level=self.char_level,
+            )
+            yield (chunk, None, False) if fast is None else (chunk, *fast)
 
     # ------------------------------------------------------------------ fitting
     def fit_on_texts(self, texts: Iterable[str | list[str]]) -> None:
@@ -176,24 +183,23 @@ class Tokenizer:
             TypeError: ``texts`` is a single string, or an item is not a str / list of str.
         """
         texts = check_texts(texts)
-        fast = self._corpus_tokens(texts)
-        if fast is not None:
-            tokens, drop_empty = fast
-            boundary: Any = _corpus.BOUNDARY
-        else:
-            boundary, drop_empty, tokens = object(), False, []
-            for i, text in enumerate(texts):
-                if i:
-                    tokens.append(boundary)
-                tokens.extend(self._tokens(text))
-        words, counts, docs = _corpus.count_corpus(
-            tokens, boundary, len(texts), drop_empty=drop_empty
-        )
-        self.document_count += len(texts)
         word_counts, word_docs = self.word_counts, self.word_docs
-        for word, count, ndocs in zip(words, counts, docs):
-            word_counts[word] = word_counts.get(word, 0) + count
-            word_docs[word] += ndocs
+        for chunk, tokens, drop_empty in self._chunks(texts):
+            boundary: Any = _corpus.BOUNDARY
+            if tokens is None:
+                boundary, tokens = object(), []
+                for i, text in enumerate(chunk):
+                    if i:
+                        tokens.append(boundary)
+                    tokens.extend(self._tokens(text))
+            words, counts, docs = _corpus.count_corpus(
+                tokens, boundary, len(chunk), drop_empty=drop_empty
+            )
+            del tokens
+            for word, count, ndocs in zip(words, counts, docs):
+                word_counts[word] = word_counts.get(word, 0) + count
+                word_docs[word] += ndocs
+        self.document_count += len(texts)
         self._build_index()
 
     def _build_index(self) -> None:
@@ -263,20 +269,25 @@ class Tokenizer:
         oov_index = self._oov_index()
         if not texts:
             return []
-        fast = self._corpus_tokens(texts)
-        if fast is not None:
-            tokens, drop_empty = fast
-            if _corpus.BOUNDARY not in self.word_index and not (
-                drop_empty and "" in self.word_index
+        sequences: list[list[int]] = []
+        for chunk, tokens, drop_empty in self._chunks(texts):
+            if (
+                tokens is None
+                or _corpus.BOUNDARY in self.word_index
+                or (drop_empty and "" in self.word_index)
             ):
-                return _corpus.encode_corpus(
-                    tokens,
-                    self.word_index,
-                    num_words=self.num_words,
-                    oov_index=oov_index,
-                    drop_empty=drop_empty,
+                sequences.extend(self._encode(self._tokens(text), oov_index) for text in chunk)
+            else:
+                sequences.extend(
+                    _corpus.encode_corpus(
+                        tokens,
+                        self.word_index,
+                        num_words=self.num_words,
+                        oov_index=oov_index,
+                        drop_empty=drop_empty,
+                    )
                 )
-        return [self._encode(self._tokens(text), oov_index) for text in texts]
+        return sequences
 
     def texts_to_sequences_generator(self, texts: Iterable[str | list[str]]) -> Iterator[list[int]]:
         """Yield the id list of each text, one at a time (``texts`` may be a stream).
