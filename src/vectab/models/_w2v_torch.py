@@ -22,15 +22,15 @@ import torch
 __all__ = ["torch_job", "examples_from_job"]
 
 MAX_EXP = 6.0
-BATCH_EXAMPLES = 256
+BATCH_EXAMPLES = {"cpu": 256, "cuda": 4096}  # examples per minibatch, by device type
 DUPLICATE_CAP = 16.0
 
 
 def examples_from_job(
     ids: torch.Tensor, ends: torch.Tensor, sample_int: torch.Tensor, window: int,
     shrink_windows: bool, sg: bool, gen: torch.Generator,
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Return ``(targets, example_of_input, inputs, target_pos)`` for one job.
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor, int]:
+    """Return ``(targets, example_of_input, inputs, target_pos, kept_words)`` for one job.
 
     Each training example predicts ``targets[e]`` from the input rows ``inputs[k]`` with
     ``example_of_input[k] == e`` (one input per example in skip-gram, the whole window in CBOW).
@@ -61,15 +61,15 @@ def examples_from_job(
             contexts.append(j[ok])
     if not centers:
         empty = idx[:0]
-        return empty, empty, empty, empty
+        return empty, empty, empty, empty, n
     center = torch.cat(centers)
     context = torch.cat(contexts)
     order = torch.sort(center * (2 * window + 1) + (context - center + window), stable=True).indices
     center, context = center[order], context[order]
     if sg:
-        return ids[center], torch.arange(center.numel(), device=device), ids[context], pos[center]
+        return ids[center], torch.arange(center.numel(), device=device), ids[context], pos[center], n
     uniq, example = torch.unique_consecutive(center, return_inverse=True)
-    return ids[uniq], example, ids[context], pos[uniq]
+    return ids[uniq], example, ids[context], pos[uniq], n
 
 
 def torch_job(model: Any, device: torch.device) -> Callable[..., tuple[int, float, int]]:
@@ -79,6 +79,8 @@ def torch_job(model: Any, device: torch.device) -> Callable[..., tuple[int, floa
     model._device_tables = (syn0, syn1)
     sample_int = torch.from_numpy(model.sample_int.astype(np.int64)).to(device)
     cum = torch.from_numpy(model.cum_table.astype(np.int64)).to(device)
+    cum_max = int(model.cum_table[-1])
+    batch = BATCH_EXAMPLES.get(device.type, BATCH_EXAMPLES["cuda"])
     negative, window, sg = int(model.negative), int(model.window), bool(model.sg)
     cbow_mean, shrink = bool(model.cbow_mean), bool(model.shrink_windows)
 
@@ -87,32 +89,32 @@ def torch_job(model: Any, device: torch.device) -> Callable[..., tuple[int, floa
         gen = torch.Generator(device=device).manual_seed(seed)
         ids = torch.from_numpy(word_ids).to(device, torch.int64)
         n_raw = max(ids.shape[0], 1)
-        effective = int(((ids >= 0)).sum())
-        targets, ex_of_in, inputs, tpos = examples_from_job(
+        targets, ex_of_in, inputs, tpos, effective = examples_from_job(
             ids, torch.from_numpy(ends).to(device), sample_int, window, shrink, sg, gen
         )
         n_ex = targets.shape[0]
-        loss = 0.0
-        in_bounds = torch.searchsorted(ex_of_in, torch.arange(0, n_ex + BATCH_EXAMPLES, BATCH_EXAMPLES, device=device))
-        for b, start in enumerate(range(0, n_ex, BATCH_EXAMPLES)):
-            stop = min(start + BATCH_EXAMPLES, n_ex)
-            lo, hi = int(in_bounds[b]), int(in_bounds[b + 1])
+        loss = torch.zeros((), dtype=torch.float64, device=device)
+        starts = torch.arange(0, n_ex + batch, batch, device=device)
+        in_bounds = torch.searchsorted(ex_of_in, starts).tolist()
+        for b, start in enumerate(range(0, n_ex, batch)):
+            stop = min(start + batch, n_ex)
+            lo, hi = in_bounds[b], in_bounds[b + 1]
             alpha = a0 + (a1 - a0) * tpos[start:stop].to(syn0.dtype) / n_raw
             loss += _step(syn0, syn1, cum, targets[start:stop], ex_of_in[lo:hi] - start, inputs[lo:hi],
-                          alpha, negative, cbow_mean, gen)
-        return effective, loss, n_ex
+                          alpha, negative, cbow_mean, cum_max, gen)
+        return effective, float(loss), n_ex
 
     return job
 
 
-def _step(syn0, syn1, cum, targets, local, inputs, alpha, negative, cbow_mean, gen) -> float:
+def _step(syn0, syn1, cum, targets, local, inputs, alpha, negative, cbow_mean, cum_max, gen):
     b = targets.shape[0]
     dim = syn0.shape[1]
     count = torch.bincount(local, minlength=b).clamp(min=1).to(syn0.dtype)
     h = torch.zeros(b, dim, dtype=syn0.dtype, device=syn0.device).index_add_(0, local, syn0[inputs])
     if cbow_mean:
         h /= count[:, None]
-    draws = torch.randint(0, int(cum[-1]), (b, negative), generator=gen, device=syn0.device)
+    draws = torch.randint(0, cum_max, (b, negative), generator=gen, device=syn0.device)
     noise = torch.searchsorted(cum, draws)
     rows = torch.cat([targets[:, None], noise], 1)  # (B, 1+K)
     out = syn1[rows]  # (B, 1+K, D)
@@ -123,7 +125,7 @@ def _step(syn0, syn1, cum, targets, local, inputs, alpha, negative, cbow_mean, g
     live[:, 1:] *= (noise != targets[:, None]).to(score.dtype)
     grad = (label - torch.sigmoid(score)) * live * alpha[:, None]
     signed = torch.where(label > 0, score, -score)
-    loss = -(torch.nn.functional.logsigmoid(signed) * live).sum()
+    loss = -(torch.nn.functional.logsigmoid(signed) * live).sum(dtype=torch.float64)
     work = torch.bmm(grad[:, None, :], out).squeeze(1)  # (B, D)
     if not cbow_mean:
         work /= count[:, None]
@@ -132,7 +134,7 @@ def _step(syn0, syn1, cum, targets, local, inputs, alpha, negative, cbow_mean, g
     syn1.index_add_(0, flat_rows, d_out * _dup_scale(flat_rows, syn1.shape[0], syn1.dtype)[:, None])
     d_in = work[local]
     syn0.index_add_(0, inputs, d_in * _dup_scale(inputs, syn0.shape[0], syn0.dtype)[:, None])
-    return float(loss)
+    return loss
 
 
 def _dup_scale(rows: torch.Tensor, n_rows: int, dtype: torch.dtype) -> torch.Tensor:
