@@ -151,6 +151,7 @@ def test_vocab_update_keeps_ids_and_vectors_then_trains():
     first, second = planted_corpus(), [["a0", "new1", "new2", "a1"]] * 20
     model = Word2Vec(first, vector_size=8, min_count=1, sample=0, epochs=1, workers=1)
     ids, before = dict(model.wv.key_to_index), model.wv.vectors.copy()
+    norms = model.wv.norms.copy()
     model.build_vocab(second, update=True)
     assert all(model.wv.key_to_index[w] == i for w, i in ids.items())
     assert model.wv.index_to_key[len(ids):] == ["new1", "new2"]
@@ -158,6 +159,8 @@ def test_vocab_update_keeps_ids_and_vectors_then_trains():
     model.train(second, total_examples=model.corpus_count, epochs=2)
     assert np.isfinite(model.wv.vectors).all()
     assert not np.array_equal(model.wv.vectors[: len(ids)], before)
+    np.testing.assert_allclose(model.wv.norms, np.linalg.norm(model.wv.vectors, axis=1), rtol=1e-6)
+    assert not np.allclose(model.wv.norms[: len(ids)], norms)
 
 
 def test_save_load_round_trip_continues_identically(tmp_path):

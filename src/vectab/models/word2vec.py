@@ -325,12 +325,13 @@ class Word2Vec:
         return device
 
     def _sync_tables(self) -> None:
-        """Copy device tables back into ``wv.vectors`` / ``syn1neg`` (no-op when they share memory)."""
+        """Copy device tables back into ``wv.vectors`` / ``syn1neg``; drop ``wv``'s stale caches."""
         if self._device_tables is not None:
             syn0, syn1 = self._device_tables
             if syn0.device.type != "cpu":
                 self.wv.vectors[...] = syn0.cpu().numpy()
                 self.syn1neg[...] = syn1.cpu().numpy()
+        self.wv.vectors = self.wv.vectors  # the setter forgets cached norms / unit rows
 
     def get_latest_training_loss(self) -> float:
         """Summed loss of the latest ``train()`` call (gensim's running_training_loss)."""
