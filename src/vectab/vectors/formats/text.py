@@ -11,8 +11,9 @@ problem.
 
 from __future__ import annotations
 
+import io
+import mmap
 import os
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO
 
@@ -20,8 +21,10 @@ import numpy as np
 
 from vectab.errors import VectorFormatError
 from vectab.vectors.formats._compress import file_size, open_binary
+from vectab.vectors.formats._kernels import HAVE_NUMBA
 from vectab.vectors.formats._report import Problems
 from vectab.vectors.formats._rows import RowSink
+from vectab.vectors.formats._textparse import arrow_block, compiled_block, exact_block, guess_dim
 
 __all__ = ["read_text", "write_text", "parse_header"]
 
@@ -60,114 +63,6 @@ def _line_blocks(f: IO[bytes], head: bytes) -> Iterator[bytes]:
         rest = data[cut + 1 :]
 
 
-def _guess_dim(block: bytes) -> int:
-    """The most common number of values per line in the first lines of ``block``."""
-    counts = Counter(
-        len(line.rstrip(b"\r ").split(b" ")) - 1 for line in block.split(b"\n", 200)[:200] if line
-    )
-    return max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0] if counts else 0
-
-
-def _fast_block(
-    block: bytes, dim: int, trailing_space: bool, dtype: np.dtype
-) -> tuple[list[str], np.ndarray] | None:
-    """Parse a block with pyarrow; None when any line breaks the simple layout."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    names = ["w"] + [f"v{i}" for i in range(dim)] + (["_"] if trailing_space else [])
-    float_type = pa.float64() if dtype == np.float64 else pa.float32()
-    types = {n: float_type for n in names[1 : dim + 1]}
-    types["w"] = pa.string()
-    if trailing_space:
-        types["_"] = pa.string()
-    try:
-        table = pacsv.read_csv(
-            pa.py_buffer(block),
-            read_options=pacsv.ReadOptions(column_names=names, use_threads=True, block_size=1 << 22),
-            parse_options=pacsv.ParseOptions(
-                delimiter=" ", quote_char=False, escape_char=False, ignore_empty_lines=False
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=types,
-                null_values=[],
-                strings_can_be_null=False,
-                include_columns=names[: dim + 1],
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
-        return None
-    if table.num_rows != block.count(b"\n"):
-        return None
-    words = table.column(0).to_pylist()
-    if not all(words):  # an empty word: the line started with a space
-        return None
-    matrix = np.empty((table.num_rows, dim), dtype=np.float64 if dtype == np.float64 else np.float32)
-    for j, column in enumerate(table.columns[1 : dim + 1]):
-        matrix[:, j] = column.to_numpy()
-    return words, matrix
-
-
-def _looks_numeric(tokens: Sequence[bytes]) -> bool:
-    try:
-        np.array(tokens, dtype=np.float64)
-    except ValueError:
-        return False
-    return True
-
-
-def _exact_block(
-    block: bytes, dim: int, first_line: int, problems: Problems
-) -> tuple[list[str], np.ndarray, list[int]]:
-    """Parse a block line by line, reporting each bad line through ``problems``."""
-    words: list[str] = []
-    rows: list[np.ndarray] = []
-    lines: list[int] = []
-    for k, raw in enumerate(block.split(b"\n")[:-1]):
-        line = first_line + k
-        text = raw.rstrip(b"\r").rstrip(b" ")
-        if not text:
-            problems.bad(line, "empty line", f"expected a word and {dim} numbers, found an empty line")
-            continue
-        parts = text.split(b" ")
-        found = len(parts) - 1
-        if found > dim and not _looks_numeric(parts[1:-dim]):
-            word_bytes = b" ".join(parts[:-dim])  # a word with spaces (GloVe 840B has them)
-        elif found != dim:
-            problems.bad(
-                line, "wrong number of values", f"expected {dim} numbers after the word, found {found}"
-            )
-            continue
-        else:
-            word_bytes = parts[0]
-        if not word_bytes:
-            problems.bad(line, "empty word", "the line starts with a space; expected a word first")
-            continue
-        try:
-            word = word_bytes.decode("utf-8")
-        except UnicodeDecodeError as e:
-            problems.bad(
-                line, "not UTF-8", f"the word {word_bytes!r} is not valid UTF-8 ({e.reason} at byte {e.start})"
-            )
-            continue
-        values_text = parts[-dim:]
-        try:
-            values = np.array(values_text, dtype=np.float64)
-        except ValueError:
-            token = next(t for t in values_text if not _looks_numeric([t]))
-            problems.bad(line, "not a number", f"expected a number after {word!r}, found {token!r}")
-            continue
-        if not np.isfinite(values).all():
-            token = values_text[int(np.argmin(np.isfinite(values)))]
-            problems.bad(line, "not finite", f"the vector of {word!r} holds {token.decode()!r}")
-            continue
-        words.append(word)
-        rows.append(values)
-        lines.append(line)
-    matrix = np.array(rows, dtype=np.float64).reshape(len(rows), dim)
-    return words, matrix, lines
-
-
 def read_text(
     path: str | os.PathLike[str],
     *,
@@ -195,33 +90,35 @@ def read_text(
         else:
             head, dim, next_line = first, 0, 1
         sink = RowSink(0, dtype, keep=keep, limit=limit, problems=problems)
-        done = 0
-        for block in _line_blocks(f, head):
-            done += len(block)
+        mapped = _map(f) if total is not None and HAVE_NUMBA else None
+        if mapped is not None:  # uncompressed: parse the page cache in place, no copies
+            blocks = _mapped_blocks(mapped, len(first) if header else 0)
+        else:
+            blocks = ((block, 0, len(block)) for block in _line_blocks(f, head))
+        done = len(first) if header else 0
+        for buf, lo, hi in blocks:
+            done = hi if mapped is not None else done + hi - lo
             if dim == 0:
-                dim = _guess_dim(block)
+                dim = guess_dim(bytes(buf[lo : min(hi, lo + (1 << 20))]))
                 if dim <= 0:
                     raise VectorFormatError(
                         path, next_line, "expected a word and numbers, found no numbers after the word"
                     )
             if sink.dim == 0:
-                sink.start(dim, _capacity_hint(total, block, dim, keep, limit))
-                first_data = block.split(b"\n", 1)[0].rstrip(b"\r")
+                sample = bytes(buf[lo : min(hi, lo + (4 << 20))])
+                sink.start(dim, _capacity_hint(total, sample if mapped is not None else buf, dim, keep, limit))
+                first_data = sample.split(b"\n", 1)[0].rstrip(b"\r")
                 trailing_space = first_data.endswith(b" ")
                 if not header and next_line == 1:
-                    _check_not_header(path, first_data, block, dim, problems)
-            n_lines = block.count(b"\n")
-            fast = _fast_block(block, dim, trailing_space, dtype) if 2 * dim < len(block) else None
-            if fast is not None and np.isfinite(fast[1]).all():
-                sink.add(fast[0], fast[1], range(next_line, next_line + n_lines))
-            else:
-                words, matrix, lines = _exact_block(block, dim, next_line, problems)
-                sink.add(words, matrix, lines)
-            next_line += n_lines
+                    _check_not_header(path, first_data, dim)
+            next_line += _parse_block(buf, lo, hi, dim, next_line, trailing_space, sink, problems)
             if progress is not None:
                 progress(done, total)
             if sink.full:
                 break
+        del blocks
+        if mapped is not None:
+            mapped.close()
         if sink.dim == 0:
             sink.start(max(dim, 1), 0)
     if expected_rows is not None and not sink.full and sink.rows_total != expected_rows:
@@ -231,6 +128,55 @@ def read_text(
             f"the header says {expected_rows} words but the file has {sink.rows_total} vector rows",
         )
     return sink.finish()
+
+
+def _parse_block(buf, lo: int, hi: int, dim: int, first_line: int, trailing_space: bool, sink: RowSink, problems: Problems) -> int:
+    """Parse the lines in ``buf[lo:hi]`` into ``sink``; return the number of lines."""
+    if HAVE_NUMBA and 2 * dim < hi - lo:
+        in_place = sink.keep is None and sink.limit is None
+        n_lines = int(np.count_nonzero(np.frombuffer(buf, dtype=np.uint8)[lo:hi] == 10))
+        out = sink.reserve(n_lines) if in_place and sink.dtype in (np.float32, np.float64) else None
+        words, matrix, good = compiled_block(buf, lo, hi, dim, first_line, sink.dtype, problems, out)
+        lines = range(first_line, first_line + len(words))
+        if out is not None:
+            sink.count_rows(len(words) if good is None else int(good.sum()))
+            sink.commit(words, lines, good)  # type: ignore[arg-type]
+        elif good is None:
+            sink.add(words, matrix, lines)  # type: ignore[arg-type]
+        else:
+            idx = np.flatnonzero(good)
+            sink.add([words[i] for i in idx.tolist()], matrix[idx], (idx + first_line).tolist())  # type: ignore[misc]
+        return len(words)
+    block = buf if (lo, hi) == (0, len(buf)) else bytes(buf[lo:hi])
+    n_lines = block.count(b"\n")
+    fast = arrow_block(block, dim, trailing_space, sink.dtype) if 2 * dim < len(block) else None
+    if fast is not None and np.isfinite(fast[1]).all():
+        sink.add(fast[0], fast[1], range(first_line, first_line + n_lines))
+    else:
+        sink.add(*exact_block(block, dim, first_line, problems))
+    return n_lines
+
+
+def _map(f: IO[bytes]) -> mmap.mmap | None:
+    try:
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return None
+
+
+def _mapped_blocks(mapped: mmap.mmap, start: int) -> Iterator[tuple[object, int, int]]:
+    """Windows of whole lines over a memory-mapped file; a last line without newline gets one."""
+    size = len(mapped)
+    pos = start
+    while pos < size:
+        cut = mapped.rfind(b"\n", pos, min(pos + _BLOCK, size))
+        if cut < 0:
+            cut = mapped.find(b"\n", pos + _BLOCK) if pos + _BLOCK < size else -1
+        if cut < 0:
+            yield mapped[pos:size] + b"\n", 0, size - pos + 1
+            return
+        yield mapped, pos, cut + 1
+        pos = cut + 1
 
 
 def _capacity_hint(
@@ -252,7 +198,7 @@ def _capacity_hint(
     return max(rows, 0)
 
 
-def _check_not_header(path: object, first_data: bytes, block: bytes, dim: int, problems: Problems) -> None:
+def _check_not_header(path: object, first_data: bytes, dim: int) -> None:
     """A GloVe read whose first line is ``count dim``: say so instead of a row-size error."""
     parts = first_data.split()
     if len(parts) == 2 and all(p.isdigit() for p in parts) and dim != 1:
