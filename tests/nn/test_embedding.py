@@ -51,6 +51,7 @@ def test_torch_attributes_and_repr():
     assert torch.equal(layer.weight[9], torch.zeros(4))
     assert repr(layer) == "Embedding(10, 4, mask_zero=True, padding_idx=9, max_norm=1.5, sparse=True)"
     assert layer.count_params() == 40
+    assert layer.embeddings is layer.weight  # Keras' name
 
 
 @pytest.mark.parametrize("shape", [(7,), (3, 5), (2, 3, 4), ()])

@@ -237,6 +237,11 @@ class Embedding(PartlyFrozenTable):
         """Number of table entries, frozen or not (Keras' ``count_params``)."""
         return self.num_embeddings * self.embedding_dim
 
+    @property
+    def embeddings(self) -> torch.Tensor:
+        """The full current table, under Keras' name (same as ``weight``)."""
+        return self.weight
+
     # ----------------------------------------------------------------- losses and constraints
     def regularization_losses(self) -> list[torch.Tensor]:
         """``embeddings_regularizer`` on the learning rows and the last activity loss (Keras'

@@ -126,13 +126,13 @@ def split_embedding(
         frozen: ``(n_frozen, dim)``; output: ``(*, dim)``.
     """
     flat = ids.reshape(-1)
-    slots = slot[flat]
+    slots = slot.index_select(0, flat)  # index_select: far cheaper than slot[flat] on CPU
     positions = (slots >= 0).nonzero().squeeze(1)
     base = F.embedding((-1 - slots).clamp_(min=0), frozen)
     if max_norm is not None:
         base = renorm_rows(base, max_norm, norm_type)
     learned = F.embedding(
-        slots[positions],
+        slots.index_select(0, positions),
         trainable,
         padding_idx=padding_slot,
         max_norm=max_norm,
