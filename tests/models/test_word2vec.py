@@ -7,6 +7,7 @@ import gzip
 
 import numpy as np
 import pytest
+import torch
 
 from vectab.models import Word2Vec, _w2v_numba
 from vectab.models.word2vec import LineSentences, Word2VecProgress
@@ -185,6 +186,10 @@ def test_embedding_tables():
     assert tuple(layer.weight.shape) == model.wv.vectors.shape
     np.testing.assert_allclose(layer.weight.detach().numpy(), model.wv.vectors)
     np.testing.assert_allclose(model.embedding_out.weight.detach().numpy(), model.syn1neg)
+    assert layer.sparse and layer.weight.requires_grad
+    with torch.no_grad():  # the layer shares memory with wv: fine-tuning it updates the vectors
+        layer.weight[0, 0] += 1.0
+    assert model.wv.vectors[0, 0] == layer.weight[0, 0].item()
 
 
 # ------------------------------------------------------------------ corpus files
