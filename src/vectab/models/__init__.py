@@ -13,6 +13,7 @@ _EXPORTS: dict[str, str] = {
     "TabularEmbeddings": "vectab.models.tabular",
     "TabularConfig": "vectab.models.tabular",
     "Word2Vec": "vectab.models.word2vec",
+    "LineSentences": "vectab.models.word2vec",
     "MODEL_TYPES": "vectab.models.registry",
 }
 
