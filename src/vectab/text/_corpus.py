@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import itertools
 from collections.abc import Hashable, Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,21 +29,6 @@ BOUNDARY = "\x00"
 # every character for which str.isspace() is True (str.split() with no argument splits on them)
 _ASCII_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
 _MISSING = np.iinfo(np.int64).min
-# texts are processed in chunks of about this many characters, so that the token strings a
-# chunk creates are still in the CPU cache when they are counted or looked up
-CHUNK_CHARS = 1 << 19
-
-
-def chunks(texts: Sequence[str], size: int | None = None) -> Iterator[Sequence[str]]:
-    """Consecutive slices of ``texts`` holding about ``size`` characters each (at least 1 text)."""
-    size = size or CHUNK_CHARS
-    ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
-    start = 0
-    while start < len(texts):
-        before = int(ends[start - 1]) if start else 0
-        stop = max(int(np.searchsorted(ends, before + size, side="right")), start + 1)
-        yield texts[start:stop]
-        start = stop
 
 
 def join_texts(texts: Sequence[str]) -> str | None:
@@ -50,6 +37,16 @@ def join_texts(texts: Sequence[str]) -> str | None:
     if joined.count(BOUNDARY) != max(len(texts) - 1, 0):
         return None
     return joined
+
+
+def fingerprint(texts: Sequence) -> bytes | None:
+    """A content hash of a list of str (None if an item is not a str)."""
+    if not set(map(type, texts)) <= {str}:
+        return None
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    digest = hashlib.blake2b(lengths.tobytes(), digest_size=20)
+    digest.update("".join(texts).encode("utf-8", "surrogatepass"))
+    return digest.digest()
 
 
 def _translate(text: str, filters: str, split: str) -> str:
@@ -92,22 +89,29 @@ def corpus_tokens(
     return joined.split(split), True
 
 
-def count_corpus(
-    tokens: list[Hashable], boundary: Hashable, n_docs: int, *, drop_empty: bool
-) -> tuple[list[Hashable], list[int], list[int]]:
-    """Count tokens and the number of documents holding each, in first-appearance order.
+@dataclass
+class Corpus:
+    """A tokenized corpus as integer codes.
 
-    Args:
-        tokens: Tokens of all documents, with ``boundary`` between consecutive documents.
-        boundary: The separator token (never a real token).
+    Attributes:
+        words: Distinct tokens in order of first appearance (markers included).
+        codes: One code per token: the token's position in ``words``.
         n_docs: Number of documents.
-        drop_empty: Whether ``""`` tokens are artefacts of splitting, to be ignored.
-
-    Returns:
-        ``(words, counts, doc_counts)`` with words in order of first appearance.
+        boundary_code: Code of the document separator (-1 when there is a single document).
+        empty_code: Code of ``""`` when empty tokens are splitting artefacts, else -1.
     """
-    if not tokens:
-        return [], [], []
+
+    words: list[Hashable]
+    codes: np.ndarray
+    n_docs: int
+    boundary_code: int
+    empty_code: int
+
+
+def to_corpus(
+    tokens: list[Hashable], boundary: Hashable, n_docs: int, *, drop_empty: bool
+) -> Corpus:
+    """Code ``tokens`` (documents separated by ``boundary``) in one pass over a dict."""
     first: dict[Hashable, int] = {}
     codes = np.fromiter(
         map(first.setdefault, tokens, itertools.count()), dtype=np.int64, count=len(tokens)
@@ -116,69 +120,68 @@ def count_corpus(
     first_pos = np.fromiter(first.values(), dtype=np.int64, count=len(first))
     rank = np.empty(len(tokens), dtype=np.int64)
     rank[first_pos] = np.arange(len(words), dtype=np.int64)
-    codes = rank[codes]  # dense codes: 0 = first distinct token, 1 = second, ...
-    boundary_code = int(rank[first[boundary]]) if boundary in first else -1
-    empty_code = int(rank[first[""]]) if drop_empty and "" in first else -1
-    del rank, first_pos
-    counts = np.bincount(codes, minlength=len(words))
+    codes = rank[codes]  # dense: 0 = first distinct token, 1 = second, ...
+    return Corpus(
+        words=words,
+        codes=codes.astype(np.int32) if len(words) < 2**31 else codes,
+        n_docs=n_docs,
+        boundary_code=int(rank[first[boundary]]) if boundary in first else -1,
+        empty_code=int(rank[first[""]]) if drop_empty and "" in first else -1,
+    )
 
-    is_boundary = codes == boundary_code
+
+def count(corpus: Corpus) -> tuple[list[Hashable], list[int], list[int]]:
+    """Word counts and document counts, words in order of first appearance."""
+    codes, n_words = corpus.codes, len(corpus.words)
+    if not n_words:
+        return [], [], []
+    counts = np.bincount(codes, minlength=n_words)
+    is_boundary = codes == corpus.boundary_code
     doc = np.cumsum(is_boundary)
-    keep = ~is_boundary if empty_code < 0 else ~is_boundary & (codes != empty_code)
-    # distinct (word, document) pairs -> number of documents per word
-    pairs = codes[keep] * np.int64(n_docs) + doc[keep]
+    keep = ~is_boundary
+    if corpus.empty_code >= 0:
+        keep &= codes != corpus.empty_code
+    # distinct (word, document) pairs -> number of documents holding each word
+    pairs = codes[keep].astype(np.int64) * corpus.n_docs + doc[keep]
     pairs.sort()
     distinct = np.ones(len(pairs), dtype=bool)
     distinct[1:] = pairs[1:] != pairs[:-1]
-    doc_counts = np.bincount(pairs[distinct] // n_docs, minlength=len(words))
+    doc_counts = np.bincount(pairs[distinct] // corpus.n_docs, minlength=n_words)
 
-    keep_words = np.ones(len(words), dtype=bool)
-    keep_words[[code for code in (boundary_code, empty_code) if code >= 0]] = False
-    idx = np.flatnonzero(keep_words)
-    return (
-        [words[i] for i in idx.tolist()],
-        counts[idx].tolist(),
-        doc_counts[idx].tolist(),
-    )
+    real = np.ones(n_words, dtype=bool)
+    real[[c for c in (corpus.boundary_code, corpus.empty_code) if c >= 0]] = False
+    idx = np.flatnonzero(real)
+    return [corpus.words[i] for i in idx.tolist()], counts[idx].tolist(), doc_counts[idx].tolist()
 
 
-def encode_corpus(
-    tokens: list[str],
-    word_index: dict,
-    *,
-    num_words: int | None,
-    oov_index: int | None,
-    drop_empty: bool,
+def to_sequences(
+    corpus: Corpus, word_index: dict, *, num_words: int | None, oov_index: int | None
 ) -> list[list[int]]:
-    """Map corpus tokens to ids with Keras' ``texts_to_sequences`` rules.
+    """Ids of every document with Keras' ``texts_to_sequences`` rules.
 
     Known words with an index ``>= num_words`` and unknown words become ``oov_index``, or are
-    dropped when it is ``None``. :data:`BOUNDARY` tokens end a document.
+    dropped when it is ``None``.
     """
-    ids = np.fromiter(
-        map(word_index.get, tokens, itertools.repeat(_MISSING)), dtype=np.int64, count=len(tokens)
+    lookup = np.fromiter(
+        map(word_index.get, corpus.words, itertools.repeat(_MISSING)),
+        dtype=np.int64,
+        count=len(corpus.words),
     )
-    missing = np.flatnonzero(ids == _MISSING)
-    missing_tokens = [tokens[i] for i in missing.tolist()]
-    # compare in Python: numpy strings drop trailing NULs, so "\x00" == "" there
-    is_boundary = np.array([t == BOUNDARY for t in missing_tokens], dtype=bool)
-    is_empty = np.array([t == "" for t in missing_tokens], dtype=bool)
-    boundaries = missing[is_boundary]
-    keep = np.ones(len(ids), dtype=bool)
-    keep[boundaries] = False
-    is_word = ~is_boundary
-    if drop_empty:
-        keep[missing[is_empty]] = False
-        is_word &= ~is_empty
-    unknown = missing[is_word]
+    codes = corpus.codes
+    ids = lookup[codes]
+    is_boundary = codes == corpus.boundary_code
+    keep = ~is_boundary
+    if corpus.empty_code >= 0:
+        keep &= codes != corpus.empty_code
+    replace = keep & (ids == _MISSING)
     if num_words:
-        over = np.flatnonzero((ids >= num_words) & keep)
-        unknown = np.concatenate([unknown, over])
+        replace |= keep & (ids >= num_words)
     if oov_index is None:
-        keep[unknown] = False
+        keep &= ~replace
     else:
-        ids[unknown] = oov_index
+        ids[replace] = oov_index
 
+    boundaries = np.flatnonzero(is_boundary)
     kept_before = np.concatenate([[0], np.cumsum(keep)])
     starts = kept_before[np.concatenate([[0], boundaries + 1])]
     ends = kept_before[np.concatenate([boundaries, [len(ids)]])]

@@ -136,6 +136,7 @@ class Tokenizer:
         self.word_index: dict[str, int] = {}
         self.index_word: dict[int, str] = {}
         self.analyzer = analyzer
+        self._fitted_corpus: tuple[bytes, tuple, _corpus.Corpus] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -154,53 +155,54 @@ class Tokenizer:
             return list(self.analyzer(text))
         return text_to_word_sequence(text, self.filters, self.lower, self.split)
 
-    def _chunks(self, texts: list) -> Iterator[tuple[list, list | None, bool]]:
-        """Split ``texts`` into cache-sized chunks, each with its corpus tokens when possible.
+    def _options(self) -> tuple:
+        return (self.filters, self.lower, self.split, self.char_level, self.analyzer)
 
-        Yields ``(chunk, tokens, drop_empty)``; ``tokens`` is None when the chunk must be
-        tokenized text by text (see :mod:`vectab.text._corpus`).
-        """
-        if self.analyzer is not None or not set(map(type, texts)) <= {str}:
-            yield texts, None, False
-            return
-        for chunk in _corpus.chunks(texts):
+    def _to_corpus(self, texts: list) -> _corpus.Corpus:
+        """Tokenize and code ``texts`` (whole corpus at once when possible, see ``_corpus``)."""
+        fast = None
+        if self.analyzer is None and set(map(type, texts)) <= {str}:
             fast = _corpus.corpus_tokens(
-                chunk,
+                texts,
                 filters=self.filters,
                 lower=self.lower,
                 split=self.split,
                 char_level=self.char_level,
             )
-            yield (chunk, None, False) if fast is None else (chunk, *fast)
+        if fast is not None:
+            tokens, drop_empty = fast
+            return _corpus.to_corpus(tokens, _corpus.BOUNDARY, len(texts), drop_empty=drop_empty)
+        boundary, tokens = object(), []
+        for i, text in enumerate(texts):
+            if i:
+                tokens.append(boundary)
+            tokens.extend(self._tokens(text))
+        return _corpus.to_corpus(tokens, boundary, len(texts), drop_empty=False)
 
     # ------------------------------------------------------------------ fitting
     def fit_on_texts(self, texts: Iterable[str | list[str]]) -> None:
         """Update the vocabulary from ``texts`` (str, or lists of str tokens).
 
-        Keras equivalent: ``Tokenizer.fit_on_texts``.
+        Keras equivalent: ``Tokenizer.fit_on_texts``. The tokenized corpus is kept until the
+        next call of :meth:`texts_to_sequences`: if that call gets the same texts (checked by
+        a content hash) it reuses the tokens instead of splitting the texts again.
 
         Raises:
             TypeError: ``texts`` is a single string, or an item is not a str / list of str.
         """
         texts = check_texts(texts)
+        self._fitted_corpus = None
+        corpus = self._to_corpus(texts)
+        words, counts, docs = _corpus.count(corpus)
         word_counts, word_docs = self.word_counts, self.word_docs
-        for chunk, tokens, drop_empty in self._chunks(texts):
-            boundary: Any = _corpus.BOUNDARY
-            if tokens is None:
-                boundary, tokens = object(), []
-                for i, text in enumerate(chunk):
-                    if i:
-                        tokens.append(boundary)
-                    tokens.extend(self._tokens(text))
-            words, counts, docs = _corpus.count_corpus(
-                tokens, boundary, len(chunk), drop_empty=drop_empty
-            )
-            del tokens
-            for word, count, ndocs in zip(words, counts, docs):
-                word_counts[word] = word_counts.get(word, 0) + count
-                word_docs[word] += ndocs
+        for word, count, ndocs in zip(words, counts, docs):
+            word_counts[word] = word_counts.get(word, 0) + count
+            word_docs[word] += ndocs
         self.document_count += len(texts)
         self._build_index()
+        digest = _corpus.fingerprint(texts)
+        if digest is not None:
+            self._fitted_corpus = (digest, self._options(), corpus)
 
     def _build_index(self) -> None:
         """Rank words by count (stable: ties keep first appearance), oov_token first."""
@@ -269,25 +271,17 @@ class Tokenizer:
         oov_index = self._oov_index()
         if not texts:
             return []
-        sequences: list[list[int]] = []
-        for chunk, tokens, drop_empty in self._chunks(texts):
-            if (
-                tokens is None
-                or _corpus.BOUNDARY in self.word_index
-                or (drop_empty and "" in self.word_index)
-            ):
-                sequences.extend(self._encode(self._tokens(text), oov_index) for text in chunk)
-            else:
-                sequences.extend(
-                    _corpus.encode_corpus(
-                        tokens,
-                        self.word_index,
-                        num_words=self.num_words,
-                        oov_index=oov_index,
-                        drop_empty=drop_empty,
-                    )
-                )
-        return sequences
+        corpus = None
+        if self._fitted_corpus is not None:
+            digest, options, fitted = self._fitted_corpus
+            self._fitted_corpus = None  # used once: frees its memory
+            if options == self._options() and digest == _corpus.fingerprint(texts):
+                corpus = fitted
+        if corpus is None:
+            corpus = self._to_corpus(texts)
+        return _corpus.to_sequences(
+            corpus, self.word_index, num_words=self.num_words, oov_index=oov_index
+        )
 
     def texts_to_sequences_generator(self, texts: Iterable[str | list[str]]) -> Iterator[list[int]]:
         """Yield the id list of each text, one at a time (``texts`` may be a stream).
