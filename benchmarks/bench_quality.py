@@ -1,0 +1,140 @@
+"""Quality on real data: SST-2 sentiment, Resume NER (Chinese), WNUT-17 (English, noisy).
+
+Runs vectab's own pipelines (``vectab.train.pipeline.train_classifier`` / ``train_tagger``,
+the same code as ``vectab train classifier|tagger``) on the datasets in ``../shared/data``
+(each folder has a SOURCE.md) and prints one table:
+
+- SST-2 dev accuracy: BiLSTM over the 20k-word GloVe 6B 50d subset, pretrained rows frozen and
+  the other rows learning (``freeze="pretrained"``), and the same model from a random table.
+  Early stopping on dev (the dev set is also the reported number, as in GLUE); the labelled
+  SST-2 test accuracy is printed too.
+- Resume NER test entity F1: character BiLSTM-CRF on the BMES tags as they are (entity
+  F1 follows conlleval/seqeval rules, BMES included), early stopping on dev.
+- WNUT-17 test entity F1: word BiLSTM-CRF with the GloVe subset (case-folded lookup).
+
+Usage: python benchmarks/bench_quality.py [--task sst2|sst2-random|resume|wnut17|all]
+       [--data DIR] [--smoke]   (--smoke: 1,500 training examples, 1 epoch; checks the wiring)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "2")))
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def head_lines(src: Path, n: int, tmp: Path, *, blank_separated: bool = False) -> Path:
+    """Copy the first ``n`` rows (or sentences) of ``src`` to ``tmp`` for smoke runs."""
+    out = tmp / src.name
+    lines = src.read_text(encoding="utf-8").splitlines()
+    if blank_separated:
+        kept, count = [], 0
+        for line in lines:
+            kept.append(line)
+            if not line.strip():
+                count += 1
+                if count >= n:
+                    break
+        lines = kept
+    else:
+        lines = lines[: n + 1]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+def sst2(data: Path, *, pretrained: bool, smoke: bool, tmp: Path) -> dict:
+    from vectab.train.data import read_table
+    from vectab.train.pipeline import train_classifier
+
+    folder = data / "sst2"
+    train = head_lines(folder / "train.tsv", 1500, tmp) if smoke else folder / "train.tsv"
+    result = train_classifier(
+        train, valid=folder / "dev.tsv", text_col="sentence", label_col="label",
+        vectors=data / "glove-6b-50d-top20k" / "glove.6B.50d.top20k.txt" if pretrained else None,
+        freeze="pretrained", encoder="bilstm", embedding_dim=50, hidden_size=128, dropout=0.5,
+        epochs=1 if smoke else 5, batch_size=64, lr=2e-3, early_stopping_patience=1, seed=0,
+        device="cpu",
+    )
+    texts, labels = read_table(folder / "test.tsv", text_col="sentence", label_col="label")
+    pred = result.model.predict(texts)
+    test_acc = sum(p == y for p, y in zip(pred, labels)) / len(labels)
+    return {"metric": "dev accuracy", "value": result.metrics["accuracy"],
+            "extra": f"test accuracy {test_acc:.4f}; epochs {len(result.history.epochs)}, "
+                     f"best {result.history.best_epoch + 1}"}
+
+
+def tagger(data: Path, name: str, *, smoke: bool, tmp: Path) -> dict:
+    from vectab.train.data import read_conll
+    from vectab.train.metrics import entity_f1
+    from vectab.train.pipeline import train_tagger
+
+    if name == "resume":
+        folder, ext = data / "resume-ner-zh", "char.bmes"
+        options = {"embedding_dim": 100, "hidden_size": 128, "lr": 2e-3, "epochs": 15,
+                   "batch_size": 16, "vectors": None}
+    else:
+        folder, ext = data / "wnut17", "conll"
+        options = {"embedding_dim": 50, "hidden_size": 128, "lr": 2e-3, "epochs": 15,
+                   "batch_size": 16,
+                   "vectors": data / "glove-6b-50d-top20k" / "glove.6B.50d.top20k.txt"}
+    train = folder / f"train.{ext}"
+    if smoke:
+        train = head_lines(train, 300, tmp, blank_separated=True)
+        options["epochs"] = 1
+    result = train_tagger(train, valid=folder / f"dev.{ext}", dropout=0.5,
+                          early_stopping_patience=3, seed=0, device="cpu", **options)
+    sents, gold = read_conll(folder / f"test.{ext}")
+    scores = entity_f1(gold, result.model.predict(sents))
+    return {"metric": "test entity F1", "value": scores["f1"],
+            "extra": f"P {scores['precision']:.4f} R {scores['recall']:.4f}; dev F1 "
+                     f"{result.metrics['entity_f1']:.4f}; epochs {len(result.history.epochs)}"}
+
+
+TASKS = {
+    "sst2": ("SST-2, BiLSTM, GloVe 50d (20k) pretrained rows frozen", "0.83 (aim 0.86)",
+             lambda d, s, t: sst2(d, pretrained=True, smoke=s, tmp=t)),
+    "sst2-random": ("SST-2, BiLSTM, random init", "report",
+                    lambda d, s, t: sst2(d, pretrained=False, smoke=s, tmp=t)),
+    "resume": ("Resume NER (zh), char BiLSTM-CRF", "0.90",
+               lambda d, s, t: tagger(d, "resume", smoke=s, tmp=t)),
+    "wnut17": ("WNUT-17, BiLSTM-CRF + GloVe 50d", "report (~0.40 published)",
+               lambda d, s, t: tagger(d, "wnut17", smoke=s, tmp=t)),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--task", choices=[*TASKS, "all"], default="all")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--smoke", action="store_true")
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        raise SystemExit(f"datasets not found at {args.data}; pass --data DIR")
+    names = list(TASKS) if args.task == "all" else [args.task]
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            label, goal, fn = TASKS[name]
+            t0 = time.perf_counter()
+            out = fn(args.data, args.smoke, Path(tmp))
+            rows.append((label, out["metric"], out["value"], goal, time.perf_counter() - t0,
+                         out["extra"]))
+            print(f"done: {label}: {out['metric']} {out['value']:.4f}", flush=True)
+    print(f"\ntorch {torch.__version__}, {torch.get_num_threads()} threads, CPU, shared machine"
+          f"{', SMOKE (tiny subsets)' if args.smoke else ''}")
+    print("| task | metric | vectab | goal | minutes | notes |")
+    print("|---|---|---:|---|---:|---|")
+    for label, metric, value, goal, secs, extra in rows:
+        print(f"| {label} | {metric} | {value:.4f} | {goal} | {secs / 60:.1f} | {extra} |")
+
+
+if __name__ == "__main__":
+    main()
