@@ -178,3 +178,12 @@ def test_save_overwrites_atomically(tmp_path, table):
     save_vectors(Vectors(["x"], np.ones((1, 5), np.float32)), path, format="glove")
     assert load_vectors(path, cache=False).index_to_key == ["x"]
     assert [p.name for p in tmp_path.iterdir()] == ["v.txt"]
+
+
+def test_vocabulary_filter_keeps_words_with_spaces_and_checks_header(tmp_path):
+    path = tmp_path / "v.txt"
+    path.write_text("4 3\nthe 1 2 3\nat home 4 5 6\nat 7 8 9\nof 1 1 1\n")
+    v = load_vectors(path, vocab=["at home", "of"], cache=False)
+    assert v.index_to_key == ["at home", "of"]
+    np.testing.assert_array_equal(v["at home"], [4, 5, 6])
+    assert v.load_report.rows_read == 4

@@ -24,6 +24,8 @@ class RowSink:
         self.dim = dim
         self.dtype = np.dtype(dtype)
         self.keep = keep
+        # first space-separated token of each wanted word, to skip unwanted lines unparsed
+        self.keep_first = None if keep is None else {w.split(" ", 1)[0] for w in keep}
         self.limit = limit
         self.problems = problems
         self.rows_read = 0  # rows parsed (bad rows excluded, duplicates included)

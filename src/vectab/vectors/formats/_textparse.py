@@ -128,19 +128,41 @@ def arrow_block(
     return words, matrix
 
 
+def _first_tokens(buf, starts: np.ndarray, word_end: np.ndarray) -> list[str]:
+    spans = zip(starts.tolist(), word_end.tolist())
+    blob = b"\n".join([buf[a:b] for a, b in spans])
+    return blob.decode("utf-8", errors="replace").split("\n")
+
+
 def compiled_block(
-    buf, lo: int, hi: int, dim: int, first_line: int, dtype: np.dtype, problems: Problems, out: np.ndarray | None = None
-) -> tuple[list[str | None], np.ndarray, np.ndarray | None]:
+    buf,
+    lo: int,
+    hi: int,
+    dim: int,
+    first_line: int,
+    dtype: np.dtype,
+    problems: Problems,
+    out: np.ndarray | None = None,
+    keep_first: set[str] | None = None,
+) -> tuple[list[str | None], np.ndarray, np.ndarray | None, Sequence[int]]:
     """Parse the lines in ``buf[lo:hi]`` (bytes or a memory map) with the compiled kernel.
 
-    Lines the kernel flags go through `exact_block`. Returns the words (None for a bad line),
-    the matrix (``out`` when given: one row per line) and a mask of good lines (None: all).
+    With ``keep_first`` (the first space-separated token of each wanted word), lines whose
+    first token is not in it are skipped unparsed. Lines the kernel flags go through
+    `exact_block`. Returns the words (None for a bad line), the matrix (``out`` when given:
+    one row per line), a mask of good lines (None: all good) and the lines' numbers.
     """
     data = np.frombuffer(buf, dtype=np.uint8)
     ends = np.flatnonzero(data[lo:hi] == 10) + lo
     starts = np.empty_like(ends)
     starts[:1] = lo
     starts[1:] = ends[:-1] + 1
+    lines: Sequence[int] = range(first_line, first_line + ends.size)
+    if keep_first is not None:
+        word_end, _ = parse_text_lines(data, starts, ends, 0, np.empty((ends.size, 0), np.float32))
+        chosen = [i for i, w in enumerate(_first_tokens(buf, starts, word_end)) if w in keep_first]
+        starts, ends = starts[chosen], ends[chosen]
+        lines = [first_line + i for i in chosen]
     if out is None:
         out = np.empty((ends.size, dim), dtype=np.float64 if dtype == np.float64 else np.float32)
     word_end, status = parse_text_lines(data, starts, ends, dim, out)
@@ -151,7 +173,7 @@ def compiled_block(
         try:
             spans = zip(starts.tolist(), word_end.tolist())
             words = b"\n".join([buf[a:b] for a, b in spans]).decode().split("\n")  # type: ignore[assignment]
-            return words, out, None
+            return words, out, None, lines
         except UnicodeDecodeError:
             pass
     words = [None] * ends.size
@@ -161,9 +183,9 @@ def compiled_block(
         except UnicodeDecodeError:
             good[i] = False
     for i in np.flatnonzero(~good).tolist():
-        fixed, row, _ = exact_block(bytes(buf[starts[i] : ends[i] + 1]), dim, first_line + i, problems)
+        fixed, row, _ = exact_block(bytes(buf[starts[i] : ends[i] + 1]), dim, lines[i], problems)
         if fixed:
             words[i] = fixed[0]
             out[i] = row[0]
             good[i] = True
-    return words, out, None if good.all() else good
+    return words, out, None if good.all() else good, lines

@@ -19,7 +19,7 @@ from vectab.vectors.formats._compress import file_size, open_binary
 from vectab.vectors.formats._kernels import HAVE_NUMBA, scan_binary
 from vectab.vectors.formats._report import Problems
 from vectab.vectors.formats._rows import RowSink
-from vectab.vectors.formats.text import parse_header
+from vectab.vectors.formats.text import _release, parse_header
 
 __all__ = ["read_binary", "write_binary"]
 
@@ -90,7 +90,7 @@ def read_binary(
             buf, pos, eof = mapped, len(first), True
         else:
             buf, pos, eof = b"", 0, False
-        index, done = 0, len(first)
+        index, done, released = 0, len(first), 0
         scratch = np.empty((0, record), dtype=np.uint8)
         while index < count and not sink.full:
             if mapped is None:
@@ -115,6 +115,7 @@ def read_binary(
                 found = len(starts)
             if mapped is not None:
                 done = pos
+                released = _release(mapped, released, pos)
             if index == 0 and spaces:
                 _check_not_text(path, buf[spaces[0] + 1 : spaces[0] + 1 + record])
             _take(buf, starts, spaces, index, dim, sink, problems, vectors)

@@ -133,20 +133,24 @@ def read_text(
 def _parse_block(buf, lo: int, hi: int, dim: int, first_line: int, trailing_space: bool, sink: RowSink, problems: Problems) -> int:
     """Parse the lines in ``buf[lo:hi]`` into ``sink``; return the number of lines."""
     if HAVE_NUMBA and 2 * dim < hi - lo:
-        in_place = sink.keep is None and sink.limit is None
         n_lines = int(np.count_nonzero(np.frombuffer(buf, dtype=np.uint8)[lo:hi] == 10))
-        out = sink.reserve(n_lines) if in_place and sink.dtype in (np.float32, np.float64) else None
-        words, matrix, good = compiled_block(buf, lo, hi, dim, first_line, sink.dtype, problems, out)
-        lines = range(first_line, first_line + len(words))
-        if out is not None:
+        if sink.keep is None and sink.limit is None and sink.dtype in (np.float32, np.float64):
+            # parse straight into the output matrix
+            out = sink.reserve(n_lines)
+            words, _, good, lines = compiled_block(buf, lo, hi, dim, first_line, sink.dtype, problems, out)
             sink.count_rows(len(words) if good is None else int(good.sum()))
             sink.commit(words, lines, good)  # type: ignore[arg-type]
-        elif good is None:
-            sink.add(words, matrix, lines)  # type: ignore[arg-type]
-        else:
-            idx = np.flatnonzero(good)
-            sink.add([words[i] for i in idx.tolist()], matrix[idx], (idx + first_line).tolist())  # type: ignore[misc]
-        return len(words)
+            return n_lines
+        keep_first = sink.keep_first if sink.limit is None else None  # limit counts every row
+        words, matrix, good, lines = compiled_block(
+            buf, lo, hi, dim, first_line, sink.dtype, problems, keep_first=keep_first
+        )
+        sink.rows_read += n_lines - len(lines)  # rows skipped unparsed: not wanted
+        if good is not None:
+            idx = np.flatnonzero(good).tolist()
+            words, matrix, lines = [words[i] for i in idx], matrix[idx], [lines[i] for i in idx]
+        sink.add(words, matrix, lines)  # type: ignore[arg-type]
+        return n_lines
     block = buf if (lo, hi) == (0, len(buf)) else bytes(buf[lo:hi])
     n_lines = block.count(b"\n")
     fast = arrow_block(block, dim, trailing_space, sink.dtype) if 2 * dim < len(block) else None
@@ -155,6 +159,16 @@ def _parse_block(buf, lo: int, hi: int, dim: int, first_line: int, trailing_spac
     else:
         sink.add(*exact_block(block, dim, first_line, problems))
     return n_lines
+
+
+def _release(mapped: mmap.mmap, released: int, upto: int) -> int:
+    """Drop the pages before ``upto`` from this process (they stay in the page cache), so the
+    resident memory of a load is its output, not the file."""
+    upto -= upto % mmap.PAGESIZE
+    if upto > released and hasattr(mapped, "madvise"):
+        mapped.madvise(mmap.MADV_DONTNEED, released, upto - released)
+        return upto
+    return released
 
 
 def _map(f: IO[bytes]) -> mmap.mmap | None:
@@ -168,6 +182,7 @@ def _mapped_blocks(mapped: mmap.mmap, start: int) -> Iterator[tuple[object, int,
     """Windows of whole lines over a memory-mapped file; a last line without newline gets one."""
     size = len(mapped)
     pos = start
+    released = 0
     while pos < size:
         cut = mapped.rfind(b"\n", pos, min(pos + _BLOCK, size))
         if cut < 0:
@@ -177,6 +192,7 @@ def _mapped_blocks(mapped: mmap.mmap, start: int) -> Iterator[tuple[object, int,
             return
         yield mapped, pos, cut + 1
         pos = cut + 1
+        released = _release(mapped, released, pos)
 
 
 def _capacity_hint(
