@@ -186,3 +186,12 @@ def test_bad_vector_and_queries(kv):
         kv.topk_cosine(np.zeros((2, 3)), 1)
     with pytest.raises(TypeError, match="list of words"):
         kv.most_similar_batch("w1")
+
+
+def test_evaluate_methods_delegate(kv, tmp_path):
+    result = kv.evaluate_word_pairs([("w1", "w2", 1.0), ("w1", "w3", 2.0), ("W2", "w3", 3.0)])
+    assert result.pairs == 3 and result.oov == 0
+    path = tmp_path / "q.txt"
+    path.write_text(": s\nw1 w2 w3 w4\nw1 w2 w3 nope\n", encoding="utf8")
+    analogies = kv.evaluate_word_analogies(path, restrict_vocab=10)
+    assert analogies.questions == 2 and analogies.oov == 1

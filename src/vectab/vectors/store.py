@@ -387,14 +387,41 @@ class Vectors:
         return [[(keys[i], s) for i, s in zip(r_ids, r_s)]
                 for r_ids, r_s in zip(top.tolist(), scores.tolist())]
 
-    def evaluate_word_pairs(self, pairs: Any, **options: Any) -> Any:
-        """Correlation with human similarity judgements; see :func:`vectab.vectors.evaluate.evaluate_word_pairs`."""
+    def evaluate_word_pairs(
+        self,
+        pairs: Any,
+        *,
+        delimiter: str = "\t",
+        restrict_vocab: int = 300000,
+        case_insensitive: bool = True,
+        dummy4unknown: bool = False,
+    ) -> Any:
+        """Correlation with human similarity scores (gensim's method of the same name).
+
+        See :func:`vectab.vectors.evaluate.evaluate_word_pairs`.
+        """
         from vectab.vectors.evaluate import evaluate_word_pairs
 
-        return evaluate_word_pairs(self, pairs, **options)
+        return evaluate_word_pairs(
+            self, pairs, delimiter=delimiter, restrict_vocab=restrict_vocab,
+            case_insensitive=case_insensitive, dummy4unknown=dummy4unknown,
+        )
 
-    def evaluate_word_analogies(self, analogies: Any, **options: Any) -> Any:
-        """Analogy accuracy; see :func:`vectab.vectors.evaluate.evaluate_word_analogies`."""
+    def evaluate_word_analogies(
+        self,
+        analogies: Any,
+        *,
+        restrict_vocab: int = 300000,
+        case_insensitive: bool = True,
+        dummy4unknown: bool = False,
+    ) -> Any:
+        """3CosAdd and 3CosMul analogy accuracy (gensim's method of the same name).
+
+        See :func:`vectab.vectors.evaluate.evaluate_word_analogies`.
+        """
         from vectab.vectors.evaluate import evaluate_word_analogies
 
-        return evaluate_word_analogies(self, analogies, **options)
+        return evaluate_word_analogies(
+            self, analogies, restrict_vocab=restrict_vocab,
+            case_insensitive=case_insensitive, dummy4unknown=dummy4unknown,
+        )
