@@ -10,7 +10,7 @@ import numpy as np
 
 from vectab.errors import OutOfVocabularyError
 
-__all__ = ["require", "select", "normalize_groups", "WordsArg", "GroupsArg"]
+__all__ = ["require", "select", "words_for", "normalize_groups", "WordsArg", "GroupsArg"]
 
 VIZ_HINT = 'pip install "vectab[viz]"'
 
@@ -95,6 +95,31 @@ def select(vectors: Any, words: WordsArg = None) -> tuple[list[str], np.ndarray]
     if not rows:
         raise ValueError("`words` is empty; give at least two words to draw")
     return chosen, np.stack(rows).astype(np.float64)
+
+
+def words_for(
+    vectors: Any,
+    words: WordsArg,
+    *,
+    default: Sequence[str],
+    required: Sequence[str],
+    default_top: int,
+) -> WordsArg:
+    """The words a picture draws.
+
+    ``words=None`` gives ``default`` (e.g. the words of the groups) when not empty, else the
+    first ``default_top`` words; ``required`` words (e.g. of analogy arrows) are always added.
+    """
+    if words is None:
+        wanted = [*default, *required]
+        return list(dict.fromkeys(wanted)) if wanted else default_top
+    if isinstance(words, bool) or isinstance(words, str) or not required:
+        return words  # `select` checks it
+    if isinstance(words, (int, np.integer)):
+        if words < 1:
+            return words
+        words = _as_words_and_matrix(vectors)[0][: int(words)]
+    return list(dict.fromkeys([*words, *required]))
 
 
 def normalize_groups(groups: GroupsArg) -> tuple[dict[str, str], list[str]]:

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from vectab._fileio import atomic_path
-from vectab.viz._inputs import GroupsArg, WordsArg, normalize_groups, require
+from vectab.viz._inputs import GroupsArg, WordsArg, normalize_groups, require, words_for
 from vectab.viz.projection import project
 
 __all__ = ["plot", "place_labels", "DEFAULT_TOP"]
@@ -99,22 +99,6 @@ def place_labels(
             centres[:, 0] = np.clip(centres[:, 0], x0 + sizes[:, 0] / 2, x1 - sizes[:, 0] / 2)
             centres[:, 1] = np.clip(centres[:, 1], y0 + sizes[:, 1] / 2, y1 - sizes[:, 1] / 2)
     return centres
-
-
-def _plot_words(
-    vectors: Any, words: WordsArg, word_to_group: dict[str, str], analogies: list[tuple[str, ...]]
-) -> WordsArg:
-    """The words a plot needs: the ones asked for plus every analogy word."""
-    extra = [w for quad in analogies for w in quad]
-    if words is None:
-        wanted = list(word_to_group) + extra
-        return list(dict.fromkeys(wanted)) if wanted else DEFAULT_TOP
-    if isinstance(words, (int, np.integer)) and not isinstance(words, bool):
-        keys = vectors[0] if isinstance(vectors, tuple) else vectors.index_to_key
-        words = list(keys[: max(int(words), 0)]) if words >= 1 else words
-    if isinstance(words, (str, int, np.integer)):
-        return words  # let `select` raise its error
-    return list(dict.fromkeys([*words, *extra]))
 
 
 def _check_analogies(analogies: Any) -> list[tuple[str, ...]]:
@@ -230,7 +214,10 @@ def plot(
             )
     quads = _check_analogies(analogies)
     word_to_group, group_names = normalize_groups(groups)
-    chosen = _plot_words(vectors, words, word_to_group, quads)
+    analogy_words = [w for quad in quads for w in quad]
+    chosen = words_for(
+        vectors, words, default=list(word_to_group), required=analogy_words, default_top=DEFAULT_TOP
+    )
     proj = project(vectors, chosen, method=method, n_components=2, seed=seed, perplexity=perplexity)
     xy = proj.coords
 
