@@ -119,8 +119,8 @@ def to_html(
     Example:
         >>> import numpy as np
         >>> page = to_html((["cat", "dog", "</script>"], np.eye(3)), neighbors=1)
-        >>> page.startswith("<!DOCTYPE html>"), page.count("</script>")
-        (True, 1)
+        >>> page.startswith("<!DOCTYPE html>"), page.count("</script>")  # the page's own two
+        (True, 2)
     """
     if isinstance(neighbors, bool) or not isinstance(neighbors, (int, np.integer)) or neighbors < 0:
         raise ValueError(f"`neighbors` must be an int >= 0, got {neighbors!r}")

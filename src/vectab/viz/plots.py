@@ -198,8 +198,8 @@ def plot(
         >>> words = ["king", "queen", "man", "woman"]
         >>> m = np.array([[1.0, 1, 0], [1.0, 0, 1], [0, 1.0, 0.1], [0, 0.1, 1.0]])
         >>> fig = plot((words, m), analogies=[("man", "king", "woman", "queen")])
-        >>> len(fig.axes[0].texts)
-        4
+        >>> fig.axes[0].get_title()
+        '4 words, PCA'
     """
     require("matplotlib", purpose="plot()")
     from matplotlib.backends.backend_agg import FigureCanvasAgg

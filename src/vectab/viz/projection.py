@@ -55,7 +55,7 @@ def pca(matrix: np.ndarray, n_components: int) -> np.ndarray:
     Example:
         >>> import numpy as np
         >>> x = np.array([[0.0, 0.0], [2.0, 0.0], [4.0, 0.1]])
-        >>> np.round(pca(x, 1)[:, 0], 2)
+        >>> np.round(pca(x, 1)[:, 0], 2) + 0.0
         array([-2.,  0.,  2.])
     """
     centered = matrix - matrix.mean(axis=0, keepdims=True)
