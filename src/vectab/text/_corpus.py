@@ -157,11 +157,7 @@ def count(corpus: Corpus) -> tuple[list[Hashable], list[int], list[int]]:
 def to_sequences(
     corpus: Corpus, word_index: dict, *, num_words: int | None, oov_index: int | None
 ) -> list[list[int]]:
-    """Ids of every document with Keras' ``texts_to_sequences`` rules.
-
-    Known words with an index ``>= num_words`` and unknown words become ``oov_index``, or are
-    dropped when it is ``None``.
-    """
+    """Ids of every document of a coded corpus, with Keras' ``texts_to_sequences`` rules."""
     lookup = np.fromiter(
         map(word_index.get, corpus.words, itertools.repeat(_MISSING)),
         dtype=np.int64,
@@ -173,7 +169,50 @@ def to_sequences(
     keep = ~is_boundary
     if corpus.empty_code >= 0:
         keep &= codes != corpus.empty_code
-    replace = keep & (ids == _MISSING)
+    _limit(ids, keep, ids == _MISSING, num_words, oov_index)
+    return _rows(ids, keep, np.flatnonzero(is_boundary))
+
+
+def encode_tokens(
+    tokens: list[Hashable],
+    boundary: Hashable,
+    word_index: dict,
+    *,
+    drop_empty: bool,
+    num_words: int | None,
+    oov_index: int | None,
+) -> list[list[int]]:
+    """Ids of every document straight from its tokens (one dict lookup per token).
+
+    ``boundary`` must not be a key of ``word_index``, nor ``""`` when ``drop_empty``.
+    """
+    ids = np.fromiter(
+        map(word_index.get, tokens, itertools.repeat(_MISSING)), dtype=np.int64, count=len(tokens)
+    )
+    missing = np.flatnonzero(ids == _MISSING)
+    missing_tokens = [tokens[i] for i in missing.tolist()]
+    # compared in Python: numpy strings drop trailing NULs, so "\x00" == "" there
+    is_boundary = np.array([t == boundary for t in missing_tokens], dtype=bool)
+    is_word = ~is_boundary
+    if drop_empty:
+        is_word &= np.array([t != "" for t in missing_tokens], dtype=bool)
+    keep = np.ones(len(ids), dtype=bool)
+    keep[missing[~is_word]] = False
+    unknown = np.zeros(len(ids), dtype=bool)
+    unknown[missing[is_word]] = True
+    _limit(ids, keep, unknown, num_words, oov_index)
+    return _rows(ids, keep, missing[is_boundary])
+
+
+def _limit(
+    ids: np.ndarray,
+    keep: np.ndarray,
+    unknown: np.ndarray,
+    num_words: int | None,
+    oov_index: int | None,
+) -> None:
+    """In place: unknown ids and ids ``>= num_words`` become ``oov_index`` or are dropped."""
+    replace = keep & unknown
     if num_words:
         replace |= keep & (ids >= num_words)
     if oov_index is None:
@@ -181,7 +220,9 @@ def to_sequences(
     else:
         ids[replace] = oov_index
 
-    boundaries = np.flatnonzero(is_boundary)
+
+def _rows(ids: np.ndarray, keep: np.ndarray, boundaries: np.ndarray) -> list[list[int]]:
+    """Kept ids as one list per document; documents end at ``boundaries`` positions."""
     kept_before = np.concatenate([[0], np.cumsum(keep)])
     starts = kept_before[np.concatenate([[0], boundaries + 1])]
     ends = kept_before[np.concatenate([boundaries, [len(ids)]])]

@@ -158,9 +158,12 @@ class Tokenizer:
     def _options(self) -> tuple:
         return (self.filters, self.lower, self.split, self.char_level, self.analyzer)
 
-    def _to_corpus(self, texts: list) -> _corpus.Corpus:
-        """Tokenize and code ``texts`` (whole corpus at once when possible, see ``_corpus``)."""
-        fast = None
+    def _tokenize(self, texts: list) -> tuple[list, Any, bool]:
+        """``(tokens, boundary, drop_empty)``: all tokens, documents separated by ``boundary``.
+
+        The whole corpus is tokenized at once when possible (see ``_corpus``), else text by
+        text; ``drop_empty`` says that ``""`` tokens are splitting artefacts.
+        """
         if self.analyzer is None and set(map(type, texts)) <= {str}:
             fast = _corpus.corpus_tokens(
                 texts,
@@ -169,15 +172,14 @@ class Tokenizer:
                 split=self.split,
                 char_level=self.char_level,
             )
-        if fast is not None:
-            tokens, drop_empty = fast
-            return _corpus.to_corpus(tokens, _corpus.BOUNDARY, len(texts), drop_empty=drop_empty)
+            if fast is not None:
+                return fast[0], _corpus.BOUNDARY, fast[1]
         boundary, tokens = object(), []
         for i, text in enumerate(texts):
             if i:
                 tokens.append(boundary)
             tokens.extend(self._tokens(text))
-        return _corpus.to_corpus(tokens, boundary, len(texts), drop_empty=False)
+        return tokens, boundary, False
 
     # ------------------------------------------------------------------ fitting
     def fit_on_texts(self, texts: Iterable[str | list[str]]) -> None:
@@ -192,7 +194,9 @@ class Tokenizer:
         """
         texts = check_texts(texts)
         self._fitted_corpus = None
-        corpus = self._to_corpus(texts)
+        tokens, boundary, drop_empty = self._tokenize(texts)
+        corpus = _corpus.to_corpus(tokens, boundary, len(texts), drop_empty=drop_empty)
+        del tokens
         words, counts, docs = _corpus.count(corpus)
         word_counts, word_docs = self.word_counts, self.word_docs
         for word, count, ndocs in zip(words, counts, docs):
@@ -271,16 +275,18 @@ class Tokenizer:
         oov_index = self._oov_index()
         if not texts:
             return []
-        corpus = None
+        limits = {"num_words": self.num_words, "oov_index": oov_index}
         if self._fitted_corpus is not None:
-            digest, options, fitted = self._fitted_corpus
+            digest, options, corpus = self._fitted_corpus
             self._fitted_corpus = None  # used once: frees its memory
             if options == self._options() and digest == _corpus.fingerprint(texts):
-                corpus = fitted
-        if corpus is None:
-            corpus = self._to_corpus(texts)
-        return _corpus.to_sequences(
-            corpus, self.word_index, num_words=self.num_words, oov_index=oov_index
+                return _corpus.to_sequences(corpus, self.word_index, **limits)
+        tokens, boundary, drop_empty = self._tokenize(texts)
+        if boundary in self.word_index or (drop_empty and "" in self.word_index):
+            corpus = _corpus.to_corpus(tokens, boundary, len(texts), drop_empty=drop_empty)
+            return _corpus.to_sequences(corpus, self.word_index, **limits)
+        return _corpus.encode_tokens(
+            tokens, boundary, self.word_index, drop_empty=drop_empty, **limits
         )
 
     def texts_to_sequences_generator(self, texts: Iterable[str | list[str]]) -> Iterator[list[int]]:
