@@ -91,7 +91,13 @@ def _tsne(
         random_state=seed,
         method="barnes_hut" if n_components < 4 else "exact",
     )
-    return tsne.fit_transform(matrix), notes
+    if n >= 2000:
+        return tsne.fit_transform(matrix), notes
+    # Few points: OpenMP threads only add spin-waiting (20x slower on a busy 2-core machine).
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return tsne.fit_transform(matrix), notes
 
 
 def _umap(matrix: np.ndarray, n_components: int, seed: int) -> tuple[np.ndarray, list[str]]:
