@@ -1,7 +1,7 @@
 """Compiled inner loops for the text and binary readers (used when numba is installed).
 
 ``pip install vectab[fast]`` adds numba; without it the readers use pyarrow and Python and
-give the same results. The kernels only do the common case; any line or record they cannot
+give the same results (set ``VECTAB_NO_NUMBA=1`` to force that). The kernels only do the common case; any line or record they cannot
 handle exactly is flagged and parsed again by the exact Python code, which names the problem.
 
 Numbers are parsed like ``strtod`` followed by a cast: the decimal mantissa (at most 15
@@ -13,14 +13,20 @@ exponents are flagged for the exact path.
 
 from __future__ import annotations
 
+import os
+import threading
+
 import numpy as np
 
 __all__ = ["HAVE_NUMBA", "parse_text_lines", "scan_binary"]
 
-try:
-    import numba
-except ImportError:  # pragma: no cover - exercised where numba is absent
+if os.environ.get("VECTAB_NO_NUMBA"):  # force the pure pyarrow/Python readers
     numba = None
+else:
+    try:
+        import numba
+    except ImportError:  # pragma: no cover - exercised where numba is absent
+        numba = None
 
 HAVE_NUMBA = numba is not None
 _POW10 = np.array([10.0**k for k in range(23)], dtype=np.float64)
@@ -132,9 +138,29 @@ def _scan_binary(buf, pos, record, max_rows, max_word, starts, spaces, vectors):
     return n, pos
 
 
+def _warm_up() -> None:
+    """Load (or, the first time ever, compile and cache) both kernels on tiny inputs."""
+    line = np.frombuffer(b"a 1\n", dtype=np.uint8)
+    _parse_jit(line, np.zeros(1, np.int64), np.full(1, 3, np.int64), 1, np.empty((1, 1), np.float32),
+               np.empty(1, np.int64), np.zeros(1, np.int8), _POW10)
+    _parse_jit(line, np.zeros(1, np.int64), np.full(1, 3, np.int64), 1, np.empty((1, 1), np.float64),
+               np.empty(1, np.int64), np.zeros(1, np.int8), _POW10)
+    record = np.frombuffer(b"a " + bytes(4), dtype=np.uint8)
+    _scan_jit(record, 0, 4, 1, 16, np.empty(1, np.int64), np.empty(1, np.int64), np.empty((1, 4), np.uint8))
+
+
 if HAVE_NUMBA:
     _parse_jit = numba.njit(cache=True, parallel=True, nogil=True)(_parse_text_lines)
     _scan_jit = numba.njit(cache=True, nogil=True)(_scan_binary)
+    # numba's first dispatch in a process takes a while (type registry, cache load): start it
+    # now, beside whatever else the program imports, rather than inside the first load
+    _WARM = threading.Thread(target=_warm_up, name="vectab-kernels", daemon=True)
+    _WARM.start()
+
+
+def _ready() -> None:
+    if _WARM.is_alive():
+        _WARM.join()
 
 
 def parse_text_lines(block: np.ndarray, starts: np.ndarray, ends: np.ndarray, dim: int, out: np.ndarray):
@@ -142,6 +168,7 @@ def parse_text_lines(block: np.ndarray, starts: np.ndarray, ends: np.ndarray, di
 
     ``status`` is 0 for a line parsed exactly, else the line must go through the exact parser.
     """
+    _ready()
     word_end = np.empty(starts.size, dtype=np.int64)
     status = np.zeros(starts.size, dtype=np.int8)
     _parse_jit(block, starts, ends, dim, out, word_end, status, _POW10)
@@ -153,6 +180,7 @@ def scan_binary(buf: np.ndarray, pos: int, record: int, max_rows: int, max_word:
 
     Returns (rows found, new position, word starts, space positions).
     """
+    _ready()
     starts = np.empty(max_rows, dtype=np.int64)
     spaces = np.empty(max_rows, dtype=np.int64)
     n, pos = _scan_jit(buf, pos, record, max_rows, max_word, starts, spaces, vectors)

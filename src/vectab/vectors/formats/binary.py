@@ -6,6 +6,7 @@ float32 values, and (word2vec.c; gensim omits it) a newline.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import mmap
 import os
@@ -25,7 +26,7 @@ __all__ = ["read_binary", "write_binary"]
 
 _BLOCK = 16 << 20
 _MAX_WORD = 1 << 16
-_STEP_ROWS = 1 << 15
+_STEP_ROWS = 1 << 13
 _TEXTY = frozenset(b"0123456789.-+eE \n\r")
 
 
@@ -113,12 +114,12 @@ def read_binary(
             else:
                 starts, spaces, pos = _scan(buf, pos, record, step)
                 found = len(starts)
-            if mapped is not None:
-                done = pos
-                released = _release(mapped, released, pos)
             if index == 0 and spaces:
                 _check_not_text(path, buf[spaces[0] + 1 : spaces[0] + 1 + record])
             _take(buf, starts, spaces, index, dim, sink, problems, vectors)
+            if mapped is not None:
+                done = pos
+                released = _release(mapped, released, pos)
             index += found
             if progress is not None:
                 progress(done, total)
@@ -137,7 +138,8 @@ def read_binary(
                 )
         if mapped is not None:
             del buf
-            mapped.close()
+            with contextlib.suppress(BufferError):  # a view still alive: the GC closes it
+                mapped.close()
     return sink.finish()
 
 

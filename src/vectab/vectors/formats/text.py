@@ -11,6 +11,7 @@ problem.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import mmap
 import os
@@ -118,7 +119,8 @@ def read_text(
                 break
         del blocks
         if mapped is not None:
-            mapped.close()
+            with contextlib.suppress(BufferError):  # a view still alive: the GC closes it
+                mapped.close()
         if sink.dim == 0:
             sink.start(max(dim, 1), 0)
     if expected_rows is not None and not sink.full and sink.rows_total != expected_rows:
