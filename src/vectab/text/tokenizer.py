@@ -199,11 +199,16 @@ class Tokenizer:
         del tokens
         words, counts, docs = _corpus.count(corpus)
         word_counts, word_docs = self.word_counts, self.word_docs
-        for word, count, ndocs in zip(words, counts, docs):
-            word_counts[word] = word_counts.get(word, 0) + count
-            word_docs[word] += ndocs
-        self.document_count += len(texts)
-        self._build_index()
+        with _corpus.no_gc():
+            if not word_counts and not word_docs:  # first fit: C-level inserts, same order
+                word_counts.update(zip(words, counts))
+                word_docs.update(zip(words, docs))
+            else:
+                for word, count, ndocs in zip(words, counts, docs):
+                    word_counts[word] = word_counts.get(word, 0) + count
+                    word_docs[word] += ndocs
+            self.document_count += len(texts)
+            self._build_index()
         digest = _corpus.fingerprint(texts)
         if digest is not None:
             self._fitted_corpus = (digest, self._options(), corpus)
@@ -212,11 +217,11 @@ class Tokenizer:
         """Rank words by count (stable: ties keep first appearance), oov_token first."""
         ranked = sorted(self.word_counts.items(), key=operator.itemgetter(1), reverse=True)
         vocab = [] if self.oov_token is None else [self.oov_token]
-        vocab.extend(word for word, _ in ranked)
+        vocab.extend(map(operator.itemgetter(0), ranked))
         self.word_index = dict(zip(vocab, range(1, len(vocab) + 1)))
-        self.index_word = {i: w for w, i in self.word_index.items()}
-        for word, ndocs in list(self.word_docs.items()):
-            self.index_docs[self.word_index[word]] = ndocs
+        self.index_word = dict(zip(self.word_index.values(), self.word_index.keys()))
+        ids = map(self.word_index.__getitem__, self.word_docs.keys())
+        self.index_docs.update(zip(ids, list(self.word_docs.values())))
 
     def fit_on_sequences(self, sequences: Iterable[Iterable[int]]) -> None:
         """Update ``document_count`` and ``index_docs`` from id sequences (for tf-idf).
