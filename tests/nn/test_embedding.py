@@ -30,6 +30,7 @@ def test_keras_tutorial_calls_run_as_written():
     layer = Embedding(num_words, 300, weights=[embedding_matrix], input_length=10, trainable=False)
     assert not layer.weight.requires_grad and layer.trainable is False
     assert layer(np.zeros((2, 10), dtype="int32")).shape == (2, 10, 300)
+    assert Embedding(10, 8, name="word_embedding").name == "word_embedding"
 
 
 def test_keras_style_dtype_names():

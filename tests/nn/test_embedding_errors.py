@@ -39,6 +39,7 @@ BAD_CONSTRUCTOR_ARGS = [
     ({"dtype": "int64"}, TypeError, "`dtype` must be None, a floating torch dtype"),
     ({"dtype": "mixed_float16"}, TypeError, "got 'mixed_float16'"),
     ({"dtype": torch.long}, TypeError, "`dtype`"),
+    ({"name": 3}, TypeError, "`name` must be a str or None; got int 3"),
 ]
 
 

@@ -100,8 +100,9 @@ class Embedding(PartlyFrozenTable):
         norm_type: the p of the ``max_norm`` norm.
         scale_grad_by_freq: PyTorch's: scale gradients by the inverse id frequency in the batch.
         sparse: PyTorch's: sparse gradients (train with ``torch.optim.SparseAdam`` or SGD).
-        dtype: table dtype (default: torch's default dtype).
+        dtype: table dtype or its Keras name (``"float32"``; default: torch's default dtype).
         device: table device.
+        name: Keras' layer name, kept as ``layer.name`` (not used by PyTorch).
 
     Shape:
         - Input: ``(*)`` integer ids in ``[0, input_dim)``.
@@ -140,8 +141,12 @@ class Embedding(PartlyFrozenTable):
         sparse: bool = False,
         dtype: torch.dtype | str | None = None,
         device: Any = None,
+        name: str | None = None,
     ) -> None:
         super().__init__()
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"`name` must be a str or None; got {type(name).__name__} {name!r}.")
+        self.name = name
         self.num_embeddings = _positive_int("input_dim", input_dim)
         self.embedding_dim = _positive_int("output_dim", output_dim)
         self.padding_idx = self._check_padding_idx(padding_idx)
