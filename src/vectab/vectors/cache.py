@@ -35,8 +35,9 @@ def cache_dir() -> Path:
     """Where cached vectors live: ``$VECTAB_CACHE_DIR``, else ``~/.cache/vectab``.
 
     Example:
-        >>> import os
-        >>> cache_dir() == Path(os.environ["VECTAB_CACHE_DIR"])  # tests isolate it
+        >>> import os, tempfile
+        >>> os.environ["VECTAB_CACHE_DIR"] = folder = tempfile.mkdtemp()
+        >>> cache_dir() == Path(folder)
         True
     """
     env = os.environ.get("VECTAB_CACHE_DIR")
@@ -50,8 +51,10 @@ def clear_cache() -> int:
     """Delete every cached vector file; return how many were removed.
 
     Example:
-        >>> clear_cache() >= 0
-        True
+        >>> import os, tempfile
+        >>> os.environ["VECTAB_CACHE_DIR"] = tempfile.mkdtemp()  # an empty cache folder
+        >>> clear_cache()
+        0
     """
     folder = cache_dir()
     if not folder.is_dir():

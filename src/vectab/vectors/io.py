@@ -122,10 +122,10 @@ def load_vectors(
         >>> import tempfile, pathlib
         >>> p = pathlib.Path(tempfile.mkdtemp()) / "glove.txt"
         >>> _ = p.write_text('the 0.1 0.2\\n" 0.3 0.4\\n# 0.5 0.6\\n')
-        >>> v = load_vectors(p)
+        >>> v = load_vectors(p, cache=False)
         >>> v.index_to_key, v.vectors.shape
         (['the', '"', '#'], (3, 2))
-        >>> load_vectors(p, vocab=["#", "cat"]).index_to_key
+        >>> load_vectors(p, vocab=["#", "cat"], cache=False).index_to_key
         ['#']
     """
     dtype = _check_options(format, limit, dtype, cache, progress)
@@ -211,7 +211,7 @@ def save_vectors(
         >>> p = save_vectors(v, pathlib.Path(tempfile.mkdtemp()) / "v.txt")
         >>> p.read_text()
         '2 2\\na 0.5 1\\nb 0.25 -2\\n'
-        >>> load_vectors(p).vectors.tolist() == v.vectors.tolist()
+        >>> load_vectors(p, cache=False).vectors.tolist() == v.vectors.tolist()
         True
     """
     if format not in WRITE_FORMATS:
