@@ -10,6 +10,8 @@ _EXPORTS: dict[str, str] = {
     "load_vectors": "vectab.vectors.io",
     "save_vectors": "vectab.vectors.io",
     "clear_cache": "vectab.vectors.cache",
+    "LoadReport": "vectab.vectors.formats",
+    "detect_format": "vectab.vectors.formats",
     "build_embedding_matrix": "vectab.vectors.align",
     "CoverageReport": "vectab.vectors.align",
     "topk_cosine": "vectab.vectors.similarity",
