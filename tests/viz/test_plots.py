@@ -1,0 +1,148 @@
+"""vectab.viz.plot: labels that do not overlap, groups, analogy arrows, files, errors."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from vectab.errors import OutOfVocabularyError
+from vectab.viz import plot
+from vectab.viz.plots import place_labels
+
+matplotlib = pytest.importorskip("matplotlib")
+
+WORDS = ["king", "queen", "man", "woman", "paris", "france", "rome", "italy", "one", "two", "three"]
+
+
+def vectors(seed: int = 0) -> tuple[list[str], np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return WORDS, rng.normal(size=(len(WORDS), 12)).astype(np.float32)
+
+
+def label_boxes(fig):
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    return [t.get_window_extent(renderer) for t in ax.texts if t.get_text()]
+
+
+def overlaps(boxes) -> list[tuple[int, int]]:
+    return [
+        (i, j)
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if boxes[i].overlaps(boxes[j]) and boxes[i].width > 0 and boxes[j].width > 0
+    ]
+
+
+def test_place_labels_separates_a_pile():
+    rng = np.random.default_rng(1)
+    anchors = rng.normal(size=(40, 2)) * 5  # 40 labels piled on a few pixels
+    sizes = np.column_stack([rng.uniform(20, 60, 40), np.full(40, 10.0)])
+    centres = place_labels(anchors, sizes, gap=0.0)
+    lo, hi = centres - sizes / 2, centres + sizes / 2
+    inter = np.minimum(hi[:, None], hi[None]) - np.maximum(lo[:, None], lo[None])
+    hit = (inter > 1e-6).all(axis=2)
+    np.fill_diagonal(hit, False)
+    assert not hit.any()
+    assert np.abs(centres - anchors).max() < 300  # labels stay near their points
+
+
+def test_plot_labels_every_word_without_overlap():
+    words, m = vectors()
+    # a pile: many near-identical vectors
+    m = np.vstack([m, m[:1] + np.random.default_rng(2).normal(size=(8, 12)) * 1e-3])
+    words = words + [f"near{i}" for i in range(8)]
+    fig = plot((words, m), words=words)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert sorted(labels) == sorted(words)
+    assert overlaps(label_boxes(fig)) == []
+    assert isinstance(fig, matplotlib.figure.Figure)
+
+
+def test_groups_and_analogies():
+    words, m = vectors()
+    groups = {"royalty": ["king", "queen"], "cities": ["paris", "rome"], "numbers": ["one", "two"]}
+    quads = [("man", "king", "woman", "queen"), ("france", "paris", "italy", "rome")]
+    fig = plot((words, m), groups=groups, analogies=quads, title="t")
+    ax = fig.axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[:3] == ["royalty", "cities", "numbers"]
+    assert "other" in legend  # analogy words outside the groups
+    assert "man → king  ≈  woman → queen" in legend
+    arrows = [t for t in ax.texts if not t.get_text()]
+    assert len(arrows) == 4
+    # only group and analogy words are drawn by default
+    drawn = {t.get_text() for t in ax.texts if t.get_text()}
+    assert drawn == {"king", "queen", "paris", "rome", "one", "two", "man", "woman", "france", "italy"}
+    assert ax.get_title() == "t"
+
+
+def test_groups_forms_are_equivalent():
+    words, m = vectors()
+    by_group = {"a": ["king", "queen"], "b": ["one", "two"]}
+    by_word = {"king": "a", "queen": "a", "one": "b", "two": "b"}
+    as_lists = [["king", "queen"], ["one", "two"]]
+    colours = []
+    for groups in (by_group, by_word, as_lists):
+        fig = plot((words, m), words=words, groups=groups, annotate=False)
+        colours.append([tuple(c.get_facecolor()[0]) for c in fig.axes[0].collections])
+    assert colours[0] == colours[1] == colours[2]
+    assert len(colours[0]) == 3  # a, b and the grey "other"
+
+
+def test_default_words_and_ax(tmp_path):
+    from matplotlib.figure import Figure
+
+    words, m = vectors()
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert plot((words, m), ax=ax, annotate=False) is fig
+    assert len(ax.collections[0].get_offsets()) == len(words)  # all 11 (< 100 default)
+    fig = plot((words, m), words=3, analogies=[("man", "king", "woman", "queen")])
+    drawn = {t.get_text() for t in fig.axes[0].texts if t.get_text()}
+    assert drawn == {"king", "queen", "man", "woman"}
+
+
+def test_out_writes_png_svg_pdf(tmp_path):
+    words, m = vectors()
+    magic = {"png": b"\x89PNG", "svg": b"<?xml", "pdf": b"%PDF"}
+    for fmt, head in magic.items():
+        path = tmp_path / "sub" / f"plot.{fmt}"
+        plot((words, m), out=path)
+        assert path.read_bytes().startswith(head)
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["plot.pdf", "plot.png", "plot.svg"]
+
+
+def test_tsne_plot():
+    pytest.importorskip("sklearn.manifold")
+    words, m = vectors()
+    fig = plot((words, m), method="tsne")
+    assert fig.axes[0].get_title() == "11 words, t-SNE"
+
+
+def test_bad_arguments(tmp_path):
+    words, m = vectors()
+    cases = [
+        ({"out": tmp_path / "x.jpg"}, ValueError, "must end in .png, .svg or .pdf"),
+        ({"out": tmp_path / "x"}, ValueError, "must end in"),
+        ({"analogies": [("man", "king", "woman")]}, ValueError, r"\(a, b, c, d\)"),
+        ({"analogies": ["mankingwomanqueen"]}, ValueError, "`analogies`"),
+        ({"analogies": [("man", "king", "woman", "zebra")]}, OutOfVocabularyError, "zebra"),
+        ({"groups": {"a": ["king"], "king": "b"}}, TypeError, "not a mix"),
+        ({"groups": ["king", "queen"]}, TypeError, "list of word lists"),
+        ({"groups": 5}, TypeError, "`groups` must be"),
+        ({"method": "mds"}, ValueError, "`method`"),
+    ]
+    for kwargs, exc, message in cases:
+        with pytest.raises(exc, match=message):
+            plot((words, m), **kwargs)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_matplotlib_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ImportError, match=r"matplotlib.*vectab\[viz\]"):
+        plot(vectors())
