@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bz2
+import contextlib
 import gzip
 import lzma
 import shutil
@@ -213,3 +214,33 @@ def test_gz_of_gensim_file(tmp_path):
     with open(path, "rb") as src, gzip.open(tmp_path / "c.gz", "wb") as dst:
         shutil.copyfileobj(src, dst)
     assert load_vectors(tmp_path / "c.gz").index_to_key == load_vectors(path).index_to_key
+
+
+@pytest.mark.parametrize("on_error", ["skip", "raise"])
+def test_compiled_and_python_parsers_agree(tmp_path, monkeypatch, on_error):
+    from vectab.vectors.formats import binary, text
+
+    rng = np.random.default_rng(3)
+    rows = [f"{w} " + " ".join(f"{x:.6f}" for x in rng.standard_normal(4)) for w in WORDS]
+    rows += ["at home 1 2 3 4", "x 1e-3 -2.5E+2 +3 .5", "y 1 2 3 4 ", "z 0.1234567890123456789 1 2 3"]
+    bad = ["short 1 2", "nan 1 nan 2 3", "dup 1 2 3 4", "dup 5 6 7 8"]
+    data = ("\n".join(rows + (bad if on_error == "skip" else [])) + "\n").encode()
+    glove = tmp_path / "g.txt"
+    glove.write_bytes(data.replace(b"\n", b"\r\n", 3))
+    w2v_bin = save_vectors(_vectors(), tmp_path / "b.bin", format="word2vec-binary")
+
+    def load_all():
+        with pytest.warns(UserWarning) if on_error == "skip" else contextlib.nullcontext():
+            a = load_vectors(glove, on_error=on_error, cache=False)
+        b = load_vectors(w2v_bin, cache=False)
+        return a, b
+
+    compiled = load_all()
+    monkeypatch.setattr(text, "kernels_ready", lambda: False)
+    monkeypatch.setattr(binary, "kernels_ready", lambda: False)
+    python = load_all()
+    for c, p in zip(compiled, python):
+        assert c.index_to_key == p.index_to_key
+        np.testing.assert_array_equal(c.vectors, p.vectors)
+        assert c.load_report.skipped == p.load_report.skipped
+    assert "at home" in compiled[0]

@@ -18,7 +18,7 @@ import threading
 
 import numpy as np
 
-__all__ = ["HAVE_NUMBA", "parse_text_lines", "scan_binary"]
+__all__ = ["HAVE_NUMBA", "kernels_ready", "parse_text_lines", "scan_binary"]
 
 if os.environ.get("VECTAB_NO_NUMBA"):  # force the pure pyarrow/Python readers
     numba = None
@@ -140,6 +140,14 @@ def _scan_binary(buf, pos, record, max_rows, max_word, starts, spaces, vectors):
 
 def _warm_up() -> None:
     """Load (or, the first time ever, compile and cache) both kernels on tiny inputs."""
+    global _BROKEN
+    try:
+        _compile_all()
+    except Exception as error:  # noqa: BLE001 - any failure: fall back to the Python readers
+        _BROKEN = error
+
+
+def _compile_all() -> None:
     line = np.frombuffer(b"a 1\n", dtype=np.uint8)
     _parse_jit(line, np.zeros(1, np.int64), np.full(1, 3, np.int64), 1, np.empty((1, 1), np.float32),
                np.empty(1, np.int64), np.zeros(1, np.int8), _POW10)
@@ -148,6 +156,10 @@ def _warm_up() -> None:
     record = np.frombuffer(b"a " + bytes(4), dtype=np.uint8)
     _scan_jit(record, 0, 4, 1, 16, np.empty(1, np.int64), np.empty(1, np.int64), np.empty((1, 4), np.uint8))
 
+
+_BROKEN: Exception | None = None
+_LOCK = threading.Lock()  # numba's default thread pool must not be entered from two threads
+_WARM: threading.Thread | None = None
 
 if HAVE_NUMBA:
     _parse_jit = numba.njit(cache=True, parallel=True, nogil=True)(_parse_text_lines)
@@ -158,9 +170,13 @@ if HAVE_NUMBA:
     _WARM.start()
 
 
-def _ready() -> None:
+def kernels_ready() -> bool:
+    """True when the compiled kernels can be used (numba installed and they loaded)."""
+    if _WARM is None:
+        return False
     if _WARM.is_alive():
         _WARM.join()
+    return _BROKEN is None
 
 
 def parse_text_lines(block: np.ndarray, starts: np.ndarray, ends: np.ndarray, dim: int, out: np.ndarray):
@@ -168,10 +184,10 @@ def parse_text_lines(block: np.ndarray, starts: np.ndarray, ends: np.ndarray, di
 
     ``status`` is 0 for a line parsed exactly, else the line must go through the exact parser.
     """
-    _ready()
     word_end = np.empty(starts.size, dtype=np.int64)
     status = np.zeros(starts.size, dtype=np.int8)
-    _parse_jit(block, starts, ends, dim, out, word_end, status, _POW10)
+    with _LOCK:
+        _parse_jit(block, starts, ends, dim, out, word_end, status, _POW10)
     return word_end, status
 
 
@@ -180,7 +196,6 @@ def scan_binary(buf: np.ndarray, pos: int, record: int, max_rows: int, max_word:
 
     Returns (rows found, new position, word starts, space positions).
     """
-    _ready()
     starts = np.empty(max_rows, dtype=np.int64)
     spaces = np.empty(max_rows, dtype=np.int64)
     n, pos = _scan_jit(buf, pos, record, max_rows, max_word, starts, spaces, vectors)

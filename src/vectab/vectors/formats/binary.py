@@ -17,7 +17,7 @@ import numpy as np
 
 from vectab.errors import VectorFormatError
 from vectab.vectors.formats._compress import file_size, open_binary
-from vectab.vectors.formats._kernels import HAVE_NUMBA, scan_binary
+from vectab.vectors.formats._kernels import kernels_ready, scan_binary
 from vectab.vectors.formats._report import Problems
 from vectab.vectors.formats._rows import RowSink
 from vectab.vectors.formats.text import _release, parse_header
@@ -102,7 +102,7 @@ def read_binary(
                 done += len(chunk)
             step = min(count - index, _STEP_ROWS) if mapped is not None else count - index
             vectors = None
-            if HAVE_NUMBA:
+            if kernels_ready():
                 rows = min(step, (len(buf) - pos) // (record + 1) + 1)
                 if scratch.shape[0] < rows:
                     scratch = np.empty((rows, record), dtype=np.uint8)

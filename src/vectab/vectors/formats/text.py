@@ -22,7 +22,7 @@ import numpy as np
 
 from vectab.errors import VectorFormatError
 from vectab.vectors.formats._compress import file_size, open_binary
-from vectab.vectors.formats._kernels import HAVE_NUMBA
+from vectab.vectors.formats._kernels import kernels_ready
 from vectab.vectors.formats._report import Problems
 from vectab.vectors.formats._rows import RowSink
 from vectab.vectors.formats._textparse import arrow_block, compiled_block, exact_block, guess_dim
@@ -91,7 +91,7 @@ def read_text(
         else:
             head, dim, next_line = first, 0, 1
         sink = RowSink(0, dtype, keep=keep, limit=limit, problems=problems)
-        mapped = _map(f) if total is not None and HAVE_NUMBA else None
+        mapped = _map(f) if total is not None and kernels_ready() else None
         if mapped is not None:  # uncompressed: parse the page cache in place, no copies
             blocks = _mapped_blocks(mapped, len(first) if header else 0)
         else:
@@ -134,7 +134,7 @@ def read_text(
 
 def _parse_block(buf, lo: int, hi: int, dim: int, first_line: int, trailing_space: bool, sink: RowSink, problems: Problems) -> int:
     """Parse the lines in ``buf[lo:hi]`` into ``sink``; return the number of lines."""
-    if HAVE_NUMBA and 2 * dim < hi - lo:
+    if kernels_ready() and 2 * dim < hi - lo:
         n_lines = int(np.count_nonzero(np.frombuffer(buf, dtype=np.uint8)[lo:hi] == 10))
         if sink.keep is None and sink.limit is None and sink.dtype in (np.float32, np.float64):
             # parse straight into the output matrix
