@@ -60,10 +60,11 @@ class _SharedTable(_initializers.Initializer):
     """``from_pretrained``'s table, used as is (PyTorch shares the tensor's memory)."""
 
     def __init__(self, values: torch.Tensor):
-        self.values = values
+        self.values: torch.Tensor | None = values
 
     def __call__(self, shape: Any, dtype: torch.dtype | None = None, device: Any = None):
-        return self.values.detach().to(dtype=dtype, device=device)
+        values, self.values = self.values, None  # used once; do not keep the matrix alive
+        return values.detach().to(dtype=dtype, device=device)
 
     def __repr__(self) -> str:
         return "pretrained"
