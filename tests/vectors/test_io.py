@@ -187,3 +187,11 @@ def test_vocabulary_filter_keeps_words_with_spaces_and_checks_header(tmp_path):
     assert v.index_to_key == ["at home", "of"]
     np.testing.assert_array_equal(v["at home"], [4, 5, 6])
     assert v.load_report.rows_read == 4
+
+
+def test_vocabulary_from_a_vectab_tokenizer(tmp_path, table):
+    text = pytest.importorskip("vectab.text")
+    tokenizer = text.Tokenizer()
+    tokenizer.fit_on_texts(["the cat sat on the mat"])
+    path = save_vectors(table, tmp_path / "v.bin", format="word2vec-binary")
+    assert load_vectors(path, vocab=tokenizer).index_to_key == ["the", "cat"]
