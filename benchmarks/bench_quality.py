@@ -31,6 +31,13 @@ torch.set_num_threads(int(os.environ.get("BENCH_THREADS", "2")))
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
+def show_epoch(event: dict) -> None:
+    """Print each epoch's logs as it ends (long runs on a shared machine stay visible)."""
+    if event["event"] == "epoch_end":
+        logs = "  ".join(f"{k} {v:.4f}" for k, v in event["logs"].items() if k != "epoch")
+        print(f"  epoch {event['epoch'] + 1}: {logs}", flush=True)
+
+
 def head_lines(src: Path, n: int, tmp: Path, *, blank_separated: bool = False) -> Path:
     """Copy the first ``n`` rows (or sentences) of ``src`` to ``tmp`` for smoke runs."""
     out = tmp / src.name
@@ -61,7 +68,7 @@ def sst2(data: Path, *, pretrained: bool, smoke: bool, tmp: Path) -> dict:
         vectors=data / "glove-6b-50d-top20k" / "glove.6B.50d.top20k.txt" if pretrained else None,
         freeze="pretrained", encoder="bilstm", embedding_dim=50, hidden_size=128, dropout=0.5,
         epochs=1 if smoke else 5, batch_size=64, lr=2e-3, early_stopping_patience=1, seed=0,
-        device="cpu",
+        device="cpu", progress=show_epoch,
     )
     texts, labels = read_table(folder / "test.tsv", text_col="sentence", label_col="label")
     pred = result.model.predict(texts)
@@ -90,7 +97,8 @@ def tagger(data: Path, name: str, *, smoke: bool, tmp: Path) -> dict:
         train = head_lines(train, 300, tmp, blank_separated=True)
         options["epochs"] = 1
     result = train_tagger(train, valid=folder / f"dev.{ext}", dropout=0.5,
-                          early_stopping_patience=3, seed=0, device="cpu", **options)
+                          early_stopping_patience=3, seed=0, device="cpu",
+                          progress=show_epoch, **options)
     sents, gold = read_conll(folder / f"test.{ext}")
     scores = entity_f1(gold, result.model.predict(sents))
     return {"metric": "test entity F1", "value": scores["f1"],

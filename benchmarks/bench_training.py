@@ -123,7 +123,7 @@ def part_a(smoke: bool, steps: int | None) -> None:
         results[config] = json.loads(proc.stdout.strip().splitlines()[-1])
     base = results["dense AdamW"]["s_per_step"]
     print(f"\n(a) table {vocab:,} x {dim}, batch {batch} x {seq}, {steps} timed steps each "
-          f"(median), 2 threads, one process per row")
+          f"(median), {torch.get_num_threads()} thread(s), one process per row")
     print("| config | optimizers | s/step | speed-up vs dense AdamW | peak RSS MB | notes |")
     print("|---|---|---:|---:|---:|---|")
     for config in configs:
