@@ -76,7 +76,18 @@ def test_groups_and_analogies():
     assert len(arrows) == 4
     # only group and analogy words are drawn by default
     drawn = {t.get_text() for t in ax.texts if t.get_text()}
-    assert drawn == {"king", "queen", "paris", "rome", "one", "two", "man", "woman", "france", "italy"}
+    assert drawn == {
+        "king",
+        "queen",
+        "paris",
+        "rome",
+        "one",
+        "two",
+        "man",
+        "woman",
+        "france",
+        "italy",
+    }
     assert ax.get_title() == "t"
 
 
@@ -113,7 +124,11 @@ def test_out_writes_png_svg_pdf(tmp_path):
         path = tmp_path / "sub" / f"plot.{fmt}"
         plot((words, m), out=path)
         assert path.read_bytes().startswith(head)
-    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == ["plot.pdf", "plot.png", "plot.svg"]
+    assert sorted(p.name for p in (tmp_path / "sub").iterdir()) == [
+        "plot.pdf",
+        "plot.png",
+        "plot.svg",
+    ]
 
 
 def test_tsne_plot():

@@ -104,7 +104,7 @@ def test_umap_keeps_clusters():
 def test_missing_package_names_the_extra(monkeypatch, module, method, extra):
     monkeypatch.setitem(sys.modules, module, None)  # import now raises ImportError
     words, m = clusters()
-    with pytest.raises(ImportError, match=r'vectab\[viz\]') as info:
+    with pytest.raises(ImportError, match=r"vectab\[viz\]") as info:
         project((words, m), method=method)
     assert extra in str(info.value)
 

@@ -12,7 +12,9 @@ from vectab.viz import export_projector
 
 def store() -> Vectors:
     rng = np.random.default_rng(0)
-    return Vectors(["the", "cat", "a\tb", "new\nline", "x"], rng.normal(size=(5, 4)).astype(np.float32))
+    return Vectors(
+        ["the", "cat", "a\tb", "new\nline", "x"], rng.normal(size=(5, 4)).astype(np.float32)
+    )
 
 
 def test_files_round_trip_exactly(tmp_path):
@@ -40,7 +42,11 @@ def test_metadata_columns_get_a_header(tmp_path):
     files = export_projector(
         vecs, tmp_path, words=["cat", "the"], metadata={"pos": ["NOUN", "DET"], "count": [3, 10]}
     )
-    assert files.metadata.read_text().splitlines() == ["word\tpos\tcount", "cat\tNOUN\t3", "the\tDET\t10"]
+    assert files.metadata.read_text().splitlines() == [
+        "word\tpos\tcount",
+        "cat\tNOUN\t3",
+        "the\tDET\t10",
+    ]
     rows = np.loadtxt(files.tensors, delimiter="\t")
     np.testing.assert_array_equal(rows.astype(np.float32), vecs.vectors[[1, 0]])
     # a "word" column given by the user replaces the automatic one; one column: no header
