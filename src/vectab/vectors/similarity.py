@@ -18,7 +18,7 @@ import torch
 __all__ = ["topk_cosine", "normalize_rows", "FastIndex"]
 
 _GROUP = 32  # rows per group in the two-level top-k
-_SCORE_BUDGET = 2**24  # score-matrix elements per chunk (64 MB of float32, reused)
+_SCORE_BUDGET = 2**26  # score-matrix elements per chunk (256 MB of float32, reused)
 
 
 def normalize_rows(matrix: torch.Tensor) -> torch.Tensor:
@@ -144,7 +144,8 @@ def search_unit(
     n_rows = matrix.shape[0]
     _check_k(k, n_rows)
     if chunk_size is None:
-        chunk_size = int(min(1024, max(16, _SCORE_BUDGET // max(n_rows, 1))))
+        # Below ~128 queries per product the matrix product loses much of its speed.
+        chunk_size = int(min(1024, max(128, _SCORE_BUDGET // max(n_rows, 1))))
     n_cand = min(n_rows, candidates or max(16 * k, 128))
     out_scores, out_ids = [], []
     buf = None
