@@ -7,7 +7,7 @@ from typing import Any
 
 _EXPORTS: dict[str, str] = {
     "Tokenizer": "vectab.text.tokenizer",
-    "tokenizer_from_json": "vectab.text.tokenizer",
+    "tokenizer_from_json": "vectab.text.serialization",
     "text_to_word_sequence": "vectab.text.tokenizer",
     "pad_sequences": "vectab.text.sequence",
     "sequences_to_mask": "vectab.text.sequence",

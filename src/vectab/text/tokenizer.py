@@ -9,8 +9,14 @@ of :meth:`Tokenizer.to_json` is read by Keras' ``tokenizer_from_json`` and the o
 Differences, all on input Keras mishandles: a bare string where a list of texts is expected,
 and texts that are neither str nor a list of str tokens (``None``, numbers) raise
 ``TypeError`` instead of being read character by character or failing deep inside;
-``num_words <= 0`` raises; ``word_docs`` is ordered by first appearance (Keras' order follows
-set iteration, which changes between runs).
+``num_words <= 0`` raises; converting texts with an ``oov_token`` before fitting raises
+instead of emitting ``None`` ids; an ``analyzer`` returning a generator still fills
+``word_docs``; ``word_docs`` is ordered by first appearance (Keras' order follows set
+iteration, which changes between runs).
+
+Speed: the corpus is tokenized and counted as a whole (:mod:`vectab.text._corpus`), and
+``fit_on_texts`` keeps the coded corpus (4 bytes a token) until the next
+``texts_to_sequences``, which reuses it when it receives the same texts (content hash).
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from vectab.text import _corpus
 from vectab.text._checks import check_choice, check_positive_int, check_text, check_texts, short
 from vectab.text._matrix import bag_of_words
 
-__all__ = ["Tokenizer", "text_to_word_sequence", "tokenizer_from_json"]
+__all__ = ["Tokenizer", "text_to_word_sequence"]
 
 DEFAULT_FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 MATRIX_MODES = ("binary", "count", "tfidf", "freq")
@@ -417,40 +423,9 @@ class Tokenizer:
         Example:
             >>> tok = Tokenizer()
             >>> tok.fit_on_texts(["hi there"])
+            >>> from vectab.text import tokenizer_from_json
             >>> tokenizer_from_json(tok.to_json()).word_index
             {'hi': 1, 'there': 2}
         """
         payload = {"class_name": "Tokenizer", "config": self.get_config()}
         return json.dumps(payload, indent=indent, ensure_ascii=ensure_ascii)
-
-
-def tokenizer_from_json(json_string: str) -> Tokenizer:
-    """Rebuild a :class:`Tokenizer` from :meth:`Tokenizer.to_json` or Keras' ``to_json``.
-
-    Keras equivalent: ``keras.preprocessing.text.tokenizer_from_json``.
-    """
-    if not isinstance(json_string, (str, bytes, bytearray)):
-        raise TypeError(f"`json_string` must be a JSON str, got {short(json_string)}.")
-    try:
-        config = dict(json.loads(json_string)["config"])
-        counts = json.loads(config.pop("word_counts"))
-        docs = json.loads(config.pop("word_docs"))
-        index_docs = json.loads(config.pop("index_docs"))
-        index_word = json.loads(config.pop("index_word"))
-        word_index = json.loads(config.pop("word_index"))
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ValueError(
-            f"`json_string` is not a Tokenizer JSON (expected {{'class_name': 'Tokenizer', "
-            f"'config': {{...}}}} as written by to_json): {exc!r}"
-        ) from None
-    known = {"num_words", "filters", "lower", "split", "char_level", "oov_token", "document_count"}
-    unknown = set(config) - known
-    if unknown:
-        raise ValueError(f"`json_string` has unknown Tokenizer options {sorted(unknown)}.")
-    tokenizer = Tokenizer(**config)
-    tokenizer.word_counts = OrderedDict(counts)
-    tokenizer.word_docs = defaultdict(int, docs)
-    tokenizer.index_docs = defaultdict(int, {int(k): v for k, v in index_docs.items()})
-    tokenizer.index_word = {int(k): v for k, v in index_word.items()}
-    tokenizer.word_index = word_index
-    return tokenizer
