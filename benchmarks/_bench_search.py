@@ -85,16 +85,28 @@ def run(
         gsetup = time.perf_counter() - t
         gwords = qwords[: min(gensim_queries, len(qwords))]
         methods["gensim most_similar loop"] = (
-            lambda: [gkv.most_similar(w, topn=k) for w in gwords], len(gwords), gsetup)
+            lambda: [gkv.most_similar(w, topn=k) for w in gwords],
+            len(gwords),
+            gsetup,
+        )
     except ImportError:
         gkv = None
     qt = torch.as_tensor(qids)
     methods["torch matmul+topk (chunks of 128)"] = (
-        lambda: _torch_plain(unit, qt, k), len(qwords), setup_exact)
+        lambda: _torch_plain(unit, qt, k),
+        len(qwords),
+        setup_exact,
+    )
     methods["vectab most_similar_batch exact"] = (
-        lambda: kv.most_similar_batch(qwords, topn=k), len(qwords), setup_exact)
+        lambda: kv.most_similar_batch(qwords, topn=k),
+        len(qwords),
+        setup_exact,
+    )
     methods["vectab most_similar_batch fast"] = (
-        lambda: kv.most_similar_batch(qwords, topn=k, fast=True), len(qwords), setup_fast)
+        lambda: kv.most_similar_batch(qwords, topn=k, fast=True),
+        len(qwords),
+        setup_fast,
+    )
 
     results: dict[str, object] = {}
     times: dict[str, list[float]] = {name: [] for name in methods}
@@ -127,20 +139,28 @@ def run(
             "queries": n,
         }
     peak = _peak_mb()
-    header = (f"{len(words):,} x {matrix.shape[1]} vectors, top-{k}, {len(qwords)} queries "
-              f"(gensim: {rows.get('gensim most_similar loop', {}).get('queries', 0)}), "
-              f"{torch.get_num_threads()} torch threads, median of {repeats}, peak RSS {peak:,.0f} MB")
+    header = (
+        f"{len(words):,} x {matrix.shape[1]} vectors, top-{k}, {len(qwords)} queries "
+        f"(gensim: {rows.get('gensim most_similar loop', {}).get('queries', 0)}), "
+        f"{torch.get_num_threads()} torch threads, median of {repeats}, peak RSS {peak:,.0f} MB"
+    )
     print(header)
-    print("| method | s per 1000 queries | queries/s | speed-up vs gensim | top-k = exact | setup s |")
+    print(
+        "| method | s per 1000 queries | queries/s | speed-up vs gensim | top-k = exact | setup s |"
+    )
     print("|---|---|---|---|---|---|")
     for r in rows.values():
         ratio = f"{base / (r['s_per_1000'] / 1000):.1f}x" if base else "-"
-        print(f"| {r['method']} | {r['s_per_1000']:.2f} | {r['qps']:.0f} | {ratio} | "
-              f"{r['agreement']:.3f} | {r['setup_s']:.2f} |")
+        print(
+            f"| {r['method']} | {r['s_per_1000']:.2f} | {r['qps']:.0f} | {ratio} | "
+            f"{r['agreement']:.3f} | {r['setup_s']:.2f} |"
+        )
     fast_kind = kv._fast_index().kind
-    print(f"fast mode candidate scoring: {fast_kind} "
-          f"({'FBGEMM dynamic-quantized linear' if fast_kind == 'int8' else fast_kind}), "
-          "exact float32 re-ranking")
+    print(
+        f"fast mode candidate scoring: {fast_kind} "
+        f"({'FBGEMM dynamic-quantized linear' if fast_kind == 'int8' else fast_kind}), "
+        "exact float32 re-ranking"
+    )
     return list(rows.values())
 
 
@@ -154,8 +174,13 @@ def main() -> None:
     parser.add_argument("--gensim-queries", type=int, default=200)
     args = parser.parse_args()
     if args.glove:
-        path = (Path(__file__).resolve().parents[2] / "shared" / "data" / "glove-6b-50d-top20k"
-                / "glove.6B.50d.top20k.txt")
+        path = (
+            Path(__file__).resolve().parents[2]
+            / "shared"
+            / "data"
+            / "glove-6b-50d-top20k"
+            / "glove.6B.50d.top20k.txt"
+        )
         words, rows = [], []
         with open(path, encoding="utf8") as fin:
             for line in fin:
@@ -168,8 +193,13 @@ def main() -> None:
         matrix = clustered_vectors(n, dim, clusters=max(10, n // 200))
         words = [f"w{i}" for i in range(n)]
     queries = 100 if args.smoke else args.queries
-    run(matrix, words, queries=queries, gensim_queries=min(args.gensim_queries, queries),
-        repeats=1 if args.smoke else 3)
+    run(
+        matrix,
+        words,
+        queries=queries,
+        gensim_queries=min(args.gensim_queries, queries),
+        repeats=1 if args.smoke else 3,
+    )
 
 
 if __name__ == "__main__":

@@ -59,8 +59,15 @@ def structured_vectors(path, dim=24, seed=0):
     words = list(vecs)
     words += [w.upper() for w in words[::7]]  # later case variants: never used when folding case
     words += [f"distractor{i}" for i in range(200)]
-    matrix = np.asarray([vecs.get(w.lower(), None) if w.lower() in vecs and w == w.lower()
-                         else rng.standard_normal(dim) for w in words], dtype=np.float32)
+    matrix = np.asarray(
+        [
+            vecs.get(w.lower(), None)
+            if w.lower() in vecs and w == w.lower()
+            else rng.standard_normal(dim)
+            for w in words
+        ],
+        dtype=np.float32,
+    )
     return words, matrix
 
 
@@ -74,8 +81,10 @@ def pair(questions):
 
 
 def sections_of(gensim_sections):
-    return [(s["section"], len(s["correct"]), len(s["correct"]) + len(s["incorrect"]))
-            for s in gensim_sections]
+    return [
+        (s["section"], len(s["correct"]), len(s["correct"]) + len(s["incorrect"]))
+        for s in gensim_sections
+    ]
 
 
 @pytest.mark.parametrize(
@@ -113,7 +122,9 @@ def test_word_pairs_match_gensim(test_data, name, options):
     gensim = pytest.importorskip("gensim.models")
     rng = np.random.default_rng(0)
     with open(test_data(name), encoding="utf8") as fin:
-        words = sorted({w for line in fin if not line.startswith("#") for w in line.split("\t")[:2]})
+        words = sorted(
+            {w for line in fin if not line.startswith("#") for w in line.split("\t")[:2]}
+        )
     words = words[::3] + [w.title() for w in words[1::3]] + words[2::5]  # some missing, some cased
     words = list(dict.fromkeys(words))
     matrix = rng.standard_normal((len(words), 20)).astype(np.float32)

@@ -57,7 +57,9 @@ def test_exclude_removes_rows(data):
 def test_fast_mode_reranks_exactly(exclude):
     g = torch.Generator().manual_seed(1)
     centres = torch.randn(40, 32, generator=g)
-    m = centres[torch.randint(0, 40, (20000,), generator=g)] + 0.5 * torch.randn(20000, 32, generator=g)
+    m = centres[torch.randint(0, 40, (20000,), generator=g)] + 0.5 * torch.randn(
+        20000, 32, generator=g
+    )
     q = m[:200]
     ex = torch.arange(200) if exclude else None
     ref_scores, ref_ids = topk_cosine(q, m, 10, exclude=ex)

@@ -119,8 +119,14 @@ def test_most_similar_matches_gensim(kv, gkv):
         a, b, c = rng.choice(WORDS, 3, replace=False).tolist()
         same(kv.most_similar(a), gkv.most_similar(a))
         same(kv.most_similar([b, c], [a], topn=7), gkv.most_similar([b, c], [a], topn=7))
-        same(kv.most_similar([b, c], [a], restrict_vocab=50), gkv.most_similar([b, c], [a], restrict_vocab=50))
-        same(kv.most_similar([(a, 0.5), b], [(c, -2.0)]), gkv.most_similar([(a, 0.5), b], [(c, -2.0)]))
+        same(
+            kv.most_similar([b, c], [a], restrict_vocab=50),
+            gkv.most_similar([b, c], [a], restrict_vocab=50),
+        )
+        same(
+            kv.most_similar([(a, 0.5), b], [(c, -2.0)]),
+            gkv.most_similar([(a, 0.5), b], [(c, -2.0)]),
+        )
         same(kv.most_similar_cosmul([b, c], [a]), gkv.most_similar_cosmul([b, c], [a]))
         same(kv.most_similar_cosmul(a), gkv.most_similar_cosmul(a))
         same(kv.similar_by_word(a, topn=3), gkv.similar_by_word(a, topn=3))

@@ -72,7 +72,9 @@ class CoverageReport:
         ]
         if self.missing:
             top = self.most_frequent_missing(n_missing)
-            shown = ", ".join(f"{w} ({c})" if self.token_coverage is not None else w for w, c in top)
+            shown = ", ".join(
+                f"{w} ({c})" if self.token_coverage is not None else w for w, c in top
+            )
             lines.append(f"most frequent missing: {shown}")
         return "\n".join(lines)
 
@@ -109,8 +111,9 @@ def _vocabulary(word_index: Any, num_words: int | None, word_counts: Any):
             raise ValueError(
                 f"`word_index` maps {word!r} to {i!r}; ids must be ints >= 1 (0 is the padding row)"
             )
-    if num_words is not None and (isinstance(num_words, bool) or not isinstance(num_words, int)
-                                  or num_words < 1):
+    if num_words is not None and (
+        isinstance(num_words, bool) or not isinstance(num_words, int) or num_words < 1
+    ):
         raise ValueError(f"`num_words` must be a positive int or None, got {num_words!r}")
     return word_index, num_words, word_counts
 
@@ -227,7 +230,9 @@ def build_embedding_matrix(
     hit = rows + [i for i, _ in subword_rows]
     mask[hit] = True
     if missing:
-        matrix[[i for _, i in missing]] = _fill_missing(oov_init, matrix[mask], len(missing), dim, seed)
+        matrix[[i for _, i in missing]] = _fill_missing(
+            oov_init, matrix[mask], len(missing), dim, seed
+        )
     counts = dict(word_counts) if word_counts is not None else None
     if counts is not None:
         missing.sort(key=lambda wi: (-counts.get(wi[0], 0), wi[1]))

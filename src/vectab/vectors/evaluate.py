@@ -88,7 +88,11 @@ class AnalogyResult:
 
 def _ok_vocab(vectors: Any, restrict_vocab: int, case_insensitive: bool) -> dict[str, int]:
     """Word (upper-cased when case-insensitive) -> row id; the first case variant wins."""
-    if isinstance(restrict_vocab, bool) or not isinstance(restrict_vocab, int) or restrict_vocab < 1:
+    if (
+        isinstance(restrict_vocab, bool)
+        or not isinstance(restrict_vocab, int)
+        or restrict_vocab < 1
+    ):
         raise ValueError(f"`restrict_vocab` must be a positive int, got {restrict_vocab!r}")
     keys = vectors.index_to_key[:restrict_vocab]
     if case_insensitive:

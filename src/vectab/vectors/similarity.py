@@ -117,7 +117,9 @@ class FastIndex:
         previous = torch.backends.quantized.engine
         try:
             torch.backends.quantized.engine = "fbgemm"
-            out = torch.ops.quantized.linear_dynamic((queries / scale).contiguous(), self._packed, True)
+            out = torch.ops.quantized.linear_dynamic(
+                (queries / scale).contiguous(), self._packed, True
+            )
         finally:
             torch.backends.quantized.engine = previous
         return out.mul_(scale)

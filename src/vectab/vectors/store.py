@@ -65,7 +65,9 @@ class Vectors:
     ) -> None:
         vectors = np.asarray(vectors)
         if vectors.ndim != 2:
-            raise ValueError(f"`vectors` must be a 2-D (vocab, dim) matrix, got shape {vectors.shape}")
+            raise ValueError(
+                f"`vectors` must be a 2-D (vocab, dim) matrix, got shape {vectors.shape}"
+            )
         if len(index_to_key) != vectors.shape[0]:
             raise ValueError(
                 f"`index_to_key` has {len(index_to_key)} words but `vectors` has "
@@ -303,12 +305,19 @@ class Vectors:
             raise ValueError("`positive` is empty; 3CosMul needs at least one positive word")
         if topn == 0:
             return []
-        exclude = {self.key_to_index[w] for w in positive + negative
-                   if isinstance(w, str) and w in self.key_to_index}
+        exclude = {
+            self.key_to_index[w]
+            for w in positive + negative
+            if isinstance(w, str) and w in self.key_to_index
+        }
 
         def terms(group: list) -> torch.Tensor:
-            rows = [w if isinstance(w, np.ndarray) else self.get_vector(w, norm=True) for w in group]
-            return torch.as_tensor(np.asarray(rows, np.float32), device=self.device).view(-1, self.vector_size)
+            rows = [
+                w if isinstance(w, np.ndarray) else self.get_vector(w, norm=True) for w in group
+            ]
+            return torch.as_tensor(np.asarray(rows, np.float32), device=self.device).view(
+                -1, self.vector_size
+            )
 
         unit = self.unit_matrix()
         if restrict_vocab:
@@ -317,7 +326,9 @@ class Vectors:
         if negative:
             dists = dists / (((1 + unit @ terms(negative).T) / 2).prod(dim=1) + 1e-6)
         if exclude:
-            dists[torch.tensor(sorted(e for e in exclude if e < len(dists)), dtype=torch.long)] = -np.inf
+            dists[
+                torch.tensor(sorted(e for e in exclude if e < len(dists)), dtype=torch.long)
+            ] = -np.inf
         scores, ids = torch.topk(dists, min(topn, len(dists) - len(exclude)))
         return [(self.index_to_key[i], s) for i, s in zip(ids.tolist(), scores.tolist())]
 
@@ -353,15 +364,22 @@ class Vectors:
         Shape:
             queries: ``(B, D)``; returns scores and ids ``(B, k)``.
         """
-        q = torch.as_tensor(np.asarray(queries) if not isinstance(queries, torch.Tensor) else queries)
+        q = torch.as_tensor(
+            np.asarray(queries) if not isinstance(queries, torch.Tensor) else queries
+        )
         if q.ndim != 2 or q.shape[1] != self.vector_size:
-            raise ValueError(f"`queries` must have shape (batch, {self.vector_size}), got {tuple(q.shape)}")
+            raise ValueError(
+                f"`queries` must have shape (batch, {self.vector_size}), got {tuple(q.shape)}"
+            )
         q = normalize_rows(q.to(self.device))
         if exclude is not None:
-            exclude = torch.as_tensor(exclude, dtype=torch.long, device=self.device).view(q.shape[0], -1)
+            exclude = torch.as_tensor(exclude, dtype=torch.long, device=self.device).view(
+                q.shape[0], -1
+            )
         index = self._fast_index() if fast else None
-        return search_unit(q, self.unit_matrix(), k, exclude=exclude, chunk_size=chunk_size,
-                           fast_index=index)
+        return search_unit(
+            q, self.unit_matrix(), k, exclude=exclude, chunk_size=chunk_size, fast_index=index
+        )
 
     def most_similar_batch(
         self, words: Sequence[str], topn: int = 10, *, fast: bool = False
@@ -381,11 +399,14 @@ class Vectors:
         if not rows or topn == 0:
             return [[] for _ in words]
         k = min(topn, len(self) - 1)
-        scores, top = self.topk_cosine(np.asarray(rows, np.float32), k,
-                                       exclude=torch.tensor(ids), fast=fast)
+        scores, top = self.topk_cosine(
+            np.asarray(rows, np.float32), k, exclude=torch.tensor(ids), fast=fast
+        )
         keys = self.index_to_key
-        return [[(keys[i], s) for i, s in zip(r_ids, r_s)]
-                for r_ids, r_s in zip(top.tolist(), scores.tolist())]
+        return [
+            [(keys[i], s) for i, s in zip(r_ids, r_s)]
+            for r_ids, r_s in zip(top.tolist(), scores.tolist())
+        ]
 
     def evaluate_word_pairs(
         self,
@@ -403,8 +424,12 @@ class Vectors:
         from vectab.vectors.evaluate import evaluate_word_pairs
 
         return evaluate_word_pairs(
-            self, pairs, delimiter=delimiter, restrict_vocab=restrict_vocab,
-            case_insensitive=case_insensitive, dummy4unknown=dummy4unknown,
+            self,
+            pairs,
+            delimiter=delimiter,
+            restrict_vocab=restrict_vocab,
+            case_insensitive=case_insensitive,
+            dummy4unknown=dummy4unknown,
         )
 
     def evaluate_word_analogies(
@@ -422,6 +447,9 @@ class Vectors:
         from vectab.vectors.evaluate import evaluate_word_analogies
 
         return evaluate_word_analogies(
-            self, analogies, restrict_vocab=restrict_vocab,
-            case_insensitive=case_insensitive, dummy4unknown=dummy4unknown,
+            self,
+            analogies,
+            restrict_vocab=restrict_vocab,
+            case_insensitive=case_insensitive,
+            dummy4unknown=dummy4unknown,
         )
