@@ -206,11 +206,3 @@ def test_unknown_option_in_tokenizer_json():
 def test_bad_text_for_text_to_word_sequence(text):
     with pytest.raises(TypeError, match="`text`"):
         text_to_word_sequence(text)
-
-
-def test_tokenizer_from_json_can_be_fitted_further():
-    """Keras' tokenizer_from_json gives plain dicts (KeyError on the next fit); vectab does not."""
-    tok = tokenizer_from_json(fitted(oov_token="?").to_json())
-    tok.fit_on_texts(["a new cat"])
-    assert tok.word_counts["cat"] == 2 and tok.word_docs["new"] == 1
-    assert tok.texts_to_sequences(["new cat zebra"]) == [[tok.word_index["new"], 3, 1]]

@@ -144,6 +144,10 @@ class Tokenizer:
         self.analyzer = analyzer
         self._fitted_corpus: tuple[bytes, tuple, _corpus.Corpus] | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # the corpus kept for texts_to_sequences is a cache: never pickle or copy it
+        return {**self.__dict__, "_fitted_corpus": None}
+
     def __repr__(self) -> str:
         return (
             f"Tokenizer(num_words={self.num_words}, oov_token={self.oov_token!r}, "
