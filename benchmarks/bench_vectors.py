@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
 import json
 import os
 import resource
@@ -229,7 +230,9 @@ def _search_rows(binary: Path, smoke: bool) -> None:
 
     vectors = load_vectors(binary, cache=False)
     print()
-    module.run(np.asarray(vectors.vectors), vectors.index_to_key, smoke=smoke)
+    options = {"queries": 50, "gensim_queries": 20, "repeats": 1} if smoke else {}
+    accepted = inspect.signature(module.run).parameters
+    module.run(np.asarray(vectors.vectors), vectors.index_to_key, **{k: v for k, v in options.items() if k in accepted})
 
 
 if __name__ == "__main__":
