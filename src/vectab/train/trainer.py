@@ -296,7 +296,7 @@ class Trainer:
         start, bad_epochs, best_state = 0, 0, None
         self.history, self.stop_training = History(), False
         if resume_from is not None:
-            start, bad_epochs = self._resume(resume_from)
+            start, bad_epochs, best_state = self._resume(resume_from)
         self._call("on_train_begin")
         for epoch in range(start, self.epochs):
             self._call("on_epoch_begin", epoch)
@@ -373,7 +373,7 @@ class Trainer:
         }
         save_checkpoint(self.checkpoint_dir / "last", self.model, state, optimizer_tensors=tensors)
 
-    def _resume(self, directory: str | Path) -> tuple[int, int]:
+    def _resume(self, directory: str | Path) -> tuple[int, int, dict | None]:
         state, opt_tensors, directory = load_checkpoint(directory)
         load_weights(self.model, directory / "model.safetensors")
         load_optimizer_state(self.optimizers, opt_tensors, state["optimizers"])
@@ -381,14 +381,16 @@ class Trainer:
             self.scaler.load_state_dict(state["scaler"])
         self.history = History.from_dict(state["history"])
         best_dir = Path(state.get("best_dir", ""))
-        if self.checkpoint_dir is not None and best_dir.is_dir() and self.dist.is_main:
-            target = (self.checkpoint_dir / "best").resolve()
-            if target != best_dir.resolve():
-                best_model = copy.deepcopy(self.model)
-                load_weights(best_model, best_dir / "model.safetensors")
-                save_checkpoint(target, best_model, {"epoch": self.history.best_epoch,
-                                                     "value": self.history.best_value})
-        return int(state["epochs_done"]), int(state["bad_epochs"])
+        best_state = None
+        if best_dir.is_dir() and (best_dir / "model.safetensors").is_file():
+            best_model = copy.deepcopy(self.model)
+            load_weights(best_model, best_dir / "model.safetensors")
+            if self.checkpoint_dir is None:  # keep the best weights in memory, as fit would
+                best_state = state_tensors(best_model) if self.restore_best else None
+            elif self.dist.is_main and (self.checkpoint_dir / "best").resolve() != best_dir.resolve():
+                save_checkpoint(self.checkpoint_dir / "best", best_model,
+                                {"epoch": self.history.best_epoch, "value": self.history.best_value})
+        return int(state["epochs_done"]), int(state["bad_epochs"]), best_state
 
     # ----------------------------------------------------------------- inference
     @torch.no_grad()
