@@ -155,12 +155,14 @@ def run(
             f"| {r['method']} | {r['s_per_1000']:.2f} | {r['qps']:.0f} | {ratio} | "
             f"{r['agreement']:.3f} | {r['setup_s']:.2f} |"
         )
-    fast_kind = kv._fast_index().kind
-    print(
-        f"fast mode candidate scoring: {fast_kind} "
-        f"({'FBGEMM dynamic-quantized linear' if fast_kind == 'int8' else fast_kind}), "
-        "exact float32 re-ranking"
-    )
+    from vectab.vectors.similarity import FAST_MIN_ELEMENTS
+
+    if matrix.size >= FAST_MIN_ELEMENTS:
+        kind = kv._fast_index().kind
+        how = "FBGEMM dynamic-quantized linear" if kind == "int8" else kind
+        print(f"fast mode candidate scoring: {kind} ({how}), exact float32 re-ranking")
+    else:
+        print("fast mode: matrix below FAST_MIN_ELEMENTS, so it runs the exact search")
     return list(rows.values())
 
 

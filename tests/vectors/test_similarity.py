@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from vectab.vectors.similarity import _topk_rows, normalize_rows, topk_cosine
+from vectab.vectors import similarity
+from vectab.vectors.similarity import FastIndex, _topk_rows, normalize_rows, topk_cosine
 
 
 def brute(queries, matrix, k):
@@ -54,7 +55,8 @@ def test_exclude_removes_rows(data):
 
 
 @pytest.mark.parametrize("exclude", [False, True])
-def test_fast_mode_reranks_exactly(exclude):
+def test_fast_mode_reranks_exactly(exclude, monkeypatch):
+    monkeypatch.setattr(similarity, "FAST_MIN_ELEMENTS", 0)  # use int8 even on a small matrix
     g = torch.Generator().manual_seed(1)
     centres = torch.randn(40, 32, generator=g)
     m = centres[torch.randint(0, 40, (20000,), generator=g)] + 0.5 * torch.randn(
@@ -122,3 +124,14 @@ def test_normalized_flag_skips_normalization():
     q = m[:3]
     assert torch.equal(topk_cosine(q, m, 3, normalized=True)[1], brute(q, m, 3)[1])
     assert np.allclose(topk_cosine(q, m, 1, normalized=True)[0].numpy(), 1.0, atol=1e-6)
+
+
+def test_fast_index_kind_on_cpu():
+    index = FastIndex(normalize_rows(torch.randn(64, 8)))
+    expected = "int8" if "fbgemm" in torch.backends.quantized.supported_engines else "float32"
+    assert index.kind == expected
+
+
+def test_fast_on_small_matrix_is_exact(data):
+    q, m = data
+    assert torch.equal(topk_cosine(q, m, 5, fast=True)[1], brute(q, m, 5)[1])

@@ -15,9 +15,13 @@ from typing import Any
 import numpy as np
 import torch
 
-__all__ = ["topk_cosine", "normalize_rows", "FastIndex"]
+__all__ = ["topk_cosine", "normalize_rows", "FastIndex", "FAST_MIN_ELEMENTS"]
 
 _GROUP = 32  # rows per group in the two-level top-k
+# Below this many matrix elements the exact float32 search is already faster than quantized
+# scoring + re-ranking (measured: 20k x 50 GloVe, exact 2.7x faster than int8), so
+# ``fast=True`` runs the exact search there.
+FAST_MIN_ELEMENTS = 2**23
 _SCORE_BUDGET = 2**26  # score-matrix elements per chunk (256 MB of float32, reused)
 
 
@@ -202,6 +206,7 @@ def topk_cosine(
             256 MB).
         fast: score all rows in low precision (int8 on CPU, float16 on CUDA), then re-rank the
             best candidates exactly; scores stay exact, the rare miss is a row just below the top.
+            Matrices under ``FAST_MIN_ELEMENTS`` values are searched exactly (faster there).
         normalized: True when the rows of ``queries`` and ``matrix`` already have unit norm
             (skips normalizing them).
 
@@ -240,7 +245,7 @@ def topk_cosine(
     if exclude is not None:
         ex = _as_tensor(exclude, "exclude").to(device=m.device, dtype=torch.long)
         ex = ex.reshape(q.shape[0], -1)
-    index = FastIndex(m) if fast else None
+    index = FastIndex(m) if fast and m.numel() >= FAST_MIN_ELEMENTS else None
     scores, ids = search_unit(q, m, k, exclude=ex, chunk_size=chunk_size, fast_index=index)
     if single:
         return scores[0], ids[0]

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from vectab.errors import OutOfVocabularyError
-from vectab.vectors.similarity import FastIndex, normalize_rows, search_unit
+from vectab.vectors.similarity import FAST_MIN_ELEMENTS, FastIndex, normalize_rows, search_unit
 
 __all__ = ["Vectors"]
 
@@ -376,7 +376,7 @@ class Vectors:
             exclude = torch.as_tensor(exclude, dtype=torch.long, device=self.device).view(
                 q.shape[0], -1
             )
-        index = self._fast_index() if fast else None
+        index = self._fast_index() if fast and self.vectors.size >= FAST_MIN_ELEMENTS else None
         return search_unit(
             q, self.unit_matrix(), k, exclude=exclude, chunk_size=chunk_size, fast_index=index
         )
