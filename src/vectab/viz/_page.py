@@ -146,9 +146,36 @@ PAGE = r"""<!DOCTYPE html>
       c.setAttribute("cy", sy(i).toFixed(1));
       c.setAttribute("r", i === hit ? 7 : (c.classList.contains("nbr") ? 5.5 : 4));
     }
-    texts.forEach(function (t, i) {
-      t.setAttribute("x", (sx(i) + 7).toFixed(1));
-      t.setAttribute("y", (sy(i) + 4).toFixed(1));
+    placeLabels();
+  }
+
+  // Greedy label placement: the searched word first, each label at the first of 8 spots
+  // around its point that overlaps no label placed before (up to 300 labels; beyond, to the right).
+  var widths = new Map();
+  function placeLabels() {
+    var order = Array.from(texts.keys());
+    order.sort(function (a, b) { return (b === hit) - (a === hit) || (nbrs.indexOf(a) + 1 || 1e9) - (nbrs.indexOf(b) + 1 || 1e9); });
+    var boxes = [], h = 12, spread = order.length <= 300;
+    order.forEach(function (i) {
+      var t = texts.get(i);
+      if (!widths.has(i)) widths.set(i, t.getComputedTextLength() + 2);
+      var w = widths.get(i), x = sx(i), y = sy(i), r = 6;
+      var spots = [[x + r, y - h / 2], [x - r - w, y - h / 2], [x - w / 2, y - r - h], [x - w / 2, y + r],
+        [x + r, y - r - h], [x + r, y + r], [x - r - w, y - r - h], [x - r - w, y + r]];
+      var pick = spots[0];
+      if (spread) {
+        for (var k = 0; k < spots.length; k++) {
+          var a = spots[k], free = true;
+          for (var j = 0; j < boxes.length && free; j++) {
+            var b = boxes[j];
+            if (a[0] < b[0] + b[2] && b[0] < a[0] + w && a[1] < b[1] + h && b[1] < a[1] + h) free = false;
+          }
+          if (free) { pick = a; break; }
+        }
+      }
+      boxes.push([pick[0], pick[1], w]);
+      t.setAttribute("x", pick[0].toFixed(1));
+      t.setAttribute("y", (pick[1] + h - 2).toFixed(1));
     });
   }
 
