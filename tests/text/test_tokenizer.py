@@ -31,3 +31,11 @@ def test_pickle_and_copy_drop_the_kept_corpus():
         assert clone._fitted_corpus is None
         assert clone.word_index == tok.word_index
         assert clone.texts_to_sequences(texts) == tok.texts_to_sequences(texts)
+
+
+def test_whitespace_table_is_complete():
+    """str.split() splits on these; the corpus path checks for them before using it."""
+    from vectab.text._corpus import _OTHER_WHITESPACE
+
+    expected = "".join(c for c in map(chr, range(0x110000)) if c.isspace() and c != " ")
+    assert _OTHER_WHITESPACE == expected

@@ -26,8 +26,11 @@ from dataclasses import dataclass
 import numpy as np
 
 BOUNDARY = "\x00"
-# every character for which str.isspace() is True (str.split() with no argument splits on them)
-_ASCII_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+# every character but " " for which str.isspace() is True (str.split() splits on them)
+_OTHER_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 _MISSING = np.iinfo(np.int64).min
 
 
@@ -65,13 +68,12 @@ def _translate(text: str, filters: str, split: str) -> str:
 
 def corpus_tokens(
     texts: Sequence[str], *, filters: str, lower: bool, split: str, char_level: bool
-) -> tuple[list[str], bool] | None:
+) -> list[str] | None:
     """Tokenize all ``texts`` at once.
 
-    Returns ``(tokens, has_empty)``: the tokens of every text in order with a
-    :data:`BOUNDARY` token between consecutive texts, and whether empty-string tokens
-    (to be dropped) may occur. ``None`` means "use the per-text path" (a text contains the
-    boundary character, or the options make the joined form unsafe).
+    Returns the tokens of every text in order, with a :data:`BOUNDARY` token between
+    consecutive texts. ``None`` means "use the per-text path" (a text contains the boundary
+    character, or the options make the joined form unsafe).
     """
     if BOUNDARY in filters or BOUNDARY in split or (not char_level and len(split) != 1):
         return None
@@ -81,12 +83,12 @@ def corpus_tokens(
     if lower:
         joined = joined.lower()
     if char_level:
-        return list(joined), False
+        return list(joined)
     joined = _translate(joined, filters, split)
     joined = joined.replace(BOUNDARY, split + BOUNDARY + split)
-    if split == " " and joined.isascii() and not any(c in joined for c in _ASCII_WHITESPACE):
-        return joined.split(), False  # same tokens as split(" ") without the empty strings
-    return joined.split(split), True
+    if split == " " and not any(c in joined for c in _OTHER_WHITESPACE):
+        return joined.split()  # same tokens as split(" ") without the empty strings
+    return list(filter(None, joined.split(split)))
 
 
 @dataclass
@@ -98,19 +100,15 @@ class Corpus:
         codes: One code per token: the token's position in ``words``.
         n_docs: Number of documents.
         boundary_code: Code of the document separator (-1 when there is a single document).
-        empty_code: Code of ``""`` when empty tokens are splitting artefacts, else -1.
     """
 
     words: list[Hashable]
     codes: np.ndarray
     n_docs: int
     boundary_code: int
-    empty_code: int
 
 
-def to_corpus(
-    tokens: list[Hashable], boundary: Hashable, n_docs: int, *, drop_empty: bool
-) -> Corpus:
+def to_corpus(tokens: list[Hashable], boundary: Hashable, n_docs: int) -> Corpus:
     """Code ``tokens`` (documents separated by ``boundary``) in one pass over a dict."""
     first: dict[Hashable, int] = {}
     codes = np.fromiter(
@@ -126,7 +124,6 @@ def to_corpus(
         codes=codes.astype(np.int32) if len(words) < 2**31 else codes,
         n_docs=n_docs,
         boundary_code=int(rank[first[boundary]]) if boundary in first else -1,
-        empty_code=int(rank[first[""]]) if drop_empty and "" in first else -1,
     )
 
 
@@ -139,8 +136,6 @@ def count(corpus: Corpus) -> tuple[list[Hashable], list[int], list[int]]:
     is_boundary = codes == corpus.boundary_code
     doc = np.cumsum(is_boundary)
     keep = ~is_boundary
-    if corpus.empty_code >= 0:
-        keep &= codes != corpus.empty_code
     # distinct (word, document) pairs -> number of documents holding each word
     pairs = codes[keep].astype(np.int64) * corpus.n_docs + doc[keep]
     pairs.sort()
@@ -149,7 +144,8 @@ def count(corpus: Corpus) -> tuple[list[Hashable], list[int], list[int]]:
     doc_counts = np.bincount(pairs[distinct] // corpus.n_docs, minlength=n_words)
 
     real = np.ones(n_words, dtype=bool)
-    real[[c for c in (corpus.boundary_code, corpus.empty_code) if c >= 0]] = False
+    if corpus.boundary_code >= 0:
+        real[corpus.boundary_code] = False
     idx = np.flatnonzero(real)
     return [corpus.words[i] for i in idx.tolist()], counts[idx].tolist(), doc_counts[idx].tolist()
 
@@ -167,8 +163,6 @@ def to_sequences(
     ids = lookup[codes]
     is_boundary = codes == corpus.boundary_code
     keep = ~is_boundary
-    if corpus.empty_code >= 0:
-        keep &= codes != corpus.empty_code
     _limit(ids, keep, ids == _MISSING, num_words, oov_index)
     return _rows(ids, keep, np.flatnonzero(is_boundary))
 
@@ -178,13 +172,12 @@ def encode_tokens(
     boundary: Hashable,
     word_index: dict,
     *,
-    drop_empty: bool,
     num_words: int | None,
     oov_index: int | None,
 ) -> list[list[int]]:
     """Ids of every document straight from its tokens (one dict lookup per token).
 
-    ``boundary`` must not be a key of ``word_index``, nor ``""`` when ``drop_empty``.
+    ``boundary`` must not be a key of ``word_index``.
     """
     ids = np.fromiter(
         map(word_index.get, tokens, itertools.repeat(_MISSING)), dtype=np.int64, count=len(tokens)
@@ -193,13 +186,10 @@ def encode_tokens(
     missing_tokens = [tokens[i] for i in missing.tolist()]
     # compared in Python: numpy strings drop trailing NULs, so "\x00" == "" there
     is_boundary = np.array([t == boundary for t in missing_tokens], dtype=bool)
-    is_word = ~is_boundary
-    if drop_empty:
-        is_word &= np.array([t != "" for t in missing_tokens], dtype=bool)
     keep = np.ones(len(ids), dtype=bool)
-    keep[missing[~is_word]] = False
+    keep[missing[is_boundary]] = False
     unknown = np.zeros(len(ids), dtype=bool)
-    unknown[missing[is_word]] = True
+    unknown[missing[~is_boundary]] = True
     _limit(ids, keep, unknown, num_words, oov_index)
     return _rows(ids, keep, missing[is_boundary])
 

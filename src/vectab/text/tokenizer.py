@@ -168,11 +168,11 @@ class Tokenizer:
     def _options(self) -> tuple:
         return (self.filters, self.lower, self.split, self.char_level, self.analyzer)
 
-    def _tokenize(self, texts: list) -> tuple[list, Any, bool]:
-        """``(tokens, boundary, drop_empty)``: all tokens, documents separated by ``boundary``.
+    def _tokenize(self, texts: list) -> tuple[list, Any]:
+        """``(tokens, boundary)``: all tokens, documents separated by ``boundary``.
 
         The whole corpus is tokenized at once when possible (see ``_corpus``), else text by
-        text; ``drop_empty`` says that ``""`` tokens are splitting artefacts.
+        text.
         """
         if self.analyzer is None and set(map(type, texts)) <= {str}:
             fast = _corpus.corpus_tokens(
@@ -183,13 +183,13 @@ class Tokenizer:
                 char_level=self.char_level,
             )
             if fast is not None:
-                return fast[0], _corpus.BOUNDARY, fast[1]
+                return fast, _corpus.BOUNDARY
         boundary, tokens = object(), []
         for i, text in enumerate(texts):
             if i:
                 tokens.append(boundary)
             tokens.extend(self._tokens(text))
-        return tokens, boundary, False
+        return tokens, boundary
 
     # ------------------------------------------------------------------ fitting
     def fit_on_texts(self, texts: Iterable[str | list[str]]) -> None:
@@ -204,8 +204,8 @@ class Tokenizer:
         """
         texts = check_texts(texts)
         self._fitted_corpus = None
-        tokens, boundary, drop_empty = self._tokenize(texts)
-        corpus = _corpus.to_corpus(tokens, boundary, len(texts), drop_empty=drop_empty)
+        tokens, boundary = self._tokenize(texts)
+        corpus = _corpus.to_corpus(tokens, boundary, len(texts))
         del tokens
         words, counts, docs = _corpus.count(corpus)
         word_counts, word_docs = self.word_counts, self.word_docs
@@ -296,13 +296,11 @@ class Tokenizer:
             self._fitted_corpus = None  # used once: frees its memory
             if options == self._options() and digest == _corpus.fingerprint(texts):
                 return _corpus.to_sequences(corpus, self.word_index, **limits)
-        tokens, boundary, drop_empty = self._tokenize(texts)
-        if boundary in self.word_index or (drop_empty and "" in self.word_index):
-            corpus = _corpus.to_corpus(tokens, boundary, len(texts), drop_empty=drop_empty)
+        tokens, boundary = self._tokenize(texts)
+        if boundary in self.word_index:
+            corpus = _corpus.to_corpus(tokens, boundary, len(texts))
             return _corpus.to_sequences(corpus, self.word_index, **limits)
-        return _corpus.encode_tokens(
-            tokens, boundary, self.word_index, drop_empty=drop_empty, **limits
-        )
+        return _corpus.encode_tokens(tokens, boundary, self.word_index, **limits)
 
     def texts_to_sequences_generator(self, texts: Iterable[str | list[str]]) -> Iterator[list[int]]:
         """Yield the id list of each text, one at a time (``texts`` may be a stream).
