@@ -113,7 +113,8 @@ def main() -> None:
         for name in ("gensim", "vectab"):
             secs, eff, raw = sorted(runs[name])[len(runs[name]) // 2]
             ws, acc = quality(vecs[name]) if evaluate else (float("nan"), float("nan"))
-            print(f"  {mode} {name}: WS-353 {ws:.3f}, analogy {acc:.3f}", flush=True)
+            if evaluate:
+                print(f"  {mode} {name}: WS-353 {ws:.3f}, analogy {acc:.3f}", flush=True)
             rows.append((mode, name, med[name], raw / secs, eff / secs, med["gensim"] / med[name], ws, acc))
     print()
     print("| mode | library | train s | raw words/s | effective words/s | speed vs gensim | WS-353 Spearman | analogy acc |")
