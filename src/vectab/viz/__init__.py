@@ -7,6 +7,7 @@ from typing import Any
 
 _EXPORTS: dict[str, str] = {
     "project": "vectab.viz.projection",
+    "Projection": "vectab.viz.projection",
     "plot": "vectab.viz.plots",
     "to_html": "vectab.viz.html",
     "export_projector": "vectab.viz.projector",
