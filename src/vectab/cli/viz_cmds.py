@@ -95,7 +95,7 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
         top: Annotated[
             int | None,
             typer.Option(
-                help="Draw the N first (most frequent) words [default: 100, 1000 for .html]."
+                help="Draw the N first (most frequent) words (default 100; 1000 for .html)."
             ),
         ] = None,
         method: Annotated[str, typer.Option(help="pca, tsne or umap.")] = "pca",
