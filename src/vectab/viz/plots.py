@@ -78,7 +78,7 @@ def place_labels(
         return centres
     half_points = np.full(2, point_radius)
     # isolated points first: crowded ones then search around what is already placed
-    d = np.linalg.norm(anchors[:, None] - anchors[None], axis=2) if n <= 4000 else None
+    d = np.linalg.norm(anchors[:, None] - anchors[None], axis=2) if n <= 1500 else None
     order = (
         np.argsort(-np.sort(d, axis=1)[:, min(1, n - 1)], kind="stable")
         if d is not None
@@ -203,7 +203,9 @@ def plot(
             a colour and a legend entry, other words are grey.
         analogies: ``(a, b, c, d)`` tuples drawn as arrows a -> b and c -> d in one colour, e.g.
             ``("man", "king", "woman", "queen")``; their words are added to the plot.
-        annotate: write each word beside its point (labels are moved so they do not overlap).
+        annotate: write each word beside its point (labels are moved so they do not overlap;
+            beyond a few hundred words this gets slow and unreadable: pass ``annotate=False``
+            or use `to_html`).
         ax: a matplotlib Axes to draw into; default a new Figure.
         figsize: size in inches of the new Figure.
         title: the title; default names the method and the number of words.
