@@ -290,8 +290,28 @@ def test_bad_train_calls(tmp_path):
     from safetensors.numpy import save_file
 
     save_file({"a": np.zeros(2, dtype=np.float32)}, str(not_a_model))
-    with pytest.raises(ValueError, match="not a vectab Word2Vec model"):
-        Word2Vec.load(not_a_model)
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"hello, not a model")
+    for path in (not_a_model, junk):
+        with pytest.raises(ValueError, match="not a vectab Word2Vec model"):
+            Word2Vec.load(path)
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        Word2Vec.load(tmp_path / "missing.safetensors")
+
+
+def test_gensim_callbacks_work():
+    callbacks = pytest.importorskip("gensim.models.callbacks")
+
+    class EpochCounter(callbacks.CallbackAny2Vec):
+        def __init__(self):
+            self.epochs = 0
+
+        def on_epoch_end(self, model):
+            self.epochs += 1
+
+    counter = EpochCounter()
+    Word2Vec(zipf_corpus(), min_count=1, vector_size=8, epochs=2, workers=1, callbacks=[counter])
+    assert counter.epochs == 2
 
 
 # ------------------------------------------------------------------ quality on real text (slow)

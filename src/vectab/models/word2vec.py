@@ -384,12 +384,18 @@ class Word2Vec:
         """Load a model written by :meth:`save` (no pickle: safetensors + JSON)."""
         from safetensors import safe_open
 
-        with safe_open(str(path), framework="numpy") as f:
-            header = (f.metadata() or {}).get("vectab")
-            meta = json.loads(header) if header else {}
-            if meta.get("format") != _FORMAT:
-                raise ValueError(f"{str(path)!r} is not a vectab Word2Vec model file (written by Word2Vec.save)")
-            arrays = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"model file {str(path)!r} does not exist")
+        not_a_model = ValueError(f"{str(path)!r} is not a vectab Word2Vec model file (written by Word2Vec.save)")
+        try:
+            with safe_open(str(path), framework="numpy") as f:
+                header = (f.metadata() or {}).get("vectab")
+                arrays = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118
+        except Exception as exc:  # safetensors raises its own error type on a foreign file
+            raise not_a_model from exc
+        meta = json.loads(header) if header else {}
+        if meta.get("format") != _FORMAT:
+            raise not_a_model
         model = cls(**meta["settings"])
         model.wv = Vectors(meta["index_to_key"], arrays["vectors"].copy())
         model.syn1neg = arrays["syn1neg"].copy()
