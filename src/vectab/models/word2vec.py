@@ -12,7 +12,6 @@ On CPU a numba kernel runs word2vec.c's per-pair SGD in ``workers`` threads (Hog
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -20,22 +19,14 @@ from typing import Any
 import numpy as np
 import torch
 
-from vectab._fileio import atomic_path
 from vectab.models import _w2v_numba, _w2v_vocab
 from vectab.models._w2v_corpus import LineSentences, check_corpus
+from vectab.models._w2v_io import load_model, save_model
 from vectab.models._w2v_train import Word2VecProgress, numba_job, run_epochs
 from vectab.vectors.store import Vectors
 
 __all__ = ["Word2Vec", "Word2VecProgress", "LineSentences"]
 
-_FORMAT = "vectab.word2vec/1"
-_SETTINGS = (
-    "vector_size", "alpha", "window", "min_count", "max_vocab_size", "sample", "seed", "workers",
-    "min_alpha", "sg", "negative", "ns_exponent", "cbow_mean", "epochs", "sorted_vocab",
-    "batch_words", "compute_loss", "max_final_vocab", "shrink_windows", "device",
-)
-_STATE = ("corpus_count", "corpus_total_words", "train_count", "effective_min_count",
-          "running_training_loss", "min_alpha_yet_reached", "epoch_losses")
 
 
 def _check_int(name: str, value: Any, low: int, rule: str, fix: str) -> int:
@@ -358,53 +349,17 @@ class Word2Vec:
     def save(self, path: str | os.PathLike[str]) -> None:
         """Save the whole model (tables, vocabulary, counts, settings) to one safetensors file.
 
-        Load it with :meth:`Word2Vec.load` to continue training; to share only the vectors use
-        ``vectab.vectors.io.save_vectors(model.wv, path, format=...)``.
+        The settings and vocabulary are JSON in the file's header; no pickle. Load it with
+        :meth:`Word2Vec.load` to continue training; to share only the vectors use
+        ``model.wv.save(path, format=...)``.
         """
-        from safetensors.numpy import save_file
-
         self._sync_tables()
-        meta = {
-            "format": _FORMAT,
-            "settings": {k: getattr(self, k) for k in _SETTINGS},
-            "state": {k: getattr(self, k) for k in _STATE},
-            "index_to_key": self.wv.index_to_key,
-        }
-        tensors = {
-            "vectors": np.ascontiguousarray(self.wv.vectors, dtype=np.float32),
-            "syn1neg": np.ascontiguousarray(self.syn1neg, dtype=np.float32),
-            "counts": self.counts.astype(np.int64),
-            "sample_int": self.sample_int.astype(np.uint32),
-        }
-        with atomic_path(path) as tmp:
-            save_file(tensors, str(tmp), metadata={"vectab": json.dumps(meta)})
+        save_model(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Word2Vec:
-        """Load a model written by :meth:`save` (no pickle: safetensors + JSON)."""
-        from safetensors import safe_open
-
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"model file {str(path)!r} does not exist")
-        not_a_model = ValueError(f"{str(path)!r} is not a vectab Word2Vec model file (written by Word2Vec.save)")
-        try:
-            with safe_open(str(path), framework="numpy") as f:
-                header = (f.metadata() or {}).get("vectab")
-                arrays = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118
-        except Exception as exc:  # safetensors raises its own error type on a foreign file
-            raise not_a_model from exc
-        meta = json.loads(header) if header else {}
-        if meta.get("format") != _FORMAT:
-            raise not_a_model
-        model = cls(**meta["settings"])
-        model.wv = Vectors(meta["index_to_key"], arrays["vectors"].copy())
-        model.syn1neg = arrays["syn1neg"].copy()
-        model.counts = arrays["counts"]
-        model.sample_int = arrays["sample_int"]
-        model.cum_table = _w2v_vocab.cum_table(model.counts, model.ns_exponent)
-        for key, value in meta["state"].items():
-            setattr(model, key, value)
-        return model
+        """Load a model written by :meth:`save`, ready to continue training."""
+        return load_model(cls, path)
 
     def __repr__(self) -> str:
         kind = "skip-gram" if self.sg else "CBOW"
