@@ -351,3 +351,19 @@ def test_quality_matches_gensim_on_real_corpus(shared_data, sg):
     ws, an = _quality(ours.wv.index_to_key, ours.wv.vectors, shared_data)
     assert ws >= ws_ref - 0.03, (ws, ws_ref)
     assert an >= an_ref - 0.03, (an, an_ref)
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+@pytest.mark.parametrize("sg", [1, 0])
+def test_training_on_cuda(sg):
+    model = Word2Vec(planted_corpus(), sg=sg, vector_size=16, window=3, min_count=1, sample=0,
+                     epochs=5, workers=1, seed=3, device="cuda")
+    assert np.isfinite(model.wv.vectors).all()
+    assert group_gap(model.wv) > 0.3
+
+
+def test_cuda_unavailable_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        Word2Vec([["a", "b"]] * 5, min_count=1, device="cuda")

@@ -131,13 +131,14 @@ def _step(syn0, syn1, cum, targets, local, inputs, alpha, negative, cbow_mean, c
         work /= count[:, None]
     flat_rows = rows.reshape(-1)
     d_out = (grad[:, :, None] * h[:, None, :]).reshape(-1, dim)
-    syn1.index_add_(0, flat_rows, d_out * _dup_scale(flat_rows, syn1.shape[0], syn1.dtype)[:, None])
+    syn1.index_add_(0, flat_rows, d_out * _dup_scale(flat_rows, syn1.dtype)[:, None])
     d_in = work[local]
-    syn0.index_add_(0, inputs, d_in * _dup_scale(inputs, syn0.shape[0], syn0.dtype)[:, None])
+    syn0.index_add_(0, inputs, d_in * _dup_scale(inputs, syn0.dtype)[:, None])
     return loss
 
 
-def _dup_scale(rows: torch.Tensor, n_rows: int, dtype: torch.dtype) -> torch.Tensor:
+def _dup_scale(rows: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
     """``min(1, DUPLICATE_CAP / occurrences of the row in this minibatch)`` for every entry."""
-    occurrences = torch.bincount(rows, minlength=n_rows)[rows].to(dtype)
+    _, inverse, counts = torch.unique(rows, return_inverse=True, return_counts=True)
+    occurrences = counts[inverse].to(dtype)
     return torch.clamp(DUPLICATE_CAP / occurrences, max=1.0)
