@@ -117,9 +117,10 @@ def _parse_text_lines(block, starts, ends, dim, out, word_end, status, pow10):  
         status[i] = 0 if ok else 2
 
 
-def _scan_binary(buf, pos, record, max_rows, max_word, starts, spaces, vectors):  # pragma: no cover
+def _scan_binary(buf, pos, record, max_rows, max_word, starts, spaces, vectors, words):  # pragma: no cover
     size = buf.size
     n = 0
+    w = 0
     while n < max_rows:
         p = pos
         if p < size and buf[p] == 10:
@@ -128,14 +129,17 @@ def _scan_binary(buf, pos, record, max_rows, max_word, starts, spaces, vectors):
         limit = min(size, p + max_word)
         while q < limit and buf[q] != 32:
             q += 1
-        if q >= limit or q + 1 + record > size:
+        if q >= limit or q + 1 + record > size or w + (q - p) + 1 > words.size:
             break
         starts[n] = p
         spaces[n] = q
+        words[w : w + q - p] = buf[p:q]
+        words[w + q - p] = 10
+        w += q - p + 1
         vectors[n, :] = buf[q + 1 : q + 1 + record]
         n += 1
         pos = q + 1 + record
-    return n, pos
+    return n, pos, w
 
 
 def _warm_up() -> None:
@@ -154,7 +158,8 @@ def _compile_all() -> None:
     _parse_jit(line, np.zeros(1, np.int64), np.full(1, 3, np.int64), 1, np.empty((1, 1), np.float64),
                np.empty(1, np.int64), np.zeros(1, np.int8), _POW10)
     record = np.frombuffer(b"a " + bytes(4), dtype=np.uint8)
-    _scan_jit(record, 0, 4, 1, 16, np.empty(1, np.int64), np.empty(1, np.int64), np.empty((1, 4), np.uint8))
+    for target in (np.empty((1, 4), np.uint8), np.empty((1, 1), np.float32).view(np.uint8)):
+        _scan_jit(record, 0, 4, 1, 16, np.empty(1, np.int64), np.empty(1, np.int64), target, np.empty(64, np.uint8))
 
 
 _BROKEN: Exception | None = None
@@ -194,9 +199,11 @@ def parse_text_lines(block: np.ndarray, starts: np.ndarray, ends: np.ndarray, di
 def scan_binary(buf: np.ndarray, pos: int, record: int, max_rows: int, max_word: int, vectors: np.ndarray):
     """Find whole word2vec binary records from ``pos``; copy their vectors into ``vectors``.
 
-    Returns (rows found, new position, word starts, space positions).
+    Returns (rows found, new position, word starts, space positions, the words joined by
+    newlines).
     """
     starts = np.empty(max_rows, dtype=np.int64)
     spaces = np.empty(max_rows, dtype=np.int64)
-    n, pos = _scan_jit(buf, pos, record, max_rows, max_word, starts, spaces, vectors)
-    return int(n), int(pos), starts[:n], spaces[:n]
+    words = np.empty(max_rows * 32 + max_word, dtype=np.uint8)
+    n, pos, w = _scan_jit(buf, pos, record, max_rows, max_word, starts, spaces, vectors, words)
+    return int(n), int(pos), starts[:n], spaces[:n], words[: max(w - 1, 0)].tobytes()

@@ -101,22 +101,27 @@ def read_binary(
                 pos = 0
                 done += len(chunk)
             step = min(count - index, _STEP_ROWS) if mapped is not None else count - index
-            vectors = None
+            vectors, blob, in_place = None, None, False
             if kernels_ready():
                 rows = min(step, (len(buf) - pos) // (record + 1) + 1)
-                if scratch.shape[0] < rows:
-                    scratch = np.empty((rows, record), dtype=np.uint8)
+                in_place = keep is None and limit is None and sink.dtype == np.float32
+                if in_place:  # the vectors go straight into the output matrix
+                    target = sink.reserve(rows).view(np.uint8)
+                else:
+                    if scratch.shape[0] < rows:
+                        scratch = np.empty((rows, record), dtype=np.uint8)
+                    target = scratch
                 view = np.frombuffer(buf, dtype=np.uint8)
-                found, pos, starts_a, spaces_a = scan_binary(view, pos, record, rows, _MAX_WORD, scratch)
+                found, pos, starts_a, spaces_a, blob = scan_binary(view, pos, record, rows, _MAX_WORD, target)
                 del view
                 starts, spaces = starts_a.tolist(), spaces_a.tolist()
-                vectors = scratch[:found].view("<f4")
+                vectors = target[:found].view("<f4")
             else:
                 starts, spaces, pos = _scan(buf, pos, record, step)
                 found = len(starts)
             if index == 0 and spaces:
                 _check_not_text(path, buf[spaces[0] + 1 : spaces[0] + 1 + record])
-            _take(buf, starts, spaces, index, dim, sink, problems, vectors)
+            _take(buf, starts, spaces, index, dim, sink, problems, vectors, blob, in_place)
             if mapped is not None:
                 done = pos
                 released = _release(mapped, released, pos)
@@ -179,12 +184,23 @@ def _check_not_text(path: object, first_vector: bytes) -> None:
 
 
 def _decode_words(
-    buf: bytes, starts: list[int], spaces: list[int], index: int, keep: set[str] | None, problems: Problems
+    buf: bytes,
+    starts: list[int],
+    spaces: list[int],
+    index: int,
+    keep: set[str] | None,
+    problems: Problems,
+    blob: bytes | None = None,
 ) -> tuple[list[str], list[int], list[int]]:
-    """The records' words, line numbers and record indices, minus bad and unwanted words."""
+    """The records' words, line numbers and record indices, minus bad and unwanted words.
+
+    ``blob``: the words joined by newlines, when the compiled scanner already gathered them.
+    """
     n = len(starts)
     try:  # one decode for the whole buffer; per word only when something is wrong
-        words = b"\n".join([buf[a:b] for a, b in zip(starts, spaces)]).decode("utf-8").split("\n")
+        if blob is None:
+            blob = b"\n".join([buf[a:b] for a, b in zip(starts, spaces)])
+        words = blob.decode("utf-8").split("\n")
         fast = len(words) == n and all(words)
     except UnicodeDecodeError:
         fast = False
@@ -226,19 +242,26 @@ def _take(
     sink: RowSink,
     problems: Problems,
     vectors: np.ndarray | None = None,
+    blob: bytes | None = None,
+    in_place: bool = False,
 ) -> None:
     """Decode the records found in ``buf`` and copy the kept vectors into ``sink``.
 
-    ``vectors`` holds the records' vectors when the compiled scanner already copied them.
+    ``vectors`` holds the records' vectors when the compiled scanner already copied them
+    (``in_place``: into the sink's own next rows), ``blob`` their words.
     """
     n = sink.count_rows(len(starts))
-    words, lines, idx = _decode_words(buf, starts[:n], spaces[:n], index, sink.keep, problems)
+    if n < len(starts):
+        blob = None
+    words, lines, idx = _decode_words(buf, starts[:n], spaces[:n], index, sink.keep, problems, blob)
     if not words:
         return
     record = 4 * dim
     out = sink.reserve(len(words))
+    contiguous = len(idx) == idx[-1] + 1
     if vectors is not None:
-        out[:] = vectors[: len(idx)] if len(idx) == idx[-1] + 1 else vectors[idx]
+        if not (in_place and contiguous):  # in place and all kept: already where they belong
+            out[:] = vectors[: len(idx)] if contiguous else vectors[idx]
     else:
         view = memoryview(buf)
         raw = b"".join([view[spaces[i] + 1 : spaces[i] + 1 + record] for i in idx])
