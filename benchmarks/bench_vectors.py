@@ -156,6 +156,7 @@ def main() -> None:
     parser.add_argument("--gensim-repeats", type=int, default=1)
     parser.add_argument("--dir", default="/tmp/vectab-bench")
     parser.add_argument("--filtered-words", type=int, default=20_000)
+    parser.add_argument("--methods", nargs="+", help="run only these methods (e.g. gensim_binary vectab_binary_nocache)")
     parser.add_argument("--run-method", nargs=4, metavar=("METHOD", "TEXT", "BIN", "VOCAB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_method:
@@ -184,6 +185,8 @@ def main() -> None:
         ("vectab_text_filtered", repeats, True),
         ("vectab_binary_filtered", repeats, True),
     ]
+    if args.methods:
+        plan = [p for p in plan if p[0] in args.methods]
     results: dict[str, list[dict]] = {m: [] for m, _, _ in plan}
     for method, times, warm in plan:  # a warm-up fills the page cache (and, for _first, is discarded)
         if warm and not args.smoke:
@@ -194,13 +197,19 @@ def main() -> None:
             results[method].append(_spawn(method, args, files, cache))
     shutil.rmtree(cache, ignore_errors=True)
     _print_table(results, n, dim)
-    _search_rows(binary, args.smoke)
+    if not args.methods:
+        _search_rows(binary, args.smoke)
 
 
 def _print_table(results: dict[str, list[dict]], n: int, dim: int) -> None:
     med = {m: statistics.median(r["seconds"] for r in rs) for m, rs in results.items()}
     extra = {m: statistics.median(r["extra_mb"] for r in rs) for m, rs in results.items()}
     peak = {m: max(r["peak_mb"] for r in rs) for m, rs in results.items()}
+    nan = {"seconds": float("nan"), "extra_mb": float("nan")}
+    for m in ("gensim_text", "gensim_binary", "vectab_text_first", "vectab_text_nocache", "vectab_text_cached",
+              "vectab_binary_nocache", "vectab_text_filtered", "vectab_binary_filtered"):
+        med.setdefault(m, nan["seconds"])
+        extra.setdefault(m, nan["extra_mb"])
     base = med["gensim_text"]
     print(f"\nload {n:,} x {dim} (median s; each run its own process; machine shared, timings noisy)")
     print(f"{'method':28} {'s':>8} {'runs':>4} {'rows':>8} {'peak MB':>8} {'extra MB':>9} {'x gensim text':>14}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 import numpy as np
@@ -30,7 +31,8 @@ class RowSink:
         self.problems = problems
         self.rows_read = 0  # rows parsed (bad rows excluded, duplicates included)
         self.full = limit is not None and limit <= 0
-        self.seen: dict[str, int] = {}
+        self._line_starts: list[int] = []  # row where each committed block starts
+        self._lines: list[Sequence[int]] = []  # each block's line numbers, to name them in errors
         self.words: list[str] = []
         self._matrix = np.empty((0, dim), dtype=self.dtype)
 
@@ -63,29 +65,45 @@ class RowSink:
         return self._matrix[have : have + n]
 
     def commit(self, words: list[str], lines: Sequence[int], good: np.ndarray | None = None) -> None:
-        """Keep the rows written into `reserve`'s view, minus bad (``good`` False) and duplicates."""
+        """Keep the rows written into `reserve`'s view, minus bad ones (``good`` False).
+
+        Duplicate words are found once, in `finish` (a set over all words), not per block.
+        """
         region = self._matrix[len(self.words) : len(self.words) + len(words)]
-        idx = list(range(len(words))) if good is None else np.flatnonzero(good).tolist()
         if good is not None:
+            idx = np.flatnonzero(good).tolist()
             words, lines = [words[i] for i in idx], [lines[i] for i in idx]
-        if len(set(words)) == len(words) and self.seen.keys().isdisjoint(words):
-            self.seen.update(zip(words, lines))
-        else:
-            kept = []
-            for i, w in enumerate(words):
-                first = self.seen.get(w)
-                if first is not None:
-                    self.problems.bad(
-                        lines[i], "duplicate word", f"the word {w!r} already appeared on line {first}", row=False
-                    )
-                    continue
-                self.seen[w] = lines[i]
-                kept.append(i)
-            idx = [idx[i] for i in kept]
-            words = [words[i] for i in kept]
-        if len(idx) != region.shape[0]:
-            region[: len(idx)] = region[idx]
+            if len(idx) != region.shape[0]:
+                region[: len(idx)] = region[idx]
+        self._line_starts.append(len(self.words))
+        self._lines.append(lines)
         self.words.extend(words)
+
+    def _line_of(self, row: int) -> int:
+        chunk = bisect.bisect_right(self._line_starts, row) - 1
+        return self._lines[chunk][row - self._line_starts[chunk]]
+
+    def _drop_duplicates(self) -> None:
+        """Keep each word's first row; report the others (raise, or count and drop)."""
+        if len(set(self.words)) == len(self.words):
+            return
+        first: dict[str, int] = {}
+        drop = []
+        for i, w in enumerate(self.words):
+            j = first.setdefault(w, i)
+            if j != i:
+                self.problems.bad(
+                    self._line_of(i),
+                    "duplicate word",
+                    f"the word {w!r} already appeared on line {self._line_of(j)}",
+                    row=False,
+                )
+                drop.append(i)
+        keep = np.ones(len(self.words), dtype=bool)
+        keep[drop] = False
+        rows = np.flatnonzero(keep)
+        self._matrix = self._matrix[rows]
+        self.words = [self.words[i] for i in rows.tolist()]
 
     def add(self, words: list[str], matrix: np.ndarray, lines: Sequence[int]) -> None:
         """Take the rows of one block (``lines`` gives each row's 1-based line number)."""
@@ -105,6 +123,7 @@ class RowSink:
 
     def finish(self) -> tuple[list[str], np.ndarray]:
         """The kept words and their ``(rows, dim)`` matrix (trimmed in place, no copy)."""
+        self._drop_duplicates()
         n = len(self.words)
         matrix = self._matrix
         if matrix.shape[0] != n:
