@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import time
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -166,13 +166,16 @@ def run_quickstart(out: Path, *, epochs: int, seed: int, console: Any) -> dict[s
         console.print(f"    (no plot: {exc})")
     model_dir = save_model(out / "model", model, tokenizer=tokenizer, labels=classes)
     loaded = load_model(model_dir)
-    example = ["a gorgeous , witty , seductive movie .", "dull , lifeless and far too long ."]
-    predicted = loaded.predict(example)
+    shown = test[:4]
+    predicted = loaded.predict([t for t, _ in shown])
     console.print(f"    model       {model_dir}/ (config.json, model.safetensors, "
                   f"tokenizer.json, labels.json)")
     console.print(f"    vectors     {out / 'lee-word2vec.txt'}")
-    for text, label in zip(example, predicted):
-        console.print(f"    predict({text!r}) -> {label}")
+    console.print("    the reloaded model on held-out sentences:")
+    for (text, truth), label in zip(shown, predicted):
+        short = text if len(text) <= 60 else text[:57] + "..."
+        mark = "[green]right[/green]" if label == truth else "[red]wrong[/red]"
+        console.print(f"    {label:>4} ({mark}, true {truth})  {short}")
     results["seconds"] = step.done()
     results["out"] = str(out)
     console.print(f"\n[bold green]Done in {results['seconds']:.0f} s.[/bold green] "
@@ -191,10 +194,11 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
     @app.command("quickstart")
     @user_errors
     def quickstart(
-        out: Path = typer.Option(Path("vectab-quickstart"), "--out", "-o",
-                                 help="Folder for the plot, the vectors and the saved model."),
-        epochs: int = typer.Option(8, help="Training epochs of the classifier."),
-        seed: int = typer.Option(0, help="Random seed."),
+        out: Annotated[Path, typer.Option(
+            "--out", "-o", help="Folder for the plot, the vectors and the saved model.")
+        ] = Path("vectab-quickstart"),
+        epochs: Annotated[int, typer.Option(help="Training epochs of the classifier.")] = 8,
+        seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     ) -> None:
         """Run the whole path on built-in real data: vectors, tokenize, train, search, plot."""
         from rich.console import Console
