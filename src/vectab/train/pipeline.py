@@ -36,7 +36,7 @@ class TrainResult:
 
 
 def _embedding(tokenizer: Any, *, vectors: str | os.PathLike[str] | None, freeze: str,
-               embedding_dim: int, seed: int) -> tuple[Any, Any]:
+               embedding_dim: int, seed: int, oov_init: str = "random") -> tuple[Any, Any]:
     from vectab.nn import Embedding
 
     if freeze not in FREEZE_CHOICES:
@@ -52,7 +52,7 @@ def _embedding(tokenizer: Any, *, vectors: str | os.PathLike[str] | None, freeze
 
     vecs = load_vectors(vectors)
     layer = Embedding.from_vectors(vecs, tokenizer, freeze=FREEZE_CHOICES[freeze], seed=seed,
-                                   mask_zero=True)
+                                   mask_zero=True, oov_init=oov_init)
     report = getattr(layer, "coverage", None)
     found = getattr(report, "pretrained_mask", None)
     if found is not None and int(sum(bool(x) for x in found)) == 0:
@@ -95,6 +95,7 @@ def train_classifier(
     label_col: str = "label",
     vectors: str | os.PathLike[str] | None = None,
     freeze: str = "pretrained",
+    oov_init: str = "random",
     encoder: str = "bilstm",
     embedding_dim: int = 100,
     hidden_size: int = 128,
@@ -119,6 +120,8 @@ def train_classifier(
         vectors: pretrained vectors file (word2vec, GloVe, fastText .vec, vectab format).
         freeze: ``"pretrained"`` (rows found in ``vectors`` stay fixed, new words learn),
             ``"all"`` (the whole table fixed) or ``"none"``.
+        oov_init: rows of words missing from ``vectors``: ``"random"`` (at the vectors'
+            scale), ``"zeros"`` or ``"mean"``.
         encoder: ``bilstm``, ``lstm``, ``bigru``, ``gru``, ``cnn``, ``mean``, ``max``.
         embedding_dim: table width without ``vectors`` (with them, the vectors' dimension).
         max_len: keep the first ``max_len`` tokens of each text.
@@ -151,7 +154,7 @@ def train_classifier(
                                            encoder_.encode(vlabels, source=str(valid)),
                                            max_len=max_len)
     embedding, coverage = _embedding(tokenizer, vectors=vectors, freeze=freeze,
-                                     embedding_dim=embedding_dim, seed=seed)
+                                     embedding_dim=embedding_dim, seed=seed, oov_init=oov_init)
     config = ClassifierConfig(embedding.num_embeddings, embedding.embedding_dim, len(encoder_),
                               encoder=encoder, hidden_size=hidden_size, dropout=dropout)
     model = TextClassifier(config, embedding=embedding)
