@@ -55,21 +55,18 @@ def test_exclude_removes_rows(data):
 
 
 @pytest.mark.parametrize("exclude", [False, True])
-def test_fast_mode_reranks_exactly(exclude, monkeypatch):
-    monkeypatch.setattr(similarity, "FAST_MIN_ELEMENTS", 0)  # use int8 even on a small matrix
-    g = torch.Generator().manual_seed(1)
-    centres = torch.randn(40, 32, generator=g)
-    m = centres[torch.randint(0, 40, (20000,), generator=g)] + 0.5 * torch.randn(
-        20000, 32, generator=g
-    )
-    q = m[:200]
-    ex = torch.arange(200) if exclude else None
+def test_fast_mode_finds_the_exact_top_k(exclude, monkeypatch):
+    monkeypatch.setattr(similarity, "FAST_MIN_ELEMENTS", 0)  # use the IVF index on a small matrix
+    m = clustered(20000)
+    q = m[:300]
+    ex = torch.arange(300) if exclude else None
     ref_scores, ref_ids = topk_cosine(q, m, 10, exclude=ex)
     scores, ids = topk_cosine(q, m, 10, exclude=ex, fast=True)
-    same = (torch.sort(ids).values == torch.sort(ref_ids).values).all(dim=1).float().mean()
-    assert same >= 0.99
+    assert same_sets(ids, ref_ids).float().mean() >= 0.99
     rows_equal = (ids == ref_ids).all(dim=1)
     torch.testing.assert_close(scores[rows_equal], ref_scores[rows_equal])
+    if exclude:
+        assert not (ids == ex.view(-1, 1)).any()
 
 
 def test_two_level_topk_equals_torch_topk():
@@ -119,6 +116,13 @@ def test_bad_chunk_size(data, chunk_size):
         topk_cosine(q, m, 2, chunk_size=chunk_size)
 
 
+@pytest.mark.parametrize("nprobe", [0, -2, 1.5, True, "4"])
+def test_bad_nprobe(data, nprobe):
+    q, m = data
+    with pytest.raises(ValueError, match="nprobe"):
+        topk_cosine(q, m, 2, fast=True, nprobe=nprobe)
+
+
 def test_normalized_flag_skips_normalization():
     m = normalize_rows(torch.randn(100, 8))
     q = m[:3]
@@ -126,10 +130,69 @@ def test_normalized_flag_skips_normalization():
     assert np.allclose(topk_cosine(q, m, 1, normalized=True)[0].numpy(), 1.0, atol=1e-6)
 
 
-def test_fast_index_kind_on_cpu():
-    index = FastIndex(normalize_rows(torch.randn(64, 8)))
-    expected = "int8" if "fbgemm" in torch.backends.quantized.supported_engines else "float32"
-    assert index.kind == expected
+def clustered(n, dim=32, centres=40, seed=1):
+    g = torch.Generator().manual_seed(seed)
+    c = torch.randn(centres, dim, generator=g)
+    return c[torch.randint(0, centres, (n,), generator=g)] + 0.5 * torch.randn(n, dim, generator=g)
+
+
+def same_sets(a, b):
+    return (torch.sort(a).values == torch.sort(b).values).all(dim=1)
+
+
+def test_ivf_index_layout():
+    m = normalize_rows(clustered(5000))
+    index = FastIndex(m, nlist=20)
+    assert index.kind == "ivf" and index.centroids.shape == (20, 32)
+    assert torch.equal(torch.sort(index.perm).values, torch.arange(5000))
+    assert index.offsets[0] == 0 and index.offsets[-1] == 5000
+    assert (index.offsets.diff() >= 0).all()
+    # every row sits in the block of its best centroid
+    cells = torch.argmax(m[index.perm] @ index.centroids.T, dim=1)
+    assert torch.equal(cells, torch.repeat_interleave(torch.arange(20), index.offsets.diff()))
+
+
+def test_ivf_is_deterministic_for_a_seed():
+    m = normalize_rows(clustered(4000))
+    a, b = FastIndex(m, nlist=16, seed=3), FastIndex(m, nlist=16, seed=3)
+    assert torch.equal(a.perm, b.perm) and torch.equal(a.centroids, b.centroids)
+    assert torch.equal(a.search(m[:50], 5)[1], b.search(m[:50], 5)[1])
+
+
+def test_ivf_probing_every_cell_is_exact():
+    m = normalize_rows(clustered(3000))
+    index = FastIndex(m, nlist=12)
+    ex = torch.arange(40).view(-1, 1)
+    scores, ids = index.search(m[:40], 7, exclude=ex, nprobe=12)
+    ref_scores, ref_ids = topk_cosine(m[:40], m, 7, exclude=ex, normalized=True)
+    assert same_sets(ids, ref_ids).all()
+    torch.testing.assert_close(scores, ref_scores)
+
+
+def test_ivf_k_larger_than_probed_rows_falls_back_to_exact():
+    m = normalize_rows(clustered(2000))
+    index = FastIndex(m, nlist=40)
+    scores, ids = index.search(m[:10], 500, nprobe=1)  # one cell holds far fewer than 500 rows
+    assert same_sets(ids, topk_cosine(m[:10], m, 500, normalized=True)[1]).all()
+    _, ids = index.search(m[:10], 3, exclude=torch.arange(10).view(-1, 1), nprobe=1)
+    assert not (ids == torch.arange(10).view(-1, 1)).any()
+
+
+def test_ivf_empty_cells_are_skipped():
+    m = normalize_rows(clustered(600, centres=3))
+    index = FastIndex(m, nlist=10)
+    index.offsets = torch.tensor([0, 0, 300, 300, 300, 600, 600, 600, 600, 600, 600])
+    index._bounds = index.offsets.tolist()  # cells 0, 2, 3 and 5-9 hold no rows
+    scores, ids = index.search(m[:20], 5, nprobe=10)
+    assert torch.isfinite(scores).all() and (ids >= 0).all()
+    assert same_sets(ids, topk_cosine(m[:20], m, 5, normalized=True)[1]).all()
+
+
+def test_ivf_with_too_few_distinct_rows():
+    m = normalize_rows(torch.eye(4).repeat(50, 1))  # 4 distinct directions, 200 rows
+    index = FastIndex(m, nlist=8)
+    scores, _ = index.search(m[:4], 3)
+    torch.testing.assert_close(scores, torch.ones(4, 3))
 
 
 def test_fast_on_small_matrix_is_exact(data):

@@ -142,10 +142,30 @@ def test_similar_by_vector_matches_gensim(kv, gkv, matrix):
 
 @pytest.mark.parametrize("fast", [False, True])
 def test_most_similar_batch_matches_gensim(kv, gkv, fast, monkeypatch):
-    monkeypatch.setattr("vectab.vectors.store.FAST_MIN_ELEMENTS", 0)  # int8 path on tiny data
+    monkeypatch.setattr("vectab.vectors.store.FAST_MIN_ELEMENTS", 0)  # IVF path on tiny data
     rows = kv.most_similar_batch(WORDS[:40], topn=5, fast=fast)
     for word, row in zip(WORDS[:40], rows):
         same(row, gkv.most_similar(word, topn=5))
+
+
+def test_fast_index_is_built_once_and_reset_with_the_vectors(monkeypatch):
+    monkeypatch.setattr("vectab.vectors.store.FAST_MIN_ELEMENTS", 0)
+    g = np.random.default_rng(4)
+    centres = g.standard_normal((30, 24)).astype(np.float32)
+    m = centres[g.integers(0, 30, 12000)] + 0.5 * g.standard_normal((12000, 24), np.float32)
+    words = [f"v{i}" for i in range(len(m))]
+    kv = Vectors(words, m)
+    fast = kv.most_similar_batch(words[:200], topn=10, fast=True)
+    index = kv._fast
+    assert index is not None and index.kind == "ivf"
+    kv.most_similar_batch(words[:5], topn=3, fast=True)
+    assert kv._fast is index
+    exact = kv.most_similar_batch(words[:200], topn=10)
+    agree = np.mean([{w for w, _ in a} == {w for w, _ in b} for a, b in zip(fast, exact)])
+    assert agree >= 0.99
+    assert all(w not in {x for x, _ in row} for w, row in zip(words, fast))
+    kv.vectors = m * 2
+    assert kv._fast is None
 
 
 def test_topk_cosine_method(kv, matrix):

@@ -386,6 +386,15 @@ class Vectors:
     ) -> list[list[tuple[str, float]]]:
         """``most_similar(word, topn=topn)`` for many words at once, as a few matrix products.
 
+        Args:
+            words: the query words (each one is left out of its own results).
+            topn: neighbours per word.
+            fast: search an inverted-file index of the vectors (k-means cells, built on the
+                first fast call and cached): only the rows of the 16 cells nearest to each
+                query are scored, exactly, so scores stay exact and a rare neighbour in an
+                unprobed cell is missed. Tables under ``FAST_MIN_ELEMENTS`` values are searched
+                exactly.
+
         Example:
             >>> kv = Vectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], "float32"))
             >>> [[w for w, _ in row] for row in kv.most_similar_batch(["a", "c"], topn=1)]
