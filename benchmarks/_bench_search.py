@@ -69,8 +69,11 @@ def run(
     t = time.perf_counter()
     unit = kv.unit_matrix()
     setup_exact = time.perf_counter() - t
+    from vectab.vectors.similarity import FAST_MIN_ELEMENTS
+
     t = time.perf_counter()
-    kv._fast_index()
+    if matrix.size >= FAST_MIN_ELEMENTS:  # smaller tables are searched exactly, no index
+        kv._fast_index()
     setup_fast = setup_exact + time.perf_counter() - t
     exact = kv.most_similar_batch(qwords, topn=k)
     truth = [[w for w, _ in r] for r in exact]
@@ -156,8 +159,6 @@ def run(
             f"| {r['method']} | {r['s_per_1000']:.2f} | {r['qps']:.0f} | {ratio} | "
             f"{r['agreement']:.3f} | {r['setup_s']:.2f} |"
         )
-    from vectab.vectors.similarity import FAST_MIN_ELEMENTS
-
     if matrix.size >= FAST_MIN_ELEMENTS:
         index = kv._fast_index()
         print(
