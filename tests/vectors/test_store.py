@@ -164,8 +164,18 @@ def test_fast_index_is_built_once_and_reset_with_the_vectors(monkeypatch):
     agree = np.mean([{w for w, _ in a} == {w for w, _ in b} for a, b in zip(fast, exact)])
     assert agree >= 0.99
     assert all(w not in {x for x, _ in row} for w, row in zip(words, fast))
+    every_cell = kv.most_similar_batch(words[:50], topn=10, fast=True, nprobe=index.nlist)
+    assert every_cell == exact[:50] or all(
+        {w for w, _ in a} == {w for w, _ in b} for a, b in zip(every_cell, exact)
+    )
     kv.vectors = m * 2
     assert kv._fast is None
+
+
+@pytest.mark.parametrize("nprobe", [0, -1, 2.5, True])
+def test_bad_nprobe(kv, nprobe):
+    with pytest.raises(ValueError, match="nprobe"):
+        kv.most_similar_batch(["w1"], topn=3, fast=True, nprobe=nprobe)
 
 
 def test_topk_cosine_method(kv, matrix):

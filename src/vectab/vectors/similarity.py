@@ -235,8 +235,7 @@ def _assign(rows: torch.Tensor, centroids: torch.Tensor) -> torch.Tensor:
     """The best centroid of every row (by inner product), in chunks of the score matrix."""
     step = max(1, _SCORE_BUDGET // 4 // max(centroids.shape[0], 1))
     out = [
-        torch.argmax(rows[i : i + step] @ centroids.T, dim=1)
-        for i in range(0, rows.shape[0], step)
+        torch.argmax(rows[i : i + step] @ centroids.T, dim=1) for i in range(0, rows.shape[0], step)
     ]
     return torch.cat(out) if out else torch.empty(0, dtype=torch.long, device=rows.device)
 
@@ -262,9 +261,7 @@ def search_unit(
     n_rows = matrix.shape[0]
     _check_k(k, n_rows)
     if fast_index is not None:
-        return fast_index.search(
-            queries, k, exclude=exclude, nprobe=nprobe, chunk_size=chunk_size
-        )
+        return fast_index.search(queries, k, exclude=exclude, nprobe=nprobe, chunk_size=chunk_size)
     if chunk_size is None:
         # Below ~128 queries per product the matrix product loses much of its speed.
         chunk_size = int(min(1024, max(128, _SCORE_BUDGET // max(n_rows, 1))))

