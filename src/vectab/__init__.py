@@ -12,8 +12,7 @@ before it is needed.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from vectab._lazy import attach
 
 __version__ = "0.1.0"
 
@@ -48,17 +47,5 @@ _EXPORTS: dict[str, str] = {
     "load_model": "vectab.train",
 }
 
-__all__ = sorted(_EXPORTS) + ["__version__"]
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'vectab' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__, _names = attach(__name__, _EXPORTS)
+__all__ = [*_names, "__version__"]
