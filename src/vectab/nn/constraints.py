@@ -18,11 +18,12 @@ Example:
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 import torch
 from torch import nn
+
+from vectab.nn._names import from_name
 
 __all__ = [
     "Constraint",
@@ -141,14 +142,8 @@ def get(identifier: Any, *, arg: str = "embeddings_constraint") -> Any:
     if identifier is None or isinstance(identifier, Constraint):
         return identifier
     if isinstance(identifier, str):
-        if identifier in _BY_NAME:
-            return _BY_NAME[identifier]()
-        close = difflib.get_close_matches(identifier, list(_BY_NAME), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ValueError(
-            f"`{arg}` must be 'max_norm', 'unit_norm', 'non_neg', 'min_max_norm', a constraint "
-            f"or a callable; got {identifier!r}.{hint}"
-        )
+        return from_name(_BY_NAME, identifier, arg=arg, expected=(
+            "'max_norm', 'unit_norm', 'non_neg', 'min_max_norm', a constraint or a callable"))
     if callable(identifier):
         return identifier
     raise TypeError(

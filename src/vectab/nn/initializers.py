@@ -18,13 +18,14 @@ Example:
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import torch
+
+from vectab.nn._names import from_name
 
 Shape = Sequence[int]
 
@@ -265,14 +266,9 @@ def get(identifier: Any, *, arg: str = "embeddings_initializer") -> Initializer:
     if isinstance(identifier, Initializer):
         return identifier
     if isinstance(identifier, str):
-        if identifier in _BY_NAME:
-            return _BY_NAME[identifier]()
-        close = difflib.get_close_matches(identifier, list(_BY_NAME), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ValueError(
-            f"`{arg}` must be one of {sorted(k for k in _BY_NAME if k.islower())}, an initializer, "
-            f"a callable or an array; got {identifier!r}.{hint}"
-        )
+        names = sorted(k for k in _BY_NAME if k.islower())
+        return from_name(_BY_NAME, identifier, arg=arg,
+                         expected=f"one of {names}, an initializer, a callable or an array")
     if isinstance(identifier, (torch.Tensor, np.ndarray)):
         return _FromTensor(torch.as_tensor(identifier))
     if callable(identifier):

@@ -16,11 +16,12 @@ Example:
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 import torch
 from torch import nn
+
+from vectab.nn._names import from_name
 
 __all__ = ["L1", "L1L2", "L2", "Regularizer", "get", "regularization_loss"]
 
@@ -103,14 +104,8 @@ def get(identifier: Any, *, arg: str = "embeddings_regularizer") -> Any:
     if identifier is None or isinstance(identifier, Regularizer):
         return identifier
     if isinstance(identifier, str):
-        if identifier in _BY_NAME:
-            return _BY_NAME[identifier]()
-        close = difflib.get_close_matches(identifier, list(_BY_NAME), n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise ValueError(
-            f"`{arg}` must be 'l1', 'l2', 'l1_l2', a regularizer or a callable; "
-            f"got {identifier!r}.{hint}"
-        )
+        return from_name(_BY_NAME, identifier, arg=arg,
+                         expected="'l1', 'l2', 'l1_l2', a regularizer or a callable")
     if callable(identifier):
         return identifier
     raise TypeError(
