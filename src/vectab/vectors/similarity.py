@@ -263,18 +263,32 @@ def search_unit(
     if fast_index is not None:
         return fast_index.search(queries, k, exclude=exclude, nprobe=nprobe, chunk_size=chunk_size)
     if chunk_size is None:
-        # Below ~128 queries per product the matrix product loses much of its speed.
-        chunk_size = int(min(1024, max(128, _SCORE_BUDGET // max(n_rows, 1))))
+        # Many queries per product keep the matrix product fast (it streams the matrix once
+        # per chunk); the matrix is then cut into row blocks so the score block stays small.
+        chunk_size = 1024
     out_scores, out_ids = [], []
     buf = None
     for start in range(0, queries.shape[0], chunk_size):
         q = queries[start : start + chunk_size]
         ex = None if exclude is None else exclude[start : start + chunk_size]
+        block = int(max(4 * _GROUP * k, _SCORE_BUDGET // max(q.shape[0], 1)))
         if buf is None:  # one buffer for every chunk: fresh ones cost page faults
-            buf = torch.empty(min(chunk_size, queries.shape[0]), n_rows, device=matrix.device)
-        s = torch.mm(q, matrix.T, out=buf[: q.shape[0]])
-        _apply_exclude(s, ex)
-        top, ids = _topk_rows(s, k)
+            buf = torch.empty(q.shape[0] * min(block, n_rows), device=matrix.device)
+        tops, tids = [], []
+        for first in range(0, n_rows, block):
+            rows = matrix[first : first + block]
+            s = torch.mm(q, rows.T, out=buf[: q.shape[0] * rows.shape[0]].view(q.shape[0], -1))
+            if ex is not None:  # the excluded ids that fall in this block, shifted to it
+                inside = (ex >= first) & (ex < first + rows.shape[0])
+                _apply_exclude(s, torch.where(inside, ex - first, -1))
+            top, ids = _topk_rows(s, min(k, rows.shape[0]))
+            tops.append(top)
+            tids.append(ids + first)
+        if len(tops) == 1:
+            top, ids = tops[0], tids[0]
+        else:  # exact merge of every block's top-k
+            top, pos = torch.topk(torch.cat(tops, dim=1), k, dim=1)
+            ids = torch.cat(tids, dim=1).gather(1, pos)
         out_scores.append(top)
         out_ids.append(ids)
     if not out_scores:
@@ -306,8 +320,8 @@ def topk_cosine(
         k: how many rows to return per query.
         exclude: optional ``(B,)`` or ``(B, E)`` row ids never returned for that query (the
             query word itself, analogy inputs); ``-1`` entries are ignored.
-        chunk_size: queries per matrix product (default: enough to keep the score block near
-            256 MB).
+        chunk_size: queries per matrix product (default 1024); the matrix is scored in row
+            blocks that keep the score block near 256 MB, and the blocks' top-k are merged.
         fast: search an inverted-file index (:class:`FastIndex`, built for this call; reuse one
             through ``Vectors.most_similar_batch(fast=True)``): only the rows of the ``nprobe``
             k-means cells nearest to each query are scored, exactly. Scores stay exact; the
