@@ -23,6 +23,12 @@ __all__ = ["HAVE_NUMBA", "kernels_ready", "parse_text_lines", "scan_binary"]
 if os.environ.get("VECTAB_NO_NUMBA"):  # force the pure pyarrow/Python readers
     numba = None
 else:
+    # With colorama installed, numba formats every internal typing message inside colorama's
+    # init()/deinit(), and deinit() puts back the sys.stdout/sys.stderr it found at init().
+    # From the warm-up thread below that silently undoes any redirection the program makes in
+    # the meantime (a test runner's capture, rich's Live, contextlib.redirect_stdout). Plain
+    # messages need no colorama; the user's own setting wins.
+    os.environ.setdefault("NUMBA_DISABLE_ERROR_MESSAGE_HIGHLIGHTING", "1")
     try:
         import numba
     except ImportError:  # pragma: no cover - exercised where numba is absent
@@ -162,6 +168,13 @@ def _compile_all() -> None:
         _scan_jit(record, 0, 4, 1, 16, np.empty(1, np.int64), np.empty(1, np.int64), target, np.empty(64, np.uint8))
 
 
+def _touches_std_streams() -> bool:
+    """True when numba's messages go through colorama (which swaps sys.stdout and sys.stderr)."""
+    import numba.core.errors as numba_errors
+
+    return hasattr(numba_errors, "ColorShell")
+
+
 _BROKEN: Exception | None = None
 _LOCK = threading.Lock()  # numba's default thread pool must not be entered from two threads
 _WARM: threading.Thread | None = None
@@ -172,7 +185,10 @@ if HAVE_NUMBA:
     # numba's first dispatch in a process takes a while (type registry, cache load): start it
     # now, beside whatever else the program imports, rather than inside the first load
     _WARM = threading.Thread(target=_warm_up, name="vectab-kernels", daemon=True)
-    _WARM.start()
+    if _touches_std_streams():
+        _WARM.run()  # numba was imported earlier with colours on: compile here, not beside the program
+    else:
+        _WARM.start()
 
 
 def kernels_ready() -> bool:
