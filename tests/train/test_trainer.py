@@ -141,6 +141,34 @@ def test_callbacks_and_progress_events(toy_classifier, cls_data, capsys):
     assert out.out == "" and out.err == ""  # the library prints nothing
 
 
+def test_error_mid_epoch_closes_the_progress_bar(toy_classifier, cls_data):
+    import io
+    import sys
+
+    from rich.console import Console
+
+    from vectab.train.callbacks import RichProgress
+
+    train, _ = cls_data
+
+    class Boom(Callback):
+        def on_batch_end(self, trainer, step, logs):
+            raise RuntimeError("boom")
+
+    before = sys.stdout, sys.stderr
+    bar = RichProgress(console=Console(file=io.StringIO()))
+    with pytest.raises(RuntimeError, match="boom"):
+        Trainer(toy_classifier(), epochs=2, callbacks=[Boom()], progress=bar).fit(train)
+    # rich's live display redirects sys.stdout/sys.stderr while it runs: both are back
+    assert (sys.stdout, sys.stderr) == before
+    assert bar._bar is None
+
+    events = []
+    with pytest.raises(RuntimeError, match="boom"):
+        Trainer(toy_classifier(), epochs=2, callbacks=[Boom()], progress=events.append).fit(train)
+    assert events[-1]["event"] == "train_end" and events[-1]["aborted"] is True
+
+
 def test_tagger_metrics_and_predict(toy_tagger, tag_data):
     trainer = Trainer(toy_tagger(), lr=0.1, epochs=8, batch_size=16)
     history = trainer.fit(tag_data, tag_data)

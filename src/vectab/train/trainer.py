@@ -298,6 +298,14 @@ class Trainer:
         if resume_from is not None:
             start, bad_epochs, best_state = self._resume(resume_from)
         self._call("on_train_begin")
+        try:
+            return self._fit_epochs(train_data, valid_data, start, bad_epochs, best_state, monitor, minimize)
+        except BaseException:
+            # an error or Ctrl-C mid-epoch: stop the progress bar so the terminal is left clean
+            self._emit({"event": "train_end", "history": self.history, "aborted": True})
+            raise
+
+    def _fit_epochs(self, train_data, valid_data, start, bad_epochs, best_state, monitor, minimize) -> History:
         for epoch in range(start, self.epochs):
             self._call("on_epoch_begin", epoch)
             logs = self._train_epoch(train_data, epoch)
