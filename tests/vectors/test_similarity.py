@@ -198,3 +198,44 @@ def test_ivf_with_too_few_distinct_rows():
 def test_fast_on_small_matrix_is_exact(data):
     q, m = data
     assert torch.equal(topk_cosine(q, m, 5, fast=True)[1], brute(q, m, 5)[1])
+
+
+def test_calibrated_nprobe_finds_the_target_share_of_the_sample():
+    m = normalize_rows(clustered(6000, centres=40))
+    index = FastIndex(m, nlist=60, seed=2)
+    assert index.recall is not None and index.recall >= 0.995
+    assert not index.exhaustive and 1 <= index.nprobe <= 60 // 8
+    # the calibration sample, searched with the chosen nprobe: the share found equals `recall`
+    sample = torch.randperm(6000, generator=torch.Generator().manual_seed(3))[:512]
+    ex = sample.view(-1, 1)
+    got = index.search(m[sample], 10, exclude=ex)[1]
+    truth = topk_cosine(m[sample], m, 10, exclude=ex, normalized=True)[1]
+    assert same_sets(got, truth).double().mean().item() == pytest.approx(index.recall)
+    # one cell fewer misses more of the sample (nprobe is the smallest that reaches the target)
+    if index.nprobe > 1:
+        fewer = index.search(m[sample], 10, exclude=ex, nprobe=index.nprobe - 1)[1]
+        assert same_sets(fewer, truth).double().mean().item() < 0.995
+
+
+def test_calibration_on_unstructured_vectors_searches_exactly():
+    g = torch.Generator().manual_seed(5)
+    m = normalize_rows(torch.randn(6000, 32, generator=g))  # isotropic noise: no cells to prune
+    index = FastIndex(m, nlist=60)
+    assert index.exhaustive and index.nprobe > 60 // 8
+    q = m[:100]
+    ex = torch.arange(100).view(-1, 1)
+    assert torch.equal(index.search(q, 10, exclude=ex)[1],
+                       topk_cosine(q, m, 10, exclude=ex, normalized=True)[1])
+
+
+def test_fixed_nprobe_skips_calibration():
+    m = normalize_rows(clustered(2000))
+    index = FastIndex(m, nlist=20, nprobe=3)
+    assert index.nprobe == 3 and index.recall is None and not index.exhaustive
+    assert FastIndex(m, nlist=20, target_recall=None).nprobe == 16
+
+
+@pytest.mark.parametrize("target", [0, -0.5, 1.5])
+def test_bad_target_recall(target):
+    with pytest.raises(ValueError, match="target_recall"):
+        FastIndex(normalize_rows(clustered(500)), nlist=5, target_recall=target)

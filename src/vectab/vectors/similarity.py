@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from vectab.vectors.formats import _kernels
+
 __all__ = ["topk_cosine", "normalize_rows", "FastIndex", "FAST_MIN_ELEMENTS"]
 
 _GROUP = 32  # rows per group in the two-level top-k
@@ -24,9 +26,13 @@ _GROUP = 32  # rows per group in the two-level top-k
 # ``fast=True`` runs the exact search there.
 FAST_MIN_ELEMENTS = 2**23
 _SCORE_BUDGET = 2**26  # score-matrix elements per chunk (256 MB of float32, reused)
+_KERNEL_SCORES = 2**20  # score elements per block for the compiled top-k (4 MB: stays in cache)
+_KERNEL_WAIT_SCORES = 2**27  # a search this large waits for the compiled kernels to load
 _KMEANS_ITERATIONS = 10
 _KMEANS_SAMPLE = 64  # k-means training rows per cell
-_NPROBE = 16  # cells probed per query by default
+_NPROBE = 16  # cells probed per query without calibration
+_TARGET_RECALL = 0.995  # calibration: share of sampled queries whose whole top-10 is found
+_CALIBRATION_QUERIES = 512
 
 
 def normalize_rows(matrix: torch.Tensor) -> torch.Tensor:
@@ -95,14 +101,29 @@ class FastIndex:
     a true neighbour is missed only when it lies in a cell that was not probed. This is FAISS's
     ``IndexIVFFlat`` with the inner-product metric. Build once, reuse for every search.
 
+    How many cells to probe depends on the data: real embeddings form clusters and a few cells
+    hold a query's neighbours, while vectors with no structure (isotropic noise) spread them
+    over every cell. So by default the index measures it: a seeded sample of rows is searched
+    exactly (top-10, the row itself excluded, as ``most_similar`` does), and ``nprobe`` is
+    the smallest number of cells that holds the whole exact top-10 of ``target_recall`` of
+    the sample. When that needs more than an eighth of the cells, probing would cost as
+    much as the exact search, so the index searches exactly (``exhaustive``).
+
     Args:
         unit_matrix: ``(V, D)`` float32 rows of unit norm.
         nlist: number of cells (default ``sqrt(V)``, which keeps the build to a few seconds
             for 400k x 300: assigning the rows costs ``V * nlist * D`` multiply-adds).
-        nprobe: cells searched per query (default ``max(16, nlist // 16)``; overridable per
-            search).
+        nprobe: cells searched per query; None: calibrated as above (overridable per search).
+        target_recall: share of sampled queries whose exact top-10 the calibrated ``nprobe``
+            must find in full (None: ``nprobe`` 16, no calibration).
         iterations: Lloyd iterations of the k-means.
-        seed: seed of the k-means sample and initial centroids.
+        seed: seed of the k-means sample, its initial centroids and the calibration sample.
+
+    Attributes:
+        nprobe: cells probed per query.
+        recall: the share of the calibration sample whose exact top-10 ``nprobe`` cells hold
+            (None without calibration).
+        exhaustive: True when searches run exactly (probing would not be faster).
 
     Example:
         >>> m = normalize_rows(torch.randn(1000, 8, generator=torch.Generator().manual_seed(0)))
@@ -119,14 +140,16 @@ class FastIndex:
         *,
         nlist: int | None = None,
         nprobe: int | None = None,
+        target_recall: float | None = _TARGET_RECALL,
         iterations: int = _KMEANS_ITERATIONS,
         seed: int = 0,
     ) -> None:
+        if target_recall is not None and not 0 < target_recall <= 1:
+            raise ValueError(f"`target_recall` must be in (0, 1] or None, got {target_recall!r}")
         n_rows = unit_matrix.shape[0]
         if nlist is None:
             nlist = int(math.sqrt(n_rows))
         self.nlist = max(1, min(int(nlist), n_rows))
-        self.nprobe = nprobe if nprobe is not None else _NPROBE
         self._matrix = unit_matrix
         self.centroids = _spherical_kmeans(unit_matrix, self.nlist, iterations, seed)
         cells = _assign(unit_matrix, self.centroids)
@@ -136,6 +159,32 @@ class FastIndex:
         self.offsets[1:] = torch.cumsum(counts, 0)
         self._sorted = unit_matrix[self.perm].contiguous()
         self._bounds = self.offsets.tolist()
+        self.recall: float | None = None
+        self.exhaustive = False
+        if nprobe is not None:
+            self.nprobe = nprobe
+        elif target_recall is None:
+            self.nprobe = _NPROBE
+        else:
+            self.nprobe, self.recall = self._calibrate(cells, target_recall, seed)
+            self.exhaustive = self.nprobe > max(1, self.nlist // 8)
+
+    def _calibrate(self, cells: torch.Tensor, target: float, seed: int) -> tuple[int, float]:
+        """The fewest cells that hold the exact top-10 of ``target`` of a sample of rows."""
+        n_rows = self._matrix.shape[0]
+        k = min(10, n_rows - 1)
+        if k < 1:
+            return self.nlist, 1.0
+        g = torch.Generator().manual_seed(seed + 1)
+        sample = torch.randperm(n_rows, generator=g)[:_CALIBRATION_QUERIES].to(self._matrix.device)
+        q = self._matrix[sample]
+        _, truth = search_unit(q, self._matrix, k, exclude=sample.view(-1, 1))
+        order = torch.argsort(q @ self.centroids.T, dim=1, descending=True)
+        rank = torch.empty_like(order)
+        rank.scatter_(1, order, torch.arange(self.nlist, device=order.device).expand_as(order))
+        needed = rank.gather(1, cells[truth]).amax(dim=1) + 1  # cells to probe per query
+        nprobe = int(torch.quantile(needed.double(), target, interpolation="higher"))
+        return nprobe, float((needed <= nprobe).double().mean())
 
     def search(
         self,
@@ -151,6 +200,8 @@ class FastIndex:
         Shape:
             queries: ``(B, D)``; exclude: ``(B, E)`` (-1 = nothing); returns ``(B, k)`` twice.
         """
+        if nprobe is None and self.exhaustive:
+            return search_unit(queries, self._matrix, k, exclude=exclude, chunk_size=chunk_size)
         nprobe = min(self.nlist, nprobe or self.nprobe)
         chunk_size = chunk_size or 4096
         out_s, out_i = [], []
@@ -247,6 +298,49 @@ def _check_k(k: int, n_rows: int) -> None:
         raise ValueError(f"`k` is {k} but the matrix has only {n_rows} rows; pass k <= {n_rows}")
 
 
+def _kernel_applies(queries: torch.Tensor, matrix: torch.Tensor) -> bool:
+    """Use the compiled running top-k: CPU float32, numba present and its kernels loaded.
+
+    While they still load (the first second or two of a process), only a large search waits
+    for them; a small one runs the torch path at once.
+    """
+    if matrix.is_cuda or matrix.dtype != torch.float32 or queries.dtype != torch.float32:
+        return False
+    if not _kernels.HAVE_NUMBA:
+        return False
+    large = queries.shape[0] * matrix.shape[0] >= _KERNEL_WAIT_SCORES
+    return _kernels.kernels_ready(wait=large)
+
+
+def _search_blocks_compiled(queries, matrix, k, exclude, chunk_size):
+    """CPU exact search: a product per row block, then the compiled running top-k over it."""
+    n_rows = matrix.shape[0]
+    out_scores, out_ids = [], []
+    buf = None
+    for start in range(0, queries.shape[0], chunk_size):
+        q = queries[start : start + chunk_size].contiguous()
+        b = q.shape[0]
+        ex = None if exclude is None else exclude[start : start + chunk_size]
+        block = max(k, min(n_rows, _KERNEL_SCORES // max(b, 1)))
+        if buf is None:
+            buf = torch.empty(b * block)
+        best = np.full((b, k), -np.inf, dtype=np.float32)
+        best_ids = np.full((b, k), -1, dtype=np.int64)
+        for first in range(0, n_rows, block):
+            rows = matrix[first : first + block]
+            scores = torch.mm(q, rows.T, out=buf[: b * rows.shape[0]].view(b, -1))
+            if ex is not None:  # the excluded ids that fall in this block, shifted to it
+                inside = (ex >= first) & (ex < first + rows.shape[0])
+                _apply_exclude(scores, torch.where(inside, ex - first, -1))
+            _kernels.update_topk(scores.numpy(), first, best, best_ids)
+        out_scores.append(torch.from_numpy(best))
+        out_ids.append(torch.from_numpy(best_ids))
+    if not out_scores:
+        empty = torch.empty(0, k)
+        return empty, empty.long()
+    return torch.cat(out_scores), torch.cat(out_ids)
+
+
 def search_unit(
     queries: torch.Tensor,
     matrix: torch.Tensor,
@@ -262,6 +356,8 @@ def search_unit(
     _check_k(k, n_rows)
     if fast_index is not None:
         return fast_index.search(queries, k, exclude=exclude, nprobe=nprobe, chunk_size=chunk_size)
+    if _kernel_applies(queries, matrix):
+        return _search_blocks_compiled(queries, matrix, k, exclude, chunk_size or 1024)
     if chunk_size is None:
         # Many queries per product keep the matrix product fast (it streams the matrix once
         # per chunk); the matrix is then cut into row blocks so the score block stays small.
@@ -329,7 +425,8 @@ def topk_cosine(
             ``FAST_MIN_ELEMENTS`` values are searched exactly (faster there).
         normalized: True when the rows of ``queries`` and ``matrix`` already have unit norm
             (skips normalizing them).
-        nprobe: cells searched per query in fast mode (default 16; more cells, fewer misses).
+        nprobe: cells searched per query in fast mode (default: calibrated when the index is
+            built, see :class:`FastIndex`; more cells, fewer misses).
 
     Returns:
         ``(scores, ids)``: float32 cosine similarities, best first, and int64 row ids.

@@ -406,13 +406,15 @@ class Vectors:
             words: the query words (each one is left out of its own results).
             topn: neighbours per word.
             fast: search an inverted-file index of the vectors (k-means cells, built on the
-                first fast call and cached): only the rows of the 16 cells nearest to each
-                query are scored, exactly, so scores stay exact and a rare neighbour in an
-                unprobed cell is missed. Tables under ``FAST_MIN_ELEMENTS`` values are searched
-                exactly.
-            nprobe: cells searched per query in fast mode (default 16). Clustered tables need
-                few; real word vectors need more (GloVe 20k x 50, 141 cells: 16 probed give the
-                exact top-10 for 86% of queries, 48 for 98.6%).
+                first fast call and cached): only the rows of the cells nearest to each query
+                are scored, exactly, so scores stay exact and a rare neighbour in an unprobed
+                cell is missed. The number of cells is calibrated on the table itself when the
+                index is built (the exact top-10 of 99.5% of a sample of words found in full;
+                see :class:`~vectab.vectors.similarity.FastIndex`); a table with no cluster
+                structure is searched exactly. Tables under ``FAST_MIN_ELEMENTS`` values are
+                searched exactly.
+            nprobe: cells searched per query in fast mode, instead of the calibrated number
+                (more cells, fewer misses).
 
         Example:
             >>> kv = Vectors(["a", "b", "c"], np.array([[1, 0], [1, 0.1], [0, 1]], "float32"))

@@ -1,4 +1,5 @@
-"""Compiled inner loops for the text and binary readers (used when numba is installed).
+"""Compiled inner loops (used when numba is installed): the text and binary readers, and the
+running top-k of the exact CPU search (``update_topk``).
 
 ``pip install vectab[fast]`` adds numba; without it the readers use pyarrow and Python and
 give the same results (set ``VECTAB_NO_NUMBA=1`` to force that). The kernels only do the common case; any line or record they cannot
@@ -18,7 +19,7 @@ import threading
 
 import numpy as np
 
-__all__ = ["HAVE_NUMBA", "kernels_ready", "parse_text_lines", "scan_binary"]
+__all__ = ["HAVE_NUMBA", "kernels_ready", "parse_text_lines", "scan_binary", "update_topk"]
 
 if os.environ.get("VECTAB_NO_NUMBA"):  # force the pure pyarrow/Python readers
     numba = None
@@ -148,6 +149,41 @@ def _scan_binary(buf, pos, record, max_rows, max_word, starts, spaces, vectors, 
     return n, pos, w
 
 
+_CHUNK = 64  # scores checked at once: their max first, one by one only when it can enter
+
+
+def _chunk_max(row, lo, hi):  # pragma: no cover - compiled by numba
+    m = row[lo]
+    for j in range(lo + 1, hi):
+        m = max(m, row[j])
+    return m
+
+
+def _update_topk(scores, first, best, best_ids):  # pragma: no cover - compiled by numba
+    b, n = scores.shape
+    k = best.shape[1]
+    for i in numba.prange(b):
+        row = scores[i]
+        top = best[i]
+        ids = best_ids[i]
+        for lo in range(0, n, _CHUNK):
+            hi = min(lo + _CHUNK, n)
+            if ids[k - 1] >= 0 and not _chunk_max_jit(row, lo, hi) > top[k - 1]:
+                continue
+            for j in range(lo, hi):
+                v = row[j]
+                if ids[k - 1] >= 0 and not v > top[k - 1]:
+                    continue
+                # insert v, keeping top sorted best first (earlier rows first among equals)
+                p = k - 1
+                while p > 0 and (ids[p - 1] < 0 or top[p - 1] < v):
+                    top[p] = top[p - 1]
+                    ids[p] = ids[p - 1]
+                    p -= 1
+                top[p] = v
+                ids[p] = first + j
+
+
 def _warm_up() -> None:
     """Load (or, the first time ever, compile and cache) both kernels on tiny inputs."""
     global _BROKEN
@@ -166,6 +202,7 @@ def _compile_all() -> None:
     record = np.frombuffer(b"a " + bytes(4), dtype=np.uint8)
     for target in (np.empty((1, 4), np.uint8), np.empty((1, 1), np.float32).view(np.uint8)):
         _scan_jit(record, 0, 4, 1, 16, np.empty(1, np.int64), np.empty(1, np.int64), target, np.empty(64, np.uint8))
+    _topk_jit(np.zeros((1, 2), np.float32), 0, np.full((1, 1), -np.inf, np.float32), np.full((1, 1), -1, np.int64))
 
 
 def _touches_std_streams() -> bool:
@@ -182,6 +219,9 @@ _WARM: threading.Thread | None = None
 if HAVE_NUMBA:
     _parse_jit = numba.njit(cache=True, parallel=True, nogil=True)(_parse_text_lines)
     _scan_jit = numba.njit(cache=True, nogil=True)(_scan_binary)
+    # max() without NaN checks vectorizes (scores of finite unit vectors are never NaN)
+    _chunk_max_jit = numba.njit(cache=True, fastmath=True, inline="always")(_chunk_max)
+    _topk_jit = numba.njit(cache=True, parallel=True, nogil=True)(_update_topk)
     # numba's first dispatch in a process takes a while (type registry, cache load): start it
     # now, beside whatever else the program imports, rather than inside the first load
     _WARM = threading.Thread(target=_warm_up, name="vectab-kernels", daemon=True)
@@ -191,13 +231,32 @@ if HAVE_NUMBA:
         _WARM.start()
 
 
-def kernels_ready() -> bool:
-    """True when the compiled kernels can be used (numba installed and they loaded)."""
+def kernels_ready(wait: bool = True) -> bool:
+    """True when the compiled kernels can be used (numba installed and they loaded).
+
+    ``wait=False``: False while they are still loading, instead of waiting for them.
+    """
     if _WARM is None:
         return False
     if _WARM.is_alive():
+        if not wait:
+            return False
         _WARM.join()
     return _BROKEN is None
+
+
+def update_topk(scores: np.ndarray, first: int, best: np.ndarray, best_ids: np.ndarray) -> None:
+    """Merge the scores ``(b, n)`` of rows ``first .. first + n`` into a running top-k.
+
+    ``best`` ``(b, k)`` float32 sorted best first (start at -inf), ``best_ids`` ``(b, k)`` int64
+    (start at -1 = empty slot); both are updated in place. Each query keeps its sorted best
+    ``k`` and a score only enters when it beats the ``k``-th (checked 64 scores at a time by
+    their max), so a block is read once, while it is still in cache, in parallel over
+    queries. Same answer as ``torch.topk`` over the whole row; of equal scores, the earlier
+    row ranks first.
+    """
+    with _LOCK:
+        _topk_jit(scores, first, best, best_ids)
 
 
 def parse_text_lines(block: np.ndarray, starts: np.ndarray, ends: np.ndarray, dim: int, out: np.ndarray):
