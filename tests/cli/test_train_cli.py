@@ -34,8 +34,8 @@ def trained(tmp_path_factory):
     out = tmp / "model"
     result = runner.invoke(app, [
         "train", "classifier", "--train", str(train), "--valid", str(dev), "--encoder", "mean",
-        "--embedding-dim", "16", "--epochs", "5", "--lr", "0.02", "--batch-size", "16",
-        "--out", str(out),
+        "--embedding-dim", "16", "--projection", "8", "--epochs", "5", "--lr", "0.02",
+        "--batch-size", "16", "--out", str(out),
     ])
     return tmp, out, result
 
@@ -49,6 +49,7 @@ def test_train_classifier_writes_model_and_reports(trained):
     assert (out / "model.safetensors").is_file()
     run = json.loads((out / "run.json").read_text())
     assert run["options"]["epochs"] == 5 and run["metrics"]["accuracy"] > 0.9
+    assert json.loads((out / "config.json").read_text())["model_config"]["projection"] == [8]
 
 
 def test_predict_prints_labels_as_written(trained):

@@ -40,10 +40,11 @@ def test_module_harness(encoder):
     )
 
 
+@pytest.mark.parametrize("projection", [(), (7, 4)])
 @pytest.mark.parametrize("pooling", ["last", "mean", "max", "attention"])
 @pytest.mark.parametrize("encoder", ["bilstm", "gru", "cnn", "mean"])
-def test_pre_and_post_padding_give_the_same_logits(encoder, pooling):
-    model = _model(encoder=encoder, pooling=pooling).eval()
+def test_pre_and_post_padding_give_the_same_logits(encoder, pooling, projection):
+    model = _model(encoder=encoder, pooling=pooling, projection=projection).eval()
     seq = [5, 9, 2, 11]
     pre = torch.tensor([[0, 0] + seq, [1, 2, 3, 4, 5, 6]])
     post = torch.tensor([seq + [0, 0], [1, 2, 3, 4, 5, 6]])
@@ -93,9 +94,9 @@ def test_heads(num_classes, multi_label, labels):
 
 
 def test_config_json_round_trip_rebuilds_the_same_model():
-    model = _model(encoder="cnn", kernel_sizes=(2, 3), pooling="attention").eval()
+    model = _model(encoder="cnn", kernel_sizes=(2, 3), pooling="attention", projection=(9,)).eval()
     data = json.loads(json.dumps(model.config.to_dict()))
-    assert data["kernel_sizes"] == [2, 3]
+    assert data["kernel_sizes"] == [2, 3] and data["projection"] == [9]
     twin = TextClassifier(ClassifierConfig.from_dict(data)).eval()
     twin.load_state_dict(model.state_dict())
     ids = torch.tensor([[0, 3, 4, 5]])
@@ -159,6 +160,7 @@ def test_registry():
         {"dropout": 1.5},
         {"embedding_dropout": -0.1},
         {"multi_label": True, "num_classes": 1},
+        {"projection": (8, 0)},
     ],
 )
 def test_bad_config_raises(options):
@@ -189,3 +191,26 @@ def test_bad_arguments_raise():
         model(torch.tensor([1, 2]))
     with pytest.raises(TypeError, match="mask"):
         model(torch.tensor([[1, 2]]), torch.tensor([[1, 1]]))
+
+
+def test_projection_learns_over_a_frozen_table():
+    # the frozen table holds the class only as a nonlinear function of each word's vector
+    # (|x| large or small); a per-word ReLU layer lets a mean encoder read it
+    torch.manual_seed(0)
+    words = torch.linspace(-2, 2, V - 1).unsqueeze(1)
+    table = torch.cat([torch.zeros(1, 1), words], 0).repeat(1, D)
+    labels_of_word = (table[:, 0].abs() > 1).long()
+    ids = torch.randint(1, V, (256, 1))
+    y = labels_of_word[ids[:, 0]]
+    scores = {}
+    for projection in [(), (16,)]:
+        torch.manual_seed(0)
+        model = TextClassifier(ClassifierConfig(V, D, 2, encoder="mean", dropout=0.0, projection=projection),
+                               embedding=Embedding(V, D, weights=[table.numpy()], trainable=False))
+        opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=0.05)
+        for _ in range(150):
+            opt.zero_grad()
+            model.loss({"ids": ids, "labels": y}).backward()
+            opt.step()
+        scores[projection] = (model(ids).argmax(1) == y).float().mean().item()
+    assert scores[(16,)] == 1.0 and scores[()] < 0.9

@@ -55,6 +55,8 @@ def train_classifier_cmd(
     encoder: Annotated[str, typer.Option("--encoder", help="bilstm, lstm, bigru, gru, cnn, mean, max.")] = "bilstm",
     embedding_dim: Annotated[int, typer.Option("--embedding-dim", help="Table width without --vectors.")] = 100,
     hidden_size: Annotated[int, typer.Option("--hidden-size", help="RNN hidden size per direction.")] = 128,
+    projection: Annotated[list[int] | None, typer.Option(
+        "--projection", help="Width of a per-word ReLU layer before the encoder (repeat for more).")] = None,
     dropout: Annotated[float, typer.Option("--dropout", help="Dropout before the output layer.")] = 0.5,
     epochs: Annotated[int, typer.Option("--epochs", help="Maximum number of epochs.")] = 5,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Examples per step (per process).")] = 32,
@@ -71,9 +73,9 @@ def train_classifier_cmd(
     result = train_classifier(
         train, valid=valid, text_col=text_col, label_col=label_col, vectors=vectors,
         freeze=freeze, encoder=encoder, embedding_dim=embedding_dim, hidden_size=hidden_size,
-        dropout=dropout, epochs=epochs, batch_size=batch_size, lr=lr, max_len=max_len,
-        num_words=num_words, early_stopping_patience=patience, seed=seed, device=device,
-        out=out, progress=_progress(),
+        projection=tuple(projection or ()), dropout=dropout, epochs=epochs, batch_size=batch_size,
+        lr=lr, max_len=max_len, num_words=num_words, early_stopping_patience=patience, seed=seed,
+        device=device, out=out, progress=_progress(),
     )
     if result.coverage is not None and is_main_process():
         typer.echo(f"coverage: {result.coverage}")

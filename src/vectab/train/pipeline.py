@@ -99,6 +99,7 @@ def train_classifier(
     encoder: str = "bilstm",
     embedding_dim: int = 100,
     hidden_size: int = 128,
+    projection: tuple[int, ...] = (),
     dropout: float = 0.5,
     epochs: int = 5,
     batch_size: int = 32,
@@ -124,6 +125,8 @@ def train_classifier(
             scale), ``"zeros"`` or ``"mean"``.
         encoder: ``bilstm``, ``lstm``, ``bigru``, ``gru``, ``cnn``, ``mean``, ``max``.
         embedding_dim: table width without ``vectors`` (with them, the vectors' dimension).
+        projection: widths of position-wise ReLU layers between the table and the encoder
+            (see :class:`~vectab.models.ClassifierConfig`); useful over a frozen table.
         max_len: keep the first ``max_len`` tokens of each text.
         num_words: keep the ``num_words - 1`` most frequent words (Keras' meaning).
         lower: lower-case texts before tokenizing.
@@ -156,7 +159,8 @@ def train_classifier(
     embedding, coverage = _embedding(tokenizer, vectors=vectors, freeze=freeze,
                                      embedding_dim=embedding_dim, seed=seed, oov_init=oov_init)
     config = ClassifierConfig(embedding.num_embeddings, embedding.embedding_dim, len(encoder_),
-                              encoder=encoder, hidden_size=hidden_size, dropout=dropout)
+                              encoder=encoder, hidden_size=hidden_size, dropout=dropout,
+                              projection=tuple(projection))
     model = TextClassifier(config, embedding=embedding)
     trainer = Trainer(model, lr=lr, batch_size=batch_size, epochs=epochs, seed=seed,
                       early_stopping_patience=early_stopping_patience if valid else None,
