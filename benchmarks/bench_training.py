@@ -11,8 +11,10 @@
     epoch of vectab's Trainer (TextClassifier, encoder="lstm") vs a hand-written PyTorch loop
     (nn.Embedding -> nn.LSTM -> nn.Linear, Adam, BCE), fixed length; then the same with
     ``mask_zero=True`` and variable lengths (vectab packs from the mask; the hand loop packs
-    with ``pack_padded_sequence``). Keras 3 on TensorFlow is timed only when tensorflow is
-    importable. With ``--steps N`` only N steps are timed and the epoch time extrapolated.
+    with ``pack_padded_sequence``). Keras 3 on its TensorFlow backend runs the same model on
+    the same batches (``train_on_batch``, in its own process) when this Python, or the one
+    in ``$BENCH_KERAS_PYTHON``, imports tensorflow. With ``--steps N`` only N steps are timed
+    and the epoch time extrapolated.
 
 Usage: python benchmarks/bench_training.py [--part a|b|all] [--steps N] [--smoke]
 The machine may be shared: read ratios, not absolute times.
@@ -207,22 +209,77 @@ def time_vectab(seqs, labels, *, batch: int, steps: int, variable: bool, vocab: 
     return times
 
 
+KERAS_CHILD = """
+import json, os, sys, time
+import numpy as np
+import keras
+data = np.load(sys.argv[1])
+ids, labels, batch, steps, variable = data["ids"], data["labels"], int(data["batch"]), int(data["steps"]), bool(data["variable"])
+keras.utils.set_random_seed(0)
+model = keras.Sequential([
+    keras.layers.Embedding(int(data["vocab"]), 128, mask_zero=variable),
+    keras.layers.LSTM(128),
+    keras.layers.Dense(1),
+])
+model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.BinaryCrossentropy(from_logits=True))
+order = np.random.default_rng(0).permutation(len(ids))
+times = []
+for i in range(steps + 2):
+    t0 = time.perf_counter()
+    idx = order[(i * batch) % len(ids):][:batch]
+    x = ids[idx]
+    if variable:  # pad to the batch's longest, as the torch loops do
+        x = x[:, : int((x != 0).sum(1).max())]
+    model.train_on_batch(x, labels[idx].astype("float32"))
+    if i >= 2:
+        times.append(time.perf_counter() - t0)
+print(json.dumps({"times": times, "backend": keras.backend.backend()}))
+"""
+
+
+def keras_tensorflow_python() -> str | None:
+    """A Python that imports tensorflow and keras: $BENCH_KERAS_PYTHON, or this one."""
+    candidate = os.environ.get("BENCH_KERAS_PYTHON", sys.executable)
+    probe = subprocess.run([candidate, "-c", "import tensorflow, keras"], capture_output=True,
+                           check=False)
+    return candidate if probe.returncode == 0 else None
+
+
+def time_keras_tensorflow(python: str, seqs, labels, *, batch: int, steps: int, variable: bool,
+                          vocab: int) -> list[float]:
+    """Keras 3 on its TensorFlow backend, same model, data and batches, in its own process."""
+    import tempfile
+
+    ids = nn.utils.rnn.pad_sequence(seqs, batch_first=True).numpy()  # post-padded with 0
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "data.npz")
+        np.savez(path, ids=ids, labels=labels.numpy(), batch=batch, steps=steps,
+                 variable=variable, vocab=vocab)
+        env = dict(os.environ, KERAS_BACKEND="tensorflow", TF_CPP_MIN_LOG_LEVEL="2",
+                   TF_NUM_INTEROP_THREADS="1",
+                   TF_NUM_INTRAOP_THREADS=os.environ.get("BENCH_THREADS", "2"))
+        done = subprocess.run([python, "-c", KERAS_CHILD, path], capture_output=True, text=True,
+                              env=env, check=False)
+    if done.returncode:
+        raise RuntimeError(f"the Keras/TensorFlow run failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])["times"]
+
+
 def part_b(smoke: bool, steps: int | None) -> None:
     n, seq, vocab, batch = (640, 40, 2000, 64) if smoke else (25_000, 200, 20_000, 64)
     steps_per_epoch = -(-n // batch)
     steps = min(steps or (4 if smoke else steps_per_epoch), steps_per_epoch - 2)
-    try:
-        import tensorflow  # noqa: F401
-
-        tf_note = "tensorflow importable but the Keras/TF run is not implemented here"
-    except ImportError:
-        tf_note = "Keras 3 on TensorFlow skipped: tensorflow is not installed"
+    keras_python = keras_tensorflow_python()
+    tf_note = ("Keras 3 on TensorFlow: same batches, timed per step in its own process"
+               if keras_python else "Keras 3 on TensorFlow skipped: tensorflow is not installed "
+               "(or set BENCH_KERAS_PYTHON to a Python that has it)")
     print(f"\n(b) Embedding({vocab}, 128) -> LSTM(128) -> Dense(1), {n:,} x {seq}, batch {batch}; "
           f"{steps} of {steps_per_epoch} steps timed per run, epoch time = median step x "
           f"{steps_per_epoch}{' (extrapolated)' if steps < steps_per_epoch else ''}; runs "
           f"alternate hand, vectab, hand, vectab")
-    print("| input | hand-written PyTorch s/epoch | vectab Trainer s/epoch | ratio vectab/hand |")
-    print("|---|---:|---:|---:|")
+    print("| input | hand-written PyTorch s/epoch | vectab Trainer s/epoch | ratio vectab/hand "
+          "| Keras 3 on TensorFlow s/epoch | ratio vectab/Keras-TF |")
+    print("|---|---:|---:|---:|---:|---:|")
     for variable in (False, True):
         seqs, labels, lengths = make_lstm_data(n, seq, vocab, variable)
         hand, ours = [], []
@@ -233,8 +290,14 @@ def part_b(smoke: bool, steps: int | None) -> None:
                                 variable=variable, vocab=vocab)
         h = statistics.median(hand) * steps_per_epoch
         v = statistics.median(ours) * steps_per_epoch
+        k = "-", "-"
+        if keras_python:
+            kt = time_keras_tensorflow(keras_python, seqs, labels, batch=batch, steps=steps,
+                                       variable=variable, vocab=vocab)
+            kk = statistics.median(kt) * steps_per_epoch
+            k = f"{kk:.1f}", f"{v / kk:.3f}"
         name = "mask_zero=True, lengths 20..200" if variable else "fixed length, no mask"
-        print(f"| {name} | {h:.1f} | {v:.1f} | {v / h:.3f} |")
+        print(f"| {name} | {h:.1f} | {v:.1f} | {v / h:.3f} | {k[0]} | {k[1]} |")
     print(f"note: {tf_note}")
 
 
