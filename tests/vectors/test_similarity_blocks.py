@@ -9,9 +9,9 @@ from vectab.vectors import similarity
 
 
 def compiled_available() -> bool:
-    from vectab.vectors.formats._kernels import kernels_ready
+    from vectab.vectors.formats._kernels import topk_ready
 
-    return kernels_ready()
+    return topk_ready()
 
 
 PATHS = ["torch", pytest.param("compiled", marks=pytest.mark.skipif(

@@ -309,7 +309,7 @@ def _kernel_applies(queries: torch.Tensor, matrix: torch.Tensor) -> bool:
     if not _kernels.HAVE_NUMBA:
         return False
     large = queries.shape[0] * matrix.shape[0] >= _KERNEL_WAIT_SCORES
-    return _kernels.kernels_ready(wait=large)
+    return _kernels.topk_ready(wait=large)
 
 
 def _search_blocks_compiled(queries, matrix, k, exclude, chunk_size):

@@ -19,7 +19,7 @@ import threading
 
 import numpy as np
 
-__all__ = ["HAVE_NUMBA", "kernels_ready", "parse_text_lines", "scan_binary", "update_topk"]
+__all__ = ["HAVE_NUMBA", "kernels_ready", "topk_ready", "parse_text_lines", "scan_binary", "update_topk"]
 
 if os.environ.get("VECTAB_NO_NUMBA"):  # force the pure pyarrow/Python readers
     numba = None
@@ -185,15 +185,26 @@ def _update_topk(scores, first, best, best_ids):  # pragma: no cover - compiled 
 
 
 def _warm_up() -> None:
-    """Load (or, the first time ever, compile and cache) both kernels on tiny inputs."""
-    global _BROKEN
+    """Load (or, the first time ever, compile and cache) the kernels on tiny inputs.
+
+    The readers' kernels first (a load waits for them), then the search's top-k.
+    """
+    global _BROKEN, _TOPK_BROKEN
     try:
-        _compile_all()
+        _compile_readers()
     except Exception as error:  # noqa: BLE001 - any failure: fall back to the Python readers
         _BROKEN = error
+    finally:
+        _READERS_READY.set()
+    try:
+        with _LOCK:
+            _topk_jit(np.zeros((1, 2), np.float32), 0, np.full((1, 1), -np.inf, np.float32),
+                      np.full((1, 1), -1, np.int64))
+    except Exception as error:  # noqa: BLE001 - any failure: the search uses torch.topk
+        _TOPK_BROKEN = error
 
 
-def _compile_all() -> None:
+def _compile_readers() -> None:
     line = np.frombuffer(b"a 1\n", dtype=np.uint8)
     _parse_jit(line, np.zeros(1, np.int64), np.full(1, 3, np.int64), 1, np.empty((1, 1), np.float32),
                np.empty(1, np.int64), np.zeros(1, np.int8), _POW10)
@@ -202,7 +213,6 @@ def _compile_all() -> None:
     record = np.frombuffer(b"a " + bytes(4), dtype=np.uint8)
     for target in (np.empty((1, 4), np.uint8), np.empty((1, 1), np.float32).view(np.uint8)):
         _scan_jit(record, 0, 4, 1, 16, np.empty(1, np.int64), np.empty(1, np.int64), target, np.empty(64, np.uint8))
-    _topk_jit(np.zeros((1, 2), np.float32), 0, np.full((1, 1), -np.inf, np.float32), np.full((1, 1), -1, np.int64))
 
 
 def _touches_std_streams() -> bool:
@@ -213,6 +223,8 @@ def _touches_std_streams() -> bool:
 
 
 _BROKEN: Exception | None = None
+_TOPK_BROKEN: Exception | None = None
+_READERS_READY = threading.Event()
 _LOCK = threading.Lock()  # numba's default thread pool must not be entered from two threads
 _WARM: threading.Thread | None = None
 
@@ -232,17 +244,25 @@ if HAVE_NUMBA:
 
 
 def kernels_ready(wait: bool = True) -> bool:
-    """True when the compiled kernels can be used (numba installed and they loaded).
+    """True when the readers' compiled kernels can be used (numba installed and they loaded)."""
+    if _WARM is None:
+        return False
+    if not _READERS_READY.is_set():
+        if not wait:
+            return False
+        _READERS_READY.wait()
+    return _BROKEN is None
 
-    ``wait=False``: False while they are still loading, instead of waiting for them.
-    """
+
+def topk_ready(wait: bool = True) -> bool:
+    """True when :func:`update_topk` can be used; ``wait=False``: False while it still loads."""
     if _WARM is None:
         return False
     if _WARM.is_alive():
         if not wait:
             return False
         _WARM.join()
-    return _BROKEN is None
+    return _TOPK_BROKEN is None
 
 
 def update_topk(scores: np.ndarray, first: int, best: np.ndarray, best_ids: np.ndarray) -> None:
