@@ -227,10 +227,9 @@ times = []
 for i in range(steps + 2):
     t0 = time.perf_counter()
     idx = order[(i * batch) % len(ids):][:batch]
-    x = ids[idx]
-    if variable:  # pad to the batch's longest, as the torch loops do
-        x = x[:, : int((x != 0).sum(1).max())]
-    model.train_on_batch(x, labels[idx].astype("float32"))
+    # every batch keeps the full padded width (pad_sequences(maxlen=200), as Keras users do;
+    # the mask skips the padding): a new width per batch would retrace the step function
+    model.train_on_batch(ids[idx], labels[idx].astype("float32"))
     if i >= 2:
         times.append(time.perf_counter() - t0)
 print(json.dumps({"times": times, "backend": keras.backend.backend()}))
@@ -250,7 +249,7 @@ def time_keras_tensorflow(python: str, seqs, labels, *, batch: int, steps: int, 
     """Keras 3 on its TensorFlow backend, same model, data and batches, in its own process."""
     import tempfile
 
-    ids = nn.utils.rnn.pad_sequence(seqs, batch_first=True).numpy()  # post-padded with 0
+    ids = nn.utils.rnn.pad_sequence(seqs, batch_first=True).numpy()  # post-padded with 0 to 200
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "data.npz")
         np.savez(path, ids=ids, labels=labels.numpy(), batch=batch, steps=steps,
