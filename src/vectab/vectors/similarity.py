@@ -203,18 +203,8 @@ class FastIndex:
         if nprobe is None and self.exhaustive:
             return search_unit(queries, self._matrix, k, exclude=exclude, chunk_size=chunk_size)
         nprobe = min(self.nlist, nprobe or self.nprobe)
-        chunk_size = chunk_size or 4096
-        out_s, out_i = [], []
-        for start in range(0, queries.shape[0], chunk_size):
-            q = queries[start : start + chunk_size]
-            ex = None if exclude is None else exclude[start : start + chunk_size]
-            s, i = self._search_chunk(q, k, ex, nprobe)
-            out_s.append(s)
-            out_i.append(i)
-        if not out_s:
-            empty = torch.empty(0, k, device=queries.device)
-            return empty, empty.long()
-        return torch.cat(out_s), torch.cat(out_i)
+        return _by_chunks(queries, exclude, chunk_size or 4096, k,
+                          lambda q, ex: self._search_chunk(q, k, ex, nprobe))
 
     def _search_chunk(self, q, k, ex, nprobe):
         b = q.shape[0]
@@ -312,33 +302,52 @@ def _kernel_applies(queries: torch.Tensor, matrix: torch.Tensor) -> bool:
     return _kernels.topk_ready(wait=large)
 
 
-def _search_blocks_compiled(queries, matrix, k, exclude, chunk_size):
-    """CPU exact search: a product per row block, then the compiled running top-k over it."""
-    n_rows = matrix.shape[0]
+def _by_chunks(queries, exclude, chunk_size, k, search_chunk):
+    """Run ``search_chunk(q, ex)`` over chunks of the queries and their excluded ids."""
     out_scores, out_ids = [], []
-    buf = None
     for start in range(0, queries.shape[0], chunk_size):
-        q = queries[start : start + chunk_size].contiguous()
-        b = q.shape[0]
         ex = None if exclude is None else exclude[start : start + chunk_size]
-        block = max(k, min(n_rows, _KERNEL_SCORES // max(b, 1)))
-        if buf is None:
-            buf = torch.empty(b * block)
-        best = np.full((b, k), -np.inf, dtype=np.float32)
-        best_ids = np.full((b, k), -1, dtype=np.int64)
-        for first in range(0, n_rows, block):
-            rows = matrix[first : first + block]
-            scores = torch.mm(q, rows.T, out=buf[: b * rows.shape[0]].view(b, -1))
-            if ex is not None:  # the excluded ids that fall in this block, shifted to it
-                inside = (ex >= first) & (ex < first + rows.shape[0])
-                _apply_exclude(scores, torch.where(inside, ex - first, -1))
-            _kernels.update_topk(scores.numpy(), first, best, best_ids)
-        out_scores.append(torch.from_numpy(best))
-        out_ids.append(torch.from_numpy(best_ids))
+        top, ids = search_chunk(queries[start : start + chunk_size], ex)
+        out_scores.append(top)
+        out_ids.append(ids)
     if not out_scores:
-        empty = torch.empty(0, k)
+        empty = torch.empty(0, k, device=queries.device)
         return empty, empty.long()
     return torch.cat(out_scores), torch.cat(out_ids)
+
+
+def _score_blocks(q, matrix, ex, block, buf):
+    """Yield ``(first row, scores)`` of ``q`` against each row block, excluded ids at -inf."""
+    b = q.shape[0]
+    for first in range(0, matrix.shape[0], block):
+        rows = matrix[first : first + block]
+        scores = torch.mm(q, rows.T, out=buf[: b * rows.shape[0]].view(b, -1))
+        if ex is not None:  # the excluded ids that fall in this block, shifted to it
+            inside = (ex >= first) & (ex < first + rows.shape[0])
+            _apply_exclude(scores, torch.where(inside, ex - first, -1))
+        yield first, scores
+
+
+def _merged_topk(blocks, b: int, k: int):
+    """Each block's top-k (two-level, see ``_topk_rows``), then an exact merge of them."""
+    tops, tids = [], []
+    for first, scores in blocks:
+        top, ids = _topk_rows(scores, min(k, scores.shape[1]))
+        tops.append(top)
+        tids.append(ids + first)
+    if len(tops) == 1:
+        return tops[0], tids[0]
+    top, pos = torch.topk(torch.cat(tops, dim=1), k, dim=1)
+    return top, torch.cat(tids, dim=1).gather(1, pos)
+
+
+def _running_topk(blocks, b: int, k: int):
+    """The compiled running top-k (``_kernels.update_topk``) over every block, on CPU."""
+    best = np.full((b, k), -np.inf, dtype=np.float32)
+    best_ids = np.full((b, k), -1, dtype=np.int64)
+    for first, scores in blocks:
+        _kernels.update_topk(scores.numpy(), first, best, best_ids)
+    return torch.from_numpy(best), torch.from_numpy(best_ids)
 
 
 def search_unit(
@@ -356,41 +365,19 @@ def search_unit(
     _check_k(k, n_rows)
     if fast_index is not None:
         return fast_index.search(queries, k, exclude=exclude, nprobe=nprobe, chunk_size=chunk_size)
+    # Many queries per product keep the matrix product fast (it streams the matrix once per
+    # chunk); the matrix is cut into row blocks so the score block stays small: in cache for
+    # the compiled running top-k, near _SCORE_BUDGET for torch's two-level top-k.
+    chunk_size = chunk_size or 1024
+    widest = max(1, min(chunk_size, queries.shape[0]))
     if _kernel_applies(queries, matrix):
-        return _search_blocks_compiled(queries, matrix, k, exclude, chunk_size or 1024)
-    if chunk_size is None:
-        # Many queries per product keep the matrix product fast (it streams the matrix once
-        # per chunk); the matrix is then cut into row blocks so the score block stays small.
-        chunk_size = 1024
-    out_scores, out_ids = [], []
-    buf = None
-    for start in range(0, queries.shape[0], chunk_size):
-        q = queries[start : start + chunk_size]
-        ex = None if exclude is None else exclude[start : start + chunk_size]
-        block = int(max(4 * _GROUP * k, _SCORE_BUDGET // max(q.shape[0], 1)))
-        if buf is None:  # one buffer for every chunk: fresh ones cost page faults
-            buf = torch.empty(q.shape[0] * min(block, n_rows), device=matrix.device)
-        tops, tids = [], []
-        for first in range(0, n_rows, block):
-            rows = matrix[first : first + block]
-            s = torch.mm(q, rows.T, out=buf[: q.shape[0] * rows.shape[0]].view(q.shape[0], -1))
-            if ex is not None:  # the excluded ids that fall in this block, shifted to it
-                inside = (ex >= first) & (ex < first + rows.shape[0])
-                _apply_exclude(s, torch.where(inside, ex - first, -1))
-            top, ids = _topk_rows(s, min(k, rows.shape[0]))
-            tops.append(top)
-            tids.append(ids + first)
-        if len(tops) == 1:
-            top, ids = tops[0], tids[0]
-        else:  # exact merge of every block's top-k
-            top, pos = torch.topk(torch.cat(tops, dim=1), k, dim=1)
-            ids = torch.cat(tids, dim=1).gather(1, pos)
-        out_scores.append(top)
-        out_ids.append(ids)
-    if not out_scores:
-        empty = torch.empty(0, k, device=matrix.device)
-        return empty, empty.long()
-    return torch.cat(out_scores), torch.cat(out_ids)
+        reduce, block = _running_topk, max(k, _KERNEL_SCORES // widest)
+    else:
+        reduce, block = _merged_topk, max(4 * _GROUP * k, _SCORE_BUDGET // widest)
+    block = min(block, n_rows)
+    buf = torch.empty(widest * block, device=matrix.device)  # one buffer for every chunk
+    return _by_chunks(queries, exclude, chunk_size, k, lambda q, ex: reduce(
+        _score_blocks(q, matrix, ex, block, buf), q.shape[0], k))
 
 
 def topk_cosine(
