@@ -120,3 +120,21 @@ def test_unreadable_file_and_vocabulary_mismatch(trained, tmp_path):
     assert result.exit_code == 1 and "vocabulary mismatch" in result.stderr
     result = runner.invoke(app, ["predict", str(tmp_path / "nomodel"), str(tmp / "dev.csv")])
     assert result.exit_code == 1 and "not a directory" in result.stderr
+
+
+def test_extend_vocab_gives_ids_to_the_vectors_words(tmp_path):
+    train = write_data(tmp_path / "train.csv", 60, 0)
+    vectors = tmp_path / "v.txt"
+    words = POS + NEG + FILLER + ["splendid", "tedious"]
+    vectors.write_text("".join(f"{w} {i} 1 0.5\n" for i, w in enumerate(words)))
+    out = tmp_path / "m"
+    result = runner.invoke(app, [
+        "train", "classifier", "--train", str(train), "--vectors", str(vectors),
+        "--extend-vocab", "--encoder", "mean", "--epochs", "1", "--out", str(out),
+    ])
+    assert result.exit_code == 0, result.output
+    from vectab.train.saving import load_model
+
+    index = load_model(out).tokenizer.word_index
+    assert {"splendid", "tedious"} <= set(index) and index["splendid"] > index["boring"]
+    assert json.loads((out / "run.json").read_text())["options"]["extend_vocab"] is True

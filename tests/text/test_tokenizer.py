@@ -39,3 +39,40 @@ def test_whitespace_table_is_complete():
 
     expected = "".join(c for c in map(chr, range(0x110000)) if c.isspace() and c != " ")
     assert _OTHER_WHITESPACE == expected
+
+
+def test_add_words_appends_after_the_counted_words():
+    tok = fitted(oov_token="?")
+    before = dict(tok.word_index)
+    assert tok.add_words(["zebra", "cat", "Lion", "a-b", "two words", "yak"]) == 2
+    # counted words keep their ids; new ones follow in the order given; unreachable ones skipped
+    assert tok.word_index == {**before, "zebra": 6, "yak": 7}
+    assert tok.index_word[6] == "zebra" and tok.word_counts["zebra"] == 0
+    assert tok.texts_to_sequences(["the zebra sat", "Yak!"]) == [[2, 6, 4], [7]]
+    # fitting later ranks an added word by its count, like any other
+    tok.fit_on_texts(["yak yak yak"])
+    assert tok.word_index["yak"] == 2 and tok.word_counts["yak"] == 3
+    # the added words survive JSON
+    again = tokenizer_from_json(tok.to_json())
+    assert again.word_index == tok.word_index
+
+
+def test_add_words_reachability_follows_the_options():
+    tok = Tokenizer(lower=False, filters="")
+    tok.fit_on_texts(["a b"])
+    assert tok.add_words(["Lion", "a-b"]) == 2  # case kept, '-' not filtered
+    assert fitted().add_words(["Lion"], only_reachable=False) == 1
+    chars = Tokenizer(char_level=True)
+    chars.fit_on_texts(["ab"])
+    assert chars.add_words(["c", "cd"]) == 1
+
+
+def test_add_words_rejects_bad_input():
+    import pytest
+
+    tok = fitted()
+    with pytest.raises(TypeError, match="`words` must be an iterable of str"):
+        tok.add_words("zebra")
+    with pytest.raises(TypeError, match=r"`words\[1\]` must be a non-empty str"):
+        tok.add_words(["ok", 3])
+    assert "ok" not in tok.word_counts and "ok" not in tok.word_index

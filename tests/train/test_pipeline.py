@@ -135,3 +135,51 @@ def test_unseen_labels_and_tags_in_validation(tmp_path, sentiment_files):
     bad.write_text("Rome B-LOC\n")
     with pytest.raises(ValueError, match=r"v.conll: tags \['B-LOC'\] do not occur"):
         train_tagger(ner, valid=bad, epochs=1)
+
+
+def test_extend_vocab_keeps_vectors_of_words_unseen_in_training(tmp_path):
+    """Frozen vectors generalize to words first seen at test time only if they have ids."""
+    pytest.importorskip("vectab.vectors.align")
+    rng = np.random.default_rng(0)
+    pos, neg = POS + ["splendid", "wonderful"], NEG + ["dreadful", "tedious"]
+    glove = tmp_path / "vectors.txt"
+    lines = []
+    for words, sign in ((pos, 1.0), (neg, -1.0), (FILLER, 0.0)):
+        for w in words:  # dimension 0 carries the sentiment, the rest is noise
+            v = np.r_[sign * 2.0, rng.normal(scale=0.3, size=7)]
+            lines.append(w + " " + " ".join(f"{x:.4f}" for x in v) + "\n")
+    lines.append("Unreachable 1 0 0 0 0 0 0 0\n")  # upper case never comes out of lower=True
+    glove.write_text("".join(lines))
+
+    def rows(n, seed, p, q):
+        rng_ = random.Random(seed)
+        out = []
+        for _ in range(n):
+            label = rng_.choice(["pos", "neg"])
+            words = rng_.sample(FILLER, 3) + [rng_.choice(p if label == "pos" else q)]
+            out.append((" ".join(words), label))
+        return out
+
+    train = write_tsv(tmp_path / "train.tsv", rows(300, 0, POS[:3], NEG[:3]))
+    test = write_tsv(tmp_path / "test.tsv", rows(200, 1, pos[3:], neg[3:]))
+    common = dict(text_col="sentence", vectors=glove, freeze="pretrained", encoder="mean",
+                  epochs=8, lr=0.05, batch_size=16, seed=0)
+    plain = train_classifier(train, valid=test, **common)
+    extended = train_classifier(train, valid=test, extend_vocab=True, out=tmp_path / "m", **common)
+    tok, tok_plain = extended.model.tokenizer, plain.model.tokenizer
+    # the training words keep their ids; the vectors' other reachable words follow
+    assert {w: tok.word_index[w] for w in tok_plain.word_index} == tok_plain.word_index
+    assert set(tok.word_index) == set(tok_plain.word_index) | set(pos + neg + FILLER) - {""}
+    assert "Unreachable" not in tok.word_index and "unreachable" not in tok.word_index
+    assert extended.model.model.embedding.num_embeddings == len(tok.word_index) + 1
+    # the coverage report describes the training vocabulary, not the added words
+    assert extended.coverage.num_words == len(tok_plain.word_index)
+    assert plain.metrics["accuracy"] < 0.7  # test sentiment words are all <OOV>
+    assert extended.metrics["accuracy"] > 0.95
+    loaded = load_model(tmp_path / "m")
+    assert loaded.predict(["the film dreadful", "splendid story"]) == ["neg", "pos"]
+    with pytest.raises(ValueError, match="`extend_vocab` adds the words of pretrained `vectors`"):
+        train_classifier(train, text_col="sentence", extend_vocab=True, epochs=1)
+    with pytest.raises(ValueError, match="`extend_vocab` with `num_words`=5"):
+        train_classifier(train, text_col="sentence", vectors=glove, extend_vocab=True,
+                         num_words=5, epochs=1)

@@ -52,6 +52,8 @@ def train_classifier_cmd(
     label_col: Annotated[str, typer.Option("--label-col", help="Name of the label column.")] = "label",
     vectors: Annotated[Path | None, typer.Option("--vectors", help="Pretrained vectors file.")] = None,
     freeze: Annotated[str, typer.Option("--freeze", help=FREEZE_HELP)] = "pretrained",
+    extend_vocab: Annotated[bool, typer.Option(
+        "--extend-vocab", help="Also give ids to the vectors' words absent from the training file.")] = False,
     encoder: Annotated[str, typer.Option("--encoder", help="bilstm, lstm, bigru, gru, cnn, mean, max.")] = "bilstm",
     embedding_dim: Annotated[int, typer.Option("--embedding-dim", help="Table width without --vectors.")] = 100,
     hidden_size: Annotated[int, typer.Option("--hidden-size", help="RNN hidden size per direction.")] = 128,
@@ -72,8 +74,8 @@ def train_classifier_cmd(
 
     result = train_classifier(
         train, valid=valid, text_col=text_col, label_col=label_col, vectors=vectors,
-        freeze=freeze, encoder=encoder, embedding_dim=embedding_dim, hidden_size=hidden_size,
-        projection=tuple(projection or ()), dropout=dropout, epochs=epochs, batch_size=batch_size,
+        freeze=freeze, extend_vocab=extend_vocab, encoder=encoder, embedding_dim=embedding_dim,
+        hidden_size=hidden_size, projection=tuple(projection or ()), dropout=dropout, epochs=epochs, batch_size=batch_size,
         lr=lr, max_len=max_len, num_words=num_words, early_stopping_patience=patience, seed=seed,
         device=device, out=out, progress=_progress(),
     )
@@ -91,6 +93,8 @@ def train_tagger_cmd(
     tag_col: Annotated[int, typer.Option("--tag-col", help="Column of the tags (-1 = last).")] = -1,
     vectors: Annotated[Path | None, typer.Option("--vectors", help="Pretrained vectors file.")] = None,
     freeze: Annotated[str, typer.Option("--freeze", help=FREEZE_HELP)] = "pretrained",
+    extend_vocab: Annotated[bool, typer.Option(
+        "--extend-vocab", help="Also give ids to the vectors' words absent from the training file.")] = False,
     embedding_dim: Annotated[int, typer.Option("--embedding-dim", help="Table width without --vectors.")] = 100,
     hidden_size: Annotated[int, typer.Option("--hidden-size", help="LSTM hidden size per direction.")] = 128,
     dropout: Annotated[float, typer.Option("--dropout", help="Dropout.")] = 0.5,
@@ -108,7 +112,8 @@ def train_tagger_cmd(
 
     result = train_tagger(
         train, valid=valid, token_col=token_col, tag_col=tag_col, vectors=vectors,
-        freeze=freeze, embedding_dim=embedding_dim, hidden_size=hidden_size, dropout=dropout,
+        freeze=freeze, extend_vocab=extend_vocab, embedding_dim=embedding_dim,
+        hidden_size=hidden_size, dropout=dropout,
         epochs=epochs, batch_size=batch_size, lr=lr, num_words=num_words, lower=lower,
         early_stopping_patience=patience, seed=seed, device=device, out=out,
         progress=_progress(),

@@ -223,6 +223,43 @@ class Tokenizer:
         if digest is not None:
             self._fitted_corpus = (digest, self._options(), corpus)
 
+    def add_words(self, words: Iterable[str], *, only_reachable: bool = True) -> int:
+        """Give ids to ``words`` that are not yet in the vocabulary, after every counted word.
+
+        For a frozen pretrained table: add the vectors' words, and a word first seen at test
+        time keeps its pretrained vector instead of becoming ``oov_token``. An added word has
+        count 0, so it ranks after all fitted words (in the order given) and a later
+        :meth:`fit_on_texts` that sees it ranks it by its count. With ``num_words`` set the
+        added ids fall past the cap and are not used. No Keras equivalent.
+
+        Args:
+            words: words to add (str); known words are left as they are.
+            only_reachable: skip words that tokenizing text can never produce, i.e. whose own
+                tokens are not exactly ``[word]`` (upper case with ``lower=True``, a filtered
+                character or ``split`` inside, several characters with ``char_level``).
+
+        Returns:
+            The number of words added.
+        """
+        if isinstance(words, (str, bytes)) or not isinstance(words, Iterable):
+            raise TypeError(f"`words` must be an iterable of str, got {short(words)}.")
+        words = list(words)
+        for i, word in enumerate(words):  # check all first: a bad item changes nothing
+            if not isinstance(word, str) or not word:
+                raise TypeError(f"`words[{i}]` must be a non-empty str, got {short(word)}.")
+        added = 0
+        for word in words:
+            if word in self.word_counts or word == self.oov_token:
+                continue
+            if only_reachable and self._tokens(word) != [word]:
+                continue
+            self.word_counts[word] = 0
+            added += 1
+        if added:
+            self._fitted_corpus = None
+            self._build_index()
+        return added
+
     def _build_index(self) -> None:
         """Rank words by count (stable: ties keep first appearance), oov_token first."""
         ranked = sorted(self.word_counts.items(), key=operator.itemgetter(1), reverse=True)

@@ -36,7 +36,14 @@ class TrainResult:
 
 
 def _embedding(tokenizer: Any, *, vectors: str | os.PathLike[str] | None, freeze: str,
-               embedding_dim: int, seed: int, oov_init: str = "random") -> tuple[Any, Any]:
+               embedding_dim: int, seed: int, oov_init: str = "random",
+               extend_vocab: bool = False) -> tuple[Any, Any]:
+    """The table for ``tokenizer`` and the coverage report of the training vocabulary.
+
+    With ``extend_vocab`` the vectors' words that the tokenizer can produce are added to it
+    first (after the training words, whose ids do not change); the report still describes the
+    training words only.
+    """
     from vectab.nn import Embedding
 
     if freeze not in FREEZE_CHOICES:
@@ -47,20 +54,37 @@ def _embedding(tokenizer: Any, *, vectors: str | os.PathLike[str] | None, freeze
     if vectors is None:
         if freeze == "all":
             raise ValueError("`freeze`='all' needs pretrained `vectors` (a random table cannot learn)")
+        if extend_vocab:
+            raise ValueError("`extend_vocab` adds the words of pretrained `vectors`; none were given")
         return Embedding(rows, embedding_dim, mask_zero=True), None
+    if extend_vocab and tokenizer.num_words:
+        raise ValueError(
+            f"`extend_vocab` with `num_words`={tokenizer.num_words}: the added words would get "
+            "ids past the cap and never be used; drop one of the two"
+        )
+    from vectab.vectors.align import build_embedding_matrix
     from vectab.vectors.io import load_vectors
 
     vecs = load_vectors(vectors)
+    report = build_embedding_matrix(tokenizer, vecs, oov_init="zeros")[1] if extend_vocab else None
+    if extend_vocab:
+        _check_overlap(report, rows, vectors)
+        tokenizer.add_words(vecs.index_to_key)
     layer = Embedding.from_vectors(vecs, tokenizer, freeze=FREEZE_CHOICES[freeze], seed=seed,
                                    mask_zero=True, oov_init=oov_init)
-    report = getattr(layer, "coverage", None)
-    found = getattr(report, "pretrained_mask", None)
-    if found is not None and int(sum(bool(x) for x in found)) == 0:
+    if report is None:
+        report = layer.coverage
+        _check_overlap(report, rows, vectors)
+    layer.coverage = layer.coverage_report = report
+    return layer, report
+
+
+def _check_overlap(report: Any, rows: int, vectors: Any) -> None:
+    if report.num_found == 0:
         raise ValueError(
             f"vocabulary mismatch: none of the {rows - 1} training words is in {vectors}; "
             "check the language, lower-casing (--lower) or the vectors file"
         )
-    return layer, report
 
 
 def _run_record(options: dict[str, Any], history: History, metrics: dict[str, float]) -> dict:
@@ -96,6 +120,7 @@ def train_classifier(
     vectors: str | os.PathLike[str] | None = None,
     freeze: str = "pretrained",
     oov_init: str = "random",
+    extend_vocab: bool = False,
     encoder: str = "bilstm",
     embedding_dim: int = 100,
     hidden_size: int = 128,
@@ -123,6 +148,10 @@ def train_classifier(
             ``"all"`` (the whole table fixed) or ``"none"``.
         oov_init: rows of words missing from ``vectors``: ``"random"`` (at the vectors'
             scale), ``"zeros"`` or ``"mean"``.
+        extend_vocab: also give ids to the words of ``vectors`` that never occur in the
+            training file, so that with frozen pretrained rows a word first seen in
+            validation or at prediction keeps its vector instead of becoming ``<OOV>``
+            (see :meth:`~vectab.text.Tokenizer.add_words`). The table grows by those rows.
         encoder: ``bilstm``, ``lstm``, ``bigru``, ``gru``, ``cnn``, ``mean``, ``max``.
         embedding_dim: table width without ``vectors`` (with them, the vectors' dimension).
         projection: widths of position-wise ReLU layers between the table and the encoder
@@ -152,12 +181,13 @@ def train_classifier(
     tokenizer.fit_on_texts(texts)
     train_data = ClassificationDataset(tokenizer.texts_to_sequences(texts),
                                        encoder_.encode(labels, source=str(train)), max_len=max_len)
+    embedding, coverage = _embedding(tokenizer, vectors=vectors, freeze=freeze,
+                                     embedding_dim=embedding_dim, seed=seed, oov_init=oov_init,
+                                     extend_vocab=extend_vocab)
     if valid is not None:
         valid_data = ClassificationDataset(tokenizer.texts_to_sequences(vtexts),
                                            encoder_.encode(vlabels, source=str(valid)),
                                            max_len=max_len)
-    embedding, coverage = _embedding(tokenizer, vectors=vectors, freeze=freeze,
-                                     embedding_dim=embedding_dim, seed=seed, oov_init=oov_init)
     config = ClassifierConfig(embedding.num_embeddings, embedding.embedding_dim, len(encoder_),
                               encoder=encoder, hidden_size=hidden_size, dropout=dropout,
                               projection=tuple(projection))
@@ -186,6 +216,7 @@ def train_tagger(
     tag_col: int = -1,
     vectors: str | os.PathLike[str] | None = None,
     freeze: str = "pretrained",
+    extend_vocab: bool = False,
     embedding_dim: int = 100,
     hidden_size: int = 128,
     dropout: float = 0.5,
@@ -230,12 +261,13 @@ def train_tagger(
     tokenizer = Tokenizer(num_words=num_words, oov_token=OOV_TOKEN, lower=lower, filters="")
     tokenizer.fit_on_texts(sents)
     train_data = encode(sents, tags, train)
+    embedding, coverage = _embedding(tokenizer, vectors=vectors, freeze=freeze,
+                                     embedding_dim=embedding_dim, seed=seed,
+                                     extend_vocab=extend_vocab)
     valid_data = None
     if valid is not None:
         vsents, vtags = read_conll(valid, token_col=token_col, tag_col=tag_col)
         valid_data = encode(vsents, vtags, valid)
-    embedding, coverage = _embedding(tokenizer, vectors=vectors, freeze=freeze,
-                                     embedding_dim=embedding_dim, seed=seed)
     config = TaggerConfig(embedding.num_embeddings, embedding.embedding_dim, tags=tag_names,
                           hidden_size=hidden_size, dropout=dropout, constraints=constraints)
     model = SequenceTagger(config, embedding=embedding)
