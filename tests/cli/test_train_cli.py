@@ -130,7 +130,7 @@ def test_extend_vocab_gives_ids_to_the_vectors_words(tmp_path):
     out = tmp_path / "m"
     result = runner.invoke(app, [
         "train", "classifier", "--train", str(train), "--vectors", str(vectors),
-        "--extend-vocab", "--encoder", "mean", "--epochs", "1", "--out", str(out),
+        "--extend-vocab", "--encoder", "mean", "--epochs", "1", "--ema", "0.99", "--out", str(out),
     ])
     assert result.exit_code == 0, result.output
     from vectab.train.saving import load_model
@@ -138,3 +138,4 @@ def test_extend_vocab_gives_ids_to_the_vectors_words(tmp_path):
     index = load_model(out).tokenizer.word_index
     assert {"splendid", "tedious"} <= set(index) and index["splendid"] > index["boring"]
     assert json.loads((out / "run.json").read_text())["options"]["extend_vocab"] is True
+    assert json.loads((out / "config.json").read_text())["trainer_config"]["ema"] == 0.99

@@ -63,6 +63,8 @@ def train_classifier_cmd(
     epochs: Annotated[int, typer.Option("--epochs", help="Maximum number of epochs.")] = 5,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Examples per step (per process).")] = 32,
     lr: Annotated[float, typer.Option("--lr", help="Learning rate.")] = 1e-3,
+    ema: Annotated[float | None, typer.Option(
+        "--ema", help="Validate and keep a moving average of the weights (decay, e.g. 0.999).")] = None,
     max_len: Annotated[int | None, typer.Option("--max-len", help="Keep the first N tokens of a text.")] = None,
     num_words: Annotated[int | None, typer.Option("--num-words", help="Keep the N-1 most frequent words.")] = None,
     patience: Annotated[int | None, typer.Option("--patience", help="Early stopping patience (epochs).")] = 2,
@@ -76,7 +78,7 @@ def train_classifier_cmd(
         train, valid=valid, text_col=text_col, label_col=label_col, vectors=vectors,
         freeze=freeze, extend_vocab=extend_vocab, encoder=encoder, embedding_dim=embedding_dim,
         hidden_size=hidden_size, projection=tuple(projection or ()), dropout=dropout, epochs=epochs, batch_size=batch_size,
-        lr=lr, max_len=max_len, num_words=num_words, early_stopping_patience=patience, seed=seed,
+        lr=lr, ema=ema, max_len=max_len, num_words=num_words, early_stopping_patience=patience, seed=seed,
         device=device, out=out, progress=_progress(),
     )
     if result.coverage is not None and is_main_process():

@@ -129,6 +129,7 @@ def train_classifier(
     epochs: int = 5,
     batch_size: int = 32,
     lr: float = 1e-3,
+    ema: float | None = None,
     max_len: int | None = None,
     num_words: int | None = None,
     lower: bool = True,
@@ -156,6 +157,8 @@ def train_classifier(
         embedding_dim: table width without ``vectors`` (with them, the vectors' dimension).
         projection: widths of position-wise ReLU layers between the table and the encoder
             (see :class:`~vectab.models.ClassifierConfig`); useful over a frozen table.
+        ema: validate and keep a moving average of the weights with this decay (e.g. 0.999;
+            see :class:`~vectab.train.trainer.Trainer`).
         max_len: keep the first ``max_len`` tokens of each text.
         num_words: keep the ``num_words - 1`` most frequent words (Keras' meaning).
         lower: lower-case texts before tokenizing.
@@ -192,7 +195,7 @@ def train_classifier(
                               encoder=encoder, hidden_size=hidden_size, dropout=dropout,
                               projection=tuple(projection))
     model = TextClassifier(config, embedding=embedding)
-    trainer = Trainer(model, lr=lr, batch_size=batch_size, epochs=epochs, seed=seed,
+    trainer = Trainer(model, lr=lr, batch_size=batch_size, epochs=epochs, seed=seed, ema=ema,
                       early_stopping_patience=early_stopping_patience if valid else None,
                       device=device, progress=progress)
     trainer.fit(train_data, valid_data)

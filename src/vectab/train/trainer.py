@@ -35,6 +35,8 @@ from torch.utils.data import DataLoader, Dataset, RandomSampler, SequentialSampl
 from vectab.train import distributed as dist_utils
 from vectab.train.callbacks import History, make_progress
 from vectab.train.checkpoint import load_checkpoint, load_weights, save_checkpoint, state_tensors
+from vectab.train.ema import PREFIX as EMA_PREFIX
+from vectab.train.ema import WeightAverage, check_decay
 from vectab.train.evaluation import Collector, default_monitor
 from vectab.train.optim import (
     build_optimizers,
@@ -92,6 +94,10 @@ class Trainer:
         batch_size: examples per step (per process under torchrun).
         epochs: maximum number of epochs.
         clip_grad_norm: clip the global gradient norm to this (``None`` = no clipping).
+        ema: keep an exponential moving average of the weights with this decay (e.g. 0.999,
+            about the last 1,000 steps; Keras' ``use_ema=True, ema_momentum=``). Validation,
+            the best checkpoint and the model after ``fit`` use the average; training goes on
+            from the trained weights. Sparse tables are not averaged. ``None``: off.
         early_stopping_patience: stop after this many epochs without improvement of
             ``monitor`` (``None`` = never stop early).
         monitor: metric watched for early stopping and the best checkpoint (default
@@ -139,6 +145,7 @@ class Trainer:
         batch_size: int = 32,
         epochs: int = 10,
         clip_grad_norm: float | None = 1.0,
+        ema: float | None = None,
         early_stopping_patience: int | None = None,
         monitor: str | None = None,
         restore_best: bool = True,
@@ -165,6 +172,7 @@ class Trainer:
             )
         if clip_grad_norm is not None and not clip_grad_norm > 0:
             raise ValueError(f"`clip_grad_norm` must be None or > 0, got {clip_grad_norm!r}")
+        ema = check_decay(ema)
         self.model = model
         self.task = getattr(model, "task", "classification")
         self.optimizer_name, self.lr, self.weight_decay = optimizer, lr, weight_decay
@@ -190,6 +198,9 @@ class Trainer:
         use_scaler = self.amp_dtype == torch.float16
         self.scaler = torch.amp.GradScaler("cuda") if use_scaler else None
         self._loss_module: nn.Module = dist_utils.wrap(_LossModule(self.model), self.dist, self.device)
+        # after wrapping: DistributedDataParallel has broadcast rank 0's weights by now
+        skip = [p for table in self.sparse_tables for p in table.parameters()]
+        self.ema = WeightAverage(self.model, ema, skip=skip) if ema is not None else None
         self.history = History()
 
     # ----------------------------------------------------------------- configuration
@@ -200,6 +211,7 @@ class Trainer:
             "sparse_lr": self.sparse_lr, "sparse": self.sparse,
             "sparse_tables": len(self.sparse_tables), "batch_size": self.batch_size,
             "epochs": self.epochs, "clip_grad_norm": self.clip,
+            "ema": self.ema.decay if self.ema is not None else None,
             "early_stopping_patience": self.patience, "monitor": self.monitor,
             "seed": self.seed, "device": str(self.device),
             "mixed_precision": str(self.amp_dtype).replace("torch.", "") if self.amp_dtype else None,
@@ -261,6 +273,8 @@ class Trainer:
         _constrain(self.model)  # before zero_grad: sparse tables project only the rows just updated
         for opt in self.optimizers.values():
             opt.zero_grad(set_to_none=True)
+        if self.ema is not None:
+            self.ema.update()
         return float(loss.detach())
 
     def _emit(self, event: dict[str, Any]) -> None:
@@ -309,6 +323,8 @@ class Trainer:
         for epoch in range(start, self.epochs):
             self._call("on_epoch_begin", epoch)
             logs = self._train_epoch(train_data, epoch)
+            if self.ema is not None:  # validate, and keep as best, the averaged weights
+                self.ema.swap_in()
             if valid_data is not None:
                 logs.update({f"val_{k}": v for k, v in self.evaluate(valid_data).items()})
             if monitor not in logs:
@@ -326,9 +342,14 @@ class Trainer:
             self._emit({"event": "epoch_end", "epoch": epoch, "logs": logs})
             if self.patience is not None and bad_epochs > 0 and bad_epochs >= self.patience:
                 self.history.stopped_early = self.stop_training = True
+            if self.ema is not None:  # training (and a resume) goes on from the trained weights
+                self.ema.swap_out()
             self._save_last(epoch, bad_epochs)
             if self.stop_training:
                 break
+        if self.ema is not None:  # like Keras, the model ends with the averaged weights
+            self.ema.swap_in()
+            self.ema.commit()
         if self.restore_best and self.history.best_epoch is not None:
             self._restore_best(best_state)
         self.model.eval()
@@ -373,18 +394,26 @@ class Trainer:
         if self.checkpoint_dir is None or not self.dist.is_main:
             return
         tensors, opt_meta = optimizer_state_tensors(self.optimizers)
+        if self.ema is not None:
+            tensors.update(self.ema.state_tensors())
         state = {
             "epochs_done": epoch + 1, "bad_epochs": bad_epochs, "history": self.history.to_dict(),
             "optimizers": opt_meta, "trainer": self.config(),
             "scaler": self.scaler.state_dict() if self.scaler is not None else None,
             "best_dir": str((self.checkpoint_dir / "best").resolve()),
+            "ema_updates": self.ema.updates if self.ema is not None else None,
         }
         save_checkpoint(self.checkpoint_dir / "last", self.model, state, optimizer_tensors=tensors)
 
     def _resume(self, directory: str | Path) -> tuple[int, int, dict | None]:
         state, opt_tensors, directory = load_checkpoint(directory)
         load_weights(self.model, directory / "model.safetensors")
+        ema_tensors = {k: v for k, v in opt_tensors.items() if k.startswith(EMA_PREFIX)}
+        opt_tensors = {k: v for k, v in opt_tensors.items() if not k.startswith(EMA_PREFIX)}
         load_optimizer_state(self.optimizers, opt_tensors, state["optimizers"])
+        if self.ema is not None:
+            self.ema.load_state(ema_tensors, state.get("ema_updates") or 0,
+                                source=str(directory / "optimizer.safetensors"))
         if self.scaler is not None and state.get("scaler"):
             self.scaler.load_state_dict(state["scaler"])
         self.history = History.from_dict(state["history"])
