@@ -3,7 +3,8 @@
 ``run(matrix, words, queries=1000, k=10)`` times, in one process and interleaved:
 gensim ``most_similar(word, topn=k)`` in a loop, a plain torch matmul + topk in chunks of 128,
 ``Vectors.most_similar_batch`` exact, and ``most_similar_batch(fast=True)`` (IVF index; its
-build time is in the setup column). gensim runs on a
+build time is in the setup column); with faiss installed, also faiss' exact flat index and its
+PQ fast-scan screening with exact re-ranking (references, not dependencies). gensim runs on a
 subset of the queries (its rate is per query); the agreement column is the share of queries
 whose top-k words equal the exact float32 answer.
 
@@ -46,6 +47,34 @@ def _torch_plain(unit: torch.Tensor, ids: torch.Tensor, k: int) -> torch.Tensor:
         q = unit[ids[start : start + 128]]
         out.append(torch.topk(q @ unit.T, k + 1, dim=1).indices[:, 1:])
     return torch.cat(out)
+
+
+def _faiss_methods(unit: torch.Tensor, qids: np.ndarray, k: int) -> dict:
+    """faiss, when installed, as a reference: its exact flat index, and its fastest CPU
+    screening (4-bit PQ fast-scan over 2-dim sub-vectors, SIMD lookup tables) with exact
+    re-ranking of 100 x k candidates. Neither is a vectab dependency."""
+    try:
+        import faiss
+    except ImportError:
+        return {}
+    faiss.omp_set_num_threads(torch.get_num_threads())
+    x = np.ascontiguousarray(unit.numpy())
+    q = np.ascontiguousarray(x[qids])
+    dim = x.shape[1]
+    t = time.perf_counter()
+    flat = faiss.IndexFlatIP(dim)
+    flat.add(x)
+    out = {"faiss IndexFlatIP (exact)": (lambda: flat.search(q, k + 1)[1], len(q),
+                                         time.perf_counter() - t)}
+    if dim % 2 == 0:
+        t = time.perf_counter()
+        pq = faiss.index_factory(dim, f"PQ{dim // 2}x4fs,RFlat", faiss.METRIC_INNER_PRODUCT)
+        pq.train(x[np.random.default_rng(0).permutation(len(x))[:100_000]])
+        pq.add(x)
+        params = faiss.IndexRefineSearchParameters(k_factor=100)
+        out[f"faiss PQ{dim // 2}x4fs + exact re-rank of 100k"] = (
+            lambda: pq.search(q, k + 1, params=params)[1], len(q), time.perf_counter() - t)
+    return out
 
 
 def run(
@@ -112,6 +141,8 @@ def run(
         setup_fast,
     )
 
+    methods.update(_faiss_methods(unit, qids, k))
+
     results: dict[str, object] = {}
     times: dict[str, list[float]] = {name: [] for name in methods}
     for name, (fn, _, _) in methods.items():  # warm-up
@@ -126,6 +157,8 @@ def run(
         res = results[name]
         if name.startswith("torch"):
             got = [[words[i] for i in r] for r in res.tolist()]
+        elif name.startswith("faiss"):  # ids, the query itself included
+            got = [[words[i] for i in r if i != q][:k] for r, q in zip(res.tolist(), qids)]
         else:
             got = [[w for w, _ in r] for r in res]
         return float(np.mean([set(g) == set(e) for g, e in zip(got, truth)]))
