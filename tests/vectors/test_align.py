@@ -66,6 +66,21 @@ def test_tokenizer_counts_give_token_coverage(kv):
     assert "of tokens" in summary and "dog (2)" in summary
 
 
+def test_oov_token_gets_a_row_but_is_not_a_missing_word(kv):
+    text = pytest.importorskip("vectab.text")
+    tok = text.Tokenizer(oov_token="<OOV>")
+    tok.fit_on_texts(["the cat sat", "the dog"])
+    matrix, report = build_embedding_matrix(tok, kv, oov_init="mean")
+    oov = tok.word_index["<OOV>"]
+    assert report.missing == ["dog"] and "<OOV>" not in report.summary()
+    assert report.type_coverage == pytest.approx(3 / 4)  # the, cat, sat of 4 words
+    assert not report.pretrained_mask[oov]  # it learns, like a missing word
+    np.testing.assert_allclose(matrix[oov], matrix[tok.word_index["dog"]])  # and is filled
+    with_unk = Vectors(["the", "<OOV>"], np.ones((2, 3), dtype=np.float32))
+    _, report = build_embedding_matrix(tok, with_unk)  # vectors with the token: its vector
+    assert report.pretrained_mask[oov] and report.found["exact"] == 1
+
+
 def test_subword_fallback(kv):
     sub = Vectors(kv.index_to_key, kv.vectors, subwords=Subwords())
     matrix, report = build_embedding_matrix({"the": 1, "zebra": 2}, sub)

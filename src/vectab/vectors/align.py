@@ -34,7 +34,8 @@ class CoverageReport:
         found: words found per fallback, in fallback order (``{"exact": 9120, "lower": 35}``).
         missing: words without a vector, most frequent first when counts are known.
         missing_counts: their counts (0 when unknown), aligned with ``missing``.
-        type_coverage: found words / words with a row (0..1).
+        type_coverage: found words / words with a row (0..1). A Tokenizer's ``oov_token``
+            has a row but is not counted, found or missing.
         token_coverage: found tokens / tokens, weighted by the word counts (None without counts).
         pretrained_mask: bool ``(num_rows,)``, True where the row came from the vectors; pass
             ``trainable=~report.pretrained_mask`` to train only the missing rows.
@@ -93,9 +94,12 @@ class CoverageReport:
 
 
 def _vocabulary(word_index: Any, num_words: int | None, word_counts: Any):
-    """(word_index dict, num_words, counts) from a Tokenizer or a dict."""
+    """(word_index dict, num_words, counts, special tokens) from a Tokenizer or a dict."""
+    special: set[str] = set()
     if hasattr(word_index, "word_index") and not isinstance(word_index, Mapping):
         tokenizer = word_index
+        if getattr(tokenizer, "oov_token", None) is not None:
+            special.add(tokenizer.oov_token)
         word_index = tokenizer.word_index
         if num_words is None:
             num_words = getattr(tokenizer, "num_words", None)
@@ -115,7 +119,7 @@ def _vocabulary(word_index: Any, num_words: int | None, word_counts: Any):
         isinstance(num_words, bool) or not isinstance(num_words, int) or num_words < 1
     ):
         raise ValueError(f"`num_words` must be a positive int or None, got {num_words!r}")
-    return word_index, num_words, word_counts
+    return word_index, num_words, word_counts, special
 
 
 def _fill_missing(oov_init: OovInit, found_rows: np.ndarray, n: int, dim: int, seed: int):
@@ -184,7 +188,7 @@ def build_embedding_matrix(
         >>> report.pretrained_mask.tolist()
         [False, True, True, False]
     """
-    word_index, num_words, word_counts = _vocabulary(word_index, num_words, word_counts)
+    word_index, num_words, word_counts, special = _vocabulary(word_index, num_words, word_counts)
     has_subwords = getattr(vectors, "subwords", None) is not None
     if fallbacks is None:
         fallbacks = (*_TRANSFORMS, "subword") if has_subwords else tuple(_TRANSFORMS)
@@ -219,7 +223,7 @@ def build_embedding_matrix(
             if j is not None:
                 rows.append(i)
                 src.append(j)
-                found[name] += 1
+                found[name] += word not in special
                 break
         else:
             missing.append((word, i))
@@ -234,11 +238,15 @@ def build_embedding_matrix(
             oov_init, matrix[mask], len(missing), dim, seed
         )
     counts = dict(word_counts) if word_counts is not None else None
+    # a Tokenizer's oov_token gets its row like any word, but it is no word of the vocabulary:
+    # the report neither counts it nor lists it as missing
+    special_hits = sum(1 for w, i in word_index.items() if w in special and i < n_rows and mask[i])
+    missing = [(w, i) for w, i in missing if w not in special]
     if counts is not None:
         missing.sort(key=lambda wi: (-counts.get(wi[0], 0), wi[1]))
     else:
         missing.sort(key=lambda wi: wi[1])
-    n_words = sum(1 for i in word_index.values() if i < n_rows)
+    n_words = sum(1 for w, i in word_index.items() if i < n_rows and w not in special)
     token_coverage = None
     if counts is not None:
         total = sum(counts.get(w, 0) for w, i in word_index.items() if i < n_rows)
@@ -249,7 +257,7 @@ def build_embedding_matrix(
         found=found,
         missing=[w for w, _ in missing],
         missing_counts=[int(counts.get(w, 0)) if counts else 0 for w, _ in missing],
-        type_coverage=len(hit) / n_words if n_words else 0.0,
+        type_coverage=(len(hit) - special_hits) / n_words if n_words else 0.0,
         token_coverage=token_coverage,
         pretrained_mask=mask,
     )
