@@ -14,6 +14,7 @@ vectors (isotropic noise: the worst case for any index, so fast mode falls back 
 
     python benchmarks/bench_vectors.py            # full size (~1.1 GB text, a few minutes)
     python benchmarks/bench_vectors.py --smoke    # 2,000 x 50, seconds
+    python benchmarks/bench_vectors.py --search-only   # only the most_similar rows
 """
 
 from __future__ import annotations
@@ -160,6 +161,7 @@ def main() -> None:
     parser.add_argument("--dir", default="/tmp/vectab-bench")
     parser.add_argument("--filtered-words", type=int, default=20_000)
     parser.add_argument("--methods", nargs="+", help="run only these methods (e.g. gensim_binary vectab_binary_nocache)")
+    parser.add_argument("--search-only", action="store_true", help="only the most_similar rows")
     parser.add_argument("--run-method", nargs=4, metavar=("METHOD", "TEXT", "BIN", "VOCAB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run_method:
@@ -176,6 +178,9 @@ def main() -> None:
     vocab_file = folder / f"vocab_{k}.json"
     vocab_file.write_text(json.dumps(sorted(rng.choice(words, size=k, replace=False).tolist())))
     files = (text, binary, vocab_file)
+    if args.search_only:
+        _search_rows(binary, args.smoke)
+        return
     cache = Path(tempfile.mkdtemp(prefix="vectab-bench-cache-"))
     repeats = 1 if args.smoke else args.repeats
     plan = [
