@@ -137,5 +137,7 @@ def test_extend_vocab_gives_ids_to_the_vectors_words(tmp_path):
 
     index = load_model(out).tokenizer.word_index
     assert {"splendid", "tedious"} <= set(index) and index["splendid"] > index["boring"]
+    assert "coverage of the training words by the vectors:\n  vocabulary: " in result.stdout
+    assert "CoverageReport(" not in result.stdout  # a summary, not thousands of missing words
     assert json.loads((out / "run.json").read_text())["options"]["extend_vocab"] is True
     assert json.loads((out / "config.json").read_text())["trainer_config"]["ema"] == 0.99

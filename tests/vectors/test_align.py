@@ -64,6 +64,7 @@ def test_tokenizer_counts_give_token_coverage(kv):
     assert report.missing == ["dog", "bird"] and report.missing_counts == [2, 1]
     summary = report.summary()
     assert "of tokens" in summary and "dog (2)" in summary
+    assert str(report) == summary
 
 
 def test_oov_token_gets_a_row_but_is_not_a_missing_word(kv):

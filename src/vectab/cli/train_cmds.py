@@ -82,7 +82,8 @@ def train_classifier_cmd(
         device=device, out=out, progress=_progress(),
     )
     if result.coverage is not None and is_main_process():
-        typer.echo(f"coverage: {result.coverage}")
+        typer.echo("coverage of the training words by the vectors:")
+        typer.echo("\n".join("  " + line for line in result.coverage.summary().splitlines()))
     _done(result, out)
 
 

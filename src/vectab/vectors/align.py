@@ -79,6 +79,9 @@ class CoverageReport:
             lines.append(f"most frequent missing: {shown}")
         return "\n".join(lines)
 
+    def __str__(self) -> str:
+        return self.summary()
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready content (the mask as the list of pretrained row ids)."""
         return {
