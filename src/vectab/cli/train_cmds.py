@@ -34,6 +34,9 @@ def _done(result: Any, out: Path) -> None:
         pass
     if not is_main_process():
         return
+    if result.coverage is not None:
+        typer.echo("coverage of the training words by the vectors:")
+        typer.echo("\n".join("  " + line for line in result.coverage.summary().splitlines()))
     scores = "  ".join(f"{k} {v:.4f}" for k, v in result.metrics.items())
     best = result.history.best_epoch
     epochs = len(result.history.epochs)
@@ -81,9 +84,6 @@ def train_classifier_cmd(
         lr=lr, ema=ema, max_len=max_len, num_words=num_words, early_stopping_patience=patience, seed=seed,
         device=device, out=out, progress=_progress(),
     )
-    if result.coverage is not None and is_main_process():
-        typer.echo("coverage of the training words by the vectors:")
-        typer.echo("\n".join("  " + line for line in result.coverage.summary().splitlines()))
     _done(result, out)
 
 
