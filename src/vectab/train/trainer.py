@@ -94,8 +94,9 @@ class Trainer:
         batch_size: examples per step (per process under torchrun).
         epochs: maximum number of epochs.
         clip_grad_norm: clip the global gradient norm to this (``None`` = no clipping).
-        ema: keep an exponential moving average of the weights with this decay (e.g. 0.999,
-            about the last 1,000 steps; Keras' ``use_ema=True, ema_momentum=``). Validation,
+        ema: keep an exponential moving average of the weights with this decay (e.g. 0.999;
+            Keras' ``use_ema=True, ema_momentum=``; the warm-up is described in
+            :mod:`vectab.train.ema`). Validation,
             the best checkpoint and the model after ``fit`` use the average; training goes on
             from the trained weights. Sparse tables are not averaged. ``None``: off.
         early_stopping_patience: stop after this many epochs without improvement of
@@ -311,6 +312,8 @@ class Trainer:
         self.history, self.stop_training = History(), False
         if resume_from is not None:
             start, bad_epochs, best_state = self._resume(resume_from)
+        if self.ema is not None:  # a fit interrupted while validating left the average in
+            self.ema.swap_out()
         self._call("on_train_begin")
         try:
             return self._fit_epochs(train_data, valid_data, start, bad_epochs, best_state, monitor, minimize)
