@@ -104,3 +104,28 @@ def test_sparse_tables_are_not_averaged(toy_classifier):
 def test_bad_decay(toy_classifier, bad):
     with pytest.raises(ValueError, match=r"`ema` must be None or a decay in \(0, 1\)"):
         Trainer(toy_classifier(), ema=bad)
+
+
+def test_fit_after_an_interrupted_validation_trains_from_the_trained_weights(toy_classifier, cls_data):
+    train, valid = cls_data
+
+    class Boom(Callback):
+        def on_epoch_end(self, trainer, logs):
+            raise KeyboardInterrupt  # while the average is in the model
+
+    class AtStart(Callback):
+        def on_train_begin(self, trainer):
+            self.weights = weights(trainer.model)
+
+    raw, start = RawSteps(), AtStart()
+    trainer = Trainer(toy_classifier(), ema=0.9, lr=0.05, batch_size=16, epochs=1, seed=0,
+                      callbacks=[raw, Boom()])
+    with pytest.raises(KeyboardInterrupt):
+        trainer.fit(train, valid)
+    assert trainer.ema.swapped_in
+    trained = raw.steps[-1]
+    assert not all(torch.equal(trained[k], v) for k, v in weights(trainer.model).items())
+    trainer.callbacks = [start]
+    trainer.fit(train, valid)
+    assert all(torch.equal(trained[k], start.weights[k]) for k in trained)
+    assert not trainer.ema.swapped_in

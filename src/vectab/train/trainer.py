@@ -310,10 +310,10 @@ class Trainer:
         minimize = any(s in monitor for s in ("loss", "mse", "mae"))
         start, bad_epochs, best_state = 0, 0, None
         self.history, self.stop_training = History(), False
-        if resume_from is not None:
-            start, bad_epochs, best_state = self._resume(resume_from)
         if self.ema is not None:  # a fit interrupted while validating left the average in
             self.ema.swap_out()
+        if resume_from is not None:
+            start, bad_epochs, best_state = self._resume(resume_from)
         self._call("on_train_begin")
         try:
             return self._fit_epochs(train_data, valid_data, start, bad_epochs, best_state, monitor, minimize)
