@@ -80,9 +80,10 @@ def train_classifier_cmd(
     result = train_classifier(
         train, valid=valid, text_col=text_col, label_col=label_col, vectors=vectors,
         freeze=freeze, extend_vocab=extend_vocab, encoder=encoder, embedding_dim=embedding_dim,
-        hidden_size=hidden_size, projection=tuple(projection or ()), dropout=dropout, epochs=epochs, batch_size=batch_size,
-        lr=lr, ema=ema, max_len=max_len, num_words=num_words, early_stopping_patience=patience, seed=seed,
-        device=device, out=out, progress=_progress(),
+        hidden_size=hidden_size, projection=tuple(projection or ()), dropout=dropout,
+        epochs=epochs, batch_size=batch_size, lr=lr, ema=ema, max_len=max_len,
+        num_words=num_words, early_stopping_patience=patience, seed=seed, device=device,
+        out=out, progress=_progress(),
     )
     _done(result, out)
 

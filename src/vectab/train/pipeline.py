@@ -66,25 +66,21 @@ def _embedding(tokenizer: Any, *, vectors: str | os.PathLike[str] | None, freeze
     from vectab.vectors.io import load_vectors
 
     vecs = load_vectors(vectors)
+    # the report describes the training words, so with extend_vocab it is taken before adding
     report = build_embedding_matrix(tokenizer, vecs, oov_init="zeros")[1] if extend_vocab else None
     if extend_vocab:
-        _check_overlap(report, rows, vectors)
         tokenizer.add_words(vecs.index_to_key)
     layer = Embedding.from_vectors(vecs, tokenizer, freeze=FREEZE_CHOICES[freeze], seed=seed,
                                    mask_zero=True, oov_init=oov_init)
     if report is None:
         report = layer.coverage
-        _check_overlap(report, rows, vectors)
-    layer.coverage = layer.coverage_report = report
-    return layer, report
-
-
-def _check_overlap(report: Any, rows: int, vectors: Any) -> None:
     if report.num_found == 0:
         raise ValueError(
             f"vocabulary mismatch: none of the {rows - 1} training words is in {vectors}; "
             "check the language, lower-casing (--lower) or the vectors file"
         )
+    layer.coverage = layer.coverage_report = report
+    return layer, report
 
 
 def _run_record(options: dict[str, Any], history: History, metrics: dict[str, float]) -> dict:

@@ -243,7 +243,6 @@ def build_embedding_matrix(
     counts = dict(word_counts) if word_counts is not None else None
     # a Tokenizer's oov_token gets its row like any word, but it is no word of the vocabulary:
     # the report neither counts it nor lists it as missing
-    special_hits = sum(1 for w, i in word_index.items() if w in special and i < n_rows and mask[i])
     missing = [(w, i) for w, i in missing if w not in special]
     if counts is not None:
         missing.sort(key=lambda wi: (-counts.get(wi[0], 0), wi[1]))
@@ -260,7 +259,7 @@ def build_embedding_matrix(
         found=found,
         missing=[w for w, _ in missing],
         missing_counts=[int(counts.get(w, 0)) if counts else 0 for w, _ in missing],
-        type_coverage=(len(hit) - special_hits) / n_words if n_words else 0.0,
+        type_coverage=sum(found.values()) / n_words if n_words else 0.0,
         token_coverage=token_coverage,
         pretrained_mask=mask,
     )
