@@ -21,6 +21,7 @@ _EXPORTS: dict[str, str] = {
     # errors
     "VectabError": "vectab.errors",
     "VectorFormatError": "vectab.errors",
+    "ModelFormatError": "vectab.errors",
     "OutOfVocabularyError": "vectab.errors",
     # text
     "Tokenizer": "vectab.text",

@@ -6,7 +6,7 @@ what was received and suggests the fix.
 
 from __future__ import annotations
 
-__all__ = ["VectabError", "VectorFormatError", "OutOfVocabularyError"]
+__all__ = ["VectabError", "VectorFormatError", "ModelFormatError", "OutOfVocabularyError"]
 
 
 class VectabError(Exception):
@@ -24,6 +24,20 @@ class VectorFormatError(VectabError, ValueError):
         self.path = str(path)
         self.line = line
         where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class ModelFormatError(VectabError, ValueError):
+    """A saved model (a model directory or a model file) is missing, damaged or inconsistent.
+
+    The message reads ``path: field: expected ..., found ...``; ``path`` and ``field`` (or
+    ``None`` when the problem is the whole file) are kept as attributes.
+    """
+
+    def __init__(self, path: object, field: str | None, message: str) -> None:
+        self.path = str(path)
+        self.field = field
+        where = f"{self.path}: {field}" if field else self.path
         super().__init__(f"{where}: {message}")
 
 
