@@ -59,7 +59,10 @@ def test_train_classifier_end_to_end(tmp_path, sentiment_files):
                               out=tmp_path / "model")
     assert result.metrics["accuracy"] > 0.9
     files = sorted(p.name for p in (tmp_path / "model").iterdir())
-    assert files == ["config.json", "labels.json", "model.safetensors", "run.json", "tokenizer.json"]
+    assert files == ["config.json", "labels.json", "manifest.json", "model.safetensors", "run.json",
+                     "tokenizer.json"]
+    manifest = json.loads((tmp_path / "model" / "manifest.json").read_text())
+    assert "run.json" in manifest["files"]  # written in the same atomic swap as the model
     run = json.loads((tmp_path / "model" / "run.json").read_text())
     assert run["options"]["encoder"] == "mean" and run["metrics"]["accuracy"] > 0.9
     loaded = load_model(tmp_path / "model")

@@ -9,6 +9,7 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
+from vectab.errors import ModelFormatError
 from vectab.models import ClassifierConfig, SequenceTagger, TaggerConfig, TextClassifier
 from vectab.text import Tokenizer
 from vectab.train.saving import LoadedModel, load_model, save_model, token_ids
@@ -35,7 +36,7 @@ def test_directory_layout_and_round_trip(tmp_path, tokenizer):
     save_model(tmp_path, model, tokenizer=tokenizer, labels=labels,
                trainer_config={"lr": 0.001}, preprocessing={"max_len": 4})
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "config.json", "labels.json", "model.safetensors", "tokenizer.json"]
+        "config.json", "labels.json", "manifest.json", "model.safetensors", "tokenizer.json"]
     config = json.loads((tmp_path / "config.json").read_text())
     assert config["model_type"] == "TextClassifier" and config["task"] == "classification"
     assert config["model_config"]["num_classes"] == 3 and config["trainer_config"] == {"lr": 0.001}
@@ -122,24 +123,37 @@ def test_export_then_from_vectors_rebuilds_the_table(tmp_path, tokenizer):
                                model.embedding.weight.detach().numpy()[1:], rtol=1e-6)
 
 
+def _hand_built(directory, files: dict[str, str]):
+    """A directory written by hand, made valid with a manifest (as atomic_dir writes it)."""
+    from vectab._fileio import atomic_dir
+
+    with atomic_dir(directory) as tmp:
+        for name, text in files.items():
+            (tmp / name).write_text(text)
+    return directory
+
+
 def test_load_errors(tmp_path, tokenizer):
     with pytest.raises(FileNotFoundError, match="not a directory"):
         load_model(tmp_path / "nothing")
-    with pytest.raises(FileNotFoundError, match="config.json: missing"):
+    with pytest.raises(ModelFormatError, match="manifest.json: missing.*re-save"):
         load_model(tmp_path)
-    (tmp_path / "config.json").write_text("{oops")
+    (tmp_path / "config.json").write_text("{}")
+    with pytest.raises(ModelFormatError, match="manifest.json: missing.*re-save"):
+        load_model(tmp_path)  # a directory without a manifest is refused before anything is read
+    weights = {"model.safetensors": "x"}
     with pytest.raises(ValueError, match="config.json: not valid JSON"):
-        load_model(tmp_path)
-    (tmp_path / "config.json").write_text(json.dumps({"model_type": "Nope", "model_config": {}}))
+        load_model(_hand_built(tmp_path / "a", {"config.json": "{oops", **weights}))
+    bad_type = json.dumps({"model_type": "Nope", "model_config": {}})
     with pytest.raises(ValueError, match="unknown model_type 'Nope'"):
-        load_model(tmp_path)
+        load_model(_hand_built(tmp_path / "b", {"config.json": bad_type, **weights}))
     # a tokenizer with more words than the table: vocabulary mismatch
     small = classifier(3)
     save_model(tmp_path / "m", small, tokenizer=tokenizer, labels=[0, 1])
     with pytest.raises(ValueError, match="vocabulary mismatch"):
         load_model(tmp_path / "m")
     (tmp_path / "m" / "model.safetensors").unlink()
-    with pytest.raises(FileNotFoundError, match="model.safetensors"):
+    with pytest.raises(ModelFormatError, match="model.safetensors: missing"):
         load_model(tmp_path / "m")
 
 

@@ -92,17 +92,16 @@ def _finish(trainer: Any, model: Any, tokenizer: Any, labels: list, *, out: Any,
             options: dict, preprocessing: dict, valid_data: Any) -> TrainResult:
     import json
 
-    from vectab._fileio import atomic_write
-
     history = trainer.history
     metrics = trainer.evaluate(valid_data) if valid_data is not None else {}
     out_path = None
     if out is not None and trainer.dist.is_main:
+        # run.json goes into the same atomic swap as the model: never one without the other
+        run_json = json.dumps(_run_record(options, history, metrics), indent=2, ensure_ascii=False)
         out_path = save_model(out, model, tokenizer=tokenizer,
                               labels=labels if model.task == "classification" else None,
-                              trainer_config=trainer.config(), preprocessing=preprocessing)
-        with atomic_write(out_path / "run.json") as f:
-            json.dump(_run_record(options, history, metrics), f, indent=2, ensure_ascii=False)
+                              trainer_config=trainer.config(), preprocessing=preprocessing,
+                              extra_files={"run.json": run_json})
     config = {"model_type": model.model_type, "task": model.task, "preprocessing": preprocessing}
     return TrainResult(LoadedModel(model, tokenizer, labels, config), history, metrics, out=out_path)
 

@@ -7,6 +7,12 @@ A trained model is saved as a directory that needs no pickle to load::
       model.safetensors   the weights (torch state dict, safetensors format)
       tokenizer.json      the Tokenizer (Keras' tokenizer JSON)
       labels.json         {"labels": [...]} as written in the training file, or {"tags": [...]}
+      manifest.json       every file's name, size and sha256, written last (see vectab._fileio)
+
+The directory is built beside its target and swapped in whole (:func:`vectab._fileio.atomic_dir`):
+a save that is killed at any instant leaves the complete old model or the complete new one,
+never new weights beside an old tokenizer. :func:`load_model` checks the manifest against the
+files before it reads anything else, and refuses a directory without one.
 
 :func:`load_model` rebuilds it as a :class:`LoadedModel` whose ``predict(texts)`` returns labels
 exactly as they were written in the training file (ints stay ints) and ``predict_proba(texts)``
@@ -25,7 +31,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from vectab._fileio import atomic_write
+from vectab._fileio import atomic_dir, atomic_write, committed_dir, verify_manifest
 from vectab.train.checkpoint import load_weights, save_weights
 
 __all__ = ["save_model", "load_model", "LoadedModel", "token_ids"]
@@ -35,6 +41,30 @@ _CONFIG_CLASSES = {
     "SequenceTagger": "TaggerConfig",
     "TabularEmbeddings": "TabularConfig",
 }
+# the files save_model writes; load_model refuses any of them that the manifest does not list
+MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "labels.json")
+REQUIRED_FILES = ("config.json", "model.safetensors")
+
+
+def _extra_files(extra_files: Any) -> dict[str, bytes]:
+    if extra_files is None:
+        return {}
+    if not isinstance(extra_files, dict):
+        raise TypeError(f"`extra_files` must be a dict {{file name: str or bytes}}, got "
+                        f"{type(extra_files).__name__}")
+    out = {}
+    for name, data in extra_files.items():
+        if (not isinstance(name, str) or not name or name != os.path.basename(name)
+                or name in (".", "..") or name.startswith(".") or name in MODEL_FILES
+                or name == "manifest.json"):
+            raise ValueError(
+                f"`extra_files` names must be plain file names (no folder, not hidden) other "
+                f"than {MODEL_FILES + ('manifest.json',)}, got {name!r}; e.g. {{'run.json': ...}}"
+            )
+        if not isinstance(data, str | bytes):
+            raise TypeError(f"`extra_files[{name!r}]` must be str or bytes, got {type(data).__name__}")
+        out[name] = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    return out
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -50,17 +80,25 @@ def save_model(
     labels: Sequence[Any] | None = None,
     trainer_config: dict[str, Any] | None = None,
     preprocessing: dict[str, Any] | None = None,
+    extra_files: dict[str, str | bytes] | None = None,
 ) -> Path:
     """Write ``model`` (and its tokenizer and labels) as a model directory; return its path.
 
+    The directory is replaced whole and atomically: after a crash or kill at any point it
+    holds the complete previous model or the complete new one.
+
     Args:
-        directory: created if needed; files already there are replaced.
+        directory: created if needed, or replaced whole. An existing directory that holds
+            files other than a saved model's is refused (``FileExistsError``): replacing it
+            would delete them.
         model: a vectab task model (``model_type`` and ``config.to_dict()``).
         tokenizer: the fitted ``vectab.text.Tokenizer`` the ids came from (``to_json()``).
         labels: for a classifier, the class labels in class-id order, as written in the
             training file (ints, strings); JSON keeps their type.
         trainer_config: the Trainer's options (``Trainer.config()``), kept for the record.
         preprocessing: how texts became ids (e.g. ``{"max_len": 200}``), used by predict.
+        extra_files: more files written in the same atomic swap, ``{name: str or bytes}``
+            (e.g. ``{"run.json": ...}``); listed in the manifest like the model's own.
     """
     model_type = getattr(model, "model_type", None)
     config = getattr(model, "config", None)
@@ -71,25 +109,29 @@ def save_model(
         )
     from vectab import __version__
 
+    extras = _extra_files(extra_files)
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    save_weights(model, directory / "model.safetensors")
-    if tokenizer is not None:
-        with atomic_write(directory / "tokenizer.json") as f:
-            f.write(tokenizer.to_json())
-    tags = getattr(config, "tags", None)
-    if labels is not None:
-        _write_json(directory / "labels.json", {"labels": list(labels)})
-    elif tags:
-        _write_json(directory / "labels.json", {"tags": list(tags)})
-    _write_json(directory / "config.json", {
-        "vectab_version": __version__,
-        "model_type": model_type,
-        "task": getattr(model, "task", None),
-        "model_config": config.to_dict(),
-        "trainer_config": trainer_config or {},
-        "preprocessing": preprocessing or {},
-    })
+    with atomic_dir(directory, owned=MODEL_FILES + tuple(extras) + ("run.json",)) as tmp:
+        save_weights(model, tmp / "model.safetensors")
+        if tokenizer is not None:
+            with atomic_write(tmp / "tokenizer.json") as f:
+                f.write(tokenizer.to_json())
+        tags = getattr(config, "tags", None)
+        if labels is not None:
+            _write_json(tmp / "labels.json", {"labels": list(labels)})
+        elif tags:
+            _write_json(tmp / "labels.json", {"tags": list(tags)})
+        for name, data in extras.items():
+            with atomic_write(tmp / name, "wb") as f:
+                f.write(data)
+        _write_json(tmp / "config.json", {
+            "vectab_version": __version__,
+            "model_type": model_type,
+            "task": getattr(model, "task", None),
+            "model_config": config.to_dict(),
+            "trainer_config": trainer_config or {},
+            "preprocessing": preprocessing or {},
+        })
     return directory
 
 
@@ -235,14 +277,23 @@ class LoadedModel:
 def load_model(directory: str | os.PathLike[str], *, device: str | torch.device = "cpu") -> LoadedModel:
     """Load a model directory written by :func:`save_model` (or ``vectab train ...``).
 
+    The manifest is checked first (every listed file present, same size, same sha256; no
+    unlisted model file), before anything else is read or allocated. If a save over
+    ``directory`` was killed between its two renames, the complete previous model is loaded.
+
     Raises:
-        FileNotFoundError: a file of the directory is missing.
+        FileNotFoundError: ``directory`` is not a directory.
+        vectab.errors.ModelFormatError: naming the file: no ``manifest.json`` (a directory
+            written by hand or by an older vectab: re-save it), or a file that does not
+            match it (missing, truncated, modified, added).
         ValueError: the files do not fit together (e.g. the tokenizer's vocabulary is larger
             than the model's embedding table: a vocabulary mismatch).
     """
-    directory = Path(directory)
+    directory = committed_dir(Path(directory))
     if not directory.is_dir():
         raise FileNotFoundError(f"{directory}: not a directory; pass the folder a model was saved to")
+    verify_manifest(directory, required=REQUIRED_FILES, content=MODEL_FILES + ("run.json",),
+                    what="model directory")
     config = _read_json(directory / "config.json")
     model = _build(config)
     load_weights(model, directory / "model.safetensors")
