@@ -9,7 +9,8 @@ Numbers are parsed like ``strtod`` followed by a cast: the decimal mantissa (at 
 significant digits, so it is an exact float64) is multiplied or divided by an exact power of
 ten (at most 1e22), one correctly rounded float64 operation, then cast to the output dtype.
 That is what gensim and numpy do (text -> float64 -> float32). Longer mantissas or larger
-exponents are flagged for the exact path.
+exponents, values that overflow the output dtype and words holding a tab are flagged for the
+exact path.
 """
 
 from __future__ import annotations
@@ -46,10 +47,12 @@ def _parse_text_lines(block, starts, ends, dim, out, word_end, status, pow10):  
         while e > s and (block[e - 1] == 13 or block[e - 1] == 32):
             e -= 1
         p = s
+        tab = False
         while p < e and block[p] != 32:
+            tab = tab or block[p] == 9
             p += 1
         word_end[i] = p
-        if p == s or p >= e:
+        if p == s or p >= e or tab:  # a tab in the word: the exact parser names it
             status[i] = 1
             continue
         q = p
@@ -119,6 +122,9 @@ def _parse_text_lines(block, starts, ends, dim, out, word_end, status, pow10):  
                 ok = False
                 break
             out[i, j] = -v if neg else v
+            if np.isinf(out[i, j]):  # beyond the output dtype: the exact parser names it
+                ok = False
+                break
         if ok and q < e:
             ok = False  # more fields than dim: a word with spaces, or a long row
         status[i] = 0 if ok else 2

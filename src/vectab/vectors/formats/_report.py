@@ -1,7 +1,9 @@
-"""What a load skipped and why: `LoadReport`, and the raise-or-count policy readers share."""
+"""What a load skipped and why: `LoadReport`, the raise-or-count policy readers share, and
+how words are decoded (`Decoder`: ``encoding=``, ``unicode_errors=``)."""
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -9,9 +11,12 @@ from typing import Any
 
 from vectab.errors import VectorFormatError
 
-__all__ = ["LoadReport", "Problems", "wanted_words", "ON_ERROR"]
+__all__ = ["LoadReport", "Problems", "Decoder", "UTF8", "wanted_words", "ON_ERROR", "UNICODE_ERRORS"]
 
 ON_ERROR = ("raise", "skip")
+UNICODE_ERRORS = ("strict", "replace", "ignore")
+_ASCII_PROBE = " \n\r\t0123456789.-+eE".encode("ascii")
+BOM = codecs.BOM_UTF8
 _EXAMPLES_PER_REASON = 3
 
 
@@ -84,6 +89,81 @@ class Problems:
         examples = self.report.examples.setdefault(reason, [])
         if len(examples) < _EXAMPLES_PER_REASON:
             examples.append(str(error))
+
+
+class Decoder:
+    """How a reader turns a word's bytes into a str (gensim's ``encoding``/``unicode_errors``).
+
+    ``encoding`` must keep ASCII bytes as ASCII (UTF-8, Latin-1, cp1252, cp852, ...): the readers
+    find spaces, newlines and numbers as bytes. ``unicode_errors="strict"`` makes an invalid
+    word a `VectorFormatError` (``path:line``); ``"replace"`` puts U+FFFD in its place and
+    ``"ignore"`` drops the bad bytes, as ``bytes.decode`` does. With a UTF-8 encoding a leading
+    byte-order mark (``EF BB BF``) is not part of the first word (like Python's ``utf-8-sig``).
+
+    Example:
+        >>> Decoder("latin-1", "strict").decode(b"caf\\xe9")
+        'café'
+        >>> Decoder("utf-8", "replace").decode(b"caf\\xe9")
+        'caf\ufffd'
+        >>> Decoder("utf-16", "strict")
+        Traceback (most recent call last):
+        ...
+        ValueError: `encoding` must be an ASCII-compatible encoding (the readers find spaces, newlines and digits as single bytes), got 'utf-16'; vector files are UTF-8 (the default) or a single-byte code page such as 'latin-1'
+    """
+
+    def __init__(self, encoding: str = "utf-8", unicode_errors: str = "strict") -> None:
+        if not isinstance(encoding, str):
+            raise TypeError(f"`encoding` must be a str such as 'utf-8', got {encoding!r}")
+        try:
+            name = codecs.lookup(encoding).name
+        except LookupError:
+            raise ValueError(
+                f"`encoding` must be a codec Python knows, got {encoding!r}; use 'utf-8' (the "
+                "default), 'latin-1', 'cp1252', ..."
+            ) from None
+        try:
+            ascii_ok = _ASCII_PROBE.decode(name) == _ASCII_PROBE.decode("ascii")
+        except (UnicodeDecodeError, ValueError):
+            ascii_ok = False
+        if not ascii_ok:
+            raise ValueError(
+                f"`encoding` must be an ASCII-compatible encoding (the readers find spaces, newlines "
+                f"and digits as single bytes), got {encoding!r}; vector files are UTF-8 (the default) "
+                "or a single-byte code page such as 'latin-1'"
+            )
+        if unicode_errors not in UNICODE_ERRORS:
+            raise ValueError(
+                f"`unicode_errors` must be one of {UNICODE_ERRORS}, got {unicode_errors!r}: 'strict' "
+                "refuses a word that is not valid in `encoding`, 'replace' puts U+FFFD for each bad "
+                "byte sequence, 'ignore' drops them"
+            )
+        self.utf8 = name in ("utf-8", "utf-8-sig")
+        self.encoding = "utf-8" if self.utf8 else name
+        self.errors = unicode_errors
+        self.strict = unicode_errors == "strict"
+        self.default = self.utf8 and self.strict
+
+    def decode(self, data: bytes) -> str:
+        """``data`` as str; raises UnicodeDecodeError only when ``unicode_errors="strict"``."""
+        return data.decode(self.encoding, self.errors)
+
+    def bom_length(self, head: bytes) -> int:
+        """Bytes of byte-order mark at the start of ``head`` (the file's first bytes) to skip."""
+        return len(BOM) if self.utf8 and head.startswith(BOM) else 0
+
+    def problem(self, word: bytes, error: UnicodeDecodeError) -> str:
+        """The message for a word that does not decode under ``strict``."""
+        return (
+            f"the word {word!r} is not valid {'UTF-8' if self.utf8 else self.encoding} ({error.reason} "
+            f"at byte {error.start}); pass unicode_errors='replace' (or 'ignore') to load it anyway, "
+            "or encoding= the file's encoding"
+        )
+
+    def __repr__(self) -> str:
+        return f"Decoder({self.encoding!r}, {self.errors!r})"
+
+
+UTF8 = Decoder()
 
 
 def wanted_words(vocab: Any) -> set[str] | None:

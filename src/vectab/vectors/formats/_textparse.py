@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from vectab.vectors.formats._kernels import parse_text_lines
-from vectab.vectors.formats._report import Problems
+from vectab.vectors.formats._report import UTF8, Decoder, Problems
 
 __all__ = ["guess_dim", "arrow_block", "compiled_block", "exact_block"]
 
@@ -28,6 +28,9 @@ def guess_dim(block: bytes) -> int:
     return max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0] if counts else 0
 
 
+_F64 = np.dtype(np.float64)
+
+
 def _looks_numeric(tokens: Sequence[bytes]) -> bool:
     try:
         np.array(tokens, dtype=np.float64)
@@ -36,10 +39,30 @@ def _looks_numeric(tokens: Sequence[bytes]) -> bool:
     return True
 
 
+def _overflow_message(word: str, token: bytes, dtype: np.dtype) -> str:
+    info = np.finfo(dtype)
+    wider = "float64" if dtype != np.float64 else None
+    fix = f"load with dtype={wider!r} or fix the value" if wider else "fix the value"
+    return (
+        f"the vector of {word!r} holds {token.decode(errors='replace')!r}, which overflows "
+        f"{dtype.name} (largest finite value {float(info.max):.8g}); {fix}"
+    )
+
+
 def exact_block(
-    block: bytes, dim: int, first_line: int, problems: Problems
+    block: bytes,
+    dim: int,
+    first_line: int,
+    problems: Problems,
+    dtype: np.dtype = _F64,
+    decoder: Decoder = UTF8,
 ) -> tuple[list[str], np.ndarray, list[int]]:
-    """Parse a block line by line, reporting each bad line through ``problems``."""
+    """Parse a block line by line, reporting each bad line through ``problems``.
+
+    A value must be finite once cast to ``dtype`` (3.5e38 overflows float32); a word may not
+    hold a tab (``word\\t0.1 0.2`` is a tab-separated file, not the word ``'word\\t0.1'``).
+    """
+    dtype = np.dtype(dtype)
     words: list[str] = []
     rows: list[np.ndarray] = []
     lines: list[int] = []
@@ -54,6 +77,9 @@ def exact_block(
         if found > dim and not _looks_numeric(parts[1:-dim]):
             word_bytes = b" ".join(parts[:-dim])  # a word with spaces (GloVe 840B has them)
         elif found != dim:
+            if b"\t" in parts[0]:
+                problems.bad(line, "tab", _tab_message(parts[0], dim))
+                continue
             problems.bad(
                 line, "wrong number of values", f"expected {dim} numbers after the word, found {found}"
             )
@@ -63,11 +89,17 @@ def exact_block(
         if not word_bytes:
             problems.bad(line, "empty word", "the line starts with a space; expected a word first")
             continue
+        if b"\t" in word_bytes:
+            problems.bad(line, "tab", _tab_message(word_bytes, dim))
+            continue
         try:
-            word = word_bytes.decode("utf-8")
+            word = decoder.decode(word_bytes)
         except UnicodeDecodeError as e:
+            problems.bad(line, "not UTF-8" if decoder.utf8 else "not decodable", decoder.problem(word_bytes, e))
+            continue
+        if not word:
             problems.bad(
-                line, "not UTF-8", f"the word {word_bytes!r} is not valid UTF-8 ({e.reason} at byte {e.start})"
+                line, "empty word", f"the word {word_bytes!r} is empty once decoded with unicode_errors='ignore'"
             )
             continue
         values_text = parts[-dim:]
@@ -81,11 +113,25 @@ def exact_block(
             token = values_text[int(np.argmin(np.isfinite(values)))]
             problems.bad(line, "not finite", f"the vector of {word!r} holds {token.decode()!r}")
             continue
+        if dtype != np.float64:
+            with np.errstate(over="ignore"):
+                fits = np.isfinite(values.astype(dtype))
+            if not fits.all():
+                token = values_text[int(np.argmin(fits))]
+                problems.bad(line, "overflow", _overflow_message(word, token, dtype))
+                continue
         words.append(word)
         rows.append(values)
         lines.append(line)
     matrix = np.array(rows, dtype=np.float64).reshape(len(rows), dim)
     return words, matrix, lines
+
+
+def _tab_message(word: bytes, dim: int) -> str:
+    return (
+        f"the word {word[:60]!r} holds a tab: fields must be separated by single spaces (word "
+        f"then {dim} numbers); replace the tabs with spaces, e.g. `tr '\\t' ' '`"
+    )
 
 
 def arrow_block(
@@ -119,6 +165,10 @@ def arrow_block(
         return None
     if table.num_rows != block.count(b"\n"):
         return None
+    import pyarrow.compute as pc
+
+    if pc.any(pc.match_substring(table.column(0), "\t")).as_py():  # the exact parser names it
+        return None
     words = table.column(0).to_pylist()
     if not all(words):  # an empty word: the line started with a space
         return None
@@ -128,10 +178,10 @@ def arrow_block(
     return words, matrix
 
 
-def _first_tokens(buf, starts: np.ndarray, word_end: np.ndarray) -> list[str]:
+def _first_tokens(buf, starts: np.ndarray, word_end: np.ndarray, decoder: Decoder) -> list[str]:
     spans = zip(starts.tolist(), word_end.tolist())
     blob = b"\n".join([buf[a:b] for a, b in spans])
-    return blob.decode("utf-8", errors="replace").split("\n")
+    return blob.decode(decoder.encoding, errors="replace" if decoder.strict else decoder.errors).split("\n")
 
 
 def compiled_block(
@@ -144,14 +194,17 @@ def compiled_block(
     problems: Problems,
     out: np.ndarray | None = None,
     keep_first: set[str] | None = None,
+    decoder: Decoder = UTF8,
 ) -> tuple[list[str | None], np.ndarray, np.ndarray | None, Sequence[int]]:
     """Parse the lines in ``buf[lo:hi]`` (bytes or a memory map) with the compiled kernel.
 
     With ``keep_first`` (the first space-separated token of each wanted word), lines whose
     first token is not in it are skipped unparsed. Lines the kernel flags go through
     `exact_block`. Returns the words (None for a bad line), the matrix (``out`` when given:
-    one row per line), a mask of good lines (None: all good) and the lines' numbers.
+    one row per line; float32 for ``dtype`` float32, else float64, checked to fit ``dtype``), a
+    mask of good lines (None: all good) and the lines' numbers.
     """
+    dtype = np.dtype(dtype)
     data = np.frombuffer(buf, dtype=np.uint8)
     ends = np.flatnonzero(data[lo:hi] == 10) + lo
     starts = np.empty_like(ends)
@@ -160,30 +213,34 @@ def compiled_block(
     lines: Sequence[int] = range(first_line, first_line + ends.size)
     if keep_first is not None:
         word_end, _ = parse_text_lines(data, starts, ends, 0, np.empty((ends.size, 0), np.float32))
-        chosen = [i for i, w in enumerate(_first_tokens(buf, starts, word_end)) if w in keep_first]
+        chosen = [i for i, w in enumerate(_first_tokens(buf, starts, word_end, decoder)) if w in keep_first]
         starts, ends = starts[chosen], ends[chosen]
         lines = [first_line + i for i in chosen]
     if out is None:
-        out = np.empty((ends.size, dim), dtype=np.float64 if dtype == np.float64 else np.float32)
+        out = np.empty((ends.size, dim), dtype=np.float32 if dtype == np.float32 else np.float64)
     word_end, status = parse_text_lines(data, starts, ends, dim, out)
     del data
     good = status == 0
+    if out.dtype != dtype:  # float16: a value may fit the parse but overflow the output
+        with np.errstate(over="ignore"):
+            good &= np.isfinite(out.astype(dtype)).all(axis=1)
     words: list[str | None]
     if good.all():
         try:
             spans = zip(starts.tolist(), word_end.tolist())
-            words = b"\n".join([buf[a:b] for a, b in spans]).decode().split("\n")  # type: ignore[assignment]
+            blob = b"\n".join([buf[a:b] for a, b in spans])
+            words = blob.decode(decoder.encoding).split("\n")  # type: ignore[assignment]
             return words, out, None, lines
         except UnicodeDecodeError:
             pass
     words = [None] * ends.size
     for i in np.flatnonzero(good).tolist():
         try:
-            words[i] = buf[starts[i] : word_end[i]].decode("utf-8")
+            words[i] = buf[starts[i] : word_end[i]].decode(decoder.encoding)
         except UnicodeDecodeError:
-            good[i] = False
+            good[i] = False  # strict: an error; otherwise decoded (and checked) by exact_block
     for i in np.flatnonzero(~good).tolist():
-        fixed, row, _ = exact_block(bytes(buf[starts[i] : ends[i] + 1]), dim, lines[i], problems)
+        fixed, row, _ = exact_block(bytes(buf[starts[i] : ends[i] + 1]), dim, lines[i], problems, dtype, decoder)
         if fixed:
             words[i] = fixed[0]
             out[i] = row[0]

@@ -18,9 +18,9 @@ import numpy as np
 from vectab.errors import VectorFormatError
 from vectab.vectors.formats._compress import file_size, open_binary
 from vectab.vectors.formats._kernels import kernels_ready, scan_binary
-from vectab.vectors.formats._report import Problems
+from vectab.vectors.formats._report import UTF8, Decoder, Problems
 from vectab.vectors.formats._rows import RowSink
-from vectab.vectors.formats.text import _release, parse_header
+from vectab.vectors.formats.text import MAX_LINE, _release, parse_header
 
 __all__ = ["read_binary", "write_binary"]
 
@@ -56,18 +56,29 @@ def read_binary(
     dtype: np.dtype,
     problems: Problems,
     progress: Callable[[int, int | None], None] | None = None,
+    decoder: Decoder = UTF8,
 ) -> tuple[list[str], np.ndarray]:
     """Read a word2vec binary file; returns the words and a ``(rows, dim)`` matrix."""
     total = file_size(path)
     with open_binary(path) as f:
         first = f.readline(1 << 10)
+        skip = decoder.bom_length(first)
+        first = first[skip:]
         if not first.strip():
             raise VectorFormatError(path, None, "the file is empty (expected word vectors)")
         count, dim = parse_header(path, first)
         record = 4 * dim
+        if record + _MAX_WORD + 2 > MAX_LINE:
+            raise VectorFormatError(
+                path,
+                1,
+                f"the header says {dim} dims: records of {record} bytes, more than the {MAX_LINE} "
+                "bytes a record may take; a damaged header, or not a word2vec binary file",
+            )
+        first_len = skip + len(first)
         capacity = count
         if total is not None:
-            body = total - len(first)
+            body = total - first_len
             if count * (record + 2) > body:
                 problems.bad(
                     1,
@@ -79,7 +90,7 @@ def read_binary(
                 )
             capacity = min(capacity, body // (record + 2))
         else:
-            capacity = min(capacity, 1 << 16)
+            capacity = min(capacity, _BLOCK // (record + 2))  # grows with what the stream holds
         if keep is not None:
             capacity = min(capacity, len(keep))
         if limit is not None:
@@ -88,11 +99,12 @@ def read_binary(
         sink.start(dim, capacity)
         mapped = _map(f) if total is not None else None
         if mapped is not None:  # an uncompressed file: scan the page cache in place, no copies
-            buf, pos, eof = mapped, len(first), True
+            buf, pos, eof = mapped, first_len, True
         else:
             buf, pos, eof = b"", 0, False
-        index, done, released = 0, len(first), 0
+        index, done, released = 0, first_len, 0
         scratch = np.empty((0, record), dtype=np.uint8)
+        whole = record + _MAX_WORD + 2  # the most bytes one record (word, space, vector, newline) takes
         while index < count and not sink.full:
             if mapped is None:
                 chunk = b"" if eof else f.read(_BLOCK)
@@ -102,8 +114,11 @@ def read_binary(
                 done += len(chunk)
             step = min(count - index, _STEP_ROWS) if mapped is not None else count - index
             vectors, blob, in_place = None, None, False
-            if kernels_ready():
-                rows = min(step, (len(buf) - pos) // (record + 1) + 1)
+            rows = min(step, (len(buf) - pos) // (record + 2))  # complete records the bytes can hold
+            if rows == 0:
+                found = 0
+                starts, spaces = [], []
+            elif kernels_ready():
                 in_place = keep is None and limit is None and sink.dtype == np.float32
                 if in_place:  # the vectors go straight into the output matrix
                     target = sink.reserve(rows).view(np.uint8)
@@ -117,19 +132,21 @@ def read_binary(
                 starts, spaces = starts_a.tolist(), spaces_a.tolist()
                 vectors = target[:found].view("<f4")
             else:
-                starts, spaces, pos = _scan(buf, pos, record, step)
+                starts, spaces, pos = _scan(buf, pos, record, rows)
                 found = len(starts)
             if index == 0 and spaces:
                 _check_not_text(path, buf[spaces[0] + 1 : spaces[0] + 1 + record])
-            _take(buf, starts, spaces, index, dim, sink, problems, vectors, blob, in_place)
+            _take(buf, starts, spaces, index, dim, sink, problems, vectors, blob, in_place, decoder)
             if mapped is not None:
                 done = pos
                 released = _release(mapped, released, pos)
             index += found
             if progress is not None:
                 progress(done, total)
+            if found == 0 and len(buf) - pos >= whole:  # a whole record's bytes, and no record
+                _no_space(path, index, bytes(buf[pos : pos + whole]))
             if eof and found < step:
-                _report_end(buf[pos:], index, count, record, sink, problems)
+                _report_end(bytes(buf[pos : pos + whole]), index, count, record, sink, problems)
                 break
         if index >= count and limit is None and keep is None:
             extra = bytes(buf[pos : pos + 64]) + (b"" if mapped is not None else f.read(64))
@@ -148,6 +165,17 @@ def read_binary(
     return sink.finish()
 
 
+def _no_space(path: object, index: int, rest: bytes) -> None:
+    """Record ``index + 1`` has no space ending its word within 64 KiB: no way to go on."""
+    rest = rest[1:] if rest[:1] == b"\n" else rest
+    raise VectorFormatError(
+        path,
+        index + 2,
+        f"record {index + 1}: no space ends the word within {_MAX_WORD} bytes (found "
+        f"{rest[:20]!r}...): not a word2vec binary file, or a damaged one",
+    )
+
+
 def _map(f: IO[bytes]) -> mmap.mmap | None:
     try:
         return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
@@ -159,6 +187,8 @@ def _report_end(rest: bytes, index: int, count: int, record: int, sink: RowSink,
     """The data ran out before ``count`` records: a truncated record, or a short file."""
     rest = rest.lstrip(b"\n")
     if rest:
+        if b" " not in rest[: _MAX_WORD + 1] and len(rest) > _MAX_WORD:
+            _no_space(problems.report.path, index, rest)
         word = rest.split(b" ", 1)[0][:50]
         problems.bad(
             index + 2,
@@ -191,6 +221,7 @@ def _decode_words(
     keep: set[str] | None,
     problems: Problems,
     blob: bytes | None = None,
+    decoder: Decoder = UTF8,
 ) -> tuple[list[str], list[int], list[int]]:
     """The records' words, line numbers and record indices, minus bad and unwanted words.
 
@@ -200,7 +231,7 @@ def _decode_words(
     try:  # one decode for the whole buffer; per word only when something is wrong
         if blob is None:
             blob = b"\n".join([buf[a:b] for a, b in zip(starts, spaces)])
-        words = blob.decode("utf-8").split("\n")
+        words = blob.decode(decoder.encoding).split("\n")
         fast = len(words) == n and all(words)
     except UnicodeDecodeError:
         fast = False
@@ -211,13 +242,14 @@ def _decode_words(
         return [words[i] for i in idx], [index + 2 + i for i in idx], idx
     words, lines, idx = [], [], []
     for k, (a, b) in enumerate(zip(starts, spaces)):
+        raw = bytes(buf[a:b])
         try:
-            word = buf[a:b].decode("utf-8")
+            word = decoder.decode(raw)
         except UnicodeDecodeError as e:
             problems.bad(
                 index + k + 2,
-                "not UTF-8",
-                f"the word {buf[a:b]!r} is not valid UTF-8 ({e.reason} at byte {e.start})",
+                "not UTF-8" if decoder.utf8 else "not decodable",
+                decoder.problem(raw, e),
                 row=False,  # counted as a row by the sink already
             )
             continue
@@ -244,6 +276,7 @@ def _take(
     vectors: np.ndarray | None = None,
     blob: bytes | None = None,
     in_place: bool = False,
+    decoder: Decoder = UTF8,
 ) -> None:
     """Decode the records found in ``buf`` and copy the kept vectors into ``sink``.
 
@@ -253,25 +286,40 @@ def _take(
     n = sink.count_rows(len(starts))
     if n < len(starts):
         blob = None
-    words, lines, idx = _decode_words(buf, starts[:n], spaces[:n], index, sink.keep, problems, blob)
+    words, lines, idx = _decode_words(buf, starts[:n], spaces[:n], index, sink.keep, problems, blob, decoder)
     if not words:
         return
     record = 4 * dim
     out = sink.reserve(len(words))
     contiguous = len(idx) == idx[-1] + 1
     if vectors is not None:
+        source = vectors[: len(idx)] if contiguous else vectors[idx]
         if not (in_place and contiguous):  # in place and all kept: already where they belong
-            out[:] = vectors[: len(idx)] if contiguous else vectors[idx]
+            with np.errstate(over="ignore", invalid="ignore"):
+                out[:] = source
     else:
         view = memoryview(buf)
         raw = b"".join([view[spaces[i] + 1 : spaces[i] + 1 + record] for i in idx])
-        out[:] = np.frombuffer(raw, dtype="<f4").reshape(len(idx), dim)
+        source = np.frombuffer(raw, dtype="<f4").reshape(len(idx), dim)
+        with np.errstate(over="ignore", invalid="ignore"):
+            out[:] = source
     good = np.isfinite(out).all(axis=1)
     if good.all():
         sink.commit(words, lines)
         return
     for i in np.flatnonzero(~good):
-        problems.bad(lines[i], "not finite", f"the vector of {words[i]!r} holds NaN or infinity", row=False)
+        if np.isfinite(source[i]).all():  # finite float32, too large for the output dtype
+            value = float(source[i][np.argmin(np.isfinite(out[i]))])
+            problems.bad(
+                lines[i],
+                "overflow",
+                f"the vector of {words[i]!r} holds {value:.8g}, which overflows {sink.dtype.name} "
+                f"(largest finite value {float(np.finfo(sink.dtype).max):.8g}); load with "
+                "dtype='float32' or fix the value",
+                row=False,
+            )
+        else:
+            problems.bad(lines[i], "not finite", f"the vector of {words[i]!r} holds NaN or infinity", row=False)
     sink.commit(words, lines, good)
 
 

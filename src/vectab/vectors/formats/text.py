@@ -7,6 +7,23 @@ the GloVe words ``"``, ``#``, ``'``, ``\\`` and ``NA`` stay words); a block the 
 rejects is parsed again line by line by an exact parser that knows the rules (a word may hold
 spaces: it is everything before the last ``dim`` numbers) and names ``path:line`` for every
 problem.
+
+Rules every path (compiled, pyarrow, exact) follows, so that a file gives the same words and
+bits, or the same error, whichever parses it:
+
+- Fields are separated by single spaces (gensim's ``line.rstrip().split(" ")``); trailing
+  spaces and a ``\\r`` before the newline are ignored. A tab inside the word
+  (``word\\t0.1 0.2``) is a `VectorFormatError` naming ``path:line`` ("tab"), never the word
+  ``'word\\t0.1'`` with one number fewer.
+- A value must be finite in the output dtype: ``nan``, ``inf``, ``1e400`` and values that
+  overflow it (3.5e38 in float32, 70000 in float16) are errors naming ``path:line``.
+- Words are decoded with ``encoding`` (default UTF-8) and ``unicode_errors`` (``"strict"``:
+  an undecodable word is an error; ``"replace"``, ``"ignore"``: as ``bytes.decode``). A UTF-8
+  byte-order mark at the start of the file is skipped (as Python's ``utf-8-sig`` does).
+- Memory: no line may be longer than ``64 * dim + 64 KiB`` bytes (at most 64 MiB; before the
+  first line gives ``dim``, 64 MiB): a longer line (a file without newlines, a binary file read
+  as text) is a `VectorFormatError` naming its line, found after reading at most that many
+  bytes of it. A header whose ``dim`` no line could hold is refused before anything is read.
 """
 
 from __future__ import annotations
@@ -23,14 +40,37 @@ import numpy as np
 from vectab.errors import VectorFormatError
 from vectab.vectors.formats._compress import file_size, open_binary
 from vectab.vectors.formats._kernels import kernels_ready
-from vectab.vectors.formats._report import Problems
+from vectab.vectors.formats._report import UTF8, Decoder, Problems
 from vectab.vectors.formats._rows import RowSink
 from vectab.vectors.formats._textparse import arrow_block, compiled_block, exact_block, guess_dim
 
-__all__ = ["read_text", "write_text", "parse_header"]
+__all__ = ["read_text", "write_text", "parse_header", "max_line_bytes", "MAX_LINE"]
 
 _BLOCK = 16 << 20
 _MAX_HEADER = 1 << 10
+MAX_LINE = 64 << 20  # no text line (and no binary record) may be longer than this
+_MAX_WORD = 1 << 16
+
+
+def max_line_bytes(dim: int) -> int:
+    """The longest text line accepted for ``dim`` numbers: 64 bytes a number plus 64 KiB of
+    word, at most `MAX_LINE` (64 MiB); ``dim=0`` (not known yet): `MAX_LINE`."""
+    return MAX_LINE if dim <= 0 else min(64 * dim + _MAX_WORD, MAX_LINE)
+
+
+class _LineTooLong(Exception):
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+
+def _too_long(path: object, line: int, limit: int, dim: int) -> VectorFormatError:
+    rule = f"{dim} numbers allow at most {limit} bytes a line" if dim > 0 else f"at most {limit} bytes a line"
+    return VectorFormatError(
+        path,
+        line,
+        f"the line has no newline within {limit} bytes ({rule}): not a word-vector text file, "
+        "or a damaged one (a binary file read as text? then use format='word2vec-binary')",
+    )
 
 
 def parse_header(path: object, line: bytes) -> tuple[int, int]:
@@ -46,10 +86,14 @@ def parse_header(path: object, line: bytes) -> tuple[int, int]:
     )
 
 
-def _line_blocks(f: IO[bytes], head: bytes) -> Iterator[bytes]:
-    """Yield blocks of whole lines, each ending with ``\\n``."""
+def _line_blocks(f: IO[bytes], head: bytes, max_line: Callable[[], int]) -> Iterator[bytes]:
+    """Yield blocks of whole lines, each ending with ``\\n``; a line longer than
+    ``max_line()`` raises `_LineTooLong` once that many of its bytes are read."""
     rest = head
     while True:
+        limit = max_line()
+        if len(rest) > limit:
+            raise _LineTooLong(limit)
         chunk = f.read(_BLOCK)
         if not chunk:
             if rest:
@@ -73,50 +117,67 @@ def read_text(
     dtype: np.dtype,
     problems: Problems,
     progress: Callable[[int, int | None], None] | None = None,
+    decoder: Decoder = UTF8,
 ) -> tuple[list[str], np.ndarray]:
     """Read a word2vec text (``header=True``) or GloVe (``header=False``) file.
 
     Returns the words and a ``(rows, dim)`` matrix of ``dtype``; memory grows with the rows
-    kept, not with the file. Problems are raised or counted by ``problems``.
+    kept, not with the file. Problems are raised or counted by ``problems``; words are decoded
+    by ``decoder`` (see the module's rules).
     """
     total = file_size(path)
     with open_binary(path) as f:
-        first = f.readline(_MAX_HEADER if header else _BLOCK)
+        first = f.readline(_MAX_HEADER if header else MAX_LINE + 1)
+        skip = decoder.bom_length(first)
+        first = first[skip:]
         if not first.strip():
             raise VectorFormatError(path, None, "the file is empty (expected word vectors)")
         expected_rows = None
         if header:
             expected_rows, dim = parse_header(path, first)
+            if max_line_bytes(dim) < 2 * dim:  # each number takes a digit and a space
+                raise VectorFormatError(
+                    path,
+                    1,
+                    f"the header says {dim} numbers a line, more than any line can hold (at most "
+                    f"{MAX_LINE} bytes a line); a damaged header, or not a word-vector file",
+                )
             head, next_line = b"", 2
         else:
+            if not first.endswith(b"\n") and len(first) > MAX_LINE:
+                raise _too_long(path, 1, MAX_LINE, 0)
             head, dim, next_line = first, 0, 1
         sink = RowSink(0, dtype, keep=keep, limit=limit, problems=problems)
         mapped = _map(f) if total is not None and kernels_ready() else None
         if mapped is not None:  # uncompressed: parse the page cache in place, no copies
-            blocks = _mapped_blocks(mapped, len(first) if header else 0)
+            blocks = _mapped_blocks(mapped, skip + (len(first) if header else 0), lambda: max_line_bytes(dim))
         else:
-            blocks = ((block, 0, len(block)) for block in _line_blocks(f, head))
-        done = len(first) if header else 0
-        for buf, lo, hi in blocks:
-            done = hi if mapped is not None else done + hi - lo
-            if dim == 0:
-                dim = guess_dim(bytes(buf[lo : min(hi, lo + (1 << 20))]))
-                if dim <= 0:
-                    raise VectorFormatError(
-                        path, next_line, "expected a word and numbers, found no numbers after the word"
-                    )
-            if sink.dim == 0:
-                sample = bytes(buf[lo : min(hi, lo + (4 << 20))])
-                sink.start(dim, _capacity_hint(total, sample if mapped is not None else buf, dim, keep, limit))
-                first_data = sample.split(b"\n", 1)[0].rstrip(b"\r")
-                trailing_space = first_data.endswith(b" ")
-                if not header and next_line == 1:
-                    _check_not_header(path, first_data, dim)
-            next_line += _parse_block(buf, lo, hi, dim, next_line, trailing_space, sink, problems)
-            if progress is not None:
-                progress(done, total)
-            if sink.full:
-                break
+            blocks = ((block, 0, len(block)) for block in _line_blocks(f, head, lambda: max_line_bytes(dim)))
+        done = skip + len(first) if header else skip
+        try:
+            for buf, lo, hi in blocks:
+                done = hi if mapped is not None else done + hi - lo
+                if dim == 0:
+                    dim = guess_dim(bytes(buf[lo : min(hi, lo + (1 << 20))]))
+                    if dim <= 0:
+                        raise VectorFormatError(
+                            path, next_line, "expected a word and numbers, found no numbers after the word"
+                        )
+                if sink.dim == 0:
+                    sample = bytes(buf[lo : min(hi, lo + (4 << 20))])
+                    sink.start(dim, _capacity_hint(total, sample if mapped is not None else buf, dim, keep, limit))
+                    first_data = sample.split(b"\n", 1)[0].rstrip(b"\r")
+                    trailing_space = first_data.endswith(b" ")
+                    if not header and next_line == 1:
+                        _check_not_header(path, first_data, dim)
+                _check_lengths(path, buf, lo, hi, dim, next_line)
+                next_line += _parse_block(buf, lo, hi, dim, next_line, trailing_space, sink, problems, decoder)
+                if progress is not None:
+                    progress(done, total)
+                if sink.full:
+                    break
+        except _LineTooLong as error:
+            raise _too_long(path, next_line, error.limit, dim) from None
         del blocks
         if mapped is not None:
             with contextlib.suppress(BufferError):  # a view still alive: the GC closes it
@@ -132,20 +193,40 @@ def read_text(
     return sink.finish()
 
 
-def _parse_block(buf, lo: int, hi: int, dim: int, first_line: int, trailing_space: bool, sink: RowSink, problems: Problems) -> int:
+def _check_lengths(path: object, buf, lo: int, hi: int, dim: int, first_line: int) -> None:
+    """Refuse a block holding a line longer than `max_line_bytes` (a block's lines were cut
+    before ``dim`` was known, or by the 16 MiB block size)."""
+    limit = max_line_bytes(dim)
+    if hi - lo <= limit:
+        return
+    data = np.frombuffer(buf, dtype=np.uint8)[lo:hi]
+    ends = np.flatnonzero(data == 10)
+    lengths = np.diff(ends, prepend=-1)
+    long = np.flatnonzero(lengths > limit + 1)
+    del data
+    if long.size:
+        raise _too_long(path, first_line + int(long[0]), limit, dim)
+
+
+def _parse_block(
+    buf, lo: int, hi: int, dim: int, first_line: int, trailing_space: bool, sink: RowSink, problems: Problems,
+    decoder: Decoder = UTF8,
+) -> int:
     """Parse the lines in ``buf[lo:hi]`` into ``sink``; return the number of lines."""
     if kernels_ready() and 2 * dim < hi - lo:
         n_lines = int(np.count_nonzero(np.frombuffer(buf, dtype=np.uint8)[lo:hi] == 10))
         if sink.keep is None and sink.limit is None and sink.dtype in (np.float32, np.float64):
             # parse straight into the output matrix
             out = sink.reserve(n_lines)
-            words, _, good, lines = compiled_block(buf, lo, hi, dim, first_line, sink.dtype, problems, out)
+            words, _, good, lines = compiled_block(
+                buf, lo, hi, dim, first_line, sink.dtype, problems, out, decoder=decoder
+            )
             sink.count_rows(len(words) if good is None else int(good.sum()))
             sink.commit(words, lines, good)  # type: ignore[arg-type]
             return n_lines
         keep_first = sink.keep_first if sink.limit is None else None  # limit counts every row
         words, matrix, good, lines = compiled_block(
-            buf, lo, hi, dim, first_line, sink.dtype, problems, keep_first=keep_first
+            buf, lo, hi, dim, first_line, sink.dtype, problems, keep_first=keep_first, decoder=decoder
         )
         sink.rows_read += n_lines - len(lines)  # rows skipped unparsed: not wanted
         if good is not None:
@@ -155,12 +236,23 @@ def _parse_block(buf, lo: int, hi: int, dim: int, first_line: int, trailing_spac
         return n_lines
     block = buf if (lo, hi) == (0, len(buf)) else bytes(buf[lo:hi])
     n_lines = block.count(b"\n")
-    fast = arrow_block(block, dim, trailing_space, sink.dtype) if 2 * dim < len(block) else None
-    if fast is not None and np.isfinite(fast[1]).all():
+    use_arrow = decoder.utf8 and 2 * dim < len(block)  # arrow decodes words as UTF-8 only
+    fast = arrow_block(block, dim, trailing_space, sink.dtype) if use_arrow else None
+    if fast is not None and _fits(fast[1], sink.dtype):
         sink.add(fast[0], fast[1], range(first_line, first_line + n_lines))
     else:
-        sink.add(*exact_block(block, dim, first_line, problems))
+        sink.add(*exact_block(block, dim, first_line, problems, sink.dtype, decoder))
     return n_lines
+
+
+def _fits(matrix: np.ndarray, dtype: np.dtype) -> bool:
+    """Every value finite, also once cast to ``dtype`` (70000 overflows float16)."""
+    if not np.isfinite(matrix).all():
+        return False
+    if matrix.dtype == dtype:
+        return True
+    with np.errstate(over="ignore"):
+        return bool(np.isfinite(matrix.astype(dtype)).all())
 
 
 def _release(mapped: mmap.mmap, released: int, upto: int) -> int:
@@ -180,16 +272,24 @@ def _map(f: IO[bytes]) -> mmap.mmap | None:
         return None
 
 
-def _mapped_blocks(mapped: mmap.mmap, start: int) -> Iterator[tuple[object, int, int]]:
-    """Windows of whole lines over a memory-mapped file; a last line without newline gets one."""
+def _mapped_blocks(
+    mapped: mmap.mmap, start: int, max_line: Callable[[], int]
+) -> Iterator[tuple[object, int, int]]:
+    """Windows of whole lines over a memory-mapped file; a last line without newline gets one.
+
+    A line longer than ``max_line()`` raises `_LineTooLong` after looking at that many bytes.
+    """
     size = len(mapped)
     pos = start
     released = 0
     while pos < size:
+        limit = max_line()
         cut = mapped.rfind(b"\n", pos, min(pos + _BLOCK, size))
         if cut < 0:
-            cut = mapped.find(b"\n", pos + _BLOCK) if pos + _BLOCK < size else -1
+            cut = mapped.find(b"\n", pos, min(pos + limit + 1, size))
         if cut < 0:
+            if size - pos > limit:
+                raise _LineTooLong(limit)
             yield mapped[pos:size] + b"\n", 0, size - pos + 1
             return
         yield mapped, pos, cut + 1
