@@ -3,11 +3,27 @@
 The first load of a word2vec/GloVe/fastText text or word2vec binary file writes vectab's
 format (`vectab.vectors.formats.native`) under ``$VECTAB_CACHE_DIR`` (default
 ``~/.cache/vectab``). The cache file is named by a hash of the resolved path and the load
-options; inside, its metadata records the source's size and ``mtime_ns``. A later load uses
-it only if that identity still matches and the file passes its header, length and checksum
-checks; anything else (source edited, cache truncated or overwritten) is rebuilt, never
-trusted. Writes go to a temporary file renamed into place, so two processes loading the same
-file at once both succeed, and a reader never sees half a file.
+options; inside, its metadata records the source's identity. A later load uses it only if
+that identity still matches and the file passes its header, length and whole-file checksum
+checks; anything else (source edited, cache damaged, truncated, overwritten, or written by an
+earlier vectab) is rebuilt, never trusted. Writes go to a temporary file renamed into place,
+so two processes loading the same file at once both succeed, and a reader never sees half a
+file.
+
+The identity of a source is what no ordinary copy or edit keeps by accident: device, inode,
+size, ``mtime_ns`` and ``ctime_ns``. ``touch -r``, ``cp -p``, ``rsync -t`` and ``tar`` can set
+the old mtime back, but not the ctime, which the kernel sets on every write and metadata change;
+a file replaced by a rename (what editors, ``rsync`` and ``cp`` over a link do) gets a new
+inode. Two cases add a content hash of the source (xxh3-128, read once per load):
+
+- the filesystem gives no inode or no ctime (``st_ino == 0`` or ``st_ctime_ns == 0``);
+- the source was changed less than 2 s before the cache was written ("racy", as git calls
+  it): on filesystems whose timestamps tick coarsely, an edit in the same tick could keep
+  every stat field, so such an entry is also checked against the content on each load.
+
+An unchanged ctime that changes anyway (``chmod``, a new hard link) only costs a rebuild.
+Every cached reload verifies the whole cache file's checksum (about 30 ms per 480 MB in the
+page cache); see `vectab.vectors.formats.native` for that trade-off.
 """
 
 from __future__ import annotations
@@ -16,10 +32,12 @@ import contextlib
 import hashlib
 import json
 import os
+import time
 import warnings
 from pathlib import Path
 
 import numpy as np
+import xxhash
 
 from vectab._fileio import atomic_path
 from vectab.errors import VectorFormatError
@@ -29,6 +47,7 @@ from vectab.vectors.formats.native import read_native, write_native
 __all__ = ["cache_dir", "clear_cache", "CacheEntry"]
 
 _SUFFIX = ".vectab"
+_RACY_NS = 2_000_000_000  # a source changed this recently may share a timestamp tick with an edit
 
 
 def cache_dir() -> Path:
@@ -69,34 +88,72 @@ def clear_cache() -> int:
     return removed
 
 
+def _stat(path: Path) -> os.stat_result:
+    return os.stat(path)
+
+
+def _content_hash(path: Path) -> str:
+    """xxh3-128 of the file's bytes, read in 16 MB pieces."""
+    h = xxhash.xxh3_128()
+    buffer = bytearray(16 << 20)
+    view = memoryview(buffer)
+    with open(path, "rb", buffering=0) as f:
+        while n := f.readinto(buffer):
+            h.update(view[:n])
+    return h.hexdigest()
+
+
+def _source_identity(path: Path) -> tuple[dict[str, object], bool]:
+    """The stat identity of ``path`` and whether it needs a content hash besides."""
+    stat = _stat(path)
+    identity: dict[str, object] = {
+        "dev": stat.st_dev,
+        "inode": stat.st_ino,
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+        "ctime_ns": stat.st_ctime_ns,
+    }
+    weak = stat.st_ino == 0 or stat.st_ctime_ns == 0
+    racy = time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) < _RACY_NS
+    return identity, weak or racy
+
+
 class CacheEntry:
     """The cache slot of one source file under one set of load options.
 
-    The source's identity (size, mtime) is taken when the entry is made, before parsing: if
-    the file changes during the parse, the cache records the old identity and the next load
-    rebuilds it.
+    The source's identity (device, inode, size, mtime, ctime; and a content hash when those
+    can't be trusted) is taken when the entry is made, before parsing: if the file changes
+    during the parse, the cache records the old identity and the next load rebuilds it.
     """
 
     def __init__(self, source: str | os.PathLike[str], *, format: str, dtype: np.dtype, on_error: str) -> None:
         resolved = Path(source).resolve()
-        stat = resolved.stat()
         options = {"format": format, "dtype": np.dtype(dtype).name, "on_error": on_error}
         key = json.dumps({"path": str(resolved), **options}, sort_keys=True)
         name = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+        self.source = resolved
         self.path = cache_dir() / f"{resolved.name[:40]}.{name}{_SUFFIX}"
-        self.identity = json.dumps(
-            {"path": str(resolved), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, **options},
-            sort_keys=True,
-        )
+        stat_identity, self._needs_hash = _source_identity(resolved)
+        self.identity = json.dumps({"path": str(resolved), **stat_identity, **options}, sort_keys=True)
+        # taken before the parse, like the stat: a change during the parse means a rebuild next time
+        self._content = _content_hash(resolved) if self._needs_hash else None
+
+    def _source_hash(self) -> str:
+        if self._content is None:
+            self._content = _content_hash(self.source)
+        return self._content
 
     def load(self) -> tuple[list[str], np.ndarray, LoadReport] | None:
         """The cached words, memory-mapped vectors and load report; None if absent or unusable."""
         if not self.path.is_file():
             return None
         try:
-            words, vectors, _, meta = read_native(self.path, mmap=True, verify=True)
+            words, vectors, _, meta = read_native(self.path, mmap=True, verify=True, legacy="raise")
             if meta.get("source") != self.identity:
                 return None  # the source changed: rebuild (the new write replaces this file)
+            recorded = meta.get("source_hash")
+            if (self._needs_hash or recorded is not None) and recorded != self._source_hash():
+                return None  # same stat fields, other content: rebuild
             report = LoadReport.from_json(meta["load_report"])
         except (VectorFormatError, OSError, ValueError, KeyError, TypeError):
             with contextlib.suppress(OSError):
@@ -108,6 +165,8 @@ class CacheEntry:
         """Write the cache atomically; a failure (read-only disk, full disk) only warns."""
         meta = {"source": self.identity, "load_report": report.to_json()}
         try:
+            if self._content is not None:
+                meta["source_hash"] = self._content
             with atomic_path(self.path) as tmp, open(tmp, "wb") as f:
                 write_native(f, words, vectors, metadata=meta)
         except OSError as e:
