@@ -219,7 +219,10 @@ def build_embedding_matrix(
             continue
         for name in fallbacks:
             if name == "subword":
-                subword_rows.append((i, word))
+                try:  # a model without n-grams has no vector for the word: it stays missing
+                    subword_rows.append((i, vectors.subwords.word_vector(word)))
+                except KeyError:
+                    continue
                 found[name] += 1
                 break
             j = key_to_index.get(_TRANSFORMS[name](word))
@@ -232,8 +235,8 @@ def build_embedding_matrix(
             missing.append((word, i))
     if rows:
         matrix[rows] = np.asarray(vectors.vectors[np.asarray(src)], dtype=np.float32)
-    for i, word in subword_rows:
-        matrix[i] = vectors.subwords.word_vector(word)
+    for i, vec in subword_rows:
+        matrix[i] = vec
     hit = rows + [i for i, _ in subword_rows]
     mask[hit] = True
     if missing:

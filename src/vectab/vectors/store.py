@@ -111,16 +111,33 @@ class Vectors:
         """Return the vector of ``word`` (unit length with ``norm=True``), as gensim's ``get_vector``.
 
         Out-of-vocabulary words get their subword vector when the vectors have subwords
-        (fastText); otherwise :class:`~vectab.errors.OutOfVocabularyError` (a ``KeyError``).
+        (fastText) and the word has character n-grams; otherwise
+        :class:`~vectab.errors.OutOfVocabularyError` (a ``KeyError``), never a zero vector.
         """
         i = self.key_to_index.get(word)
         if i is not None:
             vec = self.vectors[i]
             return vec / self.norms[i] if norm else vec
-        if self.subwords is not None:
+        if self.subwords is not None:  # raises OutOfVocabularyError when it has no n-grams
             vec = np.asarray(self.subwords.word_vector(word))
             return vec / np.linalg.norm(vec) if norm and np.any(vec) else vec
         raise OutOfVocabularyError(word, hint="check the spelling or the case")
+
+    def has_vector(self, word: str) -> bool:
+        """Whether ``word`` has a vector: in the vocabulary, or built from its subwords.
+
+        ``word in vectors`` asks only for the vocabulary. A fastText model without character
+        n-grams (``bucket=0``, supervised models) has no vector for an unknown word.
+        """
+        if word in self.key_to_index:
+            return True
+        if self.subwords is None:
+            return False
+        try:
+            self.subwords.word_vector(word)
+        except KeyError:
+            return False
+        return True
 
     def get(self, word: str, default: Any = None) -> Any:
         """Return the vector of ``word``, or ``default`` when it has none (like ``dict.get``)."""
@@ -337,7 +354,7 @@ class Vectors:
 
         Words without a vector are ignored (with a warning), as in gensim.
         """
-        used = [w for w in words if w in self or self.subwords is not None]
+        used = [w for w in words if self.has_vector(w)]
         if len(used) != len(words):
             missing = sorted(set(words) - set(used))
             warnings.warn(f"ignoring words without vectors: {missing}", stacklevel=2)

@@ -4,25 +4,42 @@ The reader follows fastText's own ``Args::save``, ``Dictionary::save`` and ``Mat
 layouts (no gensim at run time). A word's vector is, as in fastText's ``getWordVector`` and
 gensim's ``load_facebook_vectors``, the mean of its own row and the rows of its character
 n-grams (``<word>`` cut into ``minn``..``maxn`` characters, hashed with 32-bit FNV-1a into
-``bucket`` rows); an unknown word gets the mean of its n-gram rows.
+``bucket`` rows); an unknown word gets the mean of its n-gram rows. A model without n-grams
+(``bucket=0`` or ``maxn=0``, such as a supervised model) has no vector for an unknown word: the
+reader returns no subword model for it, and lookups of unknown words raise
+:class:`~vectab.errors.OutOfVocabularyError` as for any other table.
+
+Every size in the header is checked against the bytes the file really has before anything is
+read or allocated from it (compressed streams are read in bounded chunks), the input matrix is
+refused if it holds NaN or infinity, and words follow ``encoding=`` / ``unicode_errors=`` as in
+the text readers.
 """
 
 from __future__ import annotations
 
+import codecs
+import lzma
 import os
 import struct
+import zlib
 from collections.abc import Callable
 from typing import IO
 
 import numpy as np
 
-from vectab.errors import VectorFormatError
+from vectab.errors import OutOfVocabularyError, VectorFormatError
 from vectab.vectors.formats._compress import compression_of, open_binary
 from vectab.vectors.formats._report import Problems
 
 __all__ = ["FastTextSubwords", "read_fasttext_bin", "ngram_hashes", "FASTTEXT_MAGIC"]
 
 FASTTEXT_MAGIC = 793712314
+FASTTEXT_VERSION = 12  # the newest file version fastText writes (src/fasttext.h)
+UNICODE_ERRORS = ("strict", "replace", "ignore")
+MAX_DIM = 100_000
+MAX_WORD_BYTES = 1 << 20  # one vocabulary entry; fastText words are never near this
+_CHUNK = 1 << 24  # the most read at once from a region whose size comes from the header
+_MIN_ENTRY = 11  # a vocabulary entry: >= 1 byte of word, its NUL, int64 count, int8 type
 _NEW_ARGS = "<12id"  # dim ws epoch min_count neg word_ngrams loss model bucket minn maxn lr_update_rate t
 _OLD_ARGS = "<10id"  # epoch min_count neg word_ngrams loss model bucket minn maxn lr_update_rate t
 
@@ -100,12 +117,29 @@ class FastTextSubwords:
         """The bucket rows summed for ``word``."""
         return ngram_hashes(word, self.min_n, self.max_n, self.bucket)
 
+    @property
+    def has_ngrams(self) -> bool:
+        """Whether any word can have n-grams (False for ``bucket=0`` or ``max_n=0`` models)."""
+        return self.bucket > 0 and self.max_n > 0 and self.max_n >= self.min_n
+
     def word_vector(self, word: str) -> np.ndarray:
-        """The mean of ``word``'s n-gram vectors (zeros when it has none, as in fastText)."""
-        rows = self.hashes(word) if self.bucket else np.zeros(0, np.int64)
-        out = np.zeros(self.ngram_vectors.shape[1], dtype=np.float32)
+        """The mean of ``word``'s n-gram vectors.
+
+        Raises:
+            OutOfVocabularyError: ``word`` has no n-gram (a model without n-grams, or a word
+                shorter than ``min_n`` characters with its ``<`` ``>``). fastText and gensim
+                return a zero vector there, which searches would rank as if it meant something.
+        """
+        rows = self.hashes(word) if self.has_ngrams else np.zeros(0, np.int64)
         if rows.size == 0:
-            return out
+            why = (
+                f"this fastText model has no character n-grams (bucket={self.bucket}, "
+                f"maxn={self.max_n}), so it has no vector for a word outside its vocabulary"
+                if not self.has_ngrams
+                else f"it has no character n-gram of {self.min_n}..{self.max_n} characters to build a vector from"
+            )
+            raise OutOfVocabularyError(word, hint=why)
+        out = np.zeros(self.ngram_vectors.shape[1], dtype=np.float32)
         for r in rows:  # sequential float32 sums: the same rounding as gensim and fastText
             out += self.ngram_vectors[r]
         return out / np.float32(rows.size)
@@ -114,31 +148,308 @@ class FastTextSubwords:
         return f"FastTextSubwords(bucket={self.bucket}, dim={self.ngram_vectors.shape[1]}, min_n={self.min_n}, max_n={self.max_n})"
 
 
-def _unpack(f: IO[bytes], fmt: str, path: object) -> tuple:
-    size = struct.calcsize(fmt)
-    data = f.read(size)
-    if len(data) != size:
-        raise VectorFormatError(path, None, f"the fastText file ends early (expected {size} more bytes)")
-    return struct.unpack(fmt, data)
+def _check_decoding(encoding: object, unicode_errors: object) -> str:
+    """Validate ``encoding`` / ``unicode_errors``; returns the codec's canonical name."""
+    if not isinstance(encoding, str):
+        raise TypeError(f"`encoding` must be a str such as 'utf-8', got {encoding!r}")
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise ValueError(
+            f"`encoding` must be a codec Python knows, got {encoding!r}; use 'utf-8' (the default), "
+            "'latin-1', 'cp1252', ..."
+        ) from None
+    if unicode_errors not in UNICODE_ERRORS:
+        raise ValueError(
+            f"`unicode_errors` must be one of {UNICODE_ERRORS}, got {unicode_errors!r}: 'strict' refuses "
+            "a word that is not valid in `encoding`, 'replace' puts U+FFFD for each bad byte sequence, "
+            "'ignore' drops them"
+        )
+    return name
 
 
-def _read_word(f: IO[bytes], path: object) -> bytes:
-    out = bytearray()
-    while True:
-        chunk = f.peek(256)[:256] if hasattr(f, "peek") else f.read(0)
-        end = chunk.find(b"\0")
-        if end >= 0:
-            out += f.read(end + 1)[:-1]
-            return bytes(out)
-        if not chunk:
-            byte = f.read(1)
-            if not byte:
-                raise VectorFormatError(path, None, "the fastText file ends inside its vocabulary")
-            if byte == b"\0":
-                return bytes(out)
-            out += byte
-        else:
-            out += f.read(len(chunk))
+class _Stream:
+    """Bounded reads from the model file, knowing how many bytes remain when the file is plain.
+
+    All reads go through one small buffer, so a word is found without copying the reader's
+    buffer per word; a region whose size the header gives is read in chunks of at most
+    ``_CHUNK`` bytes, so a false size fails when the data ends, not at allocation.
+    """
+
+    def __init__(self, f: IO[bytes], path: object, compressed: bool) -> None:
+        self._f = f
+        self.path = path
+        self.compressed = compressed
+        self._size = None if compressed else os.fstat(f.fileno()).st_size
+        self._buf = b""
+        self._pos = 0
+        self._entry = struct.Struct("<qb")
+
+    def error(self, message: str) -> VectorFormatError:
+        return VectorFormatError(self.path, None, message)
+
+    def _raw(self, call: Callable, *args):
+        try:
+            return call(*args)
+        except (EOFError, OSError, zlib.error, lzma.LZMAError) as e:
+            if not self.compressed:
+                raise
+            raise self.error(
+                f"the compressed stream is damaged or cut short ({type(e).__name__}: {e}); "
+                "download or decompress the file again"
+            ) from None
+
+    def tell(self) -> int:
+        return self._f.tell() - (len(self._buf) - self._pos)
+
+    def remaining(self) -> int | None:
+        """Bytes left in a plain file (None for a compressed stream: unknown until read)."""
+        return None if self._size is None else self._size - self.tell()
+
+    def _fill(self) -> bool:
+        data = self._raw(self._f.read, 1 << 16)
+        if not data:
+            return False
+        self._buf = self._buf[self._pos :] + data
+        self._pos = 0
+        return True
+
+    def read(self, n: int, where: str) -> bytes:
+        """Exactly ``n`` (a few) bytes, or an error naming ``where`` the file ends."""
+        while len(self._buf) - self._pos < n:
+            if not self._fill():
+                found = len(self._buf) - self._pos
+                raise self.error(f"the file ends inside {where} (expected {n} more bytes, found {found})")
+        out = self._buf[self._pos : self._pos + n]
+        self._pos += n
+        return out
+
+    def unpack(self, fmt: str, where: str) -> tuple:
+        return struct.unpack(fmt, self.read(struct.calcsize(fmt), where))
+
+    def entry(self, index: int, total: int) -> tuple[bytes, int, int]:
+        """Vocabulary entry ``index``: the word's bytes (up to its NUL), its count and type."""
+        while True:
+            end = self._buf.find(b"\0", self._pos)
+            if end >= 0 and len(self._buf) - end > 9:
+                word = self._buf[self._pos : end]
+                count, kind = self._entry.unpack_from(self._buf, end + 1)
+                self._pos = end + 10
+                return word, count, kind
+            if end < 0 and len(self._buf) - self._pos > MAX_WORD_BYTES:
+                raise self.error(
+                    f"vocabulary entry {index + 1} of {total} is longer than {MAX_WORD_BYTES} bytes "
+                    "without its NUL terminator; expected a word: the file is damaged or not fastText"
+                )
+            if not self._fill():
+                raise self.error(
+                    f"the file ends inside its vocabulary, in entry {index + 1} of {total} words "
+                    "(the file is truncated)"
+                )
+
+    def readinto(self, view: memoryview, where: str) -> None:
+        """Fill ``view`` completely (at most ``_CHUNK`` bytes), or an error naming ``where``."""
+        n = len(view)
+        have = min(len(self._buf) - self._pos, n)
+        view[:have] = self._buf[self._pos : self._pos + have]
+        self._pos += have
+        done = have
+        while done < n:
+            got = self._raw(self._f.readinto, view[done:])
+            if not got:
+                raise self.error(f"the file ends inside {where} (the file is truncated)")
+            done += got
+
+    def skip(self, n: int, where: str) -> None:
+        """Pass over ``n`` bytes in bounded reads."""
+        scratch = np.empty(min(n, _CHUNK), dtype=np.uint8)
+        with memoryview(scratch) as mv:
+            while n > 0:
+                step = min(n, len(mv))
+                self.readinto(mv[:step], where)
+                n -= step
+
+
+def _bad(stream: _Stream, field: str, value: int, expected: str, hint: str = "") -> VectorFormatError:
+    return stream.error(
+        f"header field `{field}` is {value}; expected {expected}" + (f" ({hint})" if hint else "")
+    )
+
+
+def _read_header(s: _Stream) -> dict[str, int]:
+    """Args and dictionary header, every count validated against its meaning and the file."""
+    magic, version = s.unpack("<2i", "the header")
+    new = magic == FASTTEXT_MAGIC
+    h = {"new": new, "version": version if new else 0}
+    if new:
+        if not 1 <= version <= FASTTEXT_VERSION:
+            raise _bad(s, "version", version, f"1..{FASTTEXT_VERSION}", "not a fastText file vectab can read")
+        names = ("dim", "ws", "epoch", "min_count", "neg", "word_ngrams", "loss", "model", "bucket", "minn", "maxn")
+        values = s.unpack(_NEW_ARGS, "the header")
+    else:  # fastText before its magic number: the file starts with dim and ws
+        names = ("epoch", "min_count", "neg", "word_ngrams", "loss", "model", "bucket", "minn", "maxn")
+        values = s.unpack(_OLD_ARGS, "the header")
+        h.update(dim=magic, ws=version)
+    h.update(zip(names, values))
+    if not 0 < h["dim"] <= MAX_DIM:
+        hint = "is this a fastText .bin model?" if new else (
+            f"the file starts with neither fastText's magic number {FASTTEXT_MAGIC} nor a plausible dim; "
+            "is this a fastText .bin model?"
+        )
+        raise _bad(s, "dim", h["dim"], f"1..{MAX_DIM}", hint)
+    if h["model"] not in (1, 2, 3):
+        raise _bad(s, "model", h["model"], "1 (cbow), 2 (skipgram) or 3 (supervised)")
+    for name in ("bucket", "minn", "maxn"):
+        if h[name] < 0:
+            raise _bad(s, name, h[name], "a count >= 0")
+    if new and version == 11 and h["model"] == 3:
+        h["maxn"] = 0  # fastText's loadModel: version-11 supervised models used no char n-grams
+    size, nwords, nlabels = s.unpack("<3i", "the dictionary header")
+    (ntokens,) = s.unpack("<q", "the dictionary header")
+    pruneidx = s.unpack("<q", "the dictionary header")[0] if new else -1
+    h.update(size=size, nwords=nwords, nlabels=nlabels, ntokens=ntokens, pruneidx_size=pruneidx)
+    if size < 0:
+        raise _bad(s, "size", size, "a number of entries >= 0")
+    if not 0 <= nwords <= size:
+        raise _bad(s, "nwords", nwords, f"0..size={size}")
+    if nlabels != size - nwords:
+        raise _bad(s, "nlabels", nlabels, f"size - nwords = {size - nwords}")
+    if pruneidx < -1:
+        raise _bad(s, "pruneidx_size", pruneidx, "-1 (not pruned) or a count >= 0")
+    left = s.remaining()
+    if left is not None:
+        vocab = size * _MIN_ENTRY
+        if vocab > left:
+            raise _bad(
+                s, "size", size, f"at most {left // _MIN_ENTRY} entries",
+                f"{size} entries need at least {vocab} bytes but only {left} bytes follow the header",
+            )
+        prune = 8 * max(pruneidx, 0)
+        if vocab + prune > left:
+            raise _bad(
+                s, "pruneidx_size", pruneidx, f"at most {(left - vocab) // 8}",
+                f"{pruneidx} pairs need {prune} bytes but at most {left - vocab} bytes remain",
+            )
+    return h
+
+
+def _read_vocab(s: _Stream, h: dict[str, int]) -> list[bytes]:
+    """The words' bytes (labels are checked and dropped); entries are read one at a time."""
+    size, nwords = h["size"], h["nwords"]
+    words = []
+    for i in range(size):
+        raw, _count, kind = s.entry(i, size)
+        if not raw:
+            raise s.error(f"vocabulary entry {i + 1} of {size} is an empty word; expected a word")
+        expected = 0 if i < nwords else 1
+        if kind != expected:
+            raise s.error(
+                f"vocabulary entry {i + 1} of {size} ({raw[:40]!r}) has entry type {kind}; expected "
+                f"{expected} ({'word' if expected == 0 else 'label'}: nwords={nwords})"
+            )
+        if i < nwords:
+            words.append(raw)
+    return words
+
+
+def _check_rows(
+    block: np.ndarray, first: int, cols: int, nwords: int, raw_words: list[bytes], s: _Stream, bad: set[int],
+    problems: Problems,
+) -> None:
+    """Refuse NaN/inf: a word row is a bad row (raised, or skipped with its word); an n-gram row raises."""
+    if np.isfinite(block).all():
+        return
+    rows = np.unique((first + np.flatnonzero(~np.isfinite(block))) // cols).tolist()
+    for r in rows:
+        if r >= nwords:
+            raise s.error(
+                f"n-gram row {r - nwords} (input matrix row {r}) holds NaN or infinity; every word "
+                "built from it would be wrong: the model is damaged"
+            )
+        bad.add(r)
+        shown = raw_words[r].decode("utf-8", "backslashreplace")
+        problems.bad(None, "not finite", f"the vector of word {r + 1} ({shown!r}) holds NaN or infinity")
+
+
+def _read_matrix(
+    s: _Stream, h: dict[str, int], path: object, raw_words: list[bytes], problems: Problems
+) -> tuple[np.ndarray, set[int]]:
+    """The input matrix, checked to be finite in bounded chunks before it is used.
+
+    A plain file is scanned, then memory-mapped; a compressed stream is read into an array that
+    grows (by doubling) only as the data arrives, so its size never runs ahead of the data.
+    """
+    rows, cols = s.unpack("<2q", "the input matrix header")
+    nwords, bucket, dim = h["nwords"], h["bucket"], h["dim"]
+    if cols != dim or rows != nwords + bucket:
+        raise s.error(
+            f"the input matrix header says {rows} x {cols}; expected nwords + bucket = {nwords + bucket} "
+            f"rows x dim = {dim} columns (the file is damaged)"
+        )
+    nbytes = rows * cols * 4
+    left = s.remaining()
+    if left is not None and nbytes > left:
+        raise s.error(
+            f"the input matrix needs {nbytes} bytes ({rows} x {cols} float32) but only {left} bytes "
+            "remain: the file is truncated"
+        )
+    bad: set[int] = set()
+    where = f"its input matrix ({rows} x {cols})"
+    if s.compressed:
+        data = np.empty(min(nbytes, _CHUNK), dtype=np.uint8)
+        done = 0
+        while done < nbytes:
+            step = min(_CHUNK, nbytes - done)
+            if done + step > data.size:
+                data.resize(min(nbytes, max(2 * data.size, done + step)), refcheck=False)
+            with memoryview(data) as mv:
+                s.readinto(mv[done : done + step], where)
+            _check_rows(data[done : done + step].view("<f4"), done // 4, cols, nwords, raw_words, s, bad, problems)
+            done += step
+        return data.view("<f4").reshape(rows, cols), bad
+    offset = s.tell()
+    scratch = np.empty(min(nbytes, _CHUNK), dtype=np.uint8)
+    done = 0
+    with memoryview(scratch) as mv:
+        while done < nbytes:
+            step = min(_CHUNK, nbytes - done)
+            s.readinto(mv[:step], where)
+            _check_rows(scratch[:step].view("<f4"), done // 4, cols, nwords, raw_words, s, bad, problems)
+            done += step
+    del scratch
+    if nbytes == 0:
+        return np.zeros((rows, cols), dtype=np.float32), bad
+    return np.memmap(path, dtype="<f4", mode="c", offset=offset, shape=(rows, cols)), bad
+
+
+def _decode_words(
+    raw_words: list[bytes], encoding: str, unicode_errors: str, bad: set[int], problems: Problems
+) -> list[tuple[int, str]]:
+    """(row, word) for each word that decodes and is not a duplicate of an earlier one."""
+    out, first = [], {}
+    for i, raw in enumerate(raw_words):
+        if i in bad:
+            continue
+        try:
+            word = raw.decode(encoding, unicode_errors)
+        except UnicodeDecodeError as e:
+            problems.bad(
+                None, "not UTF-8" if encoding == "utf-8" else f"not {encoding}",
+                f"word {i + 1} ({raw!r}) is not valid {encoding} ({e.reason} at byte {e.start}); pass "
+                "unicode_errors='replace' (or 'ignore') to load it anyway, or encoding= the file's encoding",
+            )
+            continue
+        j = first.setdefault(word, i)
+        if j != i:
+            problems.bad(
+                None, "duplicate word",
+                f"word {i + 1} ({raw!r}) reads as {word!r}, already word {j + 1} ({raw_words[j]!r}) "
+                f"under encoding={encoding!r}, unicode_errors={unicode_errors!r}; the first is kept",
+                row=False,
+            )
+            continue
+        out.append((i, word))
+    return out
 
 
 def read_fasttext_bin(
@@ -149,60 +460,63 @@ def read_fasttext_bin(
     dtype: np.dtype,
     problems: Problems,
     progress: Callable[[int, int | None], None] | None = None,
-) -> tuple[list[str], np.ndarray, FastTextSubwords]:
-    """Read a fastText ``.bin`` model: in-vocabulary words, their vectors, and the n-gram model."""
+    encoding: str = "utf-8",
+    unicode_errors: str = "strict",
+) -> tuple[list[str], np.ndarray, FastTextSubwords | None]:
+    """Read a fastText ``.bin`` model: in-vocabulary words, their vectors, and the n-gram model.
+
+    Args:
+        path: the model, plain or compressed.
+        limit: read only the first ``limit`` words.
+        keep: keep only these words.
+        dtype: of the word vectors (the n-gram rows stay float32).
+        problems: raise or count bad words (NaN rows, words that do not decode, duplicates).
+        progress: called with ``(1, 1)`` when done.
+        encoding: of the words' bytes (gensim's ``encoding``).
+        unicode_errors: ``"strict"`` (a word that does not decode is a bad row), ``"replace"``
+            or ``"ignore"``, as ``bytes.decode``.
+
+    Returns:
+        ``(words, vectors, subwords)``; ``subwords`` is None for a model without character
+        n-grams (``bucket=0`` or ``maxn=0``): it has no vector for an unknown word.
+
+    Raises:
+        VectorFormatError: a header field out of range or larger than the file, a truncated or
+            damaged file, a quantized model, a NaN/inf n-gram row; and, unless ``problems``
+            skips them, NaN/inf word rows, words that do not decode and duplicate words.
+    """
+    encoding = _check_decoding(encoding, unicode_errors)
+    compressed = compression_of(path) is not None
     with open_binary(path) as f:
-        magic, version = _unpack(f, "<2i", path)
-        new = magic == FASTTEXT_MAGIC
-        if new:
-            dim, _ws, *_, bucket, minn, maxn, _lr, _t = _unpack(f, _NEW_ARGS, path)
-        else:
-            dim = magic
-            *_, bucket, minn, maxn, _lr, _t = _unpack(f, _OLD_ARGS, path)
-        size, nwords, _nlabels = _unpack(f, "<3i", path)
-        (_ntokens,) = _unpack(f, "<q", path)
-        pruneidx = _unpack(f, "<q", path)[0] if new else 0
-        if not (0 < dim <= 100_000 and 0 <= nwords <= size):
-            raise VectorFormatError(path, None, f"not a fastText model (dim={dim}, words={nwords}/{size})")
-        raw_words = []
-        for _ in range(size):
-            raw_words.append(_read_word(f, path))
-            _unpack(f, "<qb", path)  # count, entry type
-        if pruneidx > 0:
-            f.read(8 * pruneidx)
-        if new and _unpack(f, "<?", path)[0]:
-            raise VectorFormatError(
-                path, None, "quantized fastText models (.ftz) are not supported; use the full .bin"
-            )
-        rows, cols = _unpack(f, "<2q", path)
-        if cols != dim or rows != nwords + bucket:
-            raise VectorFormatError(
-                path, None, f"expected an input matrix of {nwords + bucket} x {dim}, found {rows} x {cols}"
-            )
-        offset = f.tell()
-        if compression_of(path) is None:
-            matrix = np.memmap(path, dtype="<f4", mode="c", offset=offset, shape=(rows, cols))
-        else:
-            data = f.read(rows * cols * 4)
-            if len(data) != rows * cols * 4:
-                raise VectorFormatError(path, None, "the fastText file ends inside its input matrix")
-            matrix = np.frombuffer(data, dtype="<f4").reshape(rows, cols)
+        s = _Stream(f, path, compressed)
+        h = _read_header(s)
+        raw_words = _read_vocab(s, h)
+        if h["pruneidx_size"] > 0:
+            s.skip(8 * h["pruneidx_size"], f"its pruned n-gram index ({h['pruneidx_size']} pairs)")
+        if h["new"]:
+            (quant,) = s.unpack("<B", "the input matrix header")
+            if quant > 1:
+                raise s.error(f"the quantization flag of the input matrix is {quant}; expected 0 or 1")
+            if quant:
+                raise s.error("quantized fastText models (.ftz) are not supported; use the full .bin")
+        matrix, bad = _read_matrix(s, h, path, raw_words, problems)
     if progress is not None:
         progress(1, 1)
+    nwords, minn, maxn = h["nwords"], h["minn"], h["maxn"]
     subwords = FastTextSubwords(matrix[nwords:], min_n=minn, max_n=maxn)
-    chosen = [
-        (i, raw.decode("utf-8", errors="backslashreplace"))
-        for i, raw in enumerate(raw_words[: nwords if limit is None else min(nwords, limit)])
-    ]
+    chosen = _decode_words(
+        raw_words[: nwords if limit is None else min(nwords, limit)], encoding, unicode_errors, bad, problems
+    )
     if keep is not None:
         chosen = [(i, w) for i, w in chosen if w in keep]
-    vectors = np.empty((len(chosen), dim), dtype=dtype)
-    use_ngrams = bucket > 0 and maxn > 0
+    vectors = np.empty((len(chosen), h["dim"]), dtype=dtype)
+    use_ngrams = subwords.has_ngrams
     for start in range(0, len(chosen), 4096):
         batch = chosen[start : start + 4096]
         vectors[start : start + len(batch)] = _word_vectors(matrix, nwords, batch, subwords, use_ngrams)
-    problems.report.rows_read = problems.report.rows_kept = len(chosen)
-    return [w for _, w in chosen], vectors, subwords
+    problems.report.rows_read = min(nwords, nwords if limit is None else limit)
+    problems.report.rows_kept = len(chosen)
+    return [w for _, w in chosen], vectors, subwords if use_ngrams else None
 
 
 def _word_vectors(
