@@ -6,6 +6,7 @@ and ``load_facebook_vectors``; torchtext's were ``GloVe``/``FastText``/``Vectors
 
 from __future__ import annotations
 
+import inspect
 import os
 import warnings
 from collections.abc import Callable
@@ -17,7 +18,7 @@ import numpy as np
 from vectab._fileio import atomic_path
 from vectab.vectors.cache import CacheEntry
 from vectab.vectors.formats._compress import open_for_write
-from vectab.vectors.formats._report import Problems, wanted_words
+from vectab.vectors.formats._report import Decoder, Problems, wanted_words
 from vectab.vectors.formats.binary import read_binary, write_binary
 from vectab.vectors.formats.detect import FORMATS, READ_FORMATS, WRITE_FORMATS, detect_format
 from vectab.vectors.formats.fasttext import FastTextSubwords, read_fasttext_bin
@@ -77,8 +78,8 @@ def _select(words: list[str], matrix: np.ndarray, limit: int | None, keep: set[s
     return words, matrix
 
 
-def _parse(path: Path, fmt: str, *, limit, keep, dtype, problems, progress):
-    kwargs = dict(limit=limit, keep=keep, dtype=dtype, problems=problems, progress=progress)
+def _parse(path: Path, fmt: str, *, limit, keep, dtype, problems, progress, decoder):
+    kwargs = dict(limit=limit, keep=keep, dtype=dtype, problems=problems, progress=progress, decoder=decoder)
     if fmt == "word2vec-binary":
         return read_binary(path, **kwargs)
     return read_text(path, header=fmt != "glove", **kwargs)
@@ -94,6 +95,8 @@ def load_vectors(
     cache: bool = True,
     on_error: str = "raise",
     progress: ProgressArg = False,
+    encoding: str = "utf-8",
+    unicode_errors: str = "strict",
 ) -> Vectors:
     """Load word vectors from any common format (gensim's ``load_word2vec_format``).
 
@@ -110,6 +113,12 @@ def load_vectors(
             at the first bad row, or ``"skip"`` bad rows and report them: the counts per
             reason are in ``vectors.load_report`` and in a warning.
         progress: True for a progress bar, or a callable ``(bytes_done, bytes_total)``.
+        encoding: the words' encoding (gensim's ``encoding``): UTF-8, or any encoding that
+            keeps ASCII bytes as ASCII (``"latin-1"``, ``"cp1252"``, ...). With UTF-8 a leading
+            byte-order mark is skipped.
+        unicode_errors: a word that does not decode: ``"strict"`` raises a `VectorFormatError`
+            naming ``path:line`` (or skips it with ``on_error="skip"``), ``"replace"`` puts
+            U+FFFD in its place, ``"ignore"`` drops the bad bytes (gensim's ``unicode_errors``).
 
     Returns:
         `Vectors`, with ``load_report`` (a `LoadReport`); for fastText ``.bin`` models,
@@ -129,6 +138,7 @@ def load_vectors(
         ['#']
     """
     dtype = _check_options(format, limit, dtype, cache, progress)
+    decoder = Decoder(encoding, unicode_errors)
     problems = Problems(path, on_error)
     keep = wanted_words(vocab)
     path = Path(os.fspath(path))
@@ -138,7 +148,10 @@ def load_vectors(
     bar = _Bar(path) if progress is True else None
     callback = bar if bar is not None else (progress or None)
     try:
-        vectors = _load(path, fmt, limit=limit, keep=keep, dtype=dtype, cache=cache, problems=problems, progress=callback)
+        vectors = _load(
+            path, fmt, limit=limit, keep=keep, dtype=dtype, cache=cache, problems=problems, progress=callback,
+            decoder=decoder,
+        )
     finally:
         if bar is not None:
             bar.close()
@@ -149,9 +162,21 @@ def load_vectors(
     return vectors
 
 
-def _load(path: Path, fmt: str, *, limit, keep, dtype, cache, problems, progress) -> Vectors:
+def _cache_entry(path: Path, fmt: str, dtype: np.dtype, problems: Problems, decoder: Decoder):
+    """The cache slot for these options; None when the cache cannot key them (then no cache)."""
+    options: dict[str, Any] = dict(format=fmt, dtype=dtype, on_error="skip" if problems.skip else "raise")
+    if not decoder.default:
+        if not {"encoding", "unicode_errors"} <= set(inspect.signature(CacheEntry).parameters):
+            return None  # a slot keyed without them could serve vectors decoded another way
+        options.update(encoding=decoder.encoding, unicode_errors=decoder.errors)
+    return CacheEntry(path, **options)
+
+
+def _load(path: Path, fmt: str, *, limit, keep, dtype, cache, problems, progress, decoder) -> Vectors:
     subwords = None
     report = problems.report
+    parse = dict(limit=limit, keep=keep, dtype=dtype, problems=problems, progress=progress, decoder=decoder)
+    entry = _cache_entry(path, fmt, dtype, problems, decoder) if cache and fmt not in ("vectab", "fasttext-bin") else None
     if fmt == "vectab":
         words, matrix, ngrams, meta = read_native(path)
         words, matrix = _select(words, matrix, limit, keep)
@@ -162,20 +187,20 @@ def _load(path: Path, fmt: str, *, limit, keep, dtype, cache, problems, progress
         report.rows_read = report.rows_kept = len(words)
     elif fmt == "fasttext-bin":
         words, matrix, subwords = read_fasttext_bin(
-            path, limit=limit, keep=keep, dtype=dtype, problems=problems, progress=progress
+            path, limit=limit, keep=keep, dtype=dtype, problems=problems, progress=progress,
+            encoding=decoder.encoding, unicode_errors=decoder.errors,
         )
-    elif not cache:
-        words, matrix = _parse(path, fmt, limit=limit, keep=keep, dtype=dtype, problems=problems, progress=progress)
+    elif entry is None:
+        words, matrix = _parse(path, fmt, **parse)
     else:
-        entry = CacheEntry(path, format=fmt, dtype=dtype, on_error="skip" if problems.skip else "raise")
         cached = entry.load()
         if cached is not None:
             words, matrix, report = cached
             words, matrix = _select(words, matrix, limit, keep)
         elif limit is not None or keep is not None:  # a partial read: parse it, cache nothing
-            words, matrix = _parse(path, fmt, limit=limit, keep=keep, dtype=dtype, problems=problems, progress=progress)
+            words, matrix = _parse(path, fmt, **parse)
         else:
-            words, matrix = _parse(path, fmt, limit=None, keep=None, dtype=dtype, problems=problems, progress=progress)
+            words, matrix = _parse(path, fmt, **{**parse, "limit": None, "keep": None})
             entry.store(words, matrix, report)
     vectors = Vectors(words, matrix, subwords=subwords)
     vectors.load_report = report

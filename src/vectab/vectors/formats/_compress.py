@@ -2,16 +2,23 @@
 
 The compression is recognised from the first bytes of the file, not from its name, so a
 renamed or extension-less archive still opens. Writing picks the compressor from the name.
+
+A damaged archive (bad CRC, a stream cut short, garbage after the magic bytes, a zip without
+its directory) is a `VectorFormatError` naming the file, whenever the damage is met: the
+decompressors' own errors (``zlib.error``, ``EOFError``, ``BadGzipFile``, ``LZMAError``,
+``BadZipFile``) never reach the caller.
 """
 
 from __future__ import annotations
 
 import bz2
+import contextlib
 import gzip
 import io
 import lzma
 import os
 import zipfile
+import zlib
 from pathlib import Path
 from typing import IO
 
@@ -21,10 +28,14 @@ __all__ = ["open_binary", "compression_of", "open_for_write", "file_size"]
 
 _MAGIC = {
     b"\x1f\x8b": "gzip",
-    b"BZh": "bz2",
     b"\xfd7zXZ\x00": "xz",
     b"PK\x03\x04": "zip",
 }
+# bz2: 'BZh', the block size digit, then a block (pi) or the end of stream (sqrt(pi)); a text
+# file whose first word starts with 'BZh' is not bz2
+_BZ2_BLOCKS = (b"1AY&SY", b"\x17rE8P\x90")
+_DAMAGE = (zlib.error, EOFError, OSError, lzma.LZMAError, zipfile.BadZipFile, zipfile.LargeZipFile,
+           NotImplementedError)
 _SUFFIX = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zip": "zip"}
 _BUFFER = 1 << 20
 
@@ -40,11 +51,57 @@ def compression_of(path: str | os.PathLike[str]) -> str | None:
         'gzip'
     """
     with open(path, "rb") as f:
-        head = f.read(6)
+        head = f.read(10)
     for magic, name in _MAGIC.items():
         if head.startswith(magic):
             return name
+    if head[:3] == b"BZh" and head[3:4] in b"123456789" and len(head) >= 4 and head[4:10] in _BZ2_BLOCKS:
+        return "bz2"
     return None
+
+
+def _damaged(path: Path, kind: str, error: BaseException) -> VectorFormatError:
+    if isinstance(error, (FileNotFoundError, PermissionError, IsADirectoryError)):
+        raise error  # not damage: the caller's own problem, as it is
+    detail = str(error) or type(error).__name__
+    return VectorFormatError(
+        path,
+        None,
+        f"the {kind} data is damaged ({type(error).__name__}: {detail}): a truncated download or "
+        f"a corrupt archive; fetch the file again, or test it with `{_TOOL[kind]}`",
+    )
+
+
+_TOOL = {"gzip": "gzip -t", "bz2": "bzip2 -t", "xz": "xz -t", "zip": "unzip -t"}
+
+
+class _Guarded(io.RawIOBase):
+    """A decompressing stream whose errors are `VectorFormatError` naming the file."""
+
+    def __init__(self, inner: IO[bytes], path: Path, kind: str, owner: object = None) -> None:
+        self._inner = inner
+        self._path = path
+        self._kind = kind
+        self._owner = owner  # the ZipFile to close with the member
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        try:
+            data = self._inner.read(len(buffer))
+        except _DAMAGE as error:
+            raise _damaged(self._path, self._kind, error) from None
+        buffer[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            with contextlib.suppress(*_DAMAGE):
+                self._inner.close()
+            if self._owner is not None:
+                self._owner.close()  # type: ignore[attr-defined]
+        super().close()
 
 
 def _zip_member(path: Path, archive: zipfile.ZipFile) -> str:
@@ -76,16 +133,24 @@ def open_binary(path: str | os.PathLike[str]) -> IO[bytes]:
     kind = compression_of(path)
     if kind is None:
         return open(path, "rb", buffering=_BUFFER)
-    if kind == "gzip":
-        return io.BufferedReader(gzip.GzipFile(path, "rb"), buffer_size=_BUFFER)
-    if kind == "bz2":
-        return io.BufferedReader(bz2.BZ2File(path, "rb"), buffer_size=_BUFFER)
-    if kind == "xz":
-        return io.BufferedReader(lzma.LZMAFile(path, "rb"), buffer_size=_BUFFER)
-    archive = zipfile.ZipFile(path)
-    member = archive.open(_zip_member(path, archive))
-    reader = io.BufferedReader(member, buffer_size=_BUFFER)  # type: ignore[arg-type]
-    return reader
+    owner = None
+    try:
+        if kind == "gzip":
+            inner: IO[bytes] = gzip.GzipFile(path, "rb")  # type: ignore[assignment]
+        elif kind == "bz2":
+            inner = bz2.BZ2File(path, "rb")  # type: ignore[assignment]
+        elif kind == "xz":
+            inner = lzma.LZMAFile(path, "rb")  # type: ignore[assignment]
+        else:
+            owner = zipfile.ZipFile(path)
+            try:
+                inner = owner.open(_zip_member(path, owner))
+            except BaseException:
+                owner.close()
+                raise
+    except _DAMAGE as error:
+        raise _damaged(path, kind, error) from None
+    return io.BufferedReader(_Guarded(inner, path, kind, owner), buffer_size=_BUFFER)
 
 
 def file_size(path: str | os.PathLike[str]) -> int | None:
