@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import math
+import types
+import typing
 from typing import Any, TypeVar
 
 C = TypeVar("C", bound="ConfigMixin")
@@ -32,7 +35,66 @@ class ConfigMixin:
             raise ValueError(
                 f"{cls.__name__}.from_dict: unknown keys {unknown}; known keys are {sorted(names)}."
             )
+        required = [f.name for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+                    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        missing = [name for name in required if name not in data]
+        if missing:
+            raise ValueError(f"{cls.__name__}.from_dict: missing keys {missing}; pass every field "
+                             f"without a default ({required}).")
+        problem = type_problem(cls, data)
+        if problem is not None:
+            name, expected, value = problem
+            raise TypeError(
+                f"{cls.__name__}.from_dict: `{name}` must be {expected}; received {value!r} "
+                f"({type(value).__name__}). Values are taken as they are, never converted."
+            )
         return cls(**data)
+
+
+def _matches(value: Any, tp: Any) -> bool:
+    """Whether ``value`` is of the annotated type ``tp`` exactly (no bool for int, no coercion)."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return any(_matches(value, arg) for arg in typing.get_args(tp))
+    if tp is type(None):
+        return value is None
+    if tp is bool:
+        return isinstance(value, bool)
+    if tp is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if tp is float:
+        return (isinstance(value, (int, float)) and not isinstance(value, bool)
+                and math.isfinite(value))
+    if tp is str:
+        return isinstance(value, str)
+    if origin in (list, tuple):
+        item = typing.get_args(tp)[0] if typing.get_args(tp) else Any
+        return isinstance(value, (list, tuple)) and all(_matches(v, item) for v in value)
+    return True
+
+
+def _describe(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_describe(arg) for arg in typing.get_args(tp))
+    if origin in (list, tuple):
+        args = typing.get_args(tp)
+        item = _describe(args[0]) if args else "values"
+        return f"a list of {item.removeprefix('an ').removeprefix('a ')}s"
+    return {type(None): "null", bool: "true or false", int: "an integer", float: "a number",
+            str: "a string"}.get(tp, getattr(tp, "__name__", str(tp)))
+
+
+def type_problem(cls: type, data: dict[str, Any]) -> tuple[str, str, Any] | None:
+    """The first field of ``data`` whose value is not of its declared type in config class ``cls``.
+
+    Returns ``(name, expected, value)``, e.g. ``("mask_zero", "true or false", "no")``, or None.
+    """
+    hints = typing.get_type_hints(cls)
+    for field in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if field.name in data and not _matches(data[field.name], hints[field.name]):
+            return field.name, _describe(hints[field.name]), data[field.name]
+    return None
 
 
 def check_positive_int(name: str, value: Any, *, minimum: int = 1) -> None:
@@ -45,3 +107,14 @@ def check_rate(name: str, value: Any) -> None:
     """Raise ValueError unless ``value`` is a probability in [0, 1)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
         raise ValueError(f"`{name}` must be a float in [0, 1); received {value!r}.")
+
+
+def check_padding_idx(value: Any, vocab_size: int) -> None:
+    """Raise ValueError unless ``value`` is None or an id in ``[-vocab_size, vocab_size)``."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not -vocab_size <= value < vocab_size:
+        raise ValueError(
+            f"`padding_idx` must be None or an id in [-{vocab_size}, {vocab_size}) (the table's "
+            f"rows); received {value!r}."
+        )

@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from vectab.models._config import ConfigMixin, check_positive_int, check_rate
+from vectab.models._config import ConfigMixin, check_padding_idx, check_positive_int, check_rate
 from vectab.models._embedding import build_embedding, resolve_mask
 from vectab.nn.encoders import ENCODER_KINDS, SequenceEncoder
 from vectab.nn.pooling import check_pooling
@@ -83,7 +83,15 @@ class ClassifierConfig(ConfigMixin):
             raise ValueError(
                 f"`num_classes` must be >= 2 with multi_label=True; received {self.num_classes}."
             )
+        check_positive_int("hidden_size", self.hidden_size)
+        check_positive_int("num_layers", self.num_layers)
+        check_positive_int("num_filters", self.num_filters)
+        check_padding_idx(self.padding_idx, self.vocab_size)
         self.kernel_sizes = tuple(self.kernel_sizes)
+        if not self.kernel_sizes:
+            raise ValueError("`kernel_sizes` must hold at least one CNN window width, e.g. (3, 4, 5).")
+        for width in self.kernel_sizes:
+            check_positive_int("kernel_sizes", width)
         self.projection = tuple(self.projection)
         for width in self.projection:
             check_positive_int("projection width", width)

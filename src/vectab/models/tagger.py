@@ -8,7 +8,7 @@ from typing import ClassVar
 import torch
 from torch import Tensor, nn
 
-from vectab.models._config import ConfigMixin, check_positive_int, check_rate
+from vectab.models._config import ConfigMixin, check_padding_idx, check_positive_int, check_rate
 from vectab.models._embedding import build_embedding, resolve_mask
 from vectab.nn.crf import CONSTRAINT_SCHEMES, CRF, infer_scheme
 from vectab.nn.encoders import SequenceEncoder
@@ -58,6 +58,9 @@ class TaggerConfig(ConfigMixin):
                 f"'I-PER']; received {self.tags!r}."
             )
         self.tags = [str(t) for t in self.tags]
+        if "" in self.tags:
+            raise ValueError(f"`tags` must be non-empty tag names; received {self.tags!r}.")
+        check_padding_idx(self.padding_idx, self.vocab_size)
         check_positive_int("hidden_size", self.hidden_size)
         check_positive_int("num_layers", self.num_layers)
         if self.encoder not in _TAGGER_ENCODERS:

@@ -17,6 +17,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from vectab._fileio import atomic_path, atomic_write
+from vectab._modelfile import check_finite, safetensors_header
 
 __all__ = ["state_tensors", "save_weights", "load_weights", "save_checkpoint", "load_checkpoint"]
 
@@ -48,11 +49,17 @@ def save_weights(module: nn.Module, path: str | os.PathLike[str]) -> None:
 
 
 def load_weights(module: nn.Module, path: str | os.PathLike[str]) -> None:
-    """Load a safetensors state dict written by :func:`save_weights` into ``module``."""
+    """Load a safetensors state dict written by :func:`save_weights` into ``module``.
+
+    Only a regular file is opened (a FIFO or a directory is a ``ModelFormatError``, never a
+    hang), and NaN or infinite weights are refused, naming the tensor.
+    """
     path = Path(path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise FileNotFoundError(f"{path}: weights file not found")
+    safetensors_header(path)  # a regular file whose header is consistent with its size
     tensors = load_file(str(path))
+    check_finite(path, tensors)  # NaN/inf weights are refused before they are used
     missing, unexpected = module.load_state_dict(tensors, strict=False)
     if missing or unexpected:
         raise ValueError(

@@ -32,15 +32,12 @@ import torch
 from torch import nn
 
 from vectab._fileio import atomic_dir, atomic_write, committed_dir, verify_manifest
+from vectab._modelfile import read_json, read_regular, safetensors_header
+from vectab.train import _schema
 from vectab.train.checkpoint import load_weights, save_weights
 
 __all__ = ["save_model", "load_model", "LoadedModel", "token_ids"]
 
-_CONFIG_CLASSES = {
-    "TextClassifier": "ClassifierConfig",
-    "SequenceTagger": "TaggerConfig",
-    "TabularEmbeddings": "TabularConfig",
-}
 # the files save_model writes; load_model refuses any of them that the manifest does not list
 MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "labels.json")
 REQUIRED_FILES = ("config.json", "model.safetensors")
@@ -135,28 +132,27 @@ def save_model(
     return directory
 
 
-def _read_json(path: Path) -> Any:
+def _read_json(path: Path, *, allow_nan: bool = False) -> Any:
+    """A model file's JSON: a regular file (a FIFO never blocks), strict JSON, no duplicate keys."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return read_json(path, allow_nan=allow_nan)
     except FileNotFoundError:
         raise FileNotFoundError(f"{path}: missing; is {path.parent} a saved vectab model?") from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
 
 
-def _build(config: dict[str, Any]) -> nn.Module:
-    import importlib
+def _build(config_path: Path, weights_path: Path) -> tuple[Any, Any, dict[str, Any]]:
+    """Check ``config.json`` and the weights' header against each other; allocate nothing.
 
-    from vectab.models import MODEL_TYPES
-
-    model_type = config.get("model_type")
-    cls = MODEL_TYPES.get(model_type)
-    if cls is None:
-        raise ValueError(f"config.json: unknown model_type {model_type!r}; known: {sorted(MODEL_TYPES)}")
-    config_cls = getattr(cls, "config_class", None)
-    if config_cls is None:
-        config_cls = getattr(importlib.import_module(cls.__module__), _CONFIG_CLASSES[model_type])
-    return cls(config_cls.from_dict(config["model_config"]))
+    Returns ``(model class, model config, config.json as read)``.
+    """
+    config = _read_json(config_path)
+    cls, model_config = _schema.check_config(config_path, config)
+    try:
+        header, _ = safetensors_header(weights_path)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{weights_path}: weights file not found") from None
+    _schema.check_weights_header(config_path, weights_path, cls, model_config, header)
+    return cls, model_config, config
 
 
 def token_ids(tokenizer: Any, tokens: Sequence[str]) -> list[int]:
@@ -286,32 +282,34 @@ def load_model(directory: str | os.PathLike[str], *, device: str | torch.device 
         vectab.errors.ModelFormatError: naming the file: no ``manifest.json`` (a directory
             written by hand or by an older vectab: re-save it), or a file that does not
             match it (missing, truncated, modified, added).
-        ValueError: the files do not fit together (e.g. the tokenizer's vocabulary is larger
-            than the model's embedding table: a vocabulary mismatch).
+            Also, naming the file and the field: a JSON file that breaks its schema (wrong
+            type, out-of-range value, unknown key or model_type), files that do not fit
+            together (the config and the weights' header, the tokenizer's ids and the
+            table's rows: a vocabulary mismatch, the labels and the output size), a file that
+            is not a regular file (FIFO, directory, device), NaN or infinite weights. All of
+            it is checked before the model is allocated.
     """
     directory = committed_dir(Path(directory))
     if not directory.is_dir():
         raise FileNotFoundError(f"{directory}: not a directory; pass the folder a model was saved to")
     verify_manifest(directory, required=REQUIRED_FILES, content=MODEL_FILES + ("run.json",),
                     what="model directory")
-    config = _read_json(directory / "config.json")
-    model = _build(config)
+    # every file is checked (types, ranges, agreement with the weights' header) before the
+    # model is allocated, so its size is bounded by the weights the file actually holds
+    cls, model_config, config = _build(directory / "config.json", directory / "model.safetensors")
+    tokenizer = None
+    tokenizer_path = directory / "tokenizer.json"
+    if os.path.lexists(tokenizer_path):
+        tokenizer = _schema.check_tokenizer(tokenizer_path, read_regular(tokenizer_path),
+                                            _schema.table_rows(cls, model_config))
+    labels_path = directory / "labels.json"
+    labels = list(getattr(model_config, "tags", []) or [])
+    if os.path.lexists(labels_path):
+        labels = _schema.check_labels(labels_path, _read_json(labels_path), cls, model_config)
+    run_path = directory / "run.json"
+    if os.path.lexists(run_path):
+        _schema.check_run(run_path, _read_json(run_path, allow_nan=True))  # a diverged run logs NaN
+    model = cls(model_config)
     load_weights(model, directory / "model.safetensors")
     model.to(device)
-    tokenizer = None
-    if (directory / "tokenizer.json").is_file():
-        from vectab.text import tokenizer_from_json
-
-        tokenizer = tokenizer_from_json((directory / "tokenizer.json").read_text(encoding="utf-8"))
-        rows = _table_rows(model)
-        needed = min(tokenizer.num_words or 10**12, len(tokenizer.word_index) + 1)
-        if rows and needed > rows:
-            raise ValueError(
-                f"{directory}: vocabulary mismatch: tokenizer.json gives ids up to {needed - 1} "
-                f"but the embedding table has {rows} rows; the files come from different models"
-            )
-    labels_file = directory / "labels.json"
-    labels_json = _read_json(labels_file) if labels_file.is_file() else {}
-    labels = labels_json.get("labels") or labels_json.get("tags") or list(
-        getattr(model.config, "tags", []) or [])
-    return LoadedModel(model, tokenizer, list(labels), config)
+    return LoadedModel(model, tokenizer, labels, config)
