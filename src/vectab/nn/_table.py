@@ -17,6 +17,7 @@ The state_dict holds ``weight`` (the full table) and, when only some rows learn,
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,7 +27,7 @@ from torch import nn
 
 from vectab.nn.functional import check_ids
 
-__all__ = ["PartlyFrozenTable"]
+__all__ = ["PartlyFrozenTable", "check_finite"]
 
 
 def _weights_matrix(weights: Any, shape: tuple[int, int], mask_zero: bool) -> torch.Tensor:
@@ -58,7 +59,34 @@ def _weights_matrix(weights: Any, shape: tuple[int, int], mask_zero: bool) -> to
         )
     if not (matrix.is_floating_point() or matrix.dtype in (torch.int32, torch.int64)):
         raise TypeError(f"`weights` must hold numbers; got dtype {matrix.dtype}.")
+    check_finite(matrix, "weights")
     return matrix
+
+
+def check_finite(matrix: torch.Tensor, arg: str) -> None:
+    """Raise ``ValueError`` naming ``arg``, the first row holding NaN or inf, and the fix.
+
+    Costs one row-sum pass (float64 accumulation; an overflowing sum falls back to the exact
+    elementwise test), so a finite table is checked without a full-size temporary.
+    """
+    if not matrix.is_floating_point() or matrix.numel() == 0:
+        return
+    sums = matrix.detach().reshape(matrix.shape[0], -1).sum(dim=1, dtype=torch.float64)
+    if bool(torch.isfinite(sums).all()):
+        return
+    finite = torch.isfinite(matrix.detach()).reshape(matrix.shape[0], -1)
+    bad = (~finite.all(dim=1)).nonzero().squeeze(1)
+    if not len(bad):
+        return  # finite values whose sum overflowed
+    row = int(bad[0])
+    column = int((~finite[row]).nonzero()[0])
+    value = float(matrix[row].reshape(-1)[column])
+    raise ValueError(
+        f"`{arg}` must hold finite numbers: row {row} has {value} at column {column} "
+        f"({len(bad)} of {matrix.shape[0]} rows hold NaN or inf). Replace them before building "
+        "the layer (e.g. matrix[~np.isfinite(matrix).all(axis=1)] = 0) or drop those words; "
+        "vectab's vector readers refuse such files."
+    )
 
 
 def _row_mask(
@@ -116,45 +144,136 @@ def _carry_optimizer_state(
     optimizer.state[new] = moved
 
 
+class _TableView(torch.Tensor):
+    """What ``layer.weight`` is when only some rows learn: the full table in one storage.
+
+    A leaf tensor in id order, like ``torch.nn.Embedding.weight``, that every write idiom lands
+    in: in-place ops under ``no_grad``, ``torch.nn.init.*_``, ``.data[...] =``, ``.data.copy_``
+    and ``.data = m`` (copied in; the shape is fixed). The layer pushes the writes into its
+    learning and frozen storages before it next reads them. ``.data`` shares the version
+    counter (unlike a plain tensor's), so writes through it are seen. A gradient that reaches
+    it (a tied output projection) is handed to the learning rows.
+    """
+
+    __torch_function__ = torch._C._disabled_torch_function_impl
+
+    @property
+    def data(self) -> torch.Tensor:  # type: ignore[override]
+        return torch.Tensor.detach(self)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        shape = tuple(self.shape)
+        if not torch.is_tensor(value) or tuple(value.shape) != shape:
+            found = f"shape {tuple(value.shape)}" if torch.is_tensor(value) else type(value).__name__
+            raise ValueError(
+                f"`layer.weight.data = m` needs a tensor of the table's shape {shape} "
+                f"(input_dim, output_dim); got {found}. Build a new layer for another size "
+                "(Embedding.from_pretrained(m, freeze=...))."
+            )
+        with torch.no_grad():
+            torch.Tensor.copy_(self, value)
+
+    def __repr__(self) -> str:  # type: ignore[override]
+        return "Table containing:\n" + repr(torch.Tensor.detach(self))
+
+    def __reduce_ex__(self, protocol: Any) -> Any:  # saved as a plain tensor
+        return torch.Tensor.detach(self).clone().__reduce_ex__(protocol)
+
+    def __deepcopy__(self, memo: dict) -> torch.Tensor:
+        return torch.Tensor.detach(self).clone().requires_grad_(self.requires_grad)
+
+
+def _route_view_grad(module_ref: Any) -> Any:
+    """Hook on the table view: its gradient (learning rows) goes to ``weight_trainable``."""
+
+    def hook(view: torch.Tensor) -> None:
+        grad, view.grad = view.grad, None
+        module = module_ref()
+        if grad is None or module is None or module.__dict__.get("_view") is not view:
+            return
+        trainable = module._parameters.get("weight_trainable")
+        if trainable is None:
+            return
+        rows = grad.index_select(0, module._buffers["_learning_ids"]).to(trainable.dtype)
+        if module.sparse:
+            rows = rows.to_sparse(1)
+        trainable.grad = rows if trainable.grad is None else trainable.grad + rows
+
+    return hook
+
+
+_CONFLICT = (
+    "`layer.weight` was written through a tensor taken before the learning rows last changed "
+    "(an optimizer step or another update came in between), so the write and the update "
+    "overlap and neither can be kept safely; the write was discarded. Take `layer.weight` "
+    "again after optimizer.step() and write then (e.g. `with torch.no_grad(): "
+    "layer.weight.copy_(m)`), or call layer.set_weights([m])."
+)
+
+
 class PartlyFrozenTable(nn.Module):
     """A ``(num_embeddings, embedding_dim)`` table with per-row freezing (base of ``Embedding``).
 
-    Subclasses set ``num_embeddings``, ``embedding_dim``, ``padding_idx`` and ``mask_zero``
-    and call :meth:`_set_table` once.
+    Subclasses set ``num_embeddings``, ``embedding_dim``, ``padding_idx``, ``mask_zero`` and
+    ``sparse`` and call :meth:`_set_table` once.
+
+    When only some rows learn, ``layer.weight`` is a :class:`_TableView` made on first use and
+    kept: writes to it are found by its version counter and copied into ``weight_trainable``
+    and ``weight_frozen`` before the next lookup (:meth:`_sync`); optimizer updates are copied
+    into it when it is next read. The lookup itself never reads it, so a layer whose
+    ``weight`` is never read costs nothing extra.
     """
 
     num_embeddings: int
     embedding_dim: int
     padding_idx: int | None
     mask_zero: bool
+    sparse: bool = False
     _constrained: bool = False
 
     def _set_table(self, table: torch.Tensor, rows: torch.Tensor, *, copy: bool = True) -> None:
         """Store ``table`` with learning rows ``rows`` (bool, input_dim), as one or two tensors.
 
         When the layout does not change, the values are copied into the existing tensors, so
-        an optimizer built earlier keeps working.
+        an optimizer built earlier keeps working. Writes through ``layer.weight`` not yet
+        pushed are superseded by ``table``.
         """
         table = table.detach()
         rows = rows.to(torch.bool).cpu()
         n_learning = int(rows.sum())
         single = self._parameters.get("weight")
+        view = self.__dict__.get("_view")
         with torch.no_grad():
             if single is not None and n_learning in (0, self.num_embeddings):
                 single.copy_(table)
                 single.requires_grad_(n_learning > 0)
                 return
-            if "weight_trainable" in self._parameters and torch.equal(rows, self.trainable_rows):
+            if "weight_trainable" in self._parameters and torch.equal(rows, self._rows()):
                 self._parameters["weight_trainable"].copy_(table[self._buffers["_learning_ids"]])
                 self._buffers["weight_frozen"].copy_(table[self._buffers["_frozen_ids"]])
+                if view is not None:
+                    if view.data_ptr() != table.data_ptr():
+                        torch.Tensor.copy_(view, table)
+                    self._record_view(view)
                 return
+        self.__dict__.pop("_view", None)
+        self.__dict__.pop("_view_seen", None)
         for name in ("weight", "weight_trainable"):
             self._parameters.pop(name, None)
         for name in ("weight_frozen", "_slot", "_learning_ids", "_frozen_ids"):
             self._buffers.pop(name, None)
         self._padding_slot = None
         if n_learning in (0, self.num_embeddings):
-            self.weight = nn.Parameter(table.clone() if copy else table, requires_grad=n_learning > 0)
+            if view is not None and view.shape == table.shape and view.dtype == table.dtype:
+                # the new Parameter shares the view's storage: a kept `w = layer.weight` still writes
+                with torch.no_grad():
+                    if view.data_ptr() != table.data_ptr():
+                        torch.Tensor.copy_(view, table)
+                table, copy = torch.Tensor.detach(view), False
+            self._parameters["weight"] = nn.Parameter(
+                table.clone() if copy else table, requires_grad=n_learning > 0
+            )
             return
         device = table.device
         learning = rows.nonzero().squeeze(1).to(device)
@@ -169,21 +288,164 @@ class PartlyFrozenTable(nn.Module):
         self.register_buffer("_frozen_ids", frozen, persistent=False)
         if self.padding_idx is not None and bool(rows[self.padding_idx]):
             self._padding_slot = int(slot[self.padding_idx])
+        if view is not None and (view.shape, view.dtype, view.device) == (
+            table.shape, table.dtype, table.device
+        ):
+            with torch.no_grad():
+                if view.data_ptr() != table.data_ptr():
+                    torch.Tensor.copy_(view, table)
+            self.__dict__["_view"] = view  # a kept `w = layer.weight` stays the table
+            self._record_view(view)
 
-    def _full_table(self) -> torch.Tensor:
+    # ----------------------------------------------------------------- the table view
+    def _assemble(self) -> torch.Tensor:
+        """A fresh full table (no autograd) from the learning and frozen storages."""
         frozen = self._buffers["weight_frozen"]
-        table = frozen.new_empty((self.num_embeddings, self.embedding_dim))
-        table = table.index_copy(0, self._buffers["_frozen_ids"], frozen)
-        return table.index_copy(0, self._buffers["_learning_ids"], self._parameters["weight_trainable"])
+        with torch.no_grad():
+            table = frozen.new_empty((self.num_embeddings, self.embedding_dim))
+            table.index_copy_(0, self._buffers["_frozen_ids"], frozen)
+            table.index_copy_(
+                0, self._buffers["_learning_ids"], self._parameters["weight_trainable"].detach()
+            )
+        return table
+
+    def _record_view(self, view: torch.Tensor) -> None:
+        trainable = self._parameters["weight_trainable"]
+        frozen = self._buffers["weight_frozen"]
+        self.__dict__["_view_seen"] = (
+            view._version, trainable, trainable._version, frozen, frozen._version
+        )
+
+    def _table_view(self) -> torch.Tensor:
+        view = self.__dict__.get("_view")
+        if view is None:
+            view = _TableView._make_subclass(_TableView, self._assemble(), True)
+            view.register_post_accumulate_grad_hook(_route_view_grad(weakref.ref(self)))
+            self.__dict__["_view"] = view
+            self._record_view(view)
+            return view
+        self._sync(refresh=True)
+        if "weight_trainable" not in self._parameters:  # requires_grad_(False) froze the table
+            return self._parameters["weight"]
+        return view
+
+    def _sync(self, refresh: bool = False) -> None:
+        """Push writes made through ``layer.weight`` into the storages (and, with ``refresh``,
+        bring the view up to date with optimizer updates); honour ``requires_grad_(False)``."""
+        view = self.__dict__.get("_view")
+        if view is None:
+            return
+        trainable = self._parameters["weight_trainable"]
+        frozen = self._buffers["weight_frozen"]
+        seen_view, seen_t, seen_t_version, seen_f, seen_f_version = self.__dict__["_view_seen"]
+        written = view._version != seen_view
+        moved = trainable is not seen_t or trainable._version != seen_t_version
+        frozen_moved = frozen is not seen_f or frozen._version != seen_f_version
+        with torch.no_grad():
+            if written and moved:
+                torch.Tensor.copy_(view, self._assemble())
+                self._record_view(view)
+                raise RuntimeError(_CONFLICT)
+            if written:
+                trainable.copy_(view.index_select(0, self._buffers["_learning_ids"]))
+                frozen.copy_(view.index_select(0, self._buffers["_frozen_ids"]))
+                self._record_view(view)
+                self._constrained = False
+            elif refresh and (moved or frozen_moved):
+                if moved:
+                    view.index_copy_(0, self._buffers["_learning_ids"], trainable.detach())
+                if frozen_moved:
+                    view.index_copy_(0, self._buffers["_frozen_ids"], frozen)
+                self._record_view(view)
+        if not view.requires_grad:  # layer.weight.requires_grad_(False): freeze every row
+            self._set_table(
+                torch.Tensor.detach(view),
+                torch.zeros(self.num_embeddings, dtype=torch.bool),
+                copy=False,
+            )
+
+    def _full_table(self, *, fresh: bool = False) -> torch.Tensor:
+        """The current full table without autograd (an alias of the storage unless ``fresh``)."""
+        single = self._parameters.get("weight")
+        if single is not None:
+            return single.detach().clone() if fresh else single.detach()
+        view = self.__dict__.get("_view")
+        if view is None:
+            return self._assemble()
+        self._sync(refresh=True)
+        if "weight" in self._parameters:
+            return self._full_table(fresh=fresh)
+        table = torch.Tensor.detach(view)
+        return table.clone() if fresh else table
 
     def __getattr__(self, name: str) -> Any:
         if name == "weight" and "weight_trainable" in self.__dict__.get("_parameters", {}):
-            return self._full_table()  # differentiable w.r.t. weight_trainable
+            return self._table_view()
         return super().__getattr__(name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        params = self.__dict__.get("_parameters")
+        if name == "weight" and params is not None and (
+            "weight" in params or "weight_trainable" in params
+        ):
+            self._assign_weight(value)
+            return
+        super().__setattr__(name, value)
+
+    def _assign_weight(self, value: Any) -> None:
+        """``layer.weight = nn.Parameter(m)``: torch's meaning when every row learns or none
+        does (``m`` becomes the table; its ``requires_grad`` decides); with some rows frozen the
+        values are copied in and the frozen set is kept (``requires_grad=False`` freezes all)."""
+        shape = (self.num_embeddings, self.embedding_dim)
+        if not isinstance(value, nn.Parameter):
+            raise TypeError(
+                f"`layer.weight = ...` takes an nn.Parameter of shape {shape}, as in "
+                f"torch.nn.Embedding; got {type(value).__name__}. To write values into the "
+                "table use `with torch.no_grad(): layer.weight.copy_(m)` or "
+                "layer.set_weights([m])."
+            )
+        if tuple(value.shape) != shape or not value.is_floating_point():
+            raise ValueError(
+                f"`layer.weight = nn.Parameter(m)` needs a floating matrix of shape {shape} "
+                f"(input_dim, output_dim); got shape {tuple(value.shape)}, dtype {value.dtype}. "
+                "Build a new layer for another size: Embedding.from_pretrained(m, freeze=...)."
+            )
+        self._constrained = False
+        if "weight" in self._parameters:
+            self._parameters["weight"] = value
+            return
+        self._sync()
+        like = self._parameters["weight_trainable"]
+        if value.requires_grad:
+            self._set_table(value.detach().to(dtype=like.dtype, device=like.device), self.trainable_rows)
+            return
+        self._set_table(value.detach(), torch.zeros(self.num_embeddings, dtype=torch.bool), copy=False)
+        self._parameters["weight"] = value
+
+    def _apply(self, fn: Any, recurse: bool = True) -> Any:
+        view = self.__dict__.get("_view")
+        if view is not None:
+            self._sync()
+        result = super()._apply(fn, recurse)
+        if view is not None and "weight_trainable" in self._parameters:
+            torch._C.TensorBase.data.__set__(view, self._assemble())
+            self._record_view(view)
+        return result
+
+    def __getstate__(self) -> dict:
+        self._sync()
+        state = super().__getstate__()
+        state.pop("_view", None)
+        state.pop("_view_seen", None)
+        return state
 
     @property
     def trainable_rows(self) -> torch.Tensor:
         """BoolTensor ``(input_dim,)`` on the CPU: True where the row learns."""
+        self._sync()
+        return self._rows()
+
+    def _rows(self) -> torch.Tensor:
         single = self._parameters.get("weight")
         if single is not None:
             return torch.full((self.num_embeddings,), single.requires_grad, dtype=torch.bool)
@@ -200,7 +462,8 @@ class PartlyFrozenTable(nn.Module):
 
     @trainable.setter
     def trainable(self, value: Any) -> None:
-        self._set_table(self.weight, _row_mask(value, self.num_embeddings))
+        rows = _row_mask(value, self.num_embeddings)
+        self._set_table(self._full_table(), rows)
 
     def freeze_rows(self, ids: Any, *, optimizer: torch.optim.Optimizer | None = None) -> None:
         """Keep rows ``ids`` fixed from now on.
@@ -243,7 +506,7 @@ class PartlyFrozenTable(nn.Module):
         rows = old_rows.clone()
         rows[index] = learn
         old = self._table_param()
-        self._set_table(self.weight, rows)
+        self._set_table(self._full_table(), rows)
         new = self._table_param()
         if optimizer is None:
             return
@@ -257,6 +520,7 @@ class PartlyFrozenTable(nn.Module):
         return single if single is not None else self._parameters["weight_trainable"]
 
     def _learning_param(self) -> torch.Tensor | None:
+        self._sync()
         single = self._parameters.get("weight")
         if single is None:
             return self._parameters["weight_trainable"]
@@ -267,8 +531,12 @@ class PartlyFrozenTable(nn.Module):
         if single is not None:
             destination[prefix + "weight"] = single if keep_vars else single.detach()
             return
-        destination[prefix + "weight"] = self._full_table().detach()
-        destination[prefix + "trainable_rows"] = self.trainable_rows
+        rows = self.trainable_rows  # first: honours layer.weight.requires_grad_(False)
+        if "weight" in self._parameters:
+            self._save_to_state_dict(destination, prefix, keep_vars)
+            return
+        destination[prefix + "weight"] = self.weight if keep_vars else self._full_table(fresh=True)
+        destination[prefix + "trainable_rows"] = rows
 
     def _load_from_state_dict(
         self,
@@ -302,6 +570,7 @@ class PartlyFrozenTable(nn.Module):
         elif rows.dtype != torch.bool or tuple(rows.shape) != (self.num_embeddings,):
             error_msgs.append(f"{rows_key} must be a bool tensor of shape ({self.num_embeddings},).")
             return
+        check_finite(table, f"state_dict[{key!r}]")
         like = self._learning_param()
         like = like if like is not None else self._parameters.get("weight", self._buffers.get("weight_frozen"))
         self._set_table(table.to(dtype=like.dtype, device=like.device), rows)
@@ -309,12 +578,12 @@ class PartlyFrozenTable(nn.Module):
 
     def get_weights(self) -> list[np.ndarray]:
         """Return ``[table]`` as numpy (Keras' ``get_weights``)."""
-        return [self.weight.detach().cpu().numpy()]
+        return [self._full_table(fresh=True).cpu().numpy()]
 
     def set_weights(self, weights: Sequence[Any]) -> None:
         """Replace the table with Keras' ``[matrix]``, keeping the frozen set."""
         shape = (self.num_embeddings, self.embedding_dim)
-        like = self.weight
+        like = self._table_param()
         matrix = _weights_matrix(weights, shape, self.mask_zero).to(dtype=like.dtype, device=like.device)
         self._set_table(matrix, self.trainable_rows)
 

@@ -31,7 +31,7 @@ import torch.nn.functional as F
 from vectab.nn import constraints as _constraints
 from vectab.nn import initializers as _initializers
 from vectab.nn import regularizers as _regularizers
-from vectab.nn._table import PartlyFrozenTable, _row_mask, _weights_matrix
+from vectab.nn._table import PartlyFrozenTable, _row_mask, _weights_matrix, check_finite
 from vectab.nn.functional import check_ids, renorm_rows, split_embedding
 
 __all__ = ["Embedding"]
@@ -182,9 +182,10 @@ class Embedding(PartlyFrozenTable):
             table = _initializers.initialize(
                 self.embeddings_initializer, shape, dtype=dtype, device=device
             )
-            if self.padding_idx is not None and not isinstance(
-                self.embeddings_initializer, _SharedTable
-            ):
+            shared = isinstance(self.embeddings_initializer, _SharedTable)
+            if not shared:  # from_pretrained checks its matrix itself
+                check_finite(table, "embeddings_initializer")
+            if self.padding_idx is not None and not shared:
                 table[self.padding_idx] = 0
         self._activity_loss: torch.Tensor | None = None
         self._constrained = False
@@ -207,6 +208,8 @@ class Embedding(PartlyFrozenTable):
     def forward(self, ids: Any) -> torch.Tensor:
         """Look up the vectors of ``ids`` (any integer shape ``(*)``) -> ``(*, output_dim)``."""
         ids = check_ids(ids, self.num_embeddings, input_length=self.input_length)
+        if self.__dict__.get("_view") is not None:
+            self._sync()  # writes made through layer.weight reach the lookup
         weight = self._parameters.get("weight")
         if weight is None:
             out = split_embedding(
@@ -332,6 +335,7 @@ class Embedding(PartlyFrozenTable):
             raise ValueError(
                 f"`embeddings` must be a 2-D (vocab, dim) matrix; got shape {tuple(matrix.shape)}."
             )
+        check_finite(matrix, "embeddings")
         if isinstance(freeze, (bool, np.bool_)):
             trainable: Any = not freeze
         else:
