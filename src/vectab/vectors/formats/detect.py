@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import struct
@@ -85,6 +86,8 @@ def detect_format(path: str | os.PathLike[str]) -> str:
             meta = {}
         if meta.get("format") == "vectab-vectors":
             return "vectab"
+    if head.startswith(codecs.BOM_UTF8):  # a UTF-8 text file's byte-order mark: not content
+        head = head[len(codecs.BOM_UTF8) :]
     first, _, rest = head.partition(b"\n")
     parts = first.split()
     if len(parts) == 2 and all(p.isdigit() for p in parts):
