@@ -9,6 +9,19 @@ from typing import Any
 import numpy as np
 
 from vectab._fileio import atomic_path
+from vectab._modelfile import (
+    check_finite,
+    found,
+    parse_json,
+    safetensors_header,
+    want_bool,
+    want_int,
+    want_list,
+    want_number,
+    want_object,
+    want_str,
+)
+from vectab.errors import ModelFormatError
 from vectab.models import _w2v_vocab
 from vectab.vectors.store import Vectors
 
@@ -44,28 +57,138 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> None:
         save_file(tensors, str(tmp), metadata={"vectab": json.dumps(meta)})
 
 
+_NOT_A_MODEL = "not a vectab Word2Vec model file (written by Word2Vec.save)"
+_TENSOR_DTYPES = {"vectors": "F32", "syn1neg": "F32", "counts": "I64", "sample_int": "U32"}
+
+
+def _positive(minimum: int) -> Any:
+    return lambda p, f, v: want_int(p, f, v, minimum)
+
+
+def _optional_positive(p: str, f: str, v: Any) -> Any:
+    return want_int(p, f, v, 1, optional=True)
+
+
+def _binary(p: str, f: str, v: Any) -> Any:
+    return want_int(p, f, v, 0, maximum=1)
+
+
+def _rate(ok: Any, rule: str) -> Any:
+    return lambda p, f, v: want_number(p, f, v, ok, rule)
+
+
+def _device(p: str, f: str, v: Any) -> Any:
+    want_str(p, f, v)
+    if v not in ("cpu", "cuda", "auto") and not (v.startswith("cuda:") and v[5:].isdigit()):
+        raise ModelFormatError(p, f, f'expected "cpu", "cuda", "cuda:N" or "auto", found {found(v)}')
+    return v
+
+
+_SETTING_CHECKS = {
+    "vector_size": _positive(1), "alpha": _rate(lambda x: x > 0, "a number > 0"),
+    "window": _positive(1), "min_count": _positive(1), "max_vocab_size": _optional_positive,
+    "sample": _rate(lambda x: x >= 0, "a number >= 0"), "seed": _positive(0),
+    "workers": _positive(1), "min_alpha": _rate(lambda x: x >= 0, "a number >= 0"),
+    "sg": _binary, "negative": _positive(1), "ns_exponent": _rate(lambda x: True, "a finite number"),
+    "cbow_mean": _binary, "epochs": _positive(1), "sorted_vocab": _binary,
+    "batch_words": _positive(1), "compute_loss": want_bool, "max_final_vocab": _optional_positive,
+    "shrink_windows": want_bool, "device": _device,
+}
+_STATE_CHECKS = {
+    "corpus_count": _positive(0), "corpus_total_words": _positive(0), "train_count": _positive(0),
+    "effective_min_count": _positive(1),
+    "running_training_loss": _rate(lambda x: True, "a finite number"),
+    "min_alpha_yet_reached": _rate(lambda x: x >= 0, "a number >= 0"),
+}
+
+
+def _exact_keys(path: str, field: str, value: Any, names: tuple[str, ...]) -> dict:
+    value = want_object(path, field, value)
+    if set(value) != set(names):
+        extra, missing = sorted(set(value) - set(names)), sorted(set(names) - set(value))
+        raise ModelFormatError(path, field, f"expected exactly the keys {list(names)}, found "
+                               f"{'unknown keys ' + str(extra) if extra else ''}"
+                               f"{'; ' if extra and missing else ''}"
+                               f"{'no ' + str(missing) if missing else ''}")
+    return value
+
+
+def _check_meta(path: str, metadata: dict, header: dict) -> dict:
+    """The JSON in the file's header and the tensor shapes, checked before any tensor is read."""
+    if "vectab" not in metadata:
+        raise ModelFormatError(path, None, f"{_NOT_A_MODEL}: expected vectab metadata, found a "
+                               "safetensors file without it")
+    meta = want_object(path, None, parse_json(path, metadata["vectab"]))
+    if meta.get("format") != _FORMAT:
+        raise ModelFormatError(path, "format", f"{_NOT_A_MODEL}: expected {found(_FORMAT)}, found "
+                               f"{found(meta.get('format'))}")
+    _exact_keys(path, None, meta, ("format", "settings", "state", "index_to_key"))
+    settings = _exact_keys(path, "settings", meta["settings"], _SETTINGS)
+    for name in _SETTINGS:
+        _SETTING_CHECKS[name](path, f"settings.{name}", settings[name])
+    if settings["min_alpha"] > settings["alpha"]:
+        raise ModelFormatError(path, "settings.min_alpha", f"expected a number <= alpha "
+                               f"({settings['alpha']}), found {found(settings['min_alpha'])}")
+    state = _exact_keys(path, "state", meta["state"], _STATE)
+    for name, check in _STATE_CHECKS.items():
+        check(path, f"state.{name}", state[name])
+    for i, loss in enumerate(want_list(path, "state.epoch_losses", state["epoch_losses"])):
+        want_number(path, f"state.epoch_losses[{i}]", loss)
+    words = want_list(path, "index_to_key", meta["index_to_key"])
+    for i, word in enumerate(words):
+        want_str(path, f"index_to_key[{i}]", word)
+    if len(set(words)) != len(words):
+        seen: set[str] = set()
+        dup = next(w for w in words if w in seen or seen.add(w))
+        raise ModelFormatError(path, "index_to_key", f"expected distinct words, found {found(dup)} twice")
+    if set(header) != set(_TENSOR_DTYPES):
+        raise ModelFormatError(path, None, f"expected the tensors {sorted(_TENSOR_DTYPES)}, found "
+                               f"{sorted(header)}")
+    rows, dim = len(words), settings["vector_size"]
+    shapes = {"vectors": (rows, dim), "syn1neg": (rows, dim), "counts": (rows,), "sample_int": (rows,)}
+    for name, dtype in _TENSOR_DTYPES.items():
+        if header[name] != (dtype, shapes[name]):
+            raise ModelFormatError(path, name, f"expected {dtype} {shapes[name]} ({rows} words of "
+                                   f"vector_size {dim}), found {header[name][0]} {header[name][1]}")
+    return meta
+
+
 def load_model(cls: Any, path: str | os.PathLike[str]) -> Any:
-    """Rebuild a model of class ``cls`` from a file written by :func:`save_model`."""
+    """Rebuild a model of class ``cls`` from a file written by :func:`save_model`.
+
+    The header (settings, state, vocabulary, tensor shapes and dtypes) is checked before any
+    tensor is read, the tables must be finite and the counts >= 0; every problem is a
+    ``ModelFormatError`` naming the file and the field. Only the known settings and state
+    names are ever set on the model.
+    """
     from safetensors import safe_open
 
-    if not os.path.isfile(path):
+    if not os.path.lexists(path):
         raise FileNotFoundError(f"model file {str(path)!r} does not exist")
-    not_a_model = ValueError(f"{str(path)!r} is not a vectab Word2Vec model file (written by Word2Vec.save)")
+    path = str(path)
     try:
-        with safe_open(str(path), framework="numpy") as f:
-            header = (f.metadata() or {}).get("vectab")
-            arrays = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118
-    except Exception as exc:  # safetensors raises its own error type on a foreign file
-        raise not_a_model from exc
-    meta = json.loads(header) if header else {}
-    if meta.get("format") != _FORMAT:
-        raise not_a_model
-    model = cls(**meta["settings"])
+        header, metadata = safetensors_header(path)
+    except ModelFormatError as exc:
+        detail = str(exc).removeprefix(f"{path}: ").removeprefix(f"{exc.field}: " if exc.field else "")
+        raise ModelFormatError(path, exc.field, f"{_NOT_A_MODEL}: {detail}") from None
+    meta = _check_meta(path, metadata, header)
+    try:
+        with safe_open(path, framework="numpy") as f:
+            arrays = {k: f.get_tensor(k) for k in _TENSOR_DTYPES}
+    except Exception as exc:  # safetensors raises its own error type on a damaged file
+        raise ModelFormatError(path, None, f"expected readable tensors, found: {exc}") from exc
+    check_finite(path, arrays)
+    if arrays["counts"].size and int(arrays["counts"].min()) < 0:
+        raise ModelFormatError(path, "counts", f"expected word counts >= 0, found {int(arrays['counts'].min())}")
+    try:
+        model = cls(**meta["settings"])
+    except (TypeError, ValueError) as exc:
+        raise ModelFormatError(path, "settings", str(exc)) from None
     model.wv = Vectors(meta["index_to_key"], arrays["vectors"].copy())
     model.syn1neg = arrays["syn1neg"].copy()
     model.counts = arrays["counts"]
     model.sample_int = arrays["sample_int"]
     model.cum_table = _w2v_vocab.cum_table(model.counts, model.ns_exponent)
-    for key, value in meta["state"].items():
-        setattr(model, key, value)
+    for name in _STATE:  # known names only, each checked above: a file cannot replace a method
+        setattr(model, name, meta["state"][name])
     return model
