@@ -1,53 +1,401 @@
-"""What every command shares: user errors as one line on stderr and exit code 1."""
+"""What every command shares: one wrapper that turns every user error into one line.
+
+The rule: an error the user can cause (a bad file, directory, option value or data) prints
+ONE line on stderr, ``error: <what>: <rule / what was found>; <fix>``, and exits with 1.
+``vectab --verbose ...`` (or ``VECTAB_VERBOSE=1``) shows the traceback as well.
+
+How it holds for every command without per-command code:
+
+- :class:`VectabGroup` is the class of the root ``vectab`` group. When click builds the
+  command tree it wraps the callback of every command, in every sub-group, with
+  :func:`user_errors` (:func:`guard_tree`); a new command is covered with nothing to add.
+- :meth:`VectabGroup.main` runs click in non-standalone mode, so click's own usage errors
+  (unknown option, bad option value, missing argument, unknown command) also become one line
+  with exit code 1, instead of click's usage block and exit code 2.
+
+Which exceptions are user errors (:func:`is_user_error`): ``VectabError`` (with
+``VectorFormatError`` and ``ModelFormatError``), ``ValueError`` (with ``UnicodeError`` and
+``json.JSONDecodeError``), ``TypeError``, ``KeyError``, every ``OSError`` (missing file,
+directory where a file is expected, permissions, a full disk, ``gzip.BadGzipFile``, bz2's
+"invalid data stream"), ``EOFError`` (a truncated compressed stream: never click's
+"Aborted."), ``zlib.error``, ``zipfile.BadZipFile``, ``lzma.LZMAError``, ``OverflowError``
+and ``MemoryError`` (a header that claims absurd sizes), safetensors' ``SafetensorError``
+and torch's ``OutOfMemoryError``. When the message does not name the file, the line is
+prefixed with the file the error came from (the innermost vectab frame holding a ``path``
+under one of the command's path arguments), else with the command's input path.
+
+Anything else (``RuntimeError``, ``AttributeError``, ``AssertionError``, ... from vectab's own
+code) is a bug, not a user error: it prints one line ``internal error (please report): ...``
+with the hint to rerun with ``--verbose`` for the traceback, and exits with
+:data:`EXIT_INTERNAL` (70, sysexits' EX_SOFTWARE) so a script can tell a bug from bad input.
+
+Every line is made to fit on one line: newlines and runs of spaces collapse to one space and
+a very long message keeps its start and its end (where the fix usually is).
+"""
 
 from __future__ import annotations
 
+import bz2  # noqa: F401  (bz2's errors are OSError / EOFError; imported for the record)
+import errno
 import functools
+import lzma
 import os
-from collections.abc import Callable
-from typing import Any, TypeVar
+import sys
+import traceback
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
 
 import typer
+from typer.core import TyperGroup
+
+try:  # typer >= 0.2x carries its own copy of click as typer._click
+    from typer._click import exceptions as _cx
+    from typer._click.globals import get_current_context as _current_context
+except ImportError:  # pragma: no cover - older typer runs on click itself
+    from click import exceptions as _cx
+    from click import get_current_context as _current_context
 
 from vectab.errors import VectabError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+EXIT_USER = 1
+EXIT_INTERNAL = 70
+MAX_LINE = 600
+
 # Exceptions that mean "the user gave something wrong", not "vectab has a bug".
 USER_ERRORS: tuple[type[BaseException], ...] = (
     VectabError,
-    ValueError,
+    ValueError,  # UnicodeDecodeError, json.JSONDecodeError
     TypeError,
     KeyError,
-    FileNotFoundError,
-    IsADirectoryError,
-    PermissionError,
+    OSError,  # FileNotFoundError, IsADirectoryError, PermissionError, gzip.BadGzipFile, ...
+    EOFError,
+    zlib.error,
+    zipfile.BadZipFile,
+    lzma.LZMAError,
+    OverflowError,
+    MemoryError,
 )
+
+# params that name something the command writes (not where an input error comes from)
+_OUTPUT_PARAMS = {"out", "out_dir", "target", "model_out"}
+# local variable names that hold the file being read in vectab's own frames
+_PATH_LOCALS = ("path", "file", "filename", "source", "fname", "directory", "model_dir")
+
+
+def _extra_user_errors() -> tuple[type[BaseException], ...]:
+    """User-error types of optional or heavy modules, only when they are already imported."""
+    extra: list[type[BaseException]] = []
+    st = sys.modules.get("safetensors")
+    if st is not None and isinstance(getattr(st, "SafetensorError", None), type):
+        extra.append(st.SafetensorError)
+    torch = sys.modules.get("torch")
+    oom = getattr(torch, "OutOfMemoryError", None) if torch is not None else None
+    if isinstance(oom, type):
+        extra.append(oom)
+    return tuple(extra)
+
+
+def is_user_error(exc: BaseException) -> bool:
+    """True when ``exc`` is something the user can fix (see the module docstring)."""
+    return isinstance(exc, USER_ERRORS + _extra_user_errors())
 
 
 def verbose_enabled() -> bool:
     """True when --verbose was given to `vectab` (or VECTAB_VERBOSE=1)."""
+    ctx = _current_context(silent=True)
+    if ctx is not None and ctx.meta.get("vectab.verbose"):
+        return True
     return os.environ.get("VECTAB_VERBOSE", "") not in ("", "0")
 
 
-def user_errors(fn: F) -> F:
-    """Turn user errors raised by ``fn`` into one line on stderr and exit code 1.
+def one_line(text: str, limit: int = MAX_LINE) -> str:
+    """Collapse ``text`` to one line; keep its start and its end when longer than ``limit``."""
+    flat = " ".join(str(text).split())
+    if len(flat) <= limit:
+        return flat
+    tail = limit // 4
+    return f"{flat[: limit - tail - 5]} ... {flat[-tail:]}"
 
-    With ``vectab --verbose`` the traceback is shown too.
+
+def _path_args(params: dict[str, Any]) -> tuple[list[Path], list[Path]]:
+    """(inputs, all) path arguments of a command call."""
+    inputs: list[Path] = []
+    everything: list[Path] = []
+    for name, value in params.items():
+        values = value if isinstance(value, (list, tuple)) else [value]
+        for v in values:
+            if isinstance(v, Path):
+                everything.append(v)
+                if name not in _OUTPUT_PARAMS:
+                    inputs.append(v)
+    return inputs, everything
+
+
+def _under(candidate: str, roots: Iterable[Path]) -> bool:
+    for root in roots:
+        r = str(root)
+        if candidate == r or candidate.startswith(r.rstrip(os.sep) + os.sep):
+            return True
+    return False
+
+
+def _file_of(exc: BaseException, params: dict[str, Any]) -> str | None:
+    """The file an error came from: the exception's, a vectab frame's ``path``, or the input."""
+    filename = getattr(exc, "filename", None) or getattr(exc, "path", None)
+    if isinstance(filename, (str, os.PathLike)) and str(filename):
+        return str(filename)
+    inputs, everything = _path_args(params)
+    tb = exc.__traceback__
+    found = None
+    while tb is not None:  # innermost last: keep the last match
+        frame = tb.tb_frame
+        if str(frame.f_globals.get("__name__", "")).startswith("vectab."):
+            for name in _PATH_LOCALS:
+                value = frame.f_locals.get(name)
+                if isinstance(value, (str, os.PathLike)) and _under(str(value), everything):
+                    found = str(value)
+                    break
+        tb = tb.tb_next
+    if found is not None:
+        return found
+    if len(inputs) == 1:
+        return str(inputs[0])
+    if inputs:
+        return " or ".join(str(p) for p in inputs)
+    return None
+
+
+_OS_HINTS = {
+    errno.ENOENT: "check the path",
+    errno.EISDIR: "it is a directory; pass a file",
+    errno.ENOTDIR: "a part of the path is a file, not a directory",
+    errno.EACCES: "check its permissions or choose another location",
+    errno.EPERM: "check its permissions or choose another location",
+    errno.EEXIST: "remove it or choose another name",
+    errno.ENOSPC: "the disk is full; free some space or write elsewhere",
+    errno.EROFS: "the file system is read-only; write elsewhere",
+}
+
+
+_PLAIN_FILE_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError,
+                      FileExistsError)
+
+
+def _describe(exc: BaseException) -> tuple[str, bool]:
+    """(message, needs_file): what went wrong and whether the file must be named."""
+    import json
+
+    text = str(exc).strip()
+    if isinstance(exc, VectabError):
+        return text, False
+    if isinstance(exc, json.JSONDecodeError):
+        return (f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); "
+                "repair the file or write it again"), True
+    if isinstance(exc, UnicodeDecodeError):
+        bad = exc.object[exc.start:exc.start + 1].hex() if exc.object else "?"
+        return (f"not {exc.encoding} text (byte 0x{bad}: {exc.reason}); convert the file to "
+                "UTF-8, e.g. `iconv -f latin1 -t utf-8`"), True
+    if isinstance(exc, EOFError):
+        return (f"the file ends too early ({text or 'unexpected end of data'}): a truncated "
+                "download or an interrupted write; get or compress the file again"), True
+    if isinstance(exc, (zlib.error, zipfile.BadZipFile, lzma.LZMAError)):
+        return (f"damaged compressed data ({text}); get or compress the file again"), True
+    if isinstance(exc, (OverflowError, MemoryError)):
+        what = f" ({text})" if text else ""
+        return (f"the file claims sizes that cannot be read or allocated{what}: its header is "
+                "damaged or the file is not in the format given; check the file and --format"), True
+    if isinstance(exc, OSError):
+        if exc.errno is not None and exc.strerror:
+            hint = _OS_HINTS.get(exc.errno, "")
+            msg = exc.strerror[:1].lower() + exc.strerror[1:]
+            if getattr(exc, "filename2", None):
+                msg += f" (to {exc.filename2})"
+            return (f"{msg}; {hint}" if hint else msg), getattr(exc, "filename", None) is None
+        if isinstance(exc, _PLAIN_FILE_ERRORS):  # raised with a message, e.g. "x: file not found"
+            return text or type(exc).__name__, True
+        return (f"{text}; the file is damaged or not what its name says" if text else
+                "cannot read the file"), True
+    if isinstance(exc, KeyError) and not isinstance(exc, VectabError):
+        key = exc.args[0] if exc.args else "?"
+        if isinstance(key, str) and " " in key:
+            return key, False  # a message raised as a KeyError
+        return f"missing entry {key!r}; the file is incomplete or not what was expected", True
+    name = type(exc).__name__
+    if name == "SafetensorError":
+        return f"damaged weights file ({text}); save the model again", True
+    if name == "OutOfMemoryError":
+        return (f"out of device memory ({one_line(text, 160)}); lower --batch-size or use "
+                "--device cpu"), False
+    return text or name, False
+
+
+def format_user_error(exc: BaseException, params: dict[str, Any] | None = None) -> str:
+    """The one line (without ``error: ``) shown for a user error raised by a command."""
+    message, needs_file = _describe(exc)
+    if needs_file:
+        where = _file_of(exc, params or {})
+        if where and where not in message:
+            message = f"{where}: {message}"
+    return one_line(message)
+
+
+# raised on purpose by commands and by typer/click themselves: not errors to translate
+_PASS_THROUGH: tuple[type[BaseException], ...] = tuple(
+    {typer.Exit, typer.Abort, _cx.ClickException}
+)
+
+
+def _fail(line: str, code: int) -> NoReturn:
+    typer.echo(line, err=True)
+    raise typer.Exit(code=code)
+
+
+def _handle(exc: BaseException, params: dict[str, Any]) -> NoReturn:
+    if verbose_enabled():
+        traceback.print_exception(exc, file=sys.stderr)
+    if is_user_error(exc):
+        _fail(f"error: {format_user_error(exc, params)}", EXIT_USER)
+    where = ""
+    tb = traceback.extract_tb(exc.__traceback__)
+    if tb:
+        last = tb[-1]
+        where = f" at {Path(last.filename).name}:{last.lineno}"
+    hint = "" if verbose_enabled() else "; rerun with `vectab --verbose ...` to see the traceback"
+    _fail(
+        f"internal error (please report): {type(exc).__name__}{where}: "
+        f"{one_line(str(exc), 300)}{hint}",
+        EXIT_INTERNAL,
+    )
+
+
+def user_errors(fn: F) -> F:
+    """Run ``fn`` so that any exception becomes one line on stderr and an exit code.
+
+    User errors exit with 1, bugs with :data:`EXIT_INTERNAL`; ``--verbose`` adds the traceback.
+    Applied to every command by :class:`VectabGroup`; applying it twice changes nothing.
     """
+    if getattr(fn, "__vectab_guarded__", False):
+        return fn
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except USER_ERRORS as exc:
-            if verbose_enabled():
-                raise
-            msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-            typer.echo(f"error: {msg}", err=True)
-            raise typer.Exit(code=1) from None
+        except _PASS_THROUGH:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the one place every error is shown
+            _handle(exc, kwargs)
 
+    wrapper.__vectab_guarded__ = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
+
+
+def guard_tree(command: Any) -> None:
+    """Wrap the callback of ``command`` and of every command below it with :func:`user_errors`."""
+    if getattr(command, "callback", None) is not None:
+        command.callback = user_errors(command.callback)
+    for sub in (getattr(command, "commands", None) or {}).values():
+        guard_tree(sub)
+
+
+def _usage_line(exc: Any) -> str:
+    msg = one_line(exc.format_message())
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        return f"error: {msg} (see `{ctx.command_path} --help`)"
+    return f"error: {msg}"
+
+
+class VectabGroup(TyperGroup):
+    """The root ``vectab`` group: every command guarded, click's usage errors as one line."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        guard_tree(self)
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _cx.NoArgsIsHelpError as exc:  # `vectab train` alone: its help
+            if not standalone_mode:
+                raise
+            exc.show()
+            sys.exit(exc.exit_code)
+        except _cx.ClickException as exc:  # usage: unknown option, bad value, missing argument
+            if not standalone_mode:
+                raise
+            typer.echo(_usage_line(exc), err=True)
+            sys.exit(EXIT_USER)
+        except typer.Abort:
+            if not standalone_mode:
+                raise
+            typer.echo("Aborted.", err=True)
+            sys.exit(EXIT_USER)
+        except Exception as exc:  # noqa: BLE001 - raised outside any command (root callback)
+            if not standalone_mode:
+                raise
+            try:
+                _handle(exc, {})
+            except typer.Exit as done:
+                sys.exit(done.exit_code)
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EOFError as exc:  # typer/click would turn it into "Aborted."
+            _handle(exc, {})
+
+
+def check_output(path: Path, *, option: str, kind: str) -> None:
+    """Refuse an output ``path`` that cannot be written, before any long work starts.
+
+    Args:
+        path: where the command will write.
+        option: how the user named it (``--out``), for the message.
+        kind: ``"dir"`` (a folder is written) or ``"file"``.
+
+    Raises:
+        ValueError: ``path`` exists as the other kind, a parent is a file, or the nearest
+            existing parent folder is not writable.
+    """
+    path = Path(path)
+    if kind == "dir" and path.exists() and not path.is_dir():
+        raise ValueError(
+            f"{option} {path} is an existing file, but a folder is written there; "
+            "pass a new or existing folder"
+        )
+    if kind == "file" and path.is_dir():
+        raise ValueError(
+            f"{option} {path} is a directory, but a file is written there; "
+            f"pass a file name such as {path / 'vectors.txt'}"
+        )
+    parent = path.parent if kind == "file" or not path.exists() else path
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if parent.exists() and not parent.is_dir():
+        raise ValueError(
+            f"{option} {path}: {parent} is a file, not a folder; choose a path under a folder"
+        )
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ValueError(
+            f"{option} {path}: cannot write in {parent} (permission denied); "
+            "choose a folder you can write to"
+        )
 
 
 def stderr_console() -> Any:
@@ -62,4 +410,18 @@ def is_main_process() -> bool:
     return os.environ.get("RANK", "0") == "0"
 
 
-__all__ = ["USER_ERRORS", "user_errors", "verbose_enabled", "stderr_console", "is_main_process"]
+__all__ = [
+    "USER_ERRORS",
+    "EXIT_USER",
+    "EXIT_INTERNAL",
+    "VectabGroup",
+    "check_output",
+    "format_user_error",
+    "guard_tree",
+    "is_main_process",
+    "is_user_error",
+    "one_line",
+    "stderr_console",
+    "user_errors",
+    "verbose_enabled",
+]

@@ -1,5 +1,8 @@
 """The `vectab` command: parses arguments, calls the library, prints.
 
+Errors: see :mod:`vectab.cli._common` (one line on stderr and exit code 1 for every user
+error, for every command, through :class:`~vectab.cli._common.VectabGroup`).
+
 Each command group lives in its own module with a ``register(app=, train=, vectors=)``
 function that adds its commands to the groups below.
 """
@@ -7,14 +10,15 @@ function that adds its commands to the groups below.
 from __future__ import annotations
 
 import importlib
-import os
 
 import typer
 
 from vectab import __version__
+from vectab.cli._common import VectabGroup
 
 app = typer.Typer(
     name="vectab",
+    cls=VectabGroup,  # every command guarded: user errors are one line and exit code 1
     help="The embedding layer and everything around it, for PyTorch.",
     no_args_is_help=True,
     add_completion=False,
@@ -38,13 +42,14 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks on errors."),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
-    if verbose:
-        os.environ["VECTAB_VERBOSE"] = "1"
+    if verbose:  # read by vectab.cli._common.verbose_enabled (not an env var: no leaks)
+        ctx.meta["vectab.verbose"] = True
 
 
 for _name in COMMAND_MODULES:

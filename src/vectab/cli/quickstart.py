@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from vectab.cli._common import user_errors
+from vectab.cli._common import check_output
 
 STEPS = 7
 NEIGHBOUR_WORDS = ("king", "france", "movie", "excellent")
@@ -192,7 +192,6 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
     """Add ``vectab quickstart`` to the root command."""
 
     @app.command("quickstart")
-    @user_errors
     def quickstart(
         out: Annotated[Path, typer.Option(
             "--out", "-o", help="Folder for the plot, the vectors and the saved model.")
@@ -205,4 +204,5 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
 
         if epochs <= 0:
             raise ValueError(f"--epochs must be a positive number, got {epochs}")
+        check_output(out, option="--out", kind="dir")
         run_quickstart(out, epochs=epochs, seed=seed, console=Console(highlight=False))

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from vectab.cli._common import user_errors
+from vectab.cli._common import check_output
 
 FORMAT_HELP = (
     "Input format: auto (from the content), word2vec, word2vec-binary, glove, fasttext, ..."
@@ -57,6 +57,13 @@ def convert(
     fmt: Annotated[str, typer.Option("--from", help=FORMAT_HELP)] = "auto",
 ) -> None:
     """Convert a vector file to another format."""
+    from vectab.vectors.formats.detect import READ_FORMATS, WRITE_FORMATS
+
+    if to not in WRITE_FORMATS:  # before reading a large file
+        raise ValueError(f"--to (the output format) must be one of {', '.join(WRITE_FORMATS)}, got {to!r}")
+    if fmt not in READ_FORMATS:
+        raise ValueError(f"--from (the input format) must be one of {', '.join(READ_FORMATS)}, got {fmt!r}")
+    check_output(target, option="TARGET", kind="file")
     kv = _load(source, fmt)
     written = kv.save(target, format=to)
     typer.echo(f"wrote {len(kv)} x {kv.vector_size} vectors to {written or target} ({to})")
@@ -65,7 +72,7 @@ def convert(
 def neighbors(
     file: Annotated[Path, typer.Argument(help="Word-vector file.")],
     words: Annotated[list[str], typer.Argument(help="Words to look up.")],
-    k: Annotated[int, typer.Option("-k", "--topn", help="Neighbours per word.")] = 10,
+    k: Annotated[int, typer.Option("-k", "--topn", min=1, help="Neighbours per word.")] = 10,
     fast: Annotated[
         bool, typer.Option("--fast", help="Low-precision scoring, exact re-ranking.")
     ] = False,
@@ -85,7 +92,7 @@ def analogy(
     a: Annotated[str, typer.Argument(help="a (is to b)")],
     b: Annotated[str, typer.Argument(help="b")],
     c: Annotated[str, typer.Argument(help="c (is to ?)")],
-    k: Annotated[int, typer.Option("-k", "--topn", help="Answers to show.")] = 5,
+    k: Annotated[int, typer.Option("-k", "--topn", min=1, help="Answers to show.")] = 5,
     cosmul: Annotated[bool, typer.Option("--cosmul", help="3CosMul instead of 3CosAdd.")] = False,
     fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "auto",
 ) -> None:
@@ -107,7 +114,7 @@ def evaluate(
         list[Path] | None, typer.Option("--analogies", help="Analogy file (repeatable).")
     ] = None,
     restrict_vocab: Annotated[
-        int, typer.Option("--restrict-vocab", help="Use the first N words.")
+        int, typer.Option("--restrict-vocab", min=1, help="Use the first N words.")
     ] = 300000,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "auto",
@@ -146,18 +153,18 @@ def coverage(
     file: Annotated[Path, typer.Argument(help="Word-vector file.")],
     texts: Annotated[Path, typer.Option("--texts", help="Text file, one text per line.")],
     num_words: Annotated[
-        int | None, typer.Option("--num-words", help="Keep the N-1 most frequent words.")
+        int | None, typer.Option("--num-words", min=1, help="Keep the N-1 most frequent words.")
     ] = None,
     lower: Annotated[bool, typer.Option("--lower/--no-lower", help="Lower-case the texts.")] = True,
-    n_missing: Annotated[int, typer.Option("--show-missing", help="Missing words to list.")] = 10,
+    n_missing: Annotated[int, typer.Option("--show-missing", min=0, help="Missing words to list.")] = 10,
     fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "auto",
 ) -> None:
     """How much of a corpus's vocabulary the vectors cover (types and tokens)."""
     from vectab.text import Tokenizer
+    from vectab.train.data import read_lines
     from vectab.vectors.align import build_embedding_matrix
 
-    with open(texts, encoding="utf8") as fin:
-        lines = [line.rstrip("\n") for line in fin]
+    lines = read_lines(texts)
     tokenizer = Tokenizer(num_words=num_words, lower=lower)
     tokenizer.fit_on_texts(lines)
     if not tokenizer.word_index:
@@ -170,4 +177,4 @@ def coverage(
 def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> None:
     """Add this module's commands to the `vectab` command groups."""
     for fn in (info, convert, neighbors, analogy, evaluate, coverage):
-        vectors.command(fn.__name__)(user_errors(fn))
+        vectors.command(fn.__name__)(fn)

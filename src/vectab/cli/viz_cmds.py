@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from vectab.cli._common import user_errors
+from vectab.cli._common import check_output
 
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
 PAGE_SUFFIXES = (".html", ".htm")
@@ -74,7 +74,6 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
     """Add this module's commands to the `vectab` command groups."""
 
     @vectors.command("plot")
-    @user_errors
     def plot_cmd(
         vectors_path: Annotated[
             Path, typer.Argument(metavar="VECTORS", help="Word vectors file (any format).")
@@ -105,7 +104,7 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
         ] = None,
         title: Annotated[str | None, typer.Option(help="Title of the picture.")] = None,
         neighbors: Annotated[
-            int, typer.Option(help="Neighbours the page's search shows (.html only).")
+            int, typer.Option(min=1, help="Neighbours the page's search shows (.html only).")
         ] = 10,
         seed: Annotated[int, typer.Option(help="Random seed of t-SNE / UMAP.")] = 0,
         perplexity: Annotated[
@@ -122,6 +121,7 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
                 f"-o must end in .png, .svg, .pdf or .html (the format comes from it), got {str(out)!r}"
             )
         kind = "page" if suffix in PAGE_SUFFIXES else "image"
+        check_output(out, option="--out", kind="file")
         chosen, groups = _words_and_groups(words, words_file, top)
         quads = _analogies(analogy)
         if quads and kind == "page":
@@ -151,7 +151,6 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
         typer.echo(f"wrote {out}")
 
     @vectors.command("projector")
-    @user_errors
     def projector_cmd(
         vectors_path: Annotated[
             Path, typer.Argument(metavar="VECTORS", help="Word vectors file (any format).")
@@ -172,6 +171,7 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
 
         if top is not None and top < 1:
             raise ValueError(f"--top must be at least 1, got {top}")
+        check_output(out_dir, option="OUT_DIR", kind="dir")
         vecs = _load(vectors_path, format, limit=top)
         files = export_projector(vecs, out_dir)
         for path in files:

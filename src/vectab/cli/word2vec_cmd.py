@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from vectab._fileio import atomic_write
-from vectab.cli._common import is_main_process, stderr_console, user_errors
+from vectab.cli._common import check_output, is_main_process, stderr_console
 
 
 def _progress_bar(epochs: int, total_words: int) -> tuple[Any, Any]:
@@ -44,19 +44,18 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
     """Add this module's commands to the `vectab` command groups."""
 
     @train.command("word2vec")
-    @user_errors
     def word2vec(
         corpus: Annotated[Path, typer.Argument(help="Text file or folder (one sentence per line; .gz/.bz2 ok).")],
         out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the vectors.")],
         sg: Annotated[bool, typer.Option("--sg/--cbow", help="Skip-gram (default) or CBOW.")] = True,
-        vector_size: Annotated[int, typer.Option("--vector-size", help="Dimension of the vectors.")] = 100,
-        window: Annotated[int, typer.Option(help="Maximum context distance.")] = 5,
-        min_count: Annotated[int, typer.Option("--min-count", help="Ignore words seen fewer times.")] = 5,
-        negative: Annotated[int, typer.Option(help="Noise words per example.")] = 5,
+        vector_size: Annotated[int, typer.Option("--vector-size", min=1, help="Dimension of the vectors.")] = 100,
+        window: Annotated[int, typer.Option(min=1, help="Maximum context distance.")] = 5,
+        min_count: Annotated[int, typer.Option("--min-count", min=1, help="Ignore words seen fewer times.")] = 5,
+        negative: Annotated[int, typer.Option(min=1, help="Noise words per example.")] = 5,
         sample: Annotated[float, typer.Option(help="Downsampling threshold (0 = off).")] = 1e-3,
         alpha: Annotated[float, typer.Option(help="Initial learning rate.")] = 0.025,
-        epochs: Annotated[int, typer.Option(help="Passes over the corpus.")] = 5,
-        workers: Annotated[int | None, typer.Option(help="CPU threads (default: all cores).")] = None,
+        epochs: Annotated[int, typer.Option(min=1, help="Passes over the corpus.")] = 5,
+        workers: Annotated[int | None, typer.Option(min=1, help="CPU threads (default: all cores).")] = None,
         seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
         device: Annotated[str, typer.Option(help="cpu, cuda or auto.")] = "cpu",
         format: Annotated[
@@ -70,7 +69,16 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
     ) -> None:
         """Train word2vec (gensim's settings and meanings) on CORPUS and write the vectors to --out."""
         from vectab.models.word2vec import Word2Vec
+        from vectab.vectors.formats.detect import WRITE_FORMATS
         from vectab.vectors.io import save_vectors
+
+        if format is not None and format not in WRITE_FORMATS:  # before hours of training
+            raise ValueError(f"--format must be one of {', '.join(WRITE_FORMATS)}, got {format!r}")
+        check_output(out, option="--out", kind="file")
+        if model_out is not None:
+            check_output(model_out, option="--save-model", kind="file")
+        if not corpus.exists():
+            raise FileNotFoundError(f"{corpus}: does not exist; pass a text file or a folder of them")
 
         model = Word2Vec(
             sg=int(sg), vector_size=vector_size, window=window, min_count=min_count,

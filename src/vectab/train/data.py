@@ -34,6 +34,7 @@ __all__ = [
     "TABLE_FORMATS",
     "read_table",
     "read_conll",
+    "read_lines",
     "LabelEncoder",
     "ClassificationDataset",
     "TaggingDataset",
@@ -67,14 +68,43 @@ def _missing(path: Path, role: str, name: str, present: Sequence[str]) -> ValueE
     )
 
 
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> VectorFormatError:
+    """A VectorFormatError naming the first line of ``path`` that is not UTF-8."""
+    line_no = None
+    with open(path, "rb") as f:
+        for i, raw in enumerate(f, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                line_no = i
+                break
+    bad = exc.object[exc.start:exc.start + 1].hex() if exc.object else "?"
+    return VectorFormatError(
+        str(path), line_no,
+        f"not UTF-8 text (byte 0x{bad}: {exc.reason}); save the file as UTF-8 "
+        "(e.g. `iconv -f latin1 -t utf-8`)",
+    )
+
+
 def _rows_delimited(path: Path, delimiter: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
-    with open(path, encoding="utf-8", newline="") as f:
+    kind = "TSV" if delimiter == "\t" else "CSV"
+    with open(path, encoding="utf-8-sig", newline="") as f:
         reader = csv.reader(f, delimiter=delimiter, quoting=quoting)
-        header = next(reader, None)
-        if header is None:
-            raise VectorFormatError(str(path), 1, "empty file: expected a header row with column names")
-        rows = [(reader.line_num, row) for row in reader if row]
+        try:
+            header = next(reader, None)
+            if header is None:
+                raise VectorFormatError(str(path), 1, "empty file: expected a header row with column names")
+            # a blank line is no row, except in a one-column file where it is an empty value
+            one_column = len(header) == 1
+            rows = [(reader.line_num, row or [""]) for row in reader if row or one_column]
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(path, exc) from None
+        except csv.Error as exc:  # NUL bytes, a field over the size limit, ...
+            raise VectorFormatError(
+                str(path), reader.line_num + 1, f"not a readable {kind} file ({exc}); check that it "
+                f"is {kind} text (the extension picks the format)"
+            ) from None
     for line, row in rows:
         if len(row) != len(header):
             raise VectorFormatError(
@@ -83,21 +113,38 @@ def _rows_delimited(path: Path, delimiter: str) -> tuple[list[str], list[tuple[i
     return header, rows
 
 
-def _read_columns(path: Path, fmt: str, wanted: list[str]) -> tuple[list[str], dict[str, list]]:
+def _utf8_lines(f: Any, path: Path) -> Any:
+    """The lines of text file ``f``; a byte that is not UTF-8 is a VectorFormatError with its line."""
+    try:
+        yield from f
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc) from None
+
+
+def _read_columns(
+    path: Path, fmt: str, wanted: list[str]
+) -> tuple[list[str], dict[str, list], list[int] | None]:
+    """(header, wanted columns, 1-based file line of each row or None for Parquet)."""
     if fmt in ("csv", "tsv"):
         header, rows = _rows_delimited(path, "," if fmt == "csv" else "\t")
         idx = {name: i for i, name in enumerate(header)}
-        return header, {w: [r[idx[w]] for _, r in rows] for w in wanted if w in idx}
+        lines = [line for line, _ in rows]
+        return header, {w: [r[idx[w]] for _, r in rows] for w in wanted if w in idx}, lines
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
-        table = pq.read_table(path)
+        try:
+            table = pq.read_table(path)
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises its own ArrowException types
+            raise VectorFormatError(str(path), None, f"not a readable Parquet file ({exc})") from None
         header = table.column_names
-        return header, {w: table.column(w).to_pylist() for w in wanted if w in header}
+        return header, {w: table.column(w).to_pylist() for w in wanted if w in header}, None
     records: list[dict] = []
+    record_lines: list[int] = []
     header: list[str] = []
-    with open(path, encoding="utf-8") as f:
-        for line_no, line in enumerate(f, start=1):
+    with open(path, encoding="utf-8-sig") as f:
+        lines = _utf8_lines(f, path)
+        for line_no, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             try:
@@ -112,20 +159,22 @@ def _read_columns(path: Path, fmt: str, wanted: list[str]) -> tuple[list[str], d
                 if w in header and w not in rec:
                     raise VectorFormatError(str(path), line_no, f"field {w!r} is missing")
             records.append(rec)
-    return header, {w: [r[w] for r in records] for w in wanted if w in header}
+            record_lines.append(line_no)
+    return header, {w: [r[w] for r in records] for w in wanted if w in header}, record_lines
 
 
-def _normalise_labels(values: list, path: Path) -> list:
+def _normalise_labels(values: list, path: Path, label_col: str, lines: list[int] | None) -> list:
+    for i, v in enumerate(values):
+        if v is None or (isinstance(v, str) and not v.strip()):
+            where = (lines[i], "") if lines is not None else (None, f"row {i + 1}: ")
+            raise VectorFormatError(
+                str(path), where[0],
+                f"{where[1]}empty label in column {label_col!r}; every row needs a label: fill "
+                "it in or drop the row",
+            )
     if values and all(isinstance(v, str) and _INT.match(v.strip()) for v in values):
         return [int(v) for v in values]
-    out = []
-    for v in values:
-        if hasattr(v, "item"):
-            v = v.item()
-        if v is None:
-            raise ValueError(f"{path}: a label is empty; every row needs a label")
-        out.append(v)
-    return out
+    return [v.item() if hasattr(v, "item") else v for v in values]
 
 
 def read_table(
@@ -161,7 +210,7 @@ def read_table(
         raise FileNotFoundError(f"{path}: file not found")
     fmt = _format_of(path, format)
     wanted = [text_col] + ([label_col] if label_col is not None else [])
-    header, columns = _read_columns(path, fmt, wanted)
+    header, columns, lines = _read_columns(path, fmt, wanted)
     if text_col not in columns:
         raise _missing(path, "text", text_col, header)
     texts = ["" if t is None else str(t) for t in columns[text_col]]
@@ -169,7 +218,37 @@ def read_table(
         return texts, None
     if label_col not in columns:
         raise _missing(path, "label", label_col, header)
-    return texts, _normalise_labels(columns[label_col], path)
+    return texts, _normalise_labels(columns[label_col], path, label_col, lines)
+
+
+def read_lines(path: str | os.PathLike[str]) -> list[str]:
+    """Read one text per line: line ``i`` of the file is text ``i``, an empty line an empty text.
+
+    Only ``\n`` ends a line (a ``\r`` before it is dropped, so CRLF files read the same); a
+    final newline does not start another text. Bytes that are not UTF-8 are a
+    ``VectorFormatError`` naming the line.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "texts.txt"
+        >>> _ = p.write_bytes(b"good film\r\n\nbad\n")
+        >>> read_lines(p)
+        ['good film', '', 'bad']
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: file not found")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, exc) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()  # the final newline ends the last line, it does not start a new one
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 def read_conll(
@@ -203,8 +282,8 @@ def read_conll(
 
     needed = max(required(token_col), required(tag_col), 1 if tag_col is None else 2)
     sentences, tags, words, labels = [], [], [], []
-    with open(path, encoding="utf-8") as f:
-        for line_no, line in enumerate(f, start=1):
+    with open(path, encoding="utf-8-sig") as f:
+        for line_no, line in enumerate(_utf8_lines(f, path), start=1):
             line = line.rstrip("\r\n")
             if not line.strip():
                 if words:
@@ -220,9 +299,20 @@ def read_conll(
                     str(path), line_no,
                     f"expected at least {needed} columns (token and tag), found {len(cols)}: {line!r}",
                 )
-            words.append(cols[token_col])
             if tag_col is not None:
+                if token_col % len(cols) == tag_col % len(cols):
+                    raise VectorFormatError(
+                        str(path), line_no,
+                        f"token_col={token_col} and tag_col={tag_col} are the same column of "
+                        f"{len(cols)}; pass the tags' column as tag_col (e.g. -1, the last)",
+                    )
+                if not cols[tag_col].strip():
+                    raise VectorFormatError(
+                        str(path), line_no, f"empty tag in column {tag_col}: {line!r}; every "
+                        "token needs a tag"
+                    )
                 labels.append(cols[tag_col])
+            words.append(cols[token_col])
     if words:
         sentences.append(words)
         tags.append(labels)

@@ -24,6 +24,60 @@ FREEZE_CHOICES = {"pretrained": "pretrained", "all": True, "none": False}
 OOV_TOKEN = "<OOV>"
 
 
+# -- checks made before any table is built or any epoch runs ------------------------------------
+
+
+def _check_out_dir(out: str | os.PathLike[str] | None) -> None:
+    """Refuse an ``out`` that cannot become a model directory (before hours of training)."""
+    if out is None:
+        return
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        raise ValueError(
+            f"`out` {path} is an existing file, but a model is saved as a folder; pass a new "
+            "or existing folder"
+        )
+    parent = path if path.exists() else path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if parent.exists() and not parent.is_dir():
+        raise ValueError(f"`out` {path}: {parent} is a file, not a folder; choose a path under a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ValueError(
+            f"`out` {path}: cannot write in {parent} (permission denied); choose a folder you "
+            "can write to"
+        )
+
+
+def _check_sizes(**values: Any) -> None:
+    """Positive ints (None allowed where the option is optional) and a positive finite lr."""
+    for name, value in values.items():
+        if name == "lr":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
+                raise ValueError(f"`lr` (--lr) must be a number > 0, got {value!r}; e.g. lr=1e-3")
+        elif name == "dropout":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
+                raise ValueError(f"`dropout` (--dropout) must be in [0, 1), got {value!r}")
+        elif value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            flag = "--" + name.replace("_", "-")
+            raise ValueError(f"`{name}` ({flag}) must be a positive int, got {value!r}")
+
+
+def _check_labels(texts: list[str], labels: list, path: Any, label_col: str) -> None:
+    """A classifier's training file must have rows and at least two classes."""
+    if not texts:
+        raise ValueError(
+            f"{path}: no rows (only a header?); a classifier needs labelled examples, one per row"
+        )
+    classes = set(labels)
+    if len(classes) < 2:
+        raise ValueError(
+            f"{path}: every row has the label {next(iter(classes))!r} in column {label_col!r}; "
+            "a classifier needs at least 2 classes: add examples of another class (or pick the "
+            "right column with label_col / --label-col)"
+        )
+
+
 @dataclasses.dataclass
 class TrainResult:
     """What a pipeline returns: the trained model, its history and final validation metrics."""
@@ -169,11 +223,23 @@ def train_classifier(
     from vectab.train.data import ClassificationDataset, LabelEncoder, read_table
     from vectab.train.trainer import Trainer
 
+    _check_sizes(epochs=epochs, batch_size=batch_size, embedding_dim=embedding_dim,
+                 hidden_size=hidden_size, max_len=max_len, num_words=num_words, lr=lr,
+                 dropout=dropout)
+    if text_col == label_col:
+        raise ValueError(
+            f"`text_col` and `label_col` are both {text_col!r}: the label would be the text "
+            "itself; pass the column of the labels as label_col (--label-col)"
+        )
+    _check_out_dir(out)
     texts, labels = read_table(train, text_col=text_col, label_col=label_col)
+    _check_labels(texts, labels, train, label_col)
     encoder_ = LabelEncoder(labels)
     valid_data = None
     if valid is not None:
         vtexts, vlabels = read_table(valid, text_col=text_col, label_col=label_col)
+        if not vtexts:
+            raise ValueError(f"{valid}: no rows (only a header?); give labelled examples or no `valid`")
     torch.manual_seed(seed)
     tokenizer = Tokenizer(num_words=num_words, oov_token=OOV_TOKEN, lower=lower)
     tokenizer.fit_on_texts(texts)
@@ -242,9 +308,17 @@ def train_tagger(
     from vectab.train.data import TaggingDataset, read_conll
     from vectab.train.trainer import Trainer
 
+    _check_sizes(epochs=epochs, batch_size=batch_size, embedding_dim=embedding_dim,
+                 hidden_size=hidden_size, num_words=num_words, lr=lr, dropout=dropout)
+    _check_out_dir(out)
     sents, tags = read_conll(train, token_col=token_col, tag_col=tag_col)
     if not sents:
         raise ValueError(f"{train}: no sentences found (expected token and tag columns)")
+    if len({t for sent in tags for t in sent}) < 2:
+        raise ValueError(
+            f"{train}: every token has the tag {tags[0][0]!r}; a tagger needs at least 2 "
+            "different tags: add annotated examples (or pick the right column with tag_col / --tag-col)"
+        )
     tag_names = _tag_list(tags)
     tag_id = {t: i for i, t in enumerate(tag_names)}
 
@@ -265,6 +339,8 @@ def train_tagger(
     valid_data = None
     if valid is not None:
         vsents, vtags = read_conll(valid, token_col=token_col, tag_col=tag_col)
+        if not vsents:
+            raise ValueError(f"{valid}: no sentences found (expected token and tag columns)")
         valid_data = encode(vsents, vtags, valid)
     config = TaggerConfig(embedding.num_embeddings, embedding.embedding_dim, tags=tag_names,
                           hidden_size=hidden_size, dropout=dropout, constraints=constraints)
