@@ -90,6 +90,8 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     os.chmod(tmp_path, mode)
     try:
         yield tmp_path
+        # again: a writer that recreates the file (safetensors does) would leave it 0600
+        os.chmod(tmp_path, mode)
         os.replace(tmp_path, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
