@@ -320,3 +320,59 @@ def test_a_replaced_directory_keeps_its_mode(tmp_path, models):
     (tmp_path / "model").chmod(0o750)
     save(tmp_path / "model", "new", built["new"])
     assert stat.S_IMODE((tmp_path / "model").stat().st_mode) == 0o750
+
+
+# ----------------------------------------------------------------- checkpoint directories
+def _checkpoint_step(directory: Path, step: int) -> None:
+    from vectab.train.checkpoint import save_checkpoint
+
+    model = torch.nn.Linear(3, 2)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.fill_(step)
+    save_checkpoint(directory, model, {"step": step},
+                    optimizer_tensors={"exp_avg": torch.full((4,), float(step))})
+
+
+def _checkpoint_read(directory: Path) -> int:
+    """The step of the checkpoint a resume would read; every file must be of that one step."""
+    from safetensors.torch import load_file
+
+    from vectab.train.checkpoint import load_checkpoint
+
+    state, optimizer, where = load_checkpoint(directory)
+    weights = load_file(str(where / "model.safetensors"))
+    steps = {state["step"], *(float(t.unique()) for t in weights.values()),
+             float(optimizer["exp_avg"].unique())}
+    assert len(steps) == 1, f"a checkpoint mixing steps {steps}"
+    return state["step"]
+
+
+@pytest.mark.parametrize("dead", [False, True], ids=["error-then-cleanup", "killed"])
+def test_a_checkpoint_crashed_at_any_step_is_the_previous_or_the_next(tmp_path, monkeypatch, dead):
+    steps = []
+    for k in range(200):
+        directory = tmp_path / f"k{k}" / "last"
+        _checkpoint_step(directory, 1)
+        with monkeypatch.context() as mp:
+            injector = Injector(mp, k, dead=dead)
+            try:
+                _checkpoint_step(directory, 2)
+            except Crash:
+                pass
+        steps.append(_checkpoint_read(directory))
+        _checkpoint_step(directory, 3)  # the next checkpoint settles the leftovers
+        assert sorted(p.name for p in directory.parent.iterdir()) == ["last"]
+        assert _checkpoint_read(directory) == 3
+        if not injector.fired:
+            break
+    assert len(steps) > 5 and steps[0] == 1 and steps[-1] == 2 and set(steps) == {1, 2}
+
+
+def test_a_tampered_checkpoint_is_refused_naming_the_file(tmp_path):
+    from vectab.train.checkpoint import load_checkpoint
+
+    _checkpoint_step(tmp_path / "last", 1)
+    _flip_byte(tmp_path / "last" / "optimizer.safetensors")
+    with pytest.raises(ModelFormatError, match="optimizer.safetensors: sha256"):
+        load_checkpoint(tmp_path / "last")

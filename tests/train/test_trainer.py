@@ -90,8 +90,9 @@ def test_checkpoint_files_are_safetensors_and_json(toy_classifier, cls_data, tmp
     Trainer(toy_classifier(), epochs=2, checkpoint_dir=tmp_path, batch_size=32).fit(train, valid)
     names = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     assert names == [
-        "best/model.safetensors", "best/trainer_state.json", "last/model.safetensors",
-        "last/optimizer.safetensors", "last/trainer_state.json",
+        "best/manifest.json", "best/model.safetensors", "best/trainer_state.json",
+        "last/manifest.json", "last/model.safetensors", "last/optimizer.safetensors",
+        "last/trainer_state.json",
     ]
     state = json.loads((tmp_path / "last" / "trainer_state.json").read_text())
     assert state["epochs_done"] == 2 and state["trainer"]["optimizer"] == "adamw"

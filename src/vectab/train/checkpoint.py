@@ -1,8 +1,13 @@
 """Checkpoint directories: model and optimizer tensors in safetensors, everything else in JSON.
 
 A checkpoint directory holds ``model.safetensors``, ``optimizer.safetensors`` (may be absent
-for a best-model snapshot) and ``trainer_state.json``, written last, so a directory with that
-file is complete. No pickle: a checkpoint from an untrusted source cannot run code.
+for a best-model snapshot), ``trainer_state.json`` and ``manifest.json``. It is built beside
+its target and swapped in whole (:func:`vectab._fileio.atomic_dir`), so a checkpoint being
+resumed from is always one step's weights, optimizer state and trainer state, never a mix of
+two: a run killed while writing leaves the previous checkpoint. :func:`load_checkpoint` checks
+the manifest (older checkpoints without one are complete when ``trainer_state.json`` exists,
+as that file used to be written last). No pickle: a checkpoint from an untrusted source
+cannot run code.
 """
 
 from __future__ import annotations
@@ -16,12 +21,20 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from vectab._fileio import atomic_path, atomic_write
+from vectab._fileio import (
+    MANIFEST_NAME,
+    atomic_dir,
+    atomic_path,
+    atomic_write,
+    committed_dir,
+    verify_manifest,
+)
 from vectab._modelfile import check_finite, safetensors_header
 
 __all__ = ["state_tensors", "save_weights", "load_weights", "save_checkpoint", "load_checkpoint"]
 
 STATE_FILE = "trainer_state.json"
+CHECKPOINT_FILES = ("model.safetensors", "optimizer.safetensors", STATE_FILE)
 
 
 def state_tensors(module: nn.Module) -> dict[str, torch.Tensor]:
@@ -75,23 +88,38 @@ def save_checkpoint(
     *,
     optimizer_tensors: dict[str, torch.Tensor] | None = None,
 ) -> Path:
-    """Write a checkpoint directory; ``state`` must be JSON-ready. Return the directory."""
+    """Write (or replace whole) a checkpoint directory; ``state`` must be JSON-ready.
+
+    Return the directory. After a crash or kill at any point it holds the complete previous
+    checkpoint or the complete new one.
+    """
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / STATE_FILE).unlink(missing_ok=True)  # incomplete until rewritten below
-    save_weights(model, directory / "model.safetensors")
-    if optimizer_tensors is not None:
-        with atomic_path(directory / "optimizer.safetensors") as tmp:
-            save_file(optimizer_tensors, str(tmp))
-    with atomic_write(directory / STATE_FILE) as f:
-        json.dump(state, f, indent=2)
+    with atomic_dir(directory, owned=CHECKPOINT_FILES) as new:
+        save_weights(model, new / "model.safetensors")
+        if optimizer_tensors is not None:
+            with atomic_path(new / "optimizer.safetensors") as tmp:
+                save_file(optimizer_tensors, str(tmp))
+        with atomic_write(new / STATE_FILE) as f:
+            json.dump(state, f, indent=2)
     return directory
 
 
 def load_checkpoint(directory: str | os.PathLike[str]) -> tuple[dict[str, Any], dict, Path]:
-    """Read ``(state, optimizer_tensors, directory)`` of a checkpoint written by the Trainer."""
-    directory = Path(directory)
+    """Read ``(state, optimizer_tensors, directory)`` of a checkpoint written by the Trainer.
+
+    ``directory`` in the result is the one to read the weights from: if a write over the
+    checkpoint was killed between its two renames, the previous checkpoint beside it.
+
+    Raises:
+        FileNotFoundError: not a checkpoint (no ``trainer_state.json``).
+        vectab.errors.ModelFormatError: naming the file: a file does not match the manifest
+            (missing, truncated, modified) or the manifest is damaged.
+    """
+    directory = committed_dir(Path(directory))
     state_path = directory / STATE_FILE
+    if os.path.lexists(directory / MANIFEST_NAME):
+        verify_manifest(directory, required=(STATE_FILE, "model.safetensors"),
+                        content=CHECKPOINT_FILES, what="checkpoint")
     if not state_path.is_file():
         raise FileNotFoundError(
             f"{directory}: not a complete checkpoint ({STATE_FILE} missing); pass the `last` "
