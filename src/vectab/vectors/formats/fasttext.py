@@ -261,7 +261,12 @@ class _Stream:
             done += got
 
     def skip(self, n: int, where: str) -> None:
-        """Pass over ``n`` bytes in bounded reads."""
+        """Pass over ``n`` bytes: a seek in a plain file (its size was checked), else bounded reads."""
+        left = self.remaining()
+        if left is not None and n <= left:
+            self._f.seek(self.tell() + n)
+            self._buf, self._pos = b"", 0
+            return
         scratch = np.empty(min(n, _CHUNK), dtype=np.uint8)
         with memoryview(scratch) as mv:
             while n > 0:
