@@ -376,3 +376,53 @@ def test_a_tampered_checkpoint_is_refused_naming_the_file(tmp_path):
     _flip_byte(tmp_path / "last" / "optimizer.safetensors")
     with pytest.raises(ModelFormatError, match="optimizer.safetensors: sha256"):
         load_checkpoint(tmp_path / "last")
+
+
+# ----------------------------------------------------------------- projector exports
+def _export(out: Path, n: int) -> None:
+    import numpy as np
+
+    from vectab.viz import export_projector
+
+    words = [f"w{i}" for i in range(n)]
+    export_projector((words, np.full((n, 3), float(n))), out)
+
+
+def _export_read(out: Path) -> int | None:
+    """The export found at ``out`` (its row count), checked consistent; None: no config."""
+    out = _fileio.committed_dir(out)  # the rule vectab's readers follow
+    config = out / "projector_config.pbtxt"
+    if not config.exists():
+        return None
+    n = int(config.read_text().split("tensor_shape: ")[1].split()[0])
+    tensors = (out / "tensors.tsv").read_text().splitlines()
+    metadata = (out / "metadata.tsv").read_text().splitlines()
+    assert len(tensors) == len(metadata) == n, "config, tensors and metadata of different exports"
+    assert all(line.split("\t")[0] == str(n) for line in tensors)
+    return n
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["own-folder", "shared-log-dir"])
+def test_a_projector_export_crashed_at_any_step_is_never_a_mix(tmp_path, monkeypatch, shared):
+    seen = []
+    for k in range(100):
+        out = tmp_path / f"k{k}" / "proj"
+        out.mkdir(parents=True)
+        if shared:
+            (out / "events.out.tfevents.1").write_bytes(b"the user's training log")
+        _export(out, 2)
+        with monkeypatch.context() as mp:
+            injector = Injector(mp, k, dead=True)
+            try:
+                _export(out, 5)
+            except Crash:
+                pass
+        seen.append(_export_read(out))
+        if shared:
+            assert (out / "events.out.tfevents.1").read_bytes() == b"the user's training log"
+        if not injector.fired:
+            break
+    # a folder of its own holds the old or the new export; in a shared one the old config is
+    # removed first, so it holds the new export or no config, never a config over other TSVs
+    assert len(seen) > 5 and seen[-1] == 5
+    assert set(seen) == ({None, 5} if shared else {2, 5})

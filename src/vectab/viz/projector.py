@@ -1,4 +1,15 @@
-"""Files for the TensorBoard Embedding Projector (TSV + config), written without TensorFlow."""
+"""Files for the TensorBoard Embedding Projector (TSV + config), written without TensorFlow.
+
+The three files are written all or nothing. A folder of their own (new, empty, or holding only
+an earlier export) is built beside its target and swapped in whole
+(:func:`vectab._fileio.atomic_dir`): after a kill it holds the complete old export or the
+complete new one (vectab's readers follow :func:`vectab._fileio.committed_dir`; for another
+reader the folder is absent for the instant between the two renames, and after a kill right
+then the next export restores the old one first). A folder shared with other files (a TensorBoard log dir with event files)
+cannot be replaced whole; there ``projector_config.pbtxt``, which TensorBoard reads first, is
+removed, the two TSV files are replaced one by one (each atomically) and the config is written
+last, so a config never describes TSV files of another export.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +20,13 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from vectab._fileio import atomic_write
+from vectab._fileio import atomic_dir, atomic_write
 from vectab.viz._inputs import WordsArg, _as_words_and_matrix, select
 
 __all__ = ["export_projector", "ProjectorFiles"]
 
 _BAD_TSV = str.maketrans({"\t": " ", "\n": " ", "\r": " "})
+FILE_NAMES = ("tensors.tsv", "metadata.tsv", "projector_config.pbtxt")
 
 
 class ProjectorFiles(NamedTuple):
@@ -106,12 +118,21 @@ def export_projector(
         chosen, rows = select(vectors, words)
     lines = _metadata_rows(chosen, metadata)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    files = ProjectorFiles(
-        out / "tensors.tsv", out / "metadata.tsv", out / "projector_config.pbtxt"
-    )
     # enough digits to read back the stored numbers exactly
     fmt = {2: "%.5g", 4: "%.9g"}.get(matrix.dtype.itemsize, "%.17g")
+    shared = out.is_dir() and any(p.name not in FILE_NAMES for p in out.iterdir())
+    if shared:  # other files live here: the config is the commit point (module docstring)
+        (out / FILE_NAMES[2]).unlink(missing_ok=True)
+        _write_files(out, rows, lines, fmt, tensor_name)
+    else:
+        with atomic_dir(out, owned=FILE_NAMES, manifest=False) as tmp:
+            _write_files(tmp, rows, lines, fmt, tensor_name)
+    return ProjectorFiles(*(out / name for name in FILE_NAMES))
+
+
+def _write_files(out: Path, rows: Any, lines: list[str], fmt: str, tensor_name: str) -> None:
+    """Write the three files into ``out``, the config last."""
+    files = ProjectorFiles(*(out / name for name in FILE_NAMES))
     with atomic_write(files.tensors, "w", newline="\n") as f:
         for start in range(0, len(rows), 4096):
             block = np.asarray(rows[start : start + 4096], dtype=np.float64)
@@ -130,4 +151,3 @@ def export_projector(
     )
     with atomic_write(files.config, "w", newline="\n") as f:
         f.write(config)
-    return files
