@@ -88,7 +88,9 @@ def read_binary(
                     "(a truncated file, or a wrong header)",
                     row=False,
                 )
-            capacity = min(capacity, body // (record + 2))
+            # up front at most 128 MiB of rows: the rest grows (doubling) with the records found,
+            # so a file of zeros behind a big header allocates nothing near its size
+            capacity = min(capacity, body // (record + 2), (8 * _BLOCK) // (record + 2))
         else:
             capacity = min(capacity, _BLOCK // (record + 2))  # grows with what the stream holds
         if keep is not None:

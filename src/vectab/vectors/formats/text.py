@@ -307,7 +307,9 @@ def _capacity_hint(
     """
     rows = block.count(b"\n")
     if total is not None and rows:
-        rows = int(total / (len(block) / rows) * 1.02) + 16
+        # the file's rows estimated from the first block, but at most 128x the rows it shows:
+        # the rest grows (doubling) with the rows found, not with the bytes of a broken file
+        rows = min(int(total / (len(block) / rows) * 1.02) + 16, 128 * rows)
     rows = min(rows, (total or len(block)) // (2 * dim))
     if keep is not None:
         rows = min(rows, len(keep))
