@@ -334,6 +334,40 @@ def test_gradient_through_weight_reaches_the_learning_rows_only(sparse):
     assert layer.weight.grad is None  # handed over, not kept on the view
 
 
+def test_updates_that_bypass_the_version_counter_still_show_in_weight():
+    """Optimizers (and DDP's buffer broadcast) that write through ``p.data`` are seen too."""
+    layer = _layer("partly-frozen")
+    kept = layer.weight.detach().clone()
+    layer.weight_trainable.data.add_(1.0)  # an old-style optimizer step
+    layer.weight_frozen.data.mul_(2.0)  # a broadcast into the buffer
+    expected = kept.clone()
+    expected[ROWS] += 1.0
+    expected[~ROWS] *= 2.0
+    assert torch.equal(layer.weight, expected)
+    assert torch.equal(layer.state_dict()["weight"], expected)
+    assert torch.equal(layer(IDS), nn.Embedding.from_pretrained(expected)(IDS))
+
+
+def test_weight_read_twice_before_backward_keeps_the_graph_valid():
+    layer = _layer("partly-frozen")
+    h = torch.randn(3, DIM, generator=torch.Generator().manual_seed(2))
+    loss = (h @ layer.weight.T).sum() + layer(IDS).sum() + layer.weight.square().sum()
+    loss.backward()  # no "modified by an inplace operation"
+    assert layer.weight_trainable.grad is not None
+
+
+def test_weight_first_read_in_inference_mode_stays_writable():
+    layer = _layer("partly-frozen")
+    with torch.inference_mode():
+        layer(IDS)
+        view = layer.weight
+    first = view.detach().clone()
+    with torch.no_grad():
+        layer.weight[1] = 3.0
+    first[1] = 3.0
+    assert torch.equal(layer.weight, first) and torch.equal(layer(IDS), nn.Embedding.from_pretrained(first)(IDS))
+
+
 # ---------------------------------------------------------------- writes that cannot work
 @pytest.mark.parametrize("mode", list(MODES))
 def test_assigning_a_plain_tensor_or_a_wrong_shape_is_a_clear_error(mode):

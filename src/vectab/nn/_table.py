@@ -63,6 +63,14 @@ def _weights_matrix(weights: Any, shape: tuple[int, int], mask_zero: bool) -> to
     return matrix
 
 
+class NonFiniteError(ValueError):
+    """A table holds NaN or inf; ``row`` is the first bad row, ``column`` its first bad entry."""
+
+    def __init__(self, message: str, row: int, column: int, value: float):
+        super().__init__(message)
+        self.row, self.column, self.value = row, column, value
+
+
 def check_finite(matrix: torch.Tensor, arg: str) -> None:
     """Raise ``ValueError`` naming ``arg``, the first row holding NaN or inf, and the fix.
 
@@ -81,11 +89,12 @@ def check_finite(matrix: torch.Tensor, arg: str) -> None:
     row = int(bad[0])
     column = int((~finite[row]).nonzero()[0])
     value = float(matrix[row].reshape(-1)[column])
-    raise ValueError(
+    raise NonFiniteError(
         f"`{arg}` must hold finite numbers: row {row} has {value} at column {column} "
         f"({len(bad)} of {matrix.shape[0]} rows hold NaN or inf). Replace them before building "
         "the layer (e.g. matrix[~np.isfinite(matrix).all(axis=1)] = 0) or drop those words; "
-        "vectab's vector readers refuse such files."
+        "vectab's vector readers refuse such files.",
+        row, column, value,
     )
 
 
@@ -319,7 +328,8 @@ class PartlyFrozenTable(nn.Module):
     def _table_view(self) -> torch.Tensor:
         view = self.__dict__.get("_view")
         if view is None:
-            view = _TableView._make_subclass(_TableView, self._assemble(), True)
+            with torch.inference_mode(False):  # kept: must stay writable outside inference
+                view = _TableView._make_subclass(_TableView, self._assemble(), True)
             view.register_post_accumulate_grad_hook(_route_view_grad(weakref.ref(self)))
             self.__dict__["_view"] = view
             self._record_view(view)
@@ -351,11 +361,16 @@ class PartlyFrozenTable(nn.Module):
                 frozen.copy_(view.index_select(0, self._buffers["_frozen_ids"]))
                 self._record_view(view)
                 self._constrained = False
-            elif refresh and (moved or frozen_moved):
-                if moved:
-                    view.index_copy_(0, self._buffers["_learning_ids"], trainable.detach())
-                if frozen_moved:
-                    view.index_copy_(0, self._buffers["_frozen_ids"], frozen)
+            elif refresh:
+                # copied when the version says so, or when the values differ (an optimizer
+                # writing through p.data leaves the version alone); no write otherwise, so a
+                # view saved for backward (a tied projection) is not modified
+                for ids, rows, changed in (
+                    (self._buffers["_learning_ids"], trainable.detach(), moved),
+                    (self._buffers["_frozen_ids"], frozen, frozen_moved),
+                ):
+                    if changed or not torch.equal(view.index_select(0, ids), rows):
+                        view.index_copy_(0, ids, rows)
                 self._record_view(view)
         if not view.requires_grad:  # layer.weight.requires_grad_(False): freeze every row
             self._set_table(
@@ -365,18 +380,13 @@ class PartlyFrozenTable(nn.Module):
             )
 
     def _full_table(self, *, fresh: bool = False) -> torch.Tensor:
-        """The current full table without autograd (an alias of the storage unless ``fresh``)."""
+        """The current full table without autograd, after pending writes are pushed; built
+        from the storages themselves (an alias of the single Parameter unless ``fresh``)."""
+        self._sync()
         single = self._parameters.get("weight")
         if single is not None:
             return single.detach().clone() if fresh else single.detach()
-        view = self.__dict__.get("_view")
-        if view is None:
-            return self._assemble()
-        self._sync(refresh=True)
-        if "weight" in self._parameters:
-            return self._full_table(fresh=fresh)
-        table = torch.Tensor.detach(view)
-        return table.clone() if fresh else table
+        return self._assemble()
 
     def __getattr__(self, name: str) -> Any:
         if name == "weight" and "weight_trainable" in self.__dict__.get("_parameters", {}):
