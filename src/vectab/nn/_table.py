@@ -7,12 +7,21 @@ buffer ``weight_frozen`` ``(n_frozen, dim)``, with an id -> slot map ``_slot`` (
 row of ``weight_trainable``; ``slot < 0``: row ``-1 - slot`` of ``weight_frozen``). A frozen row is
 not a parameter, so no optimizer (momentum, Adam moments, weight decay) can move it.
 
+``layer.weight`` is then a kept full table in id order (:class:`_TableView`, made on first
+read; it costs one table of memory from then on) that takes every write idiom a
+``torch.nn.Embedding`` user has: in-place ops under ``no_grad``, ``torch.nn.init.*_``,
+``.data[...] =``, ``.data.copy_``, ``.data = m``, ``layer.weight = nn.Parameter(m)``; writes
+are pushed into the two storages before the next lookup, and ``requires_grad_(False)`` freezes
+every row. A write through a reference taken before an optimizer step raises instead of
+guessing which of the two to keep.
+
 Changing the frozen set replaces ``weight_trainable``: pass the optimizer to ``freeze_rows`` /
 ``unfreeze_rows`` and it is updated in place (the parameter swapped, per-row state carried over),
 or build a new optimizer afterwards.
 
 The state_dict holds ``weight`` (the full table) and, when only some rows learn,
-``trainable_rows`` (bool per row); loading restores both.
+``trainable_rows`` (bool per row); loading restores both. Tables holding NaN or inf are refused
+(``weights=``, ``set_weights``, ``load_state_dict``; the layer checks its constructors too).
 """
 
 from __future__ import annotations

@@ -11,8 +11,10 @@ state_dict, gradients and speed as ``torch.nn.Embedding``. When only some rows l
 learning rows live in the parameter ``weight_trainable`` ``(n_trainable, dim)`` and the fixed
 rows in the buffer ``weight_frozen`` ``(n_frozen, dim)``, with an id -> slot map. A frozen row
 is therefore not a parameter at all: no optimizer (momentum, Adam moments, weight decay,
-SparseAdam) can move it, and it stays bit-identical. ``layer.weight`` then assembles the full
-current table. ``freeze_rows`` / ``unfreeze_rows`` rebuild the split: pass them the optimizer
+SparseAdam) can move it, and it stays bit-identical. ``layer.weight`` is then one kept
+full-table tensor that every torch write idiom lands in (``layer.weight[i] = v`` under
+``no_grad``, ``.data.copy_(m)``, ``torch.nn.init.*_``, ``layer.weight = nn.Parameter(m)``,
+``requires_grad_(False)``); see :mod:`vectab.nn._table`. ``freeze_rows`` / ``unfreeze_rows`` rebuild the split: pass them the optimizer
 (``layer.freeze_rows(ids, optimizer=opt)``) to update it in place, or build a new optimizer
 afterwards. The state_dict always holds ``weight`` (the full table), plus ``trainable_rows``
 (bool per row) when only some rows learn; loading it restores both. The storage lives in
@@ -31,7 +33,13 @@ import torch.nn.functional as F
 from vectab.nn import constraints as _constraints
 from vectab.nn import initializers as _initializers
 from vectab.nn import regularizers as _regularizers
-from vectab.nn._table import PartlyFrozenTable, _row_mask, _weights_matrix, check_finite
+from vectab.nn._table import (
+    NonFiniteError,
+    PartlyFrozenTable,
+    _row_mask,
+    _weights_matrix,
+    check_finite,
+)
 from vectab.nn.functional import check_ids, renorm_rows, split_embedding
 
 __all__ = ["Embedding"]
@@ -90,7 +98,7 @@ class Embedding(PartlyFrozenTable):
             row 0 still receives gradient; pass ``padding_idx=0`` as well to keep it fixed.
         input_length: when set, inputs must have this many ids in their last dimension.
         weights: Keras' ``[matrix]`` (or the matrix) of shape ``(input_dim, output_dim)``;
-            copied into the table and cast to ``dtype``.
+            copied into the table and cast to ``dtype``. NaN or inf is a ``ValueError``.
         trainable: ``True``, ``False`` (whole table fixed, like Keras) or a bool array of length
             ``input_dim`` (True = the row learns; the other rows stay bit-identical under any
             optimizer).
@@ -318,7 +326,8 @@ class Embedding(PartlyFrozenTable):
         (a float tensor on the same device); the constructor's ``weights=`` copies, as in Keras.
 
         Args:
-            embeddings: the table (tensor or array); its dtype and device are kept.
+            embeddings: the table (tensor or array); its dtype and device are kept; NaN or
+                inf is a ``ValueError``.
             freeze: True (default, as in PyTorch) keeps the whole table fixed, False lets it
                 learn, and a bool array of length vocab keeps the rows marked True fixed.
             padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse: as in the constructor.
@@ -398,10 +407,19 @@ class Embedding(PartlyFrozenTable):
             )
         from vectab.vectors.align import embedding_from_vectors
 
-        layer, report = embedding_from_vectors(
-            vectors, tokenizer, freeze="pretrained" if freeze == "pretrained" else bool(freeze),
-            num_words=num_words, fallbacks=fallbacks, oov_init=oov_init, seed=seed,
-            mask_zero=mask_zero, sparse=sparse,
-        )
+        try:
+            layer, report = embedding_from_vectors(
+                vectors, tokenizer, freeze="pretrained" if freeze == "pretrained" else bool(freeze),
+                num_words=num_words, fallbacks=fallbacks, oov_init=oov_init, seed=seed,
+                mask_zero=mask_zero, sparse=sparse,
+            )
+        except NonFiniteError as err:
+            word = next((w for w, i in word_index.items() if i == err.row), None)
+            raise ValueError(
+                f"`vectors` must hold finite numbers: the vector of {word!r} (id {err.row}) has "
+                f"{err.value} at column {err.column}. Replace or drop the words whose vectors "
+                "hold NaN or inf before building the layer (vectab's vector readers refuse "
+                "such files)."
+            ) from None
         layer.coverage = report
         return layer
