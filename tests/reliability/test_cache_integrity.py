@@ -374,3 +374,16 @@ def test_legacy_option_is_checked(tmp_path, legacy):
     path = _user_file(tmp_path, _table(rows=3, dim=2))
     with pytest.raises(ValueError, match="`legacy` must be 'warn' or 'raise'"):
         read_native(path, legacy=legacy)
+
+
+def test_racy_entry_drops_its_content_check_once_the_window_has_passed(tmp_path, monkeypatch):
+    path = save_vectors(_table(rows=300, dim=8), tmp_path / "v.txt", precision=4)
+    load_vectors(path)  # the source was written just now: the entry records its content hash
+    (entry,) = _cached_files()
+    assert "source_hash" in read_native(entry)[3]
+    monkeypatch.setattr(cache_module, "_RACY_NS", -(10**30))  # as if 2 s had passed
+    _assert_same(load_vectors(path), load_vectors(path, cache=False))
+    assert "source_hash" not in read_native(entry)[3]  # rewritten with the stat identity only
+    time.sleep(0.02)
+    _edit_in_place_then_utime(path, _edited_bytes(path))
+    _assert_same(load_vectors(path), load_vectors(path, cache=False))

@@ -13,15 +13,20 @@ file.
 The identity of a source is what no ordinary copy or edit keeps by accident: device, inode,
 size, ``mtime_ns`` and ``ctime_ns``. ``touch -r``, ``cp -p``, ``rsync -t`` and ``tar`` can set
 the old mtime back, but not the ctime, which the kernel sets on every write and metadata change;
-a file replaced by a rename (what editors, ``rsync`` and ``cp`` over a link do) gets a new
-inode. Two cases add a content hash of the source (xxh3-128, read once per load):
+a file replaced by a rename (what editors, ``rsync`` and ``tar`` do) gets a new inode. Two
+cases add a content hash of the source (xxh3-128 of its bytes, taken before the parse):
 
-- the filesystem gives no inode or no ctime (``st_ino == 0`` or ``st_ctime_ns == 0``);
-- the source was changed less than 2 s before the cache was written ("racy", as git calls
+- the filesystem gives no inode or no change time (``st_ino == 0``, ``st_ctime_ns == 0``, or
+  Windows, where ``st_ctime`` is the creation time): every load hashes the source;
+- the source was changed less than 2 s before its identity was taken ("racy", as git calls
   it): on filesystems whose timestamps tick coarsely, an edit in the same tick could keep
-  every stat field, so such an entry is also checked against the content on each load.
+  every stat field, so the entry also records the content hash. The first load after the
+  window has passed checks it once more and rewrites the entry without it.
 
-An unchanged ctime that changes anyway (``chmod``, a new hard link) only costs a rebuild.
+Clock skew on network filesystems (a server clock behind the client's) can hide a racy
+source; the stat identity is then all that protects the entry.
+
+A ctime that moves without an edit (``chmod``, a new hard link) only costs a rebuild.
 Every cached reload verifies the whole cache file's checksum (about 30 ms per 480 MB in the
 page cache); see `vectab.vectors.formats.native` for that trade-off.
 """
@@ -113,7 +118,8 @@ def _source_identity(path: Path) -> tuple[dict[str, object], bool]:
         "mtime_ns": stat.st_mtime_ns,
         "ctime_ns": stat.st_ctime_ns,
     }
-    weak = stat.st_ino == 0 or stat.st_ctime_ns == 0
+    # Windows' st_ctime is the creation time, which an edit does not change
+    weak = stat.st_ino == 0 or stat.st_ctime_ns == 0 or os.name == "nt"
     racy = time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) < _RACY_NS
     return identity, weak or racy
 
@@ -159,14 +165,19 @@ class CacheEntry:
             with contextlib.suppress(OSError):
                 self.path.unlink()
             return None
+        if recorded is not None and not self._needs_hash:
+            # written while the source was racy, and the content still matches: the stat identity
+            # is trustworthy now, so drop the content check (it would cost a read of the source
+            # on every later load). The returned map keeps the old file's inode alive.
+            self.store(words, vectors, report)
         return words, vectors, report
 
     def store(self, words: list[str], vectors: np.ndarray, report: LoadReport) -> None:
         """Write the cache atomically; a failure (read-only disk, full disk) only warns."""
         meta = {"source": self.identity, "load_report": report.to_json()}
         try:
-            if self._content is not None:
-                meta["source_hash"] = self._content
+            if self._needs_hash:  # then taken in __init__, before the parse
+                meta["source_hash"] = self._source_hash()
             with atomic_path(self.path) as tmp, open(tmp, "wb") as f:
                 write_native(f, words, vectors, metadata=meta)
         except OSError as e:
