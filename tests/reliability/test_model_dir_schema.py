@@ -362,3 +362,20 @@ def test_tagger_and_tabular_from_dict_reject_wrong_types():
         TabularConfig.from_dict({**TabularConfig([3]).to_dict(), "cardinalities": [3.0]})
     with pytest.raises(ValueError, match="missing keys"):
         TabularConfig.from_dict({"num_numeric": 2})
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"cardinalities": [3, 11]}, "model_config.cardinalities"),
+    ({"hidden_sizes": [9]}, "model_config"),
+    ({"num_classes": None}, "task"),  # a regression config under a classifier's task
+    ({"cardinalities": [3, 10.0]}, "model_config.cardinalities"),
+])
+def test_tabular_config_must_fit_its_weights(tmp_path, change, field):
+    from vectab.models import TabularConfig, TabularEmbeddings
+
+    model = TabularEmbeddings(TabularConfig([3, 10], num_numeric=2, hidden_sizes=(8,)))
+    save_model(tmp_path / "t", model, labels=["no", "yes"])
+    assert load_model(tmp_path / "t").labels == ["no", "yes"]
+    edit_config(**change)(tmp_path / "t")
+    _retamper(tmp_path / "t")
+    _expect(tmp_path / "t", "config.json", field, "")
