@@ -151,6 +151,8 @@ IDIOMS = {
     "load_state_dict torch": _load_torch_state_dict,
     "load_state_dict strict=False": _load_torch_state_dict_not_strict,
     "set_weights": _set_weights,
+    "no_grad embeddings.copy_ (Keras name)": _no_grad(
+        lambda mod, m: (mod.embeddings if isinstance(mod, Embedding) else mod.weight).copy_(m)),
 }
 
 
@@ -256,6 +258,16 @@ def test_requires_grad_true_keeps_the_frozen_set_of_a_partly_frozen_table():
     layer = _layer("partly-frozen")
     layer.weight.requires_grad_(True)
     assert torch.equal(layer.trainable_rows, ROWS)
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_new_parameter_without_grad_freezes_the_table_and_becomes_weight(mode):
+    layer = _layer(mode)
+    param = nn.Parameter(_matrix(4), requires_grad=False)
+    layer.weight = param
+    assert layer.weight is param and not layer.trainable_rows.any()
+    assert torch.equal(layer(IDS), nn.Embedding.from_pretrained(_matrix(4))(IDS))
+    assert not layer(IDS).requires_grad
 
 
 # ---------------------------------------------------------------- references kept by users
