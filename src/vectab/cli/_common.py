@@ -215,7 +215,7 @@ def _describe(exc: BaseException) -> tuple[str, bool]:
             msg = exc.strerror[:1].lower() + exc.strerror[1:]
             if getattr(exc, "filename2", None):
                 msg += f" (to {exc.filename2})"
-            return (f"{msg}; {hint}" if hint else msg), getattr(exc, "filename", None) is None
+            return (f"{msg}; {hint}" if hint else msg), True  # named from exc.filename
         if isinstance(exc, _PLAIN_FILE_ERRORS):  # raised with a message, e.g. "x: file not found"
             return text or type(exc).__name__, True
         return (f"{text}; the file is damaged or not what its name says" if text else
@@ -352,7 +352,8 @@ class VectabGroup(TyperGroup):
                 sys.exit(done.exit_code)
         if not standalone_mode:
             return rv
-        sys.exit(rv if isinstance(rv, int) else 0)
+        # non-standalone click returns the exit code of a typer.Exit, else the callback's value
+        sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         try:
