@@ -246,6 +246,12 @@ def test_train_classifier_bad_options(base, no_training, extra, names):
     check(invoke(*train_args(base, *extra)), *names)
 
 
+@pytest.mark.parametrize("typed", [["--epochs", "-1"], ["--epochs=-1"]])
+def test_parse_time_refusal_shows_the_value_received(base, no_training, typed):
+    line = check(invoke(*train_args(base), *typed), "--epochs")
+    assert "got '-1'" in line and "train classifier --help" in line
+
+
 def test_train_classifier_missing_option(base):
     check(invoke("train", "classifier", "--out", base / "x"), "--train")
 
@@ -446,6 +452,14 @@ def test_real_process_damaged_model(base, tmp_path):
 
 
 # -- the root command -------------------------------------------------------------------------------
+
+
+def test_quickstart_out_is_a_file(base, monkeypatch):
+    import vectab.cli.quickstart as quickstart
+
+    monkeypatch.setattr(quickstart, "run_quickstart", lambda *a, **k: pytest.fail("work started"))
+    check(invoke("quickstart", "--out", base / "a_file"), "--out")
+    check(invoke("quickstart", "--epochs", "0", "--out", base / "qs"), "--epochs")
 
 
 def test_unknown_command_and_root_option():

@@ -303,8 +303,27 @@ def guard_tree(command: Any) -> None:
         guard_tree(sub)
 
 
-def _usage_line(exc: Any) -> str:
+def _received(exc: Any, args: list[str]) -> str | None:
+    """The value typed after the option that a BadParameter is about, if it can be found."""
+    param = getattr(exc, "param", None)
+    opts = [*getattr(param, "opts", []), *getattr(param, "secondary_opts", [])]
+    if not opts or not any(o.startswith("-") for o in opts):
+        return None
+    found = None
+    for i, arg in enumerate(args):
+        for opt in opts:
+            if arg == opt and i + 1 < len(args):
+                found = args[i + 1]
+            elif arg.startswith(opt + "="):
+                found = arg[len(opt) + 1:]
+    return found  # the last one given wins, as in click
+
+
+def _usage_line(exc: Any, args: list[str] | None = None) -> str:
     msg = one_line(exc.format_message())
+    value = _received(exc, args or [])
+    if value is not None and repr(value) not in msg:
+        msg = f"{msg.rstrip('.')}; got {value!r}"
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
         return f"error: {msg} (see `{ctx.command_path} --help`)"
@@ -336,7 +355,7 @@ class VectabGroup(TyperGroup):
         except _cx.ClickException as exc:  # usage: unknown option, bad value, missing argument
             if not standalone_mode:
                 raise
-            typer.echo(_usage_line(exc), err=True)
+            typer.echo(_usage_line(exc, list(sys.argv[1:] if args is None else args)), err=True)
             sys.exit(EXIT_USER)
         except typer.Abort:
             if not standalone_mode:
