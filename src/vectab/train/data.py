@@ -224,14 +224,14 @@ def read_table(
 def read_lines(path: str | os.PathLike[str]) -> list[str]:
     """Read one text per line: line ``i`` of the file is text ``i``, an empty line an empty text.
 
-    Only ``\n`` ends a line (a ``\r`` before it is dropped, so CRLF files read the same); a
+    Only ``\\n`` ends a line (a ``\\r`` before it is dropped, so CRLF files read the same); a
     final newline does not start another text. Bytes that are not UTF-8 are a
     ``VectorFormatError`` naming the line.
 
     Example:
         >>> import tempfile, pathlib
         >>> p = pathlib.Path(tempfile.mkdtemp()) / "texts.txt"
-        >>> _ = p.write_bytes(b"good film\r\n\nbad\n")
+        >>> _ = p.write_bytes(b"good film\\r\\n\\nbad\\n")
         >>> read_lines(p)
         ['good film', '', 'bad']
     """
