@@ -17,7 +17,7 @@ Which exceptions are user errors (:func:`is_user_error`): ``VectabError`` (with
 ``VectorFormatError`` and ``ModelFormatError``), ``ValueError`` (with ``UnicodeError`` and
 ``json.JSONDecodeError``), ``TypeError``, ``KeyError``, every ``OSError`` (missing file,
 directory where a file is expected, permissions, a full disk, ``gzip.BadGzipFile``, bz2's
-"invalid data stream"), ``EOFError`` (a truncated compressed stream: never click's
+"invalid data stream": bz2 raises OSError and EOFError), ``EOFError`` (a truncated compressed stream: never click's
 "Aborted."), ``zlib.error``, ``zipfile.BadZipFile``, ``lzma.LZMAError``, ``OverflowError``
 and ``MemoryError`` (a header that claims absurd sizes), safetensors' ``SafetensorError``
 and torch's ``OutOfMemoryError``. When the message does not name the file, the line is
@@ -35,7 +35,6 @@ a very long message keeps its start and its end (where the fix usually is).
 
 from __future__ import annotations
 
-import bz2  # noqa: F401  (bz2's errors are OSError / EOFError; imported for the record)
 import errno
 import functools
 import lzma
@@ -207,8 +206,9 @@ def _describe(exc: BaseException) -> tuple[str, bool]:
         return (f"damaged compressed data ({text}); get or compress the file again"), True
     if isinstance(exc, (OverflowError, MemoryError)):
         what = f" ({text})" if text else ""
-        return (f"the file claims sizes that cannot be read or allocated{what}: its header is "
-                "damaged or the file is not in the format given; check the file and --format"), True
+        return (f"the file claims sizes that cannot be read or allocated{what}: a damaged header, "
+                "a file not in the format given (check --format), or an input too large for "
+                "this machine's memory"), True
     if isinstance(exc, OSError):
         if exc.errno is not None and exc.strerror:
             hint = _OS_HINTS.get(exc.errno, "")
