@@ -387,3 +387,22 @@ def test_racy_entry_drops_its_content_check_once_the_window_has_passed(tmp_path,
     time.sleep(0.02)
     _edit_in_place_then_utime(path, _edited_bytes(path))
     _assert_same(load_vectors(path), load_vectors(path, cache=False))
+
+
+def test_checksum_is_read_window_by_window_over_the_whole_file(tmp_path, monkeypatch):
+    import mmap
+
+    from vectab.vectors.formats import native
+
+    monkeypatch.setattr(native, "_WINDOW", 3 * mmap.ALLOCATIONGRANULARITY)  # many windows, none aligned to a tensor
+    table = _table(rows=3000, dim=50)  # 600 KB
+    path = _user_file(tmp_path, table)
+    assert read_native(path)[0] == table.index_to_key  # the windows add up to the writer's hash
+    good = path.read_bytes()
+    spans = _layout(path)
+    for pos in range(spans["vectors"][0], len(good), 7 * mmap.ALLOCATIONGRANULARITY // 3):
+        damaged = bytearray(good)
+        damaged[pos] ^= 0x01
+        path.write_bytes(bytes(damaged))
+        with pytest.raises(VectorFormatError, match="checksum mismatch"):
+            read_native(path)

@@ -53,6 +53,7 @@ _CODES = {np.dtype(v): k for k, v in _DTYPES.items()}
 _SAMPLES = 64
 _PAGE = 4096
 _MAX_HEADER = 100 << 20
+_WINDOW = 64 << 20  # bytes mapped at once by the checksum (a multiple of any mmap granularity)
 _REWRITE = "rewrite it with save_vectors(load_vectors(path), path, format='vectab')"
 _DAMAGED = "re-create it from its source (or restore a good copy)"
 
@@ -217,25 +218,35 @@ def read_native_header(path: str | os.PathLike[str]) -> tuple[dict[str, Any], in
     return header, 8 + len(text)
 
 
-def _file_digest(f: IO[bytes], hole: int) -> str:
-    """xxh3-128 of the open file ``f``, the 32 bytes at ``hole`` read as ``0``."""
-    h = xxhash.xxh3_128()
-    with _mmap.mmap(f.fileno(), 0, access=_mmap.ACCESS_READ) as mm, memoryview(mm) as view:
-        h.update(view[:hole])
-        h.update(_HOLE)
-        h.update(view[hole + _DIGITS :])
-    return h.hexdigest()
+def _data_digest(h: Any, f: IO[bytes], base: int, size: int) -> None:
+    """Feed bytes ``base:size`` of the open file ``f`` to ``h``, mapped 64 MB at a time.
+
+    A window at a time keeps the address space and the resident pages of the check small,
+    whatever the file's size; the pages stay in the page cache for the memory map that follows.
+    """
+    start = base - base % _mmap.ALLOCATIONGRANULARITY
+    while start < size:
+        length = min(_WINDOW, size - start)
+        with _mmap.mmap(f.fileno(), length, access=_mmap.ACCESS_READ, offset=start) as mm, memoryview(mm) as view:
+            h.update(view[max(base - start, 0) :])
+        start += length
 
 
-def _verify(f: IO[bytes], path: str | os.PathLike[str], meta: dict[str, Any], text: bytes) -> None:
-    """Check the version-2 checksum of the whole file, before any entry of the header is used."""
+def _verify(f: IO[bytes], path: str | os.PathLike[str], meta: dict[str, Any], text: bytes, size: int) -> None:
+    """Check the version-2 checksum: every byte of the file, its own 32 digits read as ``0``."""
     stored = meta.get("checksum")
     body = text.rstrip(b" ")
     hole = len(body) - len(b'"}}') - _DIGITS
     tail = b'"checksum":"' + str(stored).encode() + b'"}}'
     if not (isinstance(stored, str) and len(stored) == _DIGITS and body.endswith(tail)):
         raise VectorFormatError(path, None, f"checksum mismatch: the header's checksum field is damaged; {_DAMAGED}")
-    if _file_digest(f, 8 + hole) != stored:
+    h = xxhash.xxh3_128()
+    h.update(struct.pack("<Q", len(text)))
+    h.update(text[:hole])
+    h.update(_HOLE)
+    h.update(text[hole + _DIGITS :])
+    _data_digest(h, f, 8 + len(text), size)
+    if h.hexdigest() != stored:
         raise VectorFormatError(
             path, None, f"checksum mismatch: the file is damaged or was changed after it was written; {_DAMAGED}"
         )
@@ -293,7 +304,7 @@ def read_native(
             )
         _check_entries(path, header, base, size)
         if version == VERSION and verify:
-            _verify(f, path, meta, text)
+            _verify(f, path, meta, text, size)
         vocab = _tensor(f, header, base, "vocab", mmap=False).tobytes()
         vectors = _tensor(f, header, base, "vectors", mmap=mmap)
         if version == _LEGACY and verify:
