@@ -27,7 +27,7 @@ Clock skew on network filesystems (a server clock behind the client's) can hide 
 source; the stat identity is then all that protects the entry.
 
 A ctime that moves without an edit (``chmod``, a new hard link) only costs a rebuild.
-Every cached reload verifies the whole cache file's checksum (about 30 ms per 480 MB in the
+Every cached reload verifies the whole cache file's checksum (40-50 ms per 480 MB in the
 page cache); see `vectab.vectors.formats.native` for that trade-off.
 """
 
