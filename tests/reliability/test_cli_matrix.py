@@ -638,3 +638,26 @@ def test_every_user_error_type_is_one_line_naming_the_file(make):
         pass
 
     check(runner.invoke(extra, ["read", "input.bin"]), "input.bin")
+
+
+def test_predict_tagger_output_aligned_with_input(tmp_path):
+    conll = tmp_path / "t.conll"
+    conll.write_text("Ann B-PER\nruns O\n\nthe O\nBob B-PER\nsleeps O\n\n" * 10)
+    model = tmp_path / "tagger"
+    result = invoke("train", "tagger", "--train", conll, "--epochs", "1", "--embedding-dim", "4",
+                    "--hidden-size", "4", "--out", model)
+    assert result.exit_code == 0, result.output
+    raw = "-DOCSTART- -X- O\n\nAnn x\r\n\n\n\nBob y\nsleeps z"  # CRLF, 3 blank lines, no final newline
+    new = tmp_path / "new.conll"
+    new.write_bytes(raw.encode())
+    result = invoke("predict", model, new)
+    assert result.exit_code == 0, result.output
+    got = result.stdout.splitlines()
+    want = raw.replace("\r", "").split("\n")
+    assert len(got) == len(want)
+    for out_line, in_line in zip(got, want):
+        if not in_line.strip() or in_line.startswith("-DOCSTART-"):
+            assert out_line == in_line
+        else:
+            token, tag = out_line.split("\t")
+            assert token == in_line.split()[0] and tag in ("O", "B-PER")

@@ -140,8 +140,8 @@ CSV/TSV/JSONL/Parquet the output starts with the header "prediction<TAB>text" an
 follows row i of the input (in a one-column CSV/TSV a blank line is an empty text). An empty
 (or blank) text gets an empty prediction: the line is "<TAB>text". CRLF line ends read as LF;
 a final newline adds no text. A file with no text at all is refused. For a tagger, FILE is
-CoNLL (one token per line, a blank line between sentences); the output has one "token<TAB>tag"
-line per token and a blank line after each sentence.
+CoNLL (one token per line, a blank line between sentences) and line i of the output is line i
+of the input: "token<TAB>tag" for a token line, blank and -DOCSTART- lines as they are.
 """
 
 
@@ -167,10 +167,16 @@ def predict_cmd(
         sents, _ = read_conll(file, token_col=int(pre.get("token_col", 0)), tag_col=None)
         if not sents:
             raise ValueError(f"{file}: no tokens to tag (expected one token per line)")
+        tokens = iter([tok for sent in sents for tok in sent])
+        tags = iter([tag for sent in loaded.predict(sents) for tag in sent])
         lines = []
-        for tokens, tags in zip(sents, loaded.predict(sents)):
-            lines.extend(f"{tok}\t{tag}" for tok, tag in zip(tokens, tags))
-            lines.append("")
+        for line in read_lines(file):  # read_conll's rules: blank, -DOCSTART- or a token line
+            if not line.strip():
+                lines.append("")
+            elif line.startswith("-DOCSTART-"):
+                lines.append(line)
+            else:
+                lines.append(f"{next(tokens)}\t{next(tags)}")
         _write_lines(lines, out)
         return
     plain = file.suffix.lower() == ".txt"
