@@ -78,6 +78,15 @@ def invoke(*args) -> object:
     return runner.invoke(app, [str(a) for a in args])
 
 
+def _raise(exc: BaseException):
+    """A function that raises ``exc`` whatever it is called with."""
+
+    def fn(*args, **kwargs):
+        raise exc
+
+    return fn
+
+
 # -- bad input files: the bytes are built here, each case says which command reads them ----------
 
 
@@ -212,8 +221,7 @@ def no_training(monkeypatch):
     """The refusal must come before training: a started training fails the test (exit 70)."""
     from vectab.train.trainer import Trainer
 
-    monkeypatch.setattr(Trainer, "fit", lambda *a, **k: (_ for _ in ()).throw(
-        RuntimeError("training started before the bad input was refused")))
+    monkeypatch.setattr(Trainer, "fit", _raise(RuntimeError("training started before the bad input was refused")))
 
 
 def train_args(base: Path, *extra, train: Path | None = None, out: Path | None = None) -> list:
@@ -510,8 +518,7 @@ def test_internal_errors_are_one_line_with_the_hint_and_exit_70(base, monkeypatc
     """A bug (an exception type no user can cause) says so, in one line, with a distinct code."""
     import vectab.train.saving as saving
 
-    monkeypatch.setattr(saving, "load_model", lambda *a, **k: (_ for _ in ()).throw(
-        AttributeError("'NoneType' object has no attribute 'task'")))
+    monkeypatch.setattr(saving, "load_model", _raise(AttributeError("'NoneType' object has no attribute 'task'")))
     result = invoke("predict", base / "model", base / "train.csv")
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert result.exit_code == 70 and len(lines) == 1 and "Traceback" not in result.stderr
@@ -589,13 +596,6 @@ def _raise_safetensors():
     from safetensors.torch import load
 
     load(b"\x10\x00\x00\x00\x00\x00\x00\x00garbage")
-
-
-def _raise(exc: BaseException):
-    def fn():
-        raise exc
-
-    return fn
 
 
 @pytest.mark.parametrize(
