@@ -77,6 +77,13 @@ def test_encoding_options_are_cached_apart(tmp_path):
     assert load_vectors(path, unicode_errors="replace").index_to_key == ["the", "caf\ufffd"]
     with pytest.raises(VectorFormatError):
         load_vectors(path)
+    # each decoding has its own cache entry, served again on the next load
+    from vectab.vectors.cache import cache_dir
+
+    assert len(list(cache_dir().glob("*.vectab"))) == 2
+    assert load_vectors(path, encoding="latin-1").index_to_key == ["the", "café"]
+    assert load_vectors(path, unicode_errors="replace").index_to_key == ["the", "caf\ufffd"]
+    assert len(list(cache_dir().glob("*.vectab"))) == 2
 
 
 @pytest.mark.parametrize(

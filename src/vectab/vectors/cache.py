@@ -132,9 +132,20 @@ class CacheEntry:
     during the parse, the cache records the old identity and the next load rebuilds it.
     """
 
-    def __init__(self, source: str | os.PathLike[str], *, format: str, dtype: np.dtype, on_error: str) -> None:
+    def __init__(
+        self,
+        source: str | os.PathLike[str],
+        *,
+        format: str,
+        dtype: np.dtype,
+        on_error: str,
+        encoding: str = "utf-8",
+        unicode_errors: str = "strict",
+    ) -> None:
         resolved = Path(source).resolve()
         options = {"format": format, "dtype": np.dtype(dtype).name, "on_error": on_error}
+        if (encoding, unicode_errors) != ("utf-8", "strict"):  # words decoded another way
+            options.update(encoding=encoding, unicode_errors=unicode_errors)
         key = json.dumps({"path": str(resolved), **options}, sort_keys=True)
         name = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
         self.source = resolved

@@ -6,7 +6,6 @@ and ``load_facebook_vectors``; torchtext's were ``GloVe``/``FastText``/``Vectors
 
 from __future__ import annotations
 
-import inspect
 import os
 import warnings
 from collections.abc import Callable
@@ -163,13 +162,11 @@ def load_vectors(
 
 
 def _cache_entry(path: Path, fmt: str, dtype: np.dtype, problems: Problems, decoder: Decoder):
-    """The cache slot for these options; None when the cache cannot key them (then no cache)."""
-    options: dict[str, Any] = dict(format=fmt, dtype=dtype, on_error="skip" if problems.skip else "raise")
-    if not decoder.default:
-        if not {"encoding", "unicode_errors"} <= set(inspect.signature(CacheEntry).parameters):
-            return None  # a slot keyed without them could serve vectors decoded another way
-        options.update(encoding=decoder.encoding, unicode_errors=decoder.errors)
-    return CacheEntry(path, **options)
+    """The cache slot for these options (the decoding options are part of its key)."""
+    return CacheEntry(
+        path, format=fmt, dtype=dtype, on_error="skip" if problems.skip else "raise",
+        encoding=decoder.encoding, unicode_errors=decoder.errors,
+    )
 
 
 def _load(path: Path, fmt: str, *, limit, keep, dtype, cache, problems, progress, decoder) -> Vectors:
