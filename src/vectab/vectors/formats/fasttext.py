@@ -17,7 +17,6 @@ the text readers.
 
 from __future__ import annotations
 
-import codecs
 import lzma
 import os
 import struct
@@ -29,13 +28,12 @@ import numpy as np
 
 from vectab.errors import OutOfVocabularyError, VectorFormatError
 from vectab.vectors.formats._compress import compression_of, open_binary
-from vectab.vectors.formats._report import Problems
+from vectab.vectors.formats._report import Decoder, Problems
 
 __all__ = ["FastTextSubwords", "read_fasttext_bin", "ngram_hashes", "FASTTEXT_MAGIC"]
 
 FASTTEXT_MAGIC = 793712314
 FASTTEXT_VERSION = 12  # the newest file version fastText writes (src/fasttext.h)
-UNICODE_ERRORS = ("strict", "replace", "ignore")
 MAX_DIM = 100_000
 MAX_WORD_BYTES = 1 << 20  # one vocabulary entry; fastText words are never near this
 _CHUNK = 1 << 24  # the most read at once from a region whose size comes from the header
@@ -146,26 +144,6 @@ class FastTextSubwords:
 
     def __repr__(self) -> str:
         return f"FastTextSubwords(bucket={self.bucket}, dim={self.ngram_vectors.shape[1]}, min_n={self.min_n}, max_n={self.max_n})"
-
-
-def _check_decoding(encoding: object, unicode_errors: object) -> str:
-    """Validate ``encoding`` / ``unicode_errors``; returns the codec's canonical name."""
-    if not isinstance(encoding, str):
-        raise TypeError(f"`encoding` must be a str such as 'utf-8', got {encoding!r}")
-    try:
-        name = codecs.lookup(encoding).name
-    except LookupError:
-        raise ValueError(
-            f"`encoding` must be a codec Python knows, got {encoding!r}; use 'utf-8' (the default), "
-            "'latin-1', 'cp1252', ..."
-        ) from None
-    if unicode_errors not in UNICODE_ERRORS:
-        raise ValueError(
-            f"`unicode_errors` must be one of {UNICODE_ERRORS}, got {unicode_errors!r}: 'strict' refuses "
-            "a word that is not valid in `encoding`, 'replace' puts U+FFFD for each bad byte sequence, "
-            "'ignore' drops them"
-        )
-    return name
 
 
 class _Stream:
@@ -490,7 +468,7 @@ def read_fasttext_bin(
             damaged file, a quantized model, a NaN/inf n-gram row; and, unless ``problems``
             skips them, NaN/inf word rows, words that do not decode and duplicate words.
     """
-    encoding = _check_decoding(encoding, unicode_errors)
+    encoding = Decoder(encoding, unicode_errors).encoding
     compressed = compression_of(path) is not None
     with open_binary(path) as f:
         s = _Stream(f, path, compressed)
