@@ -46,8 +46,8 @@ from typing import IO, Any
 from vectab.errors import ModelFormatError
 
 __all__ = [
-    "atomic_write", "atomic_path", "atomic_dir", "committed_dir", "verify_manifest",
-    "MANIFEST_NAME",
+    "atomic_write", "atomic_path", "atomic_dir", "check_replaceable", "committed_dir",
+    "verify_manifest", "MANIFEST_NAME",
 ]
 
 MANIFEST_NAME = "manifest.json"
@@ -273,6 +273,43 @@ def _foreign_entries(directory: Path, owned: Iterable[str]) -> list[str]:
     return sorted(n for n in os.listdir(directory) if n not in allowed)
 
 
+def check_replaceable(path: str | os.PathLike[str], *, owned: Iterable[str] | None = None) -> Path:
+    """Refuse a ``path`` that :func:`atomic_dir` cannot replace whole; return the path it uses.
+
+    Call it before long work whose result is saved there. ``owned``: as in :func:`atomic_dir`.
+
+    Raises:
+        NotADirectoryError: ``path`` is a file.
+        FileExistsError: ``path`` holds files that are not part of the artifact, or is the
+            current working directory (or a folder above it).
+    """
+    path = Path(os.path.abspath(path))
+    if path.is_symlink() and path.is_dir():
+        path = path.resolve()
+    if not path.name:
+        raise FileExistsError(f"{path}: a root folder cannot be replaced; pass a folder inside it")
+    if os.path.lexists(path) and not path.is_dir():
+        raise NotADirectoryError(
+            f"{path}: exists and is not a directory; pass a folder path (it is created or "
+            "replaced whole), or move the file away"
+        )
+    if path.is_dir():
+        cwd = Path(os.getcwd()).resolve()
+        if cwd == path.resolve() or path.resolve() in cwd.parents:
+            raise FileExistsError(
+                f"{path}: is the current folder (or above it) and would be replaced whole; "
+                "pass a new subfolder, e.g. ./model"
+            )
+        foreign = _foreign_entries(path, owned) if owned is not None else []
+        if foreign:
+            raise FileExistsError(
+                f"{path}: holds {len(foreign)} entries that are not part of the saved "
+                f"artifact ({', '.join(map(repr, foreign[:5]))}); the directory is replaced "
+                "whole, which would delete them: pick a new or empty folder, or move them"
+            )
+    return path
+
+
 @contextlib.contextmanager
 def atomic_dir(
     path: str | os.PathLike[str],
@@ -306,25 +343,11 @@ def atomic_dir(
         >>> sorted(p.name for p in target.iterdir())
         ['config.json', 'manifest.json']
     """
-    path = Path(path)
-    if path.is_symlink() and path.is_dir():
-        path = path.resolve()
-    if os.path.lexists(path) and not path.is_dir():
-        raise NotADirectoryError(
-            f"{path}: exists and is not a directory; pass a folder path (it is created or "
-            "replaced whole), or move the file away"
-        )
+    path = check_replaceable(path, owned=owned)
     path.parent.mkdir(parents=True, exist_ok=True)
     with _parent_lock(path.parent):
         _recover(path)
-        if owned is not None and path.is_dir():
-            foreign = _foreign_entries(path, owned)
-            if foreign:
-                raise FileExistsError(
-                    f"{path}: holds {len(foreign)} entries that are not part of the saved "
-                    f"artifact ({', '.join(map(repr, foreign[:5]))}); the directory is replaced "
-                    "whole, which would delete them: pick a new or empty folder, or move them"
-                )
+        check_replaceable(path, owned=owned)
         try:
             mode = stat.S_IMODE(os.stat(path).st_mode)
         except FileNotFoundError:

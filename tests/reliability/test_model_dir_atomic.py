@@ -426,3 +426,17 @@ def test_a_projector_export_crashed_at_any_step_is_never_a_mix(tmp_path, monkeyp
     # removed first, so it holds the new export or no config, never a config over other TSVs
     assert len(seen) > 5 and seen[-1] == 5
     assert set(seen) == ({None, 5} if shared else {2, 5})
+
+
+def test_training_refuses_an_out_folder_of_other_files_before_it_starts(tmp_path, monkeypatch):
+    from vectab.train import pipeline
+
+    (tmp_path / "notes.txt").write_text("mine")
+    monkeypatch.setattr(pipeline, "_embedding", lambda *a, **k: pytest.fail("training started"))
+    train = tmp_path / "train.tsv"
+    train.write_text("text\tlabel\na good film\tpos\na bad film\tneg\n")
+    with pytest.raises(FileExistsError, match="'notes.txt'"):
+        pipeline.train_classifier(train, out=tmp_path)
+    monkeypatch.chdir(tmp_path / "..")
+    with pytest.raises(FileExistsError, match="current folder"):
+        save_model(".", *build("old")[:1])

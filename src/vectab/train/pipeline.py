@@ -16,7 +16,7 @@ from typing import Any
 import torch
 
 from vectab.train.callbacks import History
-from vectab.train.saving import LoadedModel, save_model, token_ids
+from vectab.train.saving import LoadedModel, check_save_target, save_model, token_ids
 
 __all__ = ["TrainResult", "FREEZE_CHOICES", "train_classifier", "train_tagger"]
 
@@ -47,6 +47,7 @@ def _check_out_dir(out: str | os.PathLike[str] | None) -> None:
             f"`out` {path}: cannot write in {parent} (permission denied); choose a folder you "
             "can write to"
         )
+    check_save_target(path)  # the model replaces `out` whole: a folder of other files is refused
 
 
 def _check_sizes(**values: Any) -> None:

@@ -31,7 +31,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from vectab._fileio import atomic_dir, atomic_write, committed_dir, verify_manifest
+from vectab._fileio import (
+    atomic_dir,
+    atomic_write,
+    check_replaceable,
+    committed_dir,
+    verify_manifest,
+)
 from vectab._modelfile import read_json, read_regular, safetensors_header
 from vectab.train import _schema
 from vectab.train.checkpoint import load_weights, save_weights
@@ -67,6 +73,15 @@ def _extra_files(extra_files: Any) -> dict[str, bytes]:
 def _write_json(path: Path, data: Any) -> None:
     with atomic_write(path) as f:
         json.dump(data, f, indent=2, ensure_ascii=False)
+
+
+def check_save_target(directory: str | os.PathLike[str]) -> Path:
+    """Refuse a ``directory`` that :func:`save_model` would refuse, before training starts.
+
+    Raises ``NotADirectoryError`` (a file) or ``FileExistsError`` (a folder holding files that
+    are not a saved model's, or the current folder), as :func:`save_model` would.
+    """
+    return check_replaceable(directory, owned=MODEL_FILES + ("run.json",))
 
 
 def save_model(
