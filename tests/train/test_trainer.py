@@ -85,6 +85,22 @@ def test_resume_restores_the_best_epoch_like_an_uninterrupted_run(toy_classifier
     assert same(weights(full), weights(resumed))
 
 
+def test_resume_finds_the_best_checkpoint_after_a_swap_killed_between_its_renames(
+    toy_classifier, cls_data, tmp_path
+):
+    train, valid = cls_data
+    opts = dict(lr=0.3, batch_size=16, seed=2, monitor="val_loss")
+    full = toy_classifier()
+    h_full = Trainer(full, epochs=4, **opts).fit(train, valid)
+    Trainer(toy_classifier(), epochs=2, checkpoint_dir=tmp_path, **opts).fit(train, valid)
+    # a save of best/ killed after its first rename: only the complete previous copy is left
+    (tmp_path / "best").rename(tmp_path / ".best.old-killed")
+    resumed = toy_classifier()
+    h_res = Trainer(resumed, epochs=4, **opts).fit(train, valid, resume_from=tmp_path / "last")
+    assert h_full.best_epoch == h_res.best_epoch
+    assert same(weights(full), weights(resumed))
+
+
 def test_checkpoint_files_are_safetensors_and_json(toy_classifier, cls_data, tmp_path):
     train, valid = cls_data
     Trainer(toy_classifier(), epochs=2, checkpoint_dir=tmp_path, batch_size=32).fit(train, valid)

@@ -32,6 +32,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, RandomSampler, SequentialSampler
 
+from vectab._fileio import committed_dir
 from vectab.train import distributed as dist_utils
 from vectab.train.callbacks import History, make_progress
 from vectab.train.checkpoint import load_checkpoint, load_weights, save_checkpoint, state_tensors
@@ -391,7 +392,7 @@ class Trainer:
             self.model.load_state_dict(best_state)
         elif self.checkpoint_dir is not None:
             dist_utils.barrier(self.dist)
-            load_weights(self.model, self.checkpoint_dir / "best" / "model.safetensors")
+            load_weights(self.model, committed_dir(self.checkpoint_dir / "best") / "model.safetensors")
 
     def _save_last(self, epoch: int, bad_epochs: int) -> None:
         if self.checkpoint_dir is None or not self.dist.is_main:
@@ -420,7 +421,8 @@ class Trainer:
         if self.scaler is not None and state.get("scaler"):
             self.scaler.load_state_dict(state["scaler"])
         self.history = History.from_dict(state["history"])
-        best_dir = Path(state.get("best_dir", ""))
+        # committed_dir: a save of best/ killed between its two renames left the previous copy
+        best_dir = committed_dir(state.get("best_dir", "")) if state.get("best_dir") else Path("")
         best_state = None
         if best_dir.is_dir() and (best_dir / "model.safetensors").is_file():
             best_model = copy.deepcopy(self.model)
