@@ -136,6 +136,12 @@ def _text_cases() -> list[Case]:
     out.append(Case("latin-1 words", glove + "façade 1 2 3\n".encode("latin-1"), "glove", {"encoding": "latin-1"}))
     out.append(Case("cp852 words", glove + "mšě 1 2 3\n".encode("cp852"), "glove", {"encoding": "cp852"}))
     out.append(Case("vocab filter", glove + b"cat 1 2 3\n", "glove", {"vocab": ["cat", "of", "#"]}))
+    # a filtered load skips the lines it does not want unparsed, on both paths
+    for name, line in [("short", b"dog 1 2\n"), ("nan", b"dog 1 nan 3\n"), ("tab", b"dog\t1 2 3\n"),
+                       ("utf-8", b"d\xe9g 1 2 3\n"), ("empty", b"\n"), ("overflow", b"dog 1 4e38 3\n")]:
+        for wanted in (["cat", "of"], ["cat", "dog", "d\ufffdg"]):
+            out.append(Case(f"vocab filter, bad {name} line, wanted {wanted[-1]}",
+                            glove + line + b"cat 1 2 3\n", "glove", {"vocab": wanted}))
     out.append(Case("limit", good, "word2vec", {"limit": 2}))
     return out
 

@@ -56,18 +56,21 @@ def exact_block(
     problems: Problems,
     dtype: np.dtype = _F64,
     decoder: Decoder = UTF8,
+    numbers: Sequence[int] | None = None,
 ) -> tuple[list[str], np.ndarray, list[int]]:
     """Parse a block line by line, reporting each bad line through ``problems``.
 
     A value must be finite once cast to ``dtype`` (3.5e38 overflows float32); a word may not
     hold a tab (``word\\t0.1 0.2`` is a tab-separated file, not the word ``'word\\t0.1'``).
+    ``numbers`` gives each line's number when the block's lines are not consecutive (a
+    filtered load, see `wanted_lines`); otherwise they count from ``first_line``.
     """
     dtype = np.dtype(dtype)
     words: list[str] = []
     rows: list[np.ndarray] = []
     lines: list[int] = []
     for k, raw in enumerate(block.split(b"\n")[:-1]):
-        line = first_line + k
+        line = first_line + k if numbers is None else numbers[k]
         text = raw.rstrip(b"\r").rstrip(b" ")
         if not text:
             problems.bad(line, "empty line", f"expected a word and {dim} numbers, found an empty line")
@@ -176,6 +179,17 @@ def arrow_block(
     for j, column in enumerate(table.columns[1 : dim + 1]):
         matrix[:, j] = column.to_numpy()
     return words, matrix
+
+
+def wanted_lines(block: bytes, keep_first: set[str], first_line: int, decoder: Decoder) -> tuple[bytes, list[int]]:
+    """The lines of ``block`` whose first space-separated token is in ``keep_first``, and their
+    numbers: a filtered load skips the other lines unparsed, as `compiled_block` does."""
+    raw = block.split(b"\n")[:-1]
+    firsts = b"\n".join([r.split(b" ", 1)[0] for r in raw])
+    tokens = firsts.decode(decoder.encoding, errors="replace" if decoder.strict else decoder.errors).split("\n")
+    chosen = [i for i, w in enumerate(tokens) if w in keep_first]
+    kept = b"".join([raw[i] + b"\n" for i in chosen])
+    return kept, [first_line + i for i in chosen]
 
 
 def _first_tokens(buf, starts: np.ndarray, word_end: np.ndarray, decoder: Decoder) -> list[str]:

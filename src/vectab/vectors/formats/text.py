@@ -42,7 +42,13 @@ from vectab.vectors.formats._compress import file_size, open_binary
 from vectab.vectors.formats._kernels import kernels_ready
 from vectab.vectors.formats._report import UTF8, Decoder, Problems
 from vectab.vectors.formats._rows import RowSink
-from vectab.vectors.formats._textparse import arrow_block, compiled_block, exact_block, guess_dim
+from vectab.vectors.formats._textparse import (
+    arrow_block,
+    compiled_block,
+    exact_block,
+    guess_dim,
+    wanted_lines,
+)
 
 __all__ = ["read_text", "write_text", "parse_header", "max_line_bytes", "MAX_LINE"]
 
@@ -236,12 +242,16 @@ def _parse_block(
         return n_lines
     block = buf if (lo, hi) == (0, len(buf)) else bytes(buf[lo:hi])
     n_lines = block.count(b"\n")
+    numbers: Sequence[int] = range(first_line, first_line + n_lines)
+    if sink.keep_first is not None and sink.limit is None:  # unwanted lines skipped unparsed
+        block, numbers = wanted_lines(block, sink.keep_first, first_line, decoder)
+        sink.rows_read += n_lines - len(numbers)
     use_arrow = decoder.utf8 and 2 * dim < len(block)  # arrow decodes words as UTF-8 only
     fast = arrow_block(block, dim, trailing_space, sink.dtype) if use_arrow else None
     if fast is not None and _fits(fast[1], sink.dtype):
-        sink.add(fast[0], fast[1], range(first_line, first_line + n_lines))
+        sink.add(fast[0], fast[1], numbers)
     else:
-        sink.add(*exact_block(block, dim, first_line, problems, sink.dtype, decoder))
+        sink.add(*exact_block(block, dim, first_line, problems, sink.dtype, decoder, numbers))
     return n_lines
 
 
