@@ -7,7 +7,8 @@ import pytest
 import torch
 
 from vectab.vectors import similarity
-from vectab.vectors.similarity import FastIndex, _topk_rows, normalize_rows, topk_cosine
+from vectab.vectors._exact import _topk_rows
+from vectab.vectors.similarity import FastIndex, normalize_rows, topk_cosine
 
 
 def brute(queries, matrix, k):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from vectab.vectors import similarity
+from vectab.vectors import _exact, similarity
 
 
 def compiled_available() -> bool:
@@ -21,9 +21,9 @@ PATHS = ["torch", pytest.param("compiled", marks=pytest.mark.skipif(
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("budget", [2**12, 2**14, 2**26])
 def test_row_blocks_merge_to_the_exact_top_k(monkeypatch, budget, path):
-    monkeypatch.setattr(similarity, "_SCORE_BUDGET", budget)
-    monkeypatch.setattr(similarity, "_KERNEL_SCORES", budget)
-    monkeypatch.setattr(similarity, "_kernel_applies", lambda q, m: path == "compiled")
+    monkeypatch.setattr(_exact, "_SCORE_BUDGET", budget)
+    monkeypatch.setattr(_exact, "_KERNEL_SCORES", budget)
+    monkeypatch.setattr(_exact, "_kernel_applies", lambda q, m: path == "compiled")
     gen = torch.Generator().manual_seed(0)
     matrix = torch.nn.functional.normalize(torch.randn(5003, 16, generator=gen), dim=1)
     picked = torch.randperm(5003, generator=gen)[:37]
@@ -41,8 +41,8 @@ def test_row_blocks_merge_to_the_exact_top_k(monkeypatch, budget, path):
 
 @pytest.mark.parametrize("path", PATHS)
 def test_ties_excluded_rows_and_few_rows(monkeypatch, path):
-    monkeypatch.setattr(similarity, "_KERNEL_SCORES", 64)
-    monkeypatch.setattr(similarity, "_kernel_applies", lambda q, m: path == "compiled")
+    monkeypatch.setattr(_exact, "_KERNEL_SCORES", 64)
+    monkeypatch.setattr(_exact, "_kernel_applies", lambda q, m: path == "compiled")
     matrix = torch.nn.functional.normalize(torch.tensor([[1.0, 0.0]] * 6 + [[0.0, 1.0]] * 4), dim=1)
     queries = torch.tensor([[1.0, 0.0], [0.0, 1.0]])
     # ties: k of the tied rows (the compiled top-k ranks the earlier rows first)
