@@ -93,7 +93,7 @@ def test_impossible_sizes_refused_before_reading(tmp_path, monkeypatch, option, 
     def read(*args, **kwargs):
         raise AssertionError("the file was read before the options were checked")
 
-    monkeypatch.setattr("vectab.train.data.read_table", read)
+    monkeypatch.setattr("vectab.train.readers.read_table", read)
     with pytest.raises(ValueError, match=f"`{option}`") as info:
         pipeline.train_classifier(tmp_path / "t.csv", **{option: value})
     assert repr(value) in str(info.value)  # the value received is shown
@@ -102,7 +102,7 @@ def test_impossible_sizes_refused_before_reading(tmp_path, monkeypatch, option, 
 def test_out_that_is_a_file_is_refused_before_reading(tmp_path, monkeypatch):
     train = write(tmp_path / "t.csv", GOOD)
     taken = write(tmp_path / "model", "not a folder")
-    monkeypatch.setattr("vectab.train.data.read_table", lambda *a, **k: pytest.fail("read first"))
+    monkeypatch.setattr("vectab.train.readers.read_table", lambda *a, **k: pytest.fail("read first"))
     with pytest.raises(ValueError, match="is an existing file, but a model is saved as a folder"):
         pipeline.train_classifier(train, out=taken)
     with pytest.raises(ValueError, match="is a file, not a folder"):

@@ -15,9 +15,8 @@ from vectab.train.data import (
     LabelEncoder,
     TaggingDataset,
     TensorDictDataset,
-    read_conll,
-    read_table,
 )
+from vectab.train.readers import read_conll, read_table
 
 TEXTS = ['a "quoted" film', "bad, really", "ok"]
 LABELS = [1, 0, 1]
@@ -173,3 +172,11 @@ def test_tensor_dict_dataset_errors():
         TensorDictDataset({"a": torch.zeros(3), "b": torch.zeros(4)})
     with pytest.raises(ValueError, match="non-empty dict"):
         TensorDictDataset({})
+
+
+def test_data_still_exports_the_readers_it_used_to_hold():
+    from vectab.train import data, readers
+
+    for name in readers.__all__:  # the same objects, not copies
+        assert getattr(data, name) is getattr(readers, name), name
+        assert name in data.__all__

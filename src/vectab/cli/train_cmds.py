@@ -152,7 +152,7 @@ def predict_cmd(
     text_col: Annotated[str | None, typer.Option("--text-col", help="Text column (default: training's).")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write predictions here instead of stdout.")] = None,
 ) -> None:
-    from vectab.train.data import read_conll, read_lines, read_table
+    from vectab.train.readers import read_conll, read_lines, read_table
     from vectab.train.saving import load_model
 
     if out is not None:

@@ -161,7 +161,7 @@ def coverage(
 ) -> None:
     """How much of a corpus's vocabulary the vectors cover (types and tokens)."""
     from vectab.text import Tokenizer
-    from vectab.train.data import read_lines
+    from vectab.train.readers import read_lines
     from vectab.vectors.align import build_embedding_matrix
 
     lines = read_lines(texts)

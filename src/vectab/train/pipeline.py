@@ -221,7 +221,8 @@ def train_classifier(
     options = {k: v for k, v in locals().items() if k != "progress"}
     from vectab.models import ClassifierConfig, TextClassifier
     from vectab.text import Tokenizer
-    from vectab.train.data import ClassificationDataset, LabelEncoder, read_table
+    from vectab.train.data import ClassificationDataset, LabelEncoder
+    from vectab.train.readers import read_table
     from vectab.train.trainer import Trainer
 
     _check_sizes(epochs=epochs, batch_size=batch_size, embedding_dim=embedding_dim,
@@ -306,7 +307,8 @@ def train_tagger(
     options = {k: v for k, v in locals().items() if k != "progress"}
     from vectab.models import SequenceTagger, TaggerConfig
     from vectab.text import Tokenizer
-    from vectab.train.data import TaggingDataset, read_conll
+    from vectab.train.data import TaggingDataset
+    from vectab.train.readers import read_conll
     from vectab.train.trainer import Trainer
 
     _check_sizes(epochs=epochs, batch_size=batch_size, embedding_dim=embedding_dim,
