@@ -1,4 +1,4 @@
-"""build_embedding_matrix, CoverageReport and embedding_from_vectors."""
+"""build_embedding_matrix, CoverageReport, Vectors.embedding_matrix and Embedding.from_vectors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from vectab.vectors.align import CoverageReport, build_embedding_matrix, embedding_from_vectors
+from vectab.nn import Embedding
+from vectab.vectors.align import CoverageReport, build_embedding_matrix
 from vectab.vectors.store import Vectors
 
 
@@ -143,12 +144,13 @@ def test_bad_input(kv, word_index, options, error, match):
 
 @pytest.mark.parametrize("freeze", ["pretrained", True, False])
 def test_embedding_from_vectors(kv, freeze):
-    nn = pytest.importorskip("vectab.nn")
     text = pytest.importorskip("vectab.text")
     tok = text.Tokenizer()
     tok.fit_on_texts(["the cat sat on the mat"])
-    layer, report = embedding_from_vectors(kv, tok, freeze=freeze, oov_init="zeros")
-    assert isinstance(layer, nn.Embedding) and layer.coverage_report is report
+    layer = Embedding.from_vectors(kv, tok, freeze=freeze, oov_init="zeros")
+    report = layer.coverage
+    assert isinstance(layer, Embedding) and isinstance(report, CoverageReport)
+    assert not hasattr(layer, "coverage_report")  # one name for the report
     assert layer.weight.shape == (len(tok.word_index) + 1, 3)
     np.testing.assert_array_equal(layer.weight.detach().numpy()[tok.word_index["cat"]], kv["cat"])
     assert layer.mask_zero
@@ -164,4 +166,43 @@ def test_embedding_from_vectors(kv, freeze):
 
 def test_embedding_from_vectors_bad_freeze(kv):
     with pytest.raises(ValueError, match="freeze"):
-        embedding_from_vectors(kv, {"the": 1}, freeze="all")
+        Embedding.from_vectors(kv, {"the": 1}, freeze="all")
+
+
+def test_embedding_matrix_is_build_embedding_matrix(kv):
+    word_index = {"the": 1, "Cat": 2, "zzz": 3, "sat": 4}
+    matrix, found, report = kv.embedding_matrix(word_index, num_words=4, oov_init="mean")
+    expected, expected_report = build_embedding_matrix(
+        word_index, kv, num_words=4, oov_init="mean"
+    )
+    np.testing.assert_array_equal(matrix, expected)
+    assert found is report.pretrained_mask and found.tolist() == [False, True, True, False]
+    assert report.to_dict() == expected_report.to_dict()
+
+
+class _Source:
+    """A VectorSource that is no Vectors: the layer needs only embedding_matrix."""
+
+    def __init__(self):
+        self.calls = []
+
+    def embedding_matrix(self, word_index, *, num_words, fallbacks, oov_init, seed):
+        self.calls.append((dict(word_index), num_words, fallbacks, oov_init, seed))
+        matrix = np.arange(8, dtype=np.float32).reshape(4, 2)
+        return matrix, np.array([False, True, False, True]), "the report"
+
+
+def test_from_vectors_takes_any_vector_source():
+    source = _Source()
+    layer = Embedding.from_vectors(source, {"a": 1, "b": 2, "c": 3}, seed=3, oov_init="zeros")
+    assert source.calls == [({"a": 1, "b": 2, "c": 3}, None, None, "zeros", 3)]
+    assert layer.coverage == "the report"
+    np.testing.assert_array_equal(layer.weight.detach().numpy(), np.arange(8).reshape(4, 2))
+    # found rows and the padding row stay fixed, the others learn
+    assert np.asarray(layer.trainable_rows).tolist() == [False, False, True, False]
+
+
+@pytest.mark.parametrize("vectors", [None, np.ones((3, 2)), {"the": np.ones(2)}])
+def test_from_vectors_refuses_what_has_no_embedding_matrix(vectors):
+    with pytest.raises(TypeError, match=r"`vectors` must be a vectab.vectors.Vectors .* got"):
+        Embedding.from_vectors(vectors, {"the": 1})

@@ -24,7 +24,7 @@ afterwards. The state_dict always holds ``weight`` (the full table), plus ``trai
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import torch
@@ -42,7 +42,7 @@ from vectab.nn._table import (
 )
 from vectab.nn.functional import check_ids, renorm_rows, split_embedding
 
-__all__ = ["Embedding"]
+__all__ = ["Embedding", "VectorSource"]
 
 
 def _positive_int(name: str, value: Any) -> int:
@@ -76,6 +76,25 @@ class _SharedTable(_initializers.Initializer):
 
     def __repr__(self) -> str:
         return "pretrained"
+
+
+class VectorSource(Protocol):
+    """What :meth:`Embedding.from_vectors` needs from pretrained vectors (``Vectors`` has it).
+
+    ``embedding_matrix`` returns the float table ``(rows, dim)`` for ``word_index`` (row 0 the
+    padding row), the bool mask ``(rows,)`` of the rows found in the vectors, and a report kept
+    as ``layer.coverage``. The layer asks for it, so ``nn`` imports nothing from ``vectors``.
+    """
+
+    def embedding_matrix(
+        self,
+        word_index: Any,
+        *,
+        num_words: int | None = ...,
+        fallbacks: Sequence[str] | None = ...,
+        oov_init: Any = ...,
+        seed: int = ...,
+    ) -> tuple[Any, Any, Any]: ...
 
 
 class Embedding(PartlyFrozenTable):
@@ -367,7 +386,7 @@ class Embedding(PartlyFrozenTable):
     @classmethod
     def from_vectors(
         cls,
-        vectors: Any,
+        vectors: VectorSource,
         tokenizer: Any,
         *,
         freeze: bool | str = "pretrained",
@@ -380,12 +399,13 @@ class Embedding(PartlyFrozenTable):
     ) -> Embedding:
         """Build the layer for a tokenizer's vocabulary from pretrained vectors, in one call.
 
-        Delegates to :func:`vectab.vectors.align.embedding_from_vectors` (which aligns the
-        vocabulary with :func:`~vectab.vectors.align.build_embedding_matrix`) and keeps its
-        :class:`~vectab.vectors.align.CoverageReport` on ``layer.coverage``.
+        The table comes from ``vectors.embedding_matrix(tokenizer, ...)`` (the
+        :class:`VectorSource` protocol; :class:`vectab.vectors.Vectors` aligns the vocabulary
+        with :func:`~vectab.vectors.align.build_embedding_matrix`), and its
+        :class:`~vectab.vectors.align.CoverageReport` is kept on ``layer.coverage``.
 
         Args:
-            vectors: a :class:`vectab.vectors.Vectors`.
+            vectors: a :class:`vectab.vectors.Vectors` (or any :class:`VectorSource`).
             tokenizer: a fitted ``vectab.text.Tokenizer`` (or Keras') or a ``word_index`` dict.
             freeze: ``"pretrained"`` (rows found in ``vectors``, and the padding row with
                 ``mask_zero``, stay fixed; the others learn), ``True`` (the whole table is
@@ -399,19 +419,34 @@ class Embedding(PartlyFrozenTable):
         """
         if not (isinstance(freeze, (bool, np.bool_)) or freeze == "pretrained"):
             raise ValueError(f"`freeze` must be 'pretrained', True or False; got {freeze!r}.")
-        word_index = tokenizer if isinstance(tokenizer, dict) else getattr(tokenizer, "word_index", None)
+        word_index = tokenizer
+        if not isinstance(tokenizer, dict):
+            word_index = getattr(tokenizer, "word_index", None)
         if not isinstance(word_index, dict):
             raise TypeError(
                 "`tokenizer` must be a fitted Tokenizer (with .word_index) or a word_index dict; "
                 f"got {type(tokenizer).__name__}."
             )
-        from vectab.vectors.align import embedding_from_vectors
-
+        embedding_matrix = getattr(vectors, "embedding_matrix", None)
+        if not callable(embedding_matrix):
+            raise TypeError(
+                "`vectors` must be a vectab.vectors.Vectors (or have embedding_matrix(word_index, "
+                f"...) -> (matrix, found, report)); got {type(vectors).__name__}. Wrap other "
+                "vectors as Vectors(words, matrix)."
+            )
+        matrix, found, report = embedding_matrix(
+            tokenizer, num_words=num_words, fallbacks=fallbacks, oov_init=oov_init, seed=seed
+        )
+        if freeze == "pretrained":
+            trainable: Any = ~np.asarray(found, dtype=bool)
+            if mask_zero:
+                trainable[0] = False
+        else:
+            trainable = not freeze
         try:
-            layer, report = embedding_from_vectors(
-                vectors, tokenizer, freeze="pretrained" if freeze == "pretrained" else bool(freeze),
-                num_words=num_words, fallbacks=fallbacks, oov_init=oov_init, seed=seed,
-                mask_zero=mask_zero, sparse=sparse,
+            layer = cls(
+                matrix.shape[0], matrix.shape[1], mask_zero=mask_zero, weights=[matrix],
+                trainable=trainable, sparse=sparse,
             )
         except NonFiniteError as err:
             word = next((w for w, i in word_index.items() if i == err.row), None)

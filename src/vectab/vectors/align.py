@@ -3,6 +3,10 @@
 ``build_embedding_matrix`` is the loop every Keras tutorial writes by hand
 (``embedding_matrix[i] = embeddings_index.get(word)``), with case fallbacks, fastText subwords,
 a chosen policy for missing rows and a :class:`CoverageReport` that says what was found.
+
+The layer itself is built by :meth:`vectab.nn.Embedding.from_vectors`, which asks the object it
+is given for the matrix (``Vectors.embedding_matrix`` calls :func:`build_embedding_matrix`), so
+neither package imports the other.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["build_embedding_matrix", "CoverageReport", "embedding_from_vectors"]
+__all__ = ["build_embedding_matrix", "CoverageReport"]
 
 _TRANSFORMS: dict[str, Callable[[str], str]] = {
     "exact": lambda w: w,
@@ -267,49 +271,3 @@ def build_embedding_matrix(
         pretrained_mask=mask,
     )
     return matrix, report
-
-
-def embedding_from_vectors(
-    vectors: Any,
-    tokenizer: Any,
-    *,
-    freeze: bool | str = "pretrained",
-    num_words: int | None = None,
-    fallbacks: Sequence[str] | None = None,
-    oov_init: OovInit = "random",
-    seed: int = 0,
-    mask_zero: bool = True,
-    sparse: bool = False,
-) -> tuple[Any, CoverageReport]:
-    """Build a :class:`vectab.nn.Embedding` filled from ``vectors`` for ``tokenizer``'s words.
-
-    ``freeze="pretrained"`` keeps the rows found in the vectors (and the padding row when
-    ``mask_zero``) fixed while the missing rows learn; ``True`` freezes every row, ``False``
-    none. The report is also kept on the layer as ``coverage_report``.
-
-    Returns:
-        ``(embedding, report)``.
-    """
-    if freeze not in (True, False, "pretrained"):
-        raise ValueError(f'`freeze` must be True, False or "pretrained", got {freeze!r}')
-    matrix, report = build_embedding_matrix(
-        tokenizer, vectors, num_words=num_words, fallbacks=fallbacks, oov_init=oov_init, seed=seed
-    )
-    if freeze == "pretrained":
-        trainable: bool | np.ndarray = ~report.pretrained_mask
-        if mask_zero:
-            trainable[0] = False
-    else:
-        trainable = not freeze
-    from vectab.nn import Embedding
-
-    layer = Embedding(
-        matrix.shape[0],
-        matrix.shape[1],
-        mask_zero=mask_zero,
-        weights=[matrix],
-        trainable=trainable,
-        sparse=sparse,
-    )
-    layer.coverage_report = report
-    return layer, report

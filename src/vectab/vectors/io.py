@@ -1,5 +1,8 @@
 """`load_vectors` and `save_vectors`: every word-vector format, one pair of functions.
 
+``save_vectors`` is written in :mod:`vectab.vectors._save` (below the store, which uses it
+for ``Vectors.save``) and imported from here.
+
 gensim's equivalents are ``KeyedVectors.load_word2vec_format`` / ``save_word2vec_format``
 and ``load_facebook_vectors``; torchtext's were ``GloVe``/``FastText``/``Vectors``.
 """
@@ -14,15 +17,14 @@ from typing import Any
 
 import numpy as np
 
-from vectab._fileio import atomic_path
+from vectab.vectors._save import save_vectors
 from vectab.vectors.cache import CacheEntry
-from vectab.vectors.formats._compress import open_for_write
 from vectab.vectors.formats._report import Decoder, Problems, wanted_words
-from vectab.vectors.formats.binary import read_binary, write_binary
-from vectab.vectors.formats.detect import FORMATS, READ_FORMATS, WRITE_FORMATS, detect_format
+from vectab.vectors.formats.binary import read_binary
+from vectab.vectors.formats.detect import READ_FORMATS, detect_format
 from vectab.vectors.formats.fasttext import FastTextSubwords, read_fasttext_bin
-from vectab.vectors.formats.native import read_native, write_native
-from vectab.vectors.formats.text import read_text, write_text
+from vectab.vectors.formats.native import read_native
+from vectab.vectors.formats.text import read_text
 from vectab.vectors.store import Vectors
 
 __all__ = ["load_vectors", "save_vectors"]
@@ -202,64 +204,3 @@ def _load(path: Path, fmt: str, *, limit, keep, dtype, cache, problems, progress
     vectors = Vectors(words, matrix, subwords=subwords)
     vectors.load_report = report
     return vectors
-
-
-def save_vectors(
-    vectors: Any,
-    path: str | os.PathLike[str],
-    *,
-    format: str = "word2vec",
-    precision: int | None = None,
-) -> Path:
-    """Write vectors to ``path`` atomically (gensim's ``save_word2vec_format``).
-
-    Args:
-        vectors: a `Vectors` (or anything with ``index_to_key`` and ``vectors``, such as a
-            gensim ``KeyedVectors``).
-        path: the file to write; a ``.gz``, ``.bz2`` or ``.xz`` name compresses text and
-            binary formats.
-        format: ``"word2vec"`` (text with header), ``"word2vec-binary"``, ``"glove"``,
-            ``"fasttext"`` (``.vec``) or ``"vectab"`` (memory-mappable; keeps fastText
-            n-grams).
-        precision: text formats only: decimals to write; None writes the shortest text that
-            reads back to the exact same float32 (round trip exact).
-
-    Returns:
-        The path written.
-
-    Example:
-        >>> import tempfile, pathlib, numpy as np
-        >>> v = Vectors(["a", "b"], np.array([[0.5, 1.0], [0.25, -2.0]], np.float32))
-        >>> p = save_vectors(v, pathlib.Path(tempfile.mkdtemp()) / "v.txt")
-        >>> p.read_text()
-        '2 2\\na 0.5 1\\nb 0.25 -2\\n'
-        >>> load_vectors(p, cache=False).vectors.tolist() == v.vectors.tolist()
-        True
-    """
-    if format not in WRITE_FORMATS:
-        raise ValueError(f"`format` must be one of {WRITE_FORMATS}, got {format!r} ({FORMATS.get(format, 'unknown')})")
-    if precision is not None and (isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= 17):
-        raise ValueError(f"`precision` must be None or an int in 0..17 (decimals), got {precision!r}")
-    if precision is not None and format not in ("word2vec", "glove", "fasttext"):
-        raise ValueError(f"`precision` applies to text formats only; format={format!r} stores exact values")
-    if not (hasattr(vectors, "index_to_key") and hasattr(vectors, "vectors")):
-        raise TypeError(f"`vectors` must be a Vectors (index_to_key + vectors), got {type(vectors).__name__}")
-    words = list(vectors.index_to_key)
-    matrix = np.asarray(vectors.vectors)
-    path = Path(os.fspath(path))
-    if format == "vectab":
-        if path.suffix.lower() in (".gz", ".bz2", ".xz", ".zip"):
-            raise ValueError(f"format='vectab' is memory-mapped and cannot be compressed; drop {path.suffix!r}")
-        subwords = getattr(vectors, "subwords", None)
-        ngrams, meta = None, {}
-        if isinstance(subwords, FastTextSubwords):
-            ngrams, meta = subwords.ngram_vectors, {"min_n": str(subwords.min_n), "max_n": str(subwords.max_n)}
-        with atomic_path(path) as tmp, open(tmp, "wb") as f:
-            write_native(f, words, matrix, ngrams=ngrams, metadata=meta)
-        return path
-    with atomic_path(path) as tmp, open_for_write(tmp, path.name) as f:
-        if format == "word2vec-binary":
-            write_binary(f, words, matrix)
-        else:
-            write_text(f, words, matrix, header=format != "glove", precision=precision)
-    return path

@@ -14,6 +14,9 @@ import numpy as np
 import torch
 
 from vectab.errors import OutOfVocabularyError
+from vectab.vectors._save import save_vectors
+from vectab.vectors.align import CoverageReport, OovInit, build_embedding_matrix
+from vectab.vectors.evaluate import evaluate_word_analogies, evaluate_word_pairs
 from vectab.vectors.similarity import FAST_MIN_ELEMENTS, FastIndex, normalize_rows, search_unit
 
 __all__ = ["Vectors"]
@@ -171,9 +174,37 @@ class Vectors:
         ``format``: ``"word2vec"``, ``"word2vec-binary"``, ``"glove"``, ``"fasttext"`` or
         ``"vectab"`` (see :func:`vectab.vectors.io.save_vectors`).
         """
-        from vectab.vectors.io import save_vectors
-
         return save_vectors(self, path, format=format)
+
+    def embedding_matrix(
+        self,
+        word_index: Any,
+        *,
+        num_words: int | None = None,
+        fallbacks: Sequence[str] | None = None,
+        oov_init: OovInit = "random",
+        seed: int = 0,
+    ) -> tuple[np.ndarray, np.ndarray, CoverageReport]:
+        """The table of an Embedding layer for ``word_index``: ``(matrix, found, report)``.
+
+        The protocol :meth:`vectab.nn.Embedding.from_vectors` calls (so that ``nn`` needs no
+        import of ``vectors``): ``found`` is the bool row mask of the rows taken from these
+        vectors (``report.pretrained_mask``). Arguments and lookups as in
+        :func:`vectab.vectors.align.build_embedding_matrix`.
+
+        Shape:
+            ``matrix``: ``(rows, dim)`` float32; ``found``: ``(rows,)`` bool.
+
+        Example:
+            >>> kv = Vectors(["the", "cat"], np.ones((2, 3), "float32"))
+            >>> matrix, found, report = kv.embedding_matrix({"the": 1, "dog": 2})
+            >>> matrix.shape, found.tolist(), report.missing
+            ((3, 3), [False, True, False], ['dog'])
+        """
+        matrix, report = build_embedding_matrix(
+            word_index, self, num_words=num_words, fallbacks=fallbacks, oov_init=oov_init, seed=seed
+        )
+        return matrix, report.pretrained_mask, report
 
     # ----- caches -----------------------------------------------------------------------
     @property
@@ -468,8 +499,6 @@ class Vectors:
 
         See :func:`vectab.vectors.evaluate.evaluate_word_pairs`.
         """
-        from vectab.vectors.evaluate import evaluate_word_pairs
-
         return evaluate_word_pairs(
             self,
             pairs,
@@ -491,8 +520,6 @@ class Vectors:
 
         See :func:`vectab.vectors.evaluate.evaluate_word_analogies`.
         """
-        from vectab.vectors.evaluate import evaluate_word_analogies
-
         return evaluate_word_analogies(
             self,
             analogies,
