@@ -12,7 +12,34 @@ before it is needed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from vectab._lazy import attach
+
+if TYPE_CHECKING:  # what a type checker sees; tests/test_public_api.py keeps it = _EXPORTS
+    from vectab.errors import ModelFormatError as ModelFormatError
+    from vectab.errors import OutOfVocabularyError as OutOfVocabularyError
+    from vectab.errors import VectabError as VectabError
+    from vectab.errors import VectorFormatError as VectorFormatError
+    from vectab.models import SequenceTagger as SequenceTagger
+    from vectab.models import TabularEmbeddings as TabularEmbeddings
+    from vectab.models import TextClassifier as TextClassifier
+    from vectab.models import Word2Vec as Word2Vec
+    from vectab.nn import Embedding as Embedding
+    from vectab.text import Tokenizer as Tokenizer
+    from vectab.text import collate as collate
+    from vectab.text import lengths_to_mask as lengths_to_mask
+    from vectab.text import pad_sequences as pad_sequences
+    from vectab.text import sequences_to_mask as sequences_to_mask
+    from vectab.text import tokenizer_from_json as tokenizer_from_json
+    from vectab.train import Trainer as Trainer
+    from vectab.train import load_model as load_model
+    from vectab.vectors import CoverageReport as CoverageReport
+    from vectab.vectors import Vectors as Vectors
+    from vectab.vectors import build_embedding_matrix as build_embedding_matrix
+    from vectab.vectors import evaluate_word_analogies as evaluate_word_analogies
+    from vectab.vectors import evaluate_word_pairs as evaluate_word_pairs
+    from vectab.vectors import load_vectors as load_vectors
 
 __version__ = "0.1.0"
 

@@ -5,19 +5,20 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Callable
-from typing import Any
 
 
 def attach(
     package: str, exports: dict[str, str]
-) -> tuple[Callable[[str], Any], Callable[[], list[str]], list[str]]:
+) -> tuple[Callable[[str], object], Callable[[], list[str]], list[str]]:
     """Return ``(__getattr__, __dir__, __all__)`` for ``package`` from its export table.
 
     ``exports`` maps each public name to the module defining it; a name that maps to
-    ``f"{package}.{name}"`` is that submodule itself.
+    ``f"{package}.{name}"`` is that submodule itself. Type checkers see the names through the
+    package's ``if TYPE_CHECKING:`` imports; ``__getattr__`` returns ``object`` (not ``Any``) so
+    that a name missing from those imports is an error there rather than a silent ``Any``.
     """
 
-    def __getattr__(name: str) -> Any:
+    def __getattr__(name: str) -> object:
         target = exports.get(name)
         if target is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")

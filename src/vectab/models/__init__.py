@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from vectab._lazy import attach
+
+if TYPE_CHECKING:  # what a type checker sees; tests/test_public_api.py keeps it = _EXPORTS
+    from vectab.models.classifier import ClassifierConfig as ClassifierConfig
+    from vectab.models.classifier import TextClassifier as TextClassifier
+    from vectab.models.registry import MODEL_TYPES as MODEL_TYPES
+    from vectab.models.tabular import TabularConfig as TabularConfig
+    from vectab.models.tabular import TabularEmbeddings as TabularEmbeddings
+    from vectab.models.tagger import SequenceTagger as SequenceTagger
+    from vectab.models.tagger import TaggerConfig as TaggerConfig
+    from vectab.models.word2vec import LineSentences as LineSentences
+    from vectab.models.word2vec import Word2Vec as Word2Vec
 
 _EXPORTS: dict[str, str] = {
     "TextClassifier": "vectab.models.classifier",

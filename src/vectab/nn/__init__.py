@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from vectab._lazy import attach
+
+if TYPE_CHECKING:  # what a type checker sees; tests/test_public_api.py keeps it = _EXPORTS
+    from vectab.nn import constraints as constraints
+    from vectab.nn import initializers as initializers
+    from vectab.nn import regularizers as regularizers
+    from vectab.nn.constraints import apply_constraints as apply_constraints
+    from vectab.nn.crf import CRF as CRF
+    from vectab.nn.embedding import Embedding as Embedding
+    from vectab.nn.encoders import SequenceEncoder as SequenceEncoder
+    from vectab.nn.regularizers import regularization_loss as regularization_loss
 
 _EXPORTS: dict[str, str] = {
     "Embedding": "vectab.nn.embedding",

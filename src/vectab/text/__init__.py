@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from vectab._lazy import attach
+
+if TYPE_CHECKING:  # what a type checker sees; tests/test_public_api.py keeps it = _EXPORTS
+    from vectab.text.sequence import collate as collate
+    from vectab.text.sequence import lengths_to_mask as lengths_to_mask
+    from vectab.text.sequence import pad_sequences as pad_sequences
+    from vectab.text.sequence import sequences_to_mask as sequences_to_mask
+    from vectab.text.serialization import tokenizer_from_json as tokenizer_from_json
+    from vectab.text.tokenizer import Tokenizer as Tokenizer
+    from vectab.text.tokenizer import text_to_word_sequence as text_to_word_sequence
 
 _EXPORTS: dict[str, str] = {
     "Tokenizer": "vectab.text.tokenizer",

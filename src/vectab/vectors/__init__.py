@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from vectab._lazy import attach
+
+if TYPE_CHECKING:  # what a type checker sees; tests/test_public_api.py keeps it = _EXPORTS
+    from vectab.vectors.align import CoverageReport as CoverageReport
+    from vectab.vectors.align import build_embedding_matrix as build_embedding_matrix
+    from vectab.vectors.cache import clear_cache as clear_cache
+    from vectab.vectors.evaluate import evaluate_word_analogies as evaluate_word_analogies
+    from vectab.vectors.evaluate import evaluate_word_pairs as evaluate_word_pairs
+    from vectab.vectors.formats import LoadReport as LoadReport
+    from vectab.vectors.formats import detect_format as detect_format
+    from vectab.vectors.io import load_vectors as load_vectors
+    from vectab.vectors.io import save_vectors as save_vectors
+    from vectab.vectors.similarity import topk_cosine as topk_cosine
+    from vectab.vectors.store import Vectors as Vectors
 
 _EXPORTS: dict[str, str] = {
     "Vectors": "vectab.vectors.store",

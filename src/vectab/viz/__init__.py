@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from vectab._lazy import attach
+
+if TYPE_CHECKING:  # what a type checker sees; tests/test_public_api.py keeps it = _EXPORTS
+    from vectab.viz.html import to_html as to_html
+    from vectab.viz.plots import plot as plot
+    from vectab.viz.projection import Projection as Projection
+    from vectab.viz.projection import project as project
+    from vectab.viz.projector import export_projector as export_projector
 
 _EXPORTS: dict[str, str] = {
     "project": "vectab.viz.projection",
