@@ -106,7 +106,10 @@ def test_bad_decay(toy_classifier, bad):
         Trainer(toy_classifier(), ema=bad)
 
 
-def test_fit_after_an_interrupted_validation_trains_from_the_trained_weights(toy_classifier, cls_data):
+@pytest.mark.parametrize("where", ["evaluate", "on_epoch_end"])
+def test_fit_after_an_interrupted_validation_trains_from_the_trained_weights(
+    toy_classifier, cls_data, where
+):
     train, valid = cls_data
 
     class Boom(Callback):
@@ -119,12 +122,20 @@ def test_fit_after_an_interrupted_validation_trains_from_the_trained_weights(toy
 
     raw, start = RawSteps(), AtStart()
     trainer = Trainer(toy_classifier(), ema=0.9, lr=0.05, batch_size=16, epochs=1, seed=0,
-                      callbacks=[raw, Boom()])
+                      callbacks=[raw] + ([Boom()] if where == "on_epoch_end" else []))
+    if where == "evaluate":
+        def evaluate(data):
+            assert trainer.ema.swapped_in  # validation runs on the average
+            raise KeyboardInterrupt
+
+        trainer.evaluate = evaluate
     with pytest.raises(KeyboardInterrupt):
         trainer.fit(train, valid)
-    assert trainer.ema.swapped_in
+    # the interruption leaves the trained weights in the model, not the average
+    assert not trainer.ema.swapped_in
     trained = raw.steps[-1]
-    assert not all(torch.equal(trained[k], v) for k, v in weights(trainer.model).items())
+    assert all(torch.equal(trained[k], v) for k, v in weights(trainer.model).items())
+    vars(trainer).pop("evaluate", None)  # validate normally again
     trainer.callbacks = [start]
     trainer.fit(train, valid)
     assert all(torch.equal(trained[k], start.weights[k]) for k in trained)

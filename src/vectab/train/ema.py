@@ -14,7 +14,8 @@ spans about the last ``t / 9`` steps and the random initial weights fade out at 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 
 import torch
 from torch import nn
@@ -87,8 +88,25 @@ class WeightAverage:
                 param.copy_(raw)
             self._raw = None
 
-    def commit(self) -> None:
-        """Keep the weights now in the model (after :meth:`swap_in`: the average) for good."""
+    @contextlib.contextmanager
+    def averaged(self) -> Iterator[None]:
+        """Hold the averaged weights in the model for a ``with`` block (validation, best copy).
+
+        The trained weights come back when the block ends, also when it ends by an exception
+        or Ctrl-C, so training (and a later ``fit``) always goes on from them.
+        """
+        try:
+            self.swap_in()
+            yield
+        finally:
+            self.swap_out()
+
+    def finalize(self) -> None:
+        """Put the averaged weights into the model for good: the end of ``fit``.
+
+        Keras' ``optimizer.finalize_variable_values`` does the same.
+        """
+        self.swap_in()
         self._raw = None
 
     def state_tensors(self) -> dict[str, torch.Tensor]:

@@ -279,6 +279,10 @@ class Trainer:
             self.ema.update()
         return float(loss.detach())
 
+    def _averaged_weights(self) -> contextlib.AbstractContextManager[None]:
+        """The weight average in the model for a ``with`` block (nothing to do without ``ema``)."""
+        return self.ema.averaged() if self.ema is not None else contextlib.nullcontext()
+
     def _emit(self, event: dict[str, Any]) -> None:
         if self._progress is not None:
             self._progress(event)
@@ -311,7 +315,7 @@ class Trainer:
         minimize = any(s in monitor for s in ("loss", "mse", "mae"))
         start, bad_epochs, best_state = 0, 0, None
         self.history, self.stop_training = History(), False
-        if self.ema is not None:  # a fit interrupted while validating left the average in
+        if self.ema is not None:  # a fit stopped while putting the trained weights back
             self.ema.swap_out()
         if resume_from is not None:
             start, bad_epochs, best_state = self._resume(resume_from)
@@ -327,33 +331,31 @@ class Trainer:
         for epoch in range(start, self.epochs):
             self._call("on_epoch_begin", epoch)
             logs = self._train_epoch(train_data, epoch)
-            if self.ema is not None:  # validate, and keep as best, the averaged weights
-                self.ema.swap_in()
-            if valid_data is not None:
-                logs.update({f"val_{k}": v for k, v in self.evaluate(valid_data).items()})
-            if monitor not in logs:
-                raise ValueError(f"`monitor`={monitor!r} is not among the logged metrics {sorted(logs)}")
-            value = logs[monitor]
-            best = self.history.best_value
-            improved = best is None or (value < best if minimize else value > best)
-            if improved:
-                self.history.best_epoch, self.history.best_value, bad_epochs = epoch, value, 0
-                best_state = self._save_best()
-            else:
-                bad_epochs += 1
-            self.history.append(logs)
-            self._call("on_epoch_end", logs)
-            self._emit({"event": "epoch_end", "epoch": epoch, "logs": logs})
+            with self._averaged_weights():  # validate, and keep as best, the averaged weights
+                if valid_data is not None:
+                    logs.update({f"val_{k}": v for k, v in self.evaluate(valid_data).items()})
+                if monitor not in logs:
+                    raise ValueError(
+                        f"`monitor`={monitor!r} is not among the logged metrics {sorted(logs)}"
+                    )
+                value = logs[monitor]
+                best = self.history.best_value
+                improved = best is None or (value < best if minimize else value > best)
+                if improved:
+                    self.history.best_epoch, self.history.best_value, bad_epochs = epoch, value, 0
+                    best_state = self._save_best()
+                else:
+                    bad_epochs += 1
+                self.history.append(logs)
+                self._call("on_epoch_end", logs)
+                self._emit({"event": "epoch_end", "epoch": epoch, "logs": logs})
             if self.patience is not None and bad_epochs > 0 and bad_epochs >= self.patience:
                 self.history.stopped_early = self.stop_training = True
-            if self.ema is not None:  # training (and a resume) goes on from the trained weights
-                self.ema.swap_out()
-            self._save_last(epoch, bad_epochs)
+            self._save_last(epoch, bad_epochs)  # the trained weights: a resume goes on from them
             if self.stop_training:
                 break
         if self.ema is not None:  # like Keras, the model ends with the averaged weights
-            self.ema.swap_in()
-            self.ema.commit()
+            self.ema.finalize()
         if self.restore_best and self.history.best_epoch is not None:
             self._restore_best(best_state)
         self.model.eval()
