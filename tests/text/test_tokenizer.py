@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import pickle
 
+import pytest
+
 from vectab.text import Tokenizer, tokenizer_from_json
 
 
@@ -22,15 +24,59 @@ def test_tokenizer_from_json_can_be_fitted_further():
     assert tok.texts_to_sequences(["new cat zebra"]) == [[tok.word_index["new"], 3, 1]]
 
 
-def test_pickle_and_copy_drop_the_kept_corpus():
+KERAS_ATTRIBUTES = {
+    "word_counts", "word_docs", "filters", "split", "lower", "num_words", "document_count",
+    "char_level", "oov_token", "index_docs", "word_index", "index_word", "analyzer",
+}
+
+
+def test_tokenizer_keeps_only_keras_attributes():
+    """No hidden state: what fit_on_texts learns is Keras' attributes, so a tokenizer rebuilt
+    from them (pickle, copy, JSON) encodes the fitted texts exactly as fast and the same."""
     tok = Tokenizer(oov_token="?")
     texts = ["the cat sat"] * 50
     tok.fit_on_texts(texts)
-    assert tok._fitted_corpus is not None
-    for clone in (pickle.loads(pickle.dumps(tok)), copy.deepcopy(tok)):
-        assert clone._fitted_corpus is None
+    assert set(vars(tok)) == KERAS_ATTRIBUTES
+    expected = tok.texts_to_sequences(texts)
+    assert set(vars(tok)) == KERAS_ATTRIBUTES
+    clones = pickle.loads(pickle.dumps(tok)), copy.deepcopy(tok), tokenizer_from_json(tok.to_json())
+    for clone in clones:
+        assert set(vars(clone)) == KERAS_ATTRIBUTES
         assert clone.word_index == tok.word_index
-        assert clone.texts_to_sequences(texts) == tok.texts_to_sequences(texts)
+        assert clone.texts_to_sequences(texts) == expected
+
+
+@pytest.mark.parametrize("oov_token", [None, "?"])
+@pytest.mark.parametrize("num_words", [None, 3, 5])
+def test_every_path_applies_the_same_num_words_rule(oov_token, num_words):
+    """texts_to_sequences (batch, generator), sequences_to_texts and train's token_ids agree;
+    token_ids keeps one id per token (0 where the others drop the token)."""
+    from vectab.train.saving import token_ids
+
+    tok = Tokenizer(num_words=num_words, oov_token=oov_token)
+    tok.fit_on_texts(["a a a b b c d e", "b c"])
+    tokens = ["a", "zz", "b", "e", "c", "d", "q"]
+    batch = tok.texts_to_sequences([" ".join(tokens)])
+    assert list(tok.texts_to_sequences_generator([" ".join(tokens)])) == batch
+    assert tok.texts_to_sequences([tokens]) == batch  # pre-split tokens: the token-list path
+    ids = token_ids(tok, tokens)
+    assert len(ids) == len(tokens) and [i for i in ids if i] == batch[0]
+    limit = num_words or len(tok.word_index) + 1
+    expected = [tok.word_index.get(t, 0) for t in tokens]
+    expected = [i if 0 < i < limit else (1 if oov_token else 0) for i in expected]
+    assert ids == expected
+    known = [i for i in expected if i]
+    assert tok.sequences_to_texts([known]) == [" ".join(tok.index_word[i] for i in known)]
+
+
+def test_sequences_to_texts_names_the_missing_oov_token():
+    """An unknown id needs the OOV word; if oov_token has no id, say so (was KeyError: None)."""
+    tok = Tokenizer()
+    tok.fit_on_texts(["a b"])
+    tok.oov_token = "?"
+    assert tok.sequences_to_texts([[1, 2]]) == ["a b"]
+    with pytest.raises(ValueError, match="oov_token '\\?' is not in word_index"):
+        tok.sequences_to_texts([[1, 9]])
 
 
 def test_whitespace_table_is_complete():

@@ -44,3 +44,29 @@ def test_arrow_path_is_taken_and_falls_back_on_lone_surrogates():
     assert _corpus._arrow_codes(["ok", "\ud800"]) is None
     corpus = _corpus.to_corpus(["x", "\ud800"] * 6000, "\x00", 1)
     assert corpus.words == ["x", "\ud800"]
+
+
+@pytest.mark.parametrize("options", [
+    {},
+    {"num_words": 50, "oov_token": "<OOV>"},
+    {"lower": False, "filters": "", "split": "a"},
+])
+def test_texts_not_fitted_match_keras(options):
+    """Fit on one corpus, encode another (the byte-level path), lone surrogates included."""
+    fit, other = _corpus_texts(3000, seed=7), _corpus_texts(3000, seed=8)
+    other = [t.replace("\x00", "") for t in other]  # NUL would send it to the token path
+    other[5] += " \ud800x"
+    ours, theirs = Tokenizer(**options), keras_text.Tokenizer(**options)
+    ours.fit_on_texts(fit)
+    theirs.fit_on_texts(fit)
+    oov = theirs.word_index.get(theirs.oov_token)
+    fast = _corpus.encode_texts(other, ours.word_index, filters=ours.filters, lower=ours.lower,
+                                split=ours.split, num_words=ours.num_words, oov_index=oov)
+    assert fast is not None  # the byte-level path was taken
+    assert fast == ours.texts_to_sequences(other) == theirs.texts_to_sequences(other)
+    # a word with a lone surrogate cannot go to pyarrow: the token path gives the same ids
+    ours.fit_on_texts(other)
+    theirs.fit_on_texts(other)
+    assert _corpus.encode_texts(other, ours.word_index, filters=ours.filters, lower=ours.lower,
+                                split=ours.split, num_words=None, oov_index=None) is None
+    assert ours.texts_to_sequences(fit) == theirs.texts_to_sequences(fit)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vectab.text import Tokenizer, text_to_word_sequence, tokenizer_from_json
+from vectab.text import Tokenizer, _corpus, text_to_word_sequence, tokenizer_from_json
 
 kp_text = pytest.importorskip(
     "keras_preprocessing.text", reason="keras-preprocessing (the parity oracle) is not installed"
@@ -73,10 +73,34 @@ def test_fit_and_convert_match_keras(fit_texts, other_texts, kwargs):
     assert_same_outputs(ours, keras, other_texts)
 
 
+
+@SETTINGS
+@given(corpus, corpus, options)
+def test_byte_level_encoding_matches_keras_on_new_texts(fit_texts, other_texts, kwargs):
+    """The fast path of texts_to_sequences (_corpus.encode_texts) alone, on texts not fitted:
+    it is taken whenever `split` is one ASCII character and no text holds the NUL it joins
+    texts with, and then gives Keras' ids exactly."""
+    kwargs = {**kwargs, "char_level": False}
+    keras = kp_text.Tokenizer(**kwargs)
+    keras.fit_on_texts(fit_texts)
+    if keras.oov_token is not None and keras.oov_token not in keras.word_index:
+        return
+    oov_index = keras.word_index.get(keras.oov_token)
+    got = _corpus.encode_texts(
+        other_texts, keras.word_index, filters=keras.filters, lower=keras.lower,
+        split=keras.split, num_words=keras.num_words, oov_index=oov_index,
+    )
+    fast = len(keras.split) == 1 and keras.split.isascii() and not any(
+        "\x00" in t for t in other_texts
+    )
+    assert (got is not None) == fast
+    if got is not None:
+        assert got == keras.texts_to_sequences(other_texts)
+
 @SETTINGS
 @given(corpus, corpus, options, options)
 def test_reused_tokens_never_go_stale(fit_texts, other_texts, kwargs, changed):
-    """texts_to_sequences after fit reuses fit's tokens only for the same texts and options."""
+    """Options changed after fit_on_texts are honoured on new texts and on the fitted ones."""
     ours, keras = Tokenizer(**kwargs), kp_text.Tokenizer(**kwargs)
     ours.fit_on_texts(fit_texts)
     keras.fit_on_texts(fit_texts)

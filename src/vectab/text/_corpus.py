@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import itertools
 from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from vectab.text._num_words import MISSING, limit_ids
 
 BOUNDARY = "\x00"
 # every character but " " for which str.isspace() is True (str.split() splits on them)
@@ -31,7 +32,6 @@ _OTHER_WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-_MISSING = np.iinfo(np.int64).min
 
 
 def join_texts(texts: Sequence[str]) -> str | None:
@@ -40,16 +40,6 @@ def join_texts(texts: Sequence[str]) -> str | None:
     if joined.count(BOUNDARY) != max(len(texts) - 1, 0):
         return None
     return joined
-
-
-def fingerprint(texts: Sequence) -> bytes | None:
-    """A content hash of a list of str (None if an item is not a str)."""
-    if not set(map(type, texts)) <= {str}:
-        return None
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    digest = hashlib.blake2b(lengths.tobytes(), digest_size=20)
-    digest.update("".join(texts).encode("utf-8", "surrogatepass"))
-    return digest.digest()
 
 
 def _translate(text: str, filters: str, split: str) -> str:
@@ -89,6 +79,65 @@ def corpus_tokens(
     if split == " " and not any(c in joined for c in _OTHER_WHITESPACE):
         return joined.split()  # same tokens as split(" ") without the empty strings
     return list(filter(None, joined.split(split)))
+
+
+def encode_texts(
+    texts: Sequence[str],
+    word_index: dict,
+    *,
+    filters: str,
+    lower: bool,
+    split: str,
+    num_words: int | None,
+    oov_index: int | None,
+) -> list[list[int]] | None:
+    """Ids of every text without making a Python string per token (Keras' rules, exactly).
+
+    The texts are joined with :data:`BOUNDARY`, lower-cased and filtered once (as in
+    :func:`corpus_tokens`), and encoded to UTF-8. Every ``split`` or boundary byte starts a
+    token, so the bytes *are* a pyarrow string array of ``split + word`` tokens (zero copy:
+    the offsets are the separator positions); pyarrow's hash table (C) finds each token among
+    ``split + word`` for the words of ``word_index``. Tokens of one byte are the empty strings
+    Keras drops. ``None`` means "use the token-list path": a text contains the boundary,
+    ``split`` is not one ASCII character, pyarrow is missing, or a word is not a str or not
+    encodable (a lone surrogate).
+    """
+    if len(split) != 1 or not split.isascii() or split == BOUNDARY:
+        return None
+    if not texts:
+        return []
+    joined = join_texts(texts)
+    if joined is None:
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        vocab = pa.array([split + word for word in word_index], type=pa.large_string())
+    except (ImportError, TypeError, ValueError):  # ArrowTypeError/ArrowInvalid subclass these
+        return None
+    if lower:
+        joined = joined.lower()
+    # a boundary turned into `split` by the filters still cuts the texts: cuts are found below
+    joined = _translate(joined, filters.replace(BOUNDARY, ""), split)
+    data = (split + joined).encode("utf-8", "surrogatepass")
+    sep = ord(split)
+    raw = np.frombuffer(data, dtype=np.uint8)
+    is_boundary = raw == 0
+    starts = np.flatnonzero(is_boundary | (raw == sep))
+    data = data.replace(b"\x00", split.encode("ascii"))
+    offsets = np.append(starts, len(data)).astype(np.int64)
+    tokens = pa.LargeStringArray.from_buffers(
+        len(starts), pa.py_buffer(offsets), pa.py_buffer(data)
+    )
+    position = pc.fill_null(pc.index_in(tokens, value_set=vocab), -1).to_numpy()
+    values = np.fromiter(word_index.values(), dtype=np.int64, count=len(word_index))
+    found = position >= 0
+    ids = np.full(len(position), MISSING, dtype=np.int64)
+    ids[found] = values[position[found]]
+    ids = limit_ids(ids, num_words=num_words, oov_index=oov_index)
+    keep = (np.diff(offsets) > 1) & (ids != MISSING)
+    return _rows(ids, keep, np.flatnonzero(is_boundary[starts]))
 
 
 @dataclass
@@ -179,15 +228,14 @@ def to_sequences(
 ) -> list[list[int]]:
     """Ids of every document of a coded corpus, with Keras' ``texts_to_sequences`` rules."""
     lookup = np.fromiter(
-        map(word_index.get, corpus.words, itertools.repeat(_MISSING)),
+        map(word_index.get, corpus.words, itertools.repeat(MISSING)),
         dtype=np.int64,
         count=len(corpus.words),
     )
     codes = corpus.codes
-    ids = lookup[codes]
     is_boundary = codes == corpus.boundary_code
-    keep = ~is_boundary
-    _limit(ids, keep, ids == _MISSING, num_words, oov_index)
+    ids = limit_ids(lookup[codes], num_words=num_words, oov_index=oov_index)
+    keep = ~is_boundary & (ids != MISSING)
     return _rows(ids, keep, np.flatnonzero(is_boundary))
 
 
@@ -204,42 +252,26 @@ def encode_tokens(
     ``boundary`` must not be a key of ``word_index``.
     """
     ids = np.fromiter(
-        map(word_index.get, tokens, itertools.repeat(_MISSING)), dtype=np.int64, count=len(tokens)
+        map(word_index.get, tokens, itertools.repeat(MISSING)), dtype=np.int64, count=len(tokens)
     )
-    missing = np.flatnonzero(ids == _MISSING)
+    missing = np.flatnonzero(ids == MISSING)
     missing_tokens = [tokens[i] for i in missing.tolist()]
     # compared in Python: numpy strings drop trailing NULs, so "\x00" == "" there
     is_boundary = np.array([t == boundary for t in missing_tokens], dtype=bool)
-    keep = np.ones(len(ids), dtype=bool)
+    ids = limit_ids(ids, num_words=num_words, oov_index=oov_index)
+    keep = ids != MISSING
     keep[missing[is_boundary]] = False
-    unknown = np.zeros(len(ids), dtype=bool)
-    unknown[missing[~is_boundary]] = True
-    _limit(ids, keep, unknown, num_words, oov_index)
     return _rows(ids, keep, missing[is_boundary])
 
 
-def _limit(
-    ids: np.ndarray,
-    keep: np.ndarray,
-    unknown: np.ndarray,
-    num_words: int | None,
-    oov_index: int | None,
-) -> None:
-    """In place: unknown ids and ids ``>= num_words`` become ``oov_index`` or are dropped."""
-    replace = keep & unknown
-    if num_words:
-        replace |= keep & (ids >= num_words)
-    if oov_index is None:
-        keep &= ~replace
-    else:
-        ids[replace] = oov_index
+def _rows(ids: np.ndarray, keep: np.ndarray, cuts: np.ndarray) -> list[list[int]]:
+    """Kept ids as one list per document; a new document begins at each ``cuts`` position.
 
-
-def _rows(ids: np.ndarray, keep: np.ndarray, boundaries: np.ndarray) -> list[list[int]]:
-    """Kept ids as one list per document; documents end at ``boundaries`` positions."""
+    A cut is the position of a boundary token (not kept) or of a document's first token.
+    """
     kept_before = np.concatenate([[0], np.cumsum(keep)])
-    starts = kept_before[np.concatenate([[0], boundaries + 1])]
-    ends = kept_before[np.concatenate([boundaries, [len(ids)]])]
+    starts = kept_before[np.concatenate([[0], cuts])]
+    ends = kept_before[np.concatenate([cuts, [len(ids)]])]
     values = ids[keep].tolist()
     with no_gc():
         return [values[a:b] for a, b in zip(starts.tolist(), ends.tolist())]

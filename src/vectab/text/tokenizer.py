@@ -15,12 +15,14 @@ instead of emitting ``None`` ids; an ``analyzer`` returning a generator still fi
 iteration, which changes between runs).
 
 Speed: the corpus is tokenized and counted as a whole (:mod:`vectab.text._corpus`), and
-``fit_on_texts`` keeps the coded corpus (4 bytes a token) until the next
-``texts_to_sequences``, which reuses it when it receives the same texts (content hash).
+``texts_to_sequences`` looks every token up in C (pyarrow) without making a Python string per
+token, so it is as fast on new texts as on the texts just fitted. The tokenizer keeps no state
+beyond Keras' attributes.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import operator
 from collections import OrderedDict, defaultdict
@@ -32,6 +34,7 @@ import numpy as np
 from vectab.text import _corpus
 from vectab.text._checks import check_choice, check_positive_int, check_text, check_texts, short
 from vectab.text._matrix import bag_of_words
+from vectab.text._num_words import MISSING, limit_ids
 
 __all__ = ["Tokenizer", "text_to_word_sequence"]
 
@@ -142,11 +145,6 @@ class Tokenizer:
         self.word_index: dict[str, int] = {}
         self.index_word: dict[int, str] = {}
         self.analyzer = analyzer
-        self._fitted_corpus: tuple[bytes, tuple, _corpus.Corpus] | None = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        # the corpus kept for texts_to_sequences is a cache: never pickle or copy it
-        return {**self.__dict__, "_fitted_corpus": None}
 
     def __repr__(self) -> str:
         return (
@@ -164,9 +162,6 @@ class Tokenizer:
         if self.analyzer is not None:
             return list(self.analyzer(text))
         return text_to_word_sequence(text, self.filters, self.lower, self.split)
-
-    def _options(self) -> tuple:
-        return (self.filters, self.lower, self.split, self.char_level, self.analyzer)
 
     def _tokenize(self, texts: list) -> tuple[list, Any]:
         """``(tokens, boundary)``: all tokens, documents separated by ``boundary``.
@@ -195,15 +190,12 @@ class Tokenizer:
     def fit_on_texts(self, texts: Iterable[str | list[str]]) -> None:
         """Update the vocabulary from ``texts`` (str, or lists of str tokens).
 
-        Keras equivalent: ``Tokenizer.fit_on_texts``. The tokenized corpus is kept until the
-        next call of :meth:`texts_to_sequences`: if that call gets the same texts (checked by
-        a content hash) it reuses the tokens instead of splitting the texts again.
+        Keras equivalent: ``Tokenizer.fit_on_texts``.
 
         Raises:
             TypeError: ``texts`` is a single string, or an item is not a str / list of str.
         """
         texts = check_texts(texts)
-        self._fitted_corpus = None
         tokens, boundary = self._tokenize(texts)
         corpus = _corpus.to_corpus(tokens, boundary, len(texts))
         del tokens
@@ -219,9 +211,6 @@ class Tokenizer:
                     word_docs[word] += ndocs
             self.document_count += len(texts)
             self._build_index()
-        digest = _corpus.fingerprint(texts)
-        if digest is not None:
-            self._fitted_corpus = (digest, self._options(), corpus)
 
     def add_words(self, words: Iterable[str], *, only_reachable: bool = True) -> int:
         """Give ids to ``words`` that are not yet in the vocabulary, after every counted word.
@@ -256,7 +245,6 @@ class Tokenizer:
             self.word_counts[word] = 0
             added += 1
         if added:
-            self._fitted_corpus = None
             self._build_index()
         return added
 
@@ -297,19 +285,14 @@ class Tokenizer:
             )
         return index
 
-    def _encode(self, tokens: Iterable[str], oov_index: int | None) -> list[int]:
-        num_words, word_index, ids = self.num_words, self.word_index, []
-        for word in tokens:
-            i = word_index.get(word)
-            if i is not None:
-                if num_words and i >= num_words:
-                    if oov_index is not None:
-                        ids.append(oov_index)
-                else:
-                    ids.append(i)
-            elif oov_index is not None:
-                ids.append(oov_index)
-        return ids
+    def _encode(self, tokens: list[str], oov_index: int | None) -> list[int]:
+        ids = np.fromiter(
+            map(self.word_index.get, tokens, itertools.repeat(MISSING)),
+            dtype=np.int64,
+            count=len(tokens),
+        )
+        ids = limit_ids(ids, num_words=self.num_words, oov_index=oov_index)
+        return [i for i in ids.tolist() if i != MISSING]
 
     def texts_to_sequences(self, texts: Iterable[str | list[str]]) -> list[list[int]]:
         """Convert each text to a list of word ids.
@@ -328,11 +311,13 @@ class Tokenizer:
         if not texts:
             return []
         limits = {"num_words": self.num_words, "oov_index": oov_index}
-        if self._fitted_corpus is not None:
-            digest, options, corpus = self._fitted_corpus
-            self._fitted_corpus = None  # used once: frees its memory
-            if options == self._options() and digest == _corpus.fingerprint(texts):
-                return _corpus.to_sequences(corpus, self.word_index, **limits)
+        if self.analyzer is None and not self.char_level and set(map(type, texts)) <= {str}:
+            sequences = _corpus.encode_texts(
+                texts, self.word_index, filters=self.filters, lower=self.lower,
+                split=self.split, **limits,
+            )
+            if sequences is not None:
+                return sequences
         tokens, boundary = self._tokenize(texts)
         if boundary in self.word_index:
             corpus = _corpus.to_corpus(tokens, boundary, len(texts))
@@ -367,28 +352,24 @@ class Tokenizer:
         """Yield the text of each id sequence (Keras ``sequences_to_texts_generator``)."""
         if isinstance(sequences, (str, bytes)) or not isinstance(sequences, Iterable):
             raise TypeError(f"`sequences` must be a list of id lists, got {short(sequences)}.")
-        num_words, index_word = self.num_words, self.index_word
+        index_word = self.index_word
         oov_index = self.word_index.get(self.oov_token)
         for i, seq in enumerate(sequences):
             if isinstance(seq, (str, bytes)) or not isinstance(seq, Iterable):
                 raise TypeError(f"`sequences[{i}]` must be a list of int ids, got {short(seq)}.")
-            words = []
+            known = []
             for num in seq:
                 if isinstance(num, bool) or not isinstance(num, (int, np.integer)):
                     raise TypeError(
                         f"`sequences[{i}]` must hold int ids, got {type(num).__name__}: "
                         f"{short(num)}. Convert the ids with int() first."
                     )
-                word = index_word.get(num)
-                if word is not None:
-                    if num_words and num >= num_words:
-                        if oov_index is not None:
-                            words.append(index_word[oov_index])
-                    else:
-                        words.append(word)
-                elif self.oov_token is not None:
-                    words.append(index_word[oov_index])
-            yield " ".join(words)
+                known.append(num if num in index_word else MISSING)
+            if oov_index is None and self.oov_token is not None and MISSING in known:
+                self._oov_index()  # raises: an unknown id needs the OOV word, which has no id
+            ids = limit_ids(np.array(known, dtype=np.int64), num_words=self.num_words,
+                            oov_index=oov_index)
+            yield " ".join([index_word[num] for num in ids.tolist() if num != MISSING])
 
     # ------------------------------------------------------------------ bag of words
     def texts_to_matrix(self, texts: Iterable[str | list[str]], mode: str = "binary") -> np.ndarray:

@@ -176,15 +176,19 @@ def token_ids(tokenizer: Any, tokens: Sequence[str]) -> list[int]:
     Unlike ``texts_to_sequences``, no token is dropped: unknown tokens (and ids at or beyond
     ``num_words``) map to the OOV id, or to 0 (padding) when the tokenizer has no OOV token.
     """
+    from vectab.text._num_words import MISSING, limit_ids
+
     index = tokenizer.word_index
-    oov = index.get(tokenizer.oov_token, 0) if tokenizer.oov_token is not None else 0
-    limit = tokenizer.num_words or (len(index) + 1)
+    oov = index.get(tokenizer.oov_token) if tokenizer.oov_token is not None else None
     lower = getattr(tokenizer, "lower", False)
-    out = []
-    for tok in tokens:
-        i = index.get(tok.lower() if lower else tok, oov)
-        out.append(i if i < limit else oov)
-    return out
+    ids = np.fromiter(
+        (index.get(tok.lower() if lower else tok, MISSING) for tok in tokens),
+        dtype=np.int64,
+        count=len(tokens),
+    )
+    ids = limit_ids(ids, num_words=tokenizer.num_words, oov_index=oov)
+    ids[ids == MISSING] = 0
+    return ids.tolist()
 
 
 def _table_rows(model: nn.Module) -> int:
