@@ -249,6 +249,7 @@ class PartlyFrozenTable(nn.Module):
     mask_zero: bool
     sparse: bool = False
     _constrained: bool = False
+    weight: torch.Tensor  # the Parameter or the table view; declared for type checkers
 
     def _set_table(self, table: torch.Tensor, rows: torch.Tensor, *, copy: bool = True) -> None:
         """Store ``table`` with learning rows ``rows`` (bool, input_dim), as one or two tensors.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import numbers
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import torch
@@ -176,6 +176,14 @@ def _maxlen_of(lengths: np.ndarray | torch.Tensor, maxlen: int | None) -> int:
     return int(lengths.max()) if len(lengths) else 0
 
 
+@overload
+def lengths_to_mask(
+    lengths: torch.Tensor, maxlen: int | None = None, *, padding: str = "post"
+) -> torch.Tensor: ...
+@overload
+def lengths_to_mask(
+    lengths: np.ndarray | Sequence[int], maxlen: int | None = None, *, padding: str = "post"
+) -> np.ndarray: ...
 def lengths_to_mask(
     lengths: np.ndarray | torch.Tensor | Sequence[int],
     maxlen: int | None = None,
@@ -229,6 +237,10 @@ def lengths_to_mask(
     return columns >= (maxlen - kept)[:, None]
 
 
+@overload
+def sequences_to_mask(padded: torch.Tensor, *, padding_value: Any = 0) -> torch.Tensor: ...
+@overload
+def sequences_to_mask(padded: np.ndarray, *, padding_value: Any = 0) -> np.ndarray: ...
 def sequences_to_mask(
     padded: np.ndarray | torch.Tensor, *, padding_value: Any = 0
 ) -> np.ndarray | torch.Tensor:

@@ -243,7 +243,9 @@ class LoadedModel:
         return torch.cat(out).numpy() if out else np.zeros((0, len(self.labels)), np.float32)
 
     @torch.no_grad()
-    def predict(self, inputs: Sequence[Any], *, batch_size: int = 256) -> list[Any]:
+    def predict(
+        self, inputs: Sequence[Any], *, batch_size: int = 256
+    ) -> list[str | int | list[str | int]]:
         """Labels of texts (classifier) or tag lists of token lists (tagger).
 
         Classifier: ``predict(["a good film"]) -> [1]`` (labels as written in the training

@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from vectab._fileio import atomic_path
 from vectab.viz._inputs import GroupsArg, WordsArg, normalize_groups, require, words_for
 from vectab.viz.projection import project
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["plot", "place_labels", "DEFAULT_TOP"]
 
@@ -187,7 +190,7 @@ def plot(
     seed: int = 0,
     perplexity: float | None = None,
     fontsize: float = 8.0,
-) -> Any:
+) -> Figure:
     """Draw word vectors in 2-D: a labelled scatter plot, groups in colours, analogy arrows.
 
     No peer library draws word vectors any more (gensim removed ``gensim.viz`` in 4.0); this is
