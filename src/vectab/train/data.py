@@ -67,7 +67,8 @@ class LabelEncoder:
             i = self.index.get(v)
             if i is None:
                 raise ValueError(
-                    f"{source}: label {v!r} was not in the training data (classes: {self.classes[:20]})"
+                    f"{source}: label {v!r} was not in the training data "
+                    f"(classes: {self.classes[:20]})"
                 )
             out.append(i)
         return out
@@ -158,11 +159,14 @@ class TaggingDataset(Dataset):
     ) -> None:
         if tags is not None:
             if len(tags) != len(sequences):
-                raise ValueError(f"`tags` has {len(tags)} sentences but `sequences` has {len(sequences)}")
+                raise ValueError(
+                    f"`tags` has {len(tags)} sentences but `sequences` has {len(sequences)}"
+                )
             for i, (s, t) in enumerate(zip(sequences, tags)):
                 if len(s) != len(t):
                     raise ValueError(
-                        f"sentence {i} has {len(s)} tokens but {len(t)} tags; each token needs one tag"
+                        f"sentence {i} has {len(s)} tokens but {len(t)} tags; each token needs "
+                        "one tag"
                     )
         self.sequences = [_as_ids(s) for s in sequences]
         self.tags = None if tags is None else [_as_ids(t) for t in tags]

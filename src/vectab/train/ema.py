@@ -47,7 +47,9 @@ class WeightAverage:
             1,000,000-row table would touch every row at every step).
     """
 
-    def __init__(self, model: nn.Module, decay: float, *, skip: Iterable[nn.Parameter] = ()) -> None:
+    def __init__(
+        self, model: nn.Module, decay: float, *, skip: Iterable[nn.Parameter] = ()
+    ) -> None:
         self.decay = check_decay(decay)
         skipped = {id(p) for p in skip}
         self.names: list[str] = []

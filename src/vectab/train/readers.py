@@ -34,7 +34,9 @@ _INT = re.compile(r"^[+-]?\d+$")
 def _format_of(path: Path, format: str | None) -> str:
     if format is not None:
         if format not in set(TABLE_FORMATS.values()):
-            raise ValueError(f"`format` must be one of {sorted(set(TABLE_FORMATS.values()))}, got {format!r}")
+            raise ValueError(
+                f"`format` must be one of {sorted(set(TABLE_FORMATS.values()))}, got {format!r}"
+            )
         return format
     fmt = TABLE_FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -78,7 +80,9 @@ def _rows_delimited(path: Path, delimiter: str) -> tuple[list[str], list[tuple[i
         try:
             header = next(reader, None)
             if header is None:
-                raise VectorFormatError(str(path), 1, "empty file: expected a header row with column names")
+                raise VectorFormatError(
+                    str(path), 1, "empty file: expected a header row with column names"
+                )
             # a blank line is no row, except in a one-column file where it is an empty value
             one_column = len(header) == 1
             rows = [(reader.line_num, row or [""]) for row in reader if row or one_column]
@@ -86,8 +90,9 @@ def _rows_delimited(path: Path, delimiter: str) -> tuple[list[str], list[tuple[i
             raise _not_utf8(path, exc) from None
         except csv.Error as exc:  # NUL bytes, a field over the size limit, ...
             raise VectorFormatError(
-                str(path), reader.line_num + 1, f"not a readable {kind} file ({exc}); check that it "
-                f"is {kind} text (the extension picks the format)"
+                str(path), reader.line_num + 1,
+                f"not a readable {kind} file ({exc}); check that it is {kind} text (the "
+                "extension picks the format)"
             ) from None
     for line, row in rows:
         if len(row) != len(header):
@@ -98,7 +103,7 @@ def _rows_delimited(path: Path, delimiter: str) -> tuple[list[str], list[tuple[i
 
 
 def _utf8_lines(f: Any, path: Path) -> Any:
-    """The lines of text file ``f``; a byte that is not UTF-8 is a VectorFormatError with its line."""
+    """The lines of text file ``f``; a byte that is not UTF-8 is a VectorFormatError (its line)."""
     try:
         yield from f
     except UnicodeDecodeError as exc:
@@ -120,7 +125,9 @@ def _read_columns(
         try:
             table = pq.read_table(path)
         except Exception as exc:  # noqa: BLE001 - pyarrow raises its own ArrowException types
-            raise VectorFormatError(str(path), None, f"not a readable Parquet file ({exc})") from None
+            raise VectorFormatError(
+                str(path), None, f"not a readable Parquet file ({exc})"
+            ) from None
         header = table.column_names
         return header, {w: table.column(w).to_pylist() for w in wanted if w in header}, None
     records: list[dict] = []
@@ -281,7 +288,8 @@ def read_conll(
             if len(cols) < needed:
                 raise VectorFormatError(
                     str(path), line_no,
-                    f"expected at least {needed} columns (token and tag), found {len(cols)}: {line!r}",
+                    f"expected at least {needed} columns (token and tag), found {len(cols)}: "
+                    f"{line!r}",
                 )
             if tag_col is not None:
                 if token_col % len(cols) == tag_col % len(cols):
