@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 import vectab
+import vectab.vectors.evaluate
 from vectab.models import ClassifierConfig
 from vectab.train.callbacks import History
 from vectab.train.saving import LoadedModel
@@ -61,6 +62,14 @@ def word_vectors(path: str, words: list[str]) -> list[tuple[str, float]]:
     found: int = coverage.num_found
     summary: str = coverage.summary()
     assert size == len(vector) == table.shape[1] and known and score and odd and found and summary
+    scores, ids = vectab.vectors.topk_cosine(torch.randn(2, size), vectors.tensor(), 3)
+    top: tuple[torch.Tensor, torch.Tensor] = (scores, ids)
+    pairs: vectab.vectors.evaluate.WordPairsResult = vectab.evaluate_word_pairs(vectors, path)
+    spearman: float = pairs.spearman
+    analogies: vectab.vectors.evaluate.AnalogyResult = vectab.evaluate_word_analogies(vectors, path)
+    accuracy: float = analogies.accuracy
+    own: vectab.Vectors = vectab.Vectors(words, np.zeros((len(words), 3), np.float32))
+    assert top and spearman and accuracy and len(own)
     return neighbours + analogy
 
 
@@ -71,6 +80,10 @@ def classifier(train: object, valid: object) -> list[str | int | list[str | int]
     history: History = trainer.fit(train, valid)
     losses: list[float] = history.history["loss"]
     metrics: dict[str, float] = trainer.evaluate(valid)
+    predicted: np.ndarray | list[list[int]] = trainer.predict(valid)
+    ids, mask = vectab.collate([[1, 2, 3], [4]])
+    logits: torch.Tensor = model.forward(ids, mask)  # nn.Module.__call__ is Any in torch's types
+    assert len(predicted) and logits.dim() == 2
     loaded: LoadedModel = vectab.load_model("runs/sst2")
     proba: np.ndarray = loaded.predict_proba(["a good film"])
     labels: list[str | int | list[str | int]] = loaded.predict(["a good film", "a bad one"])

@@ -459,7 +459,7 @@ class Trainer:
         """Return the mean loss and the task's metrics on ``data`` (see :mod:`.evaluation`)."""
         return self._collect(data, with_loss=True).metrics()
 
-    def predict(self, data: Any) -> Any:
+    def predict(self, data: Any) -> np.ndarray | list[list[int]]:
         """Predicted class ids ``(N,)`` (multi-label ``(N, C)`` bool), tag-id lists, or values."""
         return self._collect(data, with_loss=False).predictions()
 
