@@ -143,7 +143,7 @@ def test_bad_input(kv, word_index, options, error, match):
 
 
 @pytest.mark.parametrize("freeze", ["pretrained", True, False])
-def test_embedding_from_vectors(kv, freeze):
+def test_from_vectors_builds_the_layer(kv, freeze):
     text = pytest.importorskip("vectab.text")
     tok = text.Tokenizer()
     tok.fit_on_texts(["the cat sat on the mat"])
@@ -164,7 +164,7 @@ def test_embedding_from_vectors(kv, freeze):
     assert out.shape == (1, 2, 3)
 
 
-def test_embedding_from_vectors_bad_freeze(kv):
+def test_from_vectors_bad_freeze(kv):
     with pytest.raises(ValueError, match="freeze"):
         Embedding.from_vectors(kv, {"the": 1}, freeze="all")
 
