@@ -134,7 +134,7 @@ def _embedding(tokenizer: Any, *, vectors: str | os.PathLike[str] | None, freeze
             f"vocabulary mismatch: none of the {rows - 1} training words is in {vectors}; "
             "check the language, lower-casing (--lower) or the vectors file"
         )
-    layer.coverage = layer.coverage_report = report
+    layer.coverage = report
     return layer, report
 
 
