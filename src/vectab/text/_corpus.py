@@ -131,11 +131,11 @@ def encode_texts(
         len(starts), pa.py_buffer(offsets), pa.py_buffer(data)
     )
     position = pc.fill_null(pc.index_in(tokens, value_set=vocab), -1).to_numpy()
-    values = np.fromiter(word_index.values(), dtype=np.int64, count=len(word_index))
-    found = position >= 0
-    ids = np.full(len(position), MISSING, dtype=np.int64)
-    ids[found] = values[position[found]]
-    ids = limit_ids(ids, num_words=num_words, oov_index=oov_index)
+    # the rule is applied to the vocabulary once; position -1 (unknown) reads the last entry
+    table = np.fromiter(
+        itertools.chain(word_index.values(), [MISSING]), dtype=np.int64, count=len(word_index) + 1
+    )
+    ids = limit_ids(table, num_words=num_words, oov_index=oov_index)[position]
     keep = (np.diff(offsets) > 1) & (ids != MISSING)
     return _rows(ids, keep, np.flatnonzero(is_boundary[starts]))
 
@@ -272,9 +272,26 @@ def _rows(ids: np.ndarray, keep: np.ndarray, cuts: np.ndarray) -> list[list[int]
     kept_before = np.concatenate([[0], np.cumsum(keep)])
     starts = kept_before[np.concatenate([[0], cuts])]
     ends = kept_before[np.concatenate([cuts, [len(ids)]])]
-    values = ids[keep].tolist()
+    values = _int_list(ids[keep])
     with no_gc():
         return [values[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+
+
+def _int_list(ids: np.ndarray) -> list[int]:
+    """``ids.tolist()``, sharing one int object per distinct id when the ids are small.
+
+    ``tolist`` makes a new int object for every id above 256 (Keras' lists reuse the ints of
+    ``word_index``); indexing an object array of ``range(max + 1)`` copies references only,
+    about 3x faster on millions of ids.
+    """
+    if not len(ids):
+        return []
+    low, high = int(ids.min()), int(ids.max())
+    if low < 0 or high > max(4 * len(ids), 1 << 16):
+        return ids.tolist()
+    table = np.empty(high + 1, dtype=object)
+    table[:] = range(high + 1)
+    return table[ids].tolist()
 
 
 @contextlib.contextmanager
