@@ -3,8 +3,10 @@
 The Keras Tokenizer lower-cases, filters and splits one text at a time and counts words in a
 Python loop. Here the whole corpus is joined into one string with a boundary character that
 no text contains, so ``str.lower``, the filter translation and ``str.split`` each run once as a
-C loop; every token is then mapped to an integer by one ``map`` over a dict method, and the
-counting, the per-document frequencies and the id selection are done in numpy.
+C loop. For str texts the result is encoded to UTF-8 and read as a pyarrow string array
+(:func:`_token_array`), whose hash table codes (fit) or looks up (``texts_to_sequences``) every
+token in C; otherwise every token is mapped to an integer by one ``map`` over a dict method.
+The counting, the per-document frequencies and the id selection are done in numpy.
 
 The results are exactly those of the per-text algorithm:
 
@@ -81,6 +83,51 @@ def corpus_tokens(
     return list(filter(None, joined.split(split)))
 
 
+def _token_array(
+    texts: Sequence[str], *, filters: str, lower: bool, split: str, errors: str
+) -> tuple[object, np.ndarray, np.ndarray] | None:
+    """All tokens of ``texts`` as one pyarrow string array, without a Python string per token.
+
+    The texts are joined with :data:`BOUNDARY`, lower-cased and filtered once (as in
+    :func:`corpus_tokens`) and encoded to UTF-8 (``errors`` handles lone surrogates). Every
+    ``split`` or boundary byte starts a token, so the bytes *are* an array of ``split + word``
+    tokens (zero copy: the offsets are the separator positions). Returns ``(tokens, lengths,
+    cuts)``: ``lengths`` in bytes (1 = an empty word, which Keras drops), ``cuts`` the
+    positions of the tokens that begin a text after the first. ``None``: use the token-list
+    path (a text contains the boundary, ``split`` is not one ASCII character, no pyarrow, or
+    ``errors="strict"`` meets a lone surrogate).
+    """
+    if len(split) != 1 or not split.isascii() or split == BOUNDARY:
+        return None
+    joined = join_texts(texts)
+    if joined is None:
+        return None
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return None
+    if lower:
+        joined = joined.lower()
+    # a boundary turned into `split` by the filters still cuts the texts: cuts are found below
+    joined = _translate(joined, filters.replace(BOUNDARY, ""), split)
+    try:
+        data = (split + joined).encode("utf-8", errors)
+    except UnicodeEncodeError:
+        return None
+    del joined
+    raw = np.frombuffer(data, dtype=np.uint8)
+    is_boundary = raw == 0
+    starts = np.flatnonzero(is_boundary | (raw == ord(split)))
+    cuts = np.flatnonzero(is_boundary[starts])
+    del raw, is_boundary
+    data = data.replace(b"\x00", split.encode("ascii"))
+    offsets = np.append(starts, len(data)).astype(np.int64)
+    tokens = pa.LargeStringArray.from_buffers(
+        len(starts), pa.py_buffer(offsets), pa.py_buffer(data)
+    )
+    return tokens, np.diff(offsets), cuts
+
+
 def encode_texts(
     texts: Sequence[str],
     word_index: dict,
@@ -91,24 +138,14 @@ def encode_texts(
     num_words: int | None,
     oov_index: int | None,
 ) -> list[list[int]] | None:
-    """Ids of every text without making a Python string per token (Keras' rules, exactly).
+    """Ids of every text with Keras' rules, exactly, in C: see :func:`_token_array`.
 
-    The texts are joined with :data:`BOUNDARY`, lower-cased and filtered once (as in
-    :func:`corpus_tokens`), and encoded to UTF-8. Every ``split`` or boundary byte starts a
-    token, so the bytes *are* a pyarrow string array of ``split + word`` tokens (zero copy:
-    the offsets are the separator positions); pyarrow's hash table (C) finds each token among
-    ``split + word`` for the words of ``word_index``. Tokens of one byte are the empty strings
-    Keras drops. ``None`` means "use the token-list path": a text contains the boundary,
-    ``split`` is not one ASCII character, pyarrow is missing, or a word is not a str or not
-    encodable (a lone surrogate).
+    pyarrow's hash table finds each token among ``split + word`` for the words of
+    ``word_index``. ``None`` when :func:`_token_array` declines, or a word is not a str or
+    not encodable (a lone surrogate): use the token-list path.
     """
-    if len(split) != 1 or not split.isascii() or split == BOUNDARY:
-        return None
     if not texts:
         return []
-    joined = join_texts(texts)
-    if joined is None:
-        return None
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -116,28 +153,34 @@ def encode_texts(
         vocab = pa.array([split + word for word in word_index], type=pa.large_string())
     except (ImportError, TypeError, ValueError):  # ArrowTypeError/ArrowInvalid subclass these
         return None
-    if lower:
-        joined = joined.lower()
-    # a boundary turned into `split` by the filters still cuts the texts: cuts are found below
-    joined = _translate(joined, filters.replace(BOUNDARY, ""), split)
-    data = (split + joined).encode("utf-8", "surrogatepass")
-    sep = ord(split)
-    raw = np.frombuffer(data, dtype=np.uint8)
-    is_boundary = raw == 0
-    starts = np.flatnonzero(is_boundary | (raw == sep))
-    data = data.replace(b"\x00", split.encode("ascii"))
-    offsets = np.append(starts, len(data)).astype(np.int64)
-    tokens = pa.LargeStringArray.from_buffers(
-        len(starts), pa.py_buffer(offsets), pa.py_buffer(data)
-    )
+    array = _token_array(texts, filters=filters, lower=lower, split=split, errors="surrogatepass")
+    if array is None:
+        return None
+    tokens, lengths, cuts = array
     position = pc.fill_null(pc.index_in(tokens, value_set=vocab), -1).to_numpy()
     # the rule is applied to the vocabulary once; position -1 (unknown) reads the last entry
     table = np.fromiter(
         itertools.chain(word_index.values(), [MISSING]), dtype=np.int64, count=len(word_index) + 1
     )
     ids = limit_ids(table, num_words=num_words, oov_index=oov_index)[position]
-    keep = (np.diff(offsets) > 1) & (ids != MISSING)
-    return _rows(ids, keep, np.flatnonzero(is_boundary[starts]))
+    keep = (lengths > 1) & (ids != MISSING)
+    return _rows(ids, keep, cuts)
+
+
+def text_corpus(texts: Sequence[str], *, filters: str, lower: bool, split: str) -> Corpus | None:
+    """The coded corpus of ``texts`` straight from :func:`_token_array` (pyarrow's
+    ``dictionary_encode``: codes in order of first appearance); ``None``: use the token path."""
+    if not texts:
+        return None
+    array = _token_array(texts, filters=filters, lower=lower, split=split, errors="strict")
+    if array is None:
+        return None
+    tokens, lengths, cuts = array
+    encoded = tokens.dictionary_encode()
+    words = [word[1:] for word in encoded.dictionary.to_pylist()]
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    empty = next((i for i, word in enumerate(words) if not word), -1)
+    return Corpus(words=words, codes=codes, n_docs=len(texts), boundary_code=empty, cuts=cuts)
 
 
 @dataclass
@@ -148,13 +191,17 @@ class Corpus:
         words: Distinct tokens in order of first appearance (markers included).
         codes: One code per token: the token's position in ``words``.
         n_docs: Number of documents.
-        boundary_code: Code of the document separator (-1 when there is a single document).
+        boundary_code: Code of a token that is not counted (-1: none): the document separator,
+            or the empty word.
+        cuts: Positions of the tokens that begin each document after the first; ``None``: the
+            documents are separated by ``boundary_code`` tokens.
     """
 
     words: list[Hashable]
     codes: np.ndarray
     n_docs: int
     boundary_code: int
+    cuts: np.ndarray | None = None
 
 
 def _arrow_codes(tokens: list[Hashable]) -> tuple[list[str], np.ndarray] | None:
@@ -207,7 +254,12 @@ def count(corpus: Corpus) -> tuple[list[Hashable], list[int], list[int]]:
         return [], [], []
     counts = np.bincount(codes, minlength=n_words)
     is_boundary = codes == corpus.boundary_code
-    doc = np.cumsum(is_boundary)
+    if corpus.cuts is None:
+        doc = np.cumsum(is_boundary)
+    else:
+        doc = np.zeros(len(codes), dtype=np.int64)
+        doc[corpus.cuts] = 1
+        doc = np.cumsum(doc)
     keep = ~is_boundary
     # distinct (word, document) pairs -> number of documents holding each word
     pairs = codes[keep].astype(np.int64) * corpus.n_docs + doc[keep]

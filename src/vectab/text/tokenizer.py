@@ -14,10 +14,10 @@ instead of emitting ``None`` ids; an ``analyzer`` returning a generator still fi
 ``word_docs``; ``word_docs`` is ordered by first appearance (Keras' order follows set
 iteration, which changes between runs).
 
-Speed: the corpus is tokenized and counted as a whole (:mod:`vectab.text._corpus`), and
-``texts_to_sequences`` looks every token up in C (pyarrow) without making a Python string per
-token, so it is as fast on new texts as on the texts just fitted. The tokenizer keeps no state
-beyond Keras' attributes.
+Speed: the corpus is tokenized, counted and looked up as a whole (:mod:`vectab.text._corpus`):
+for str texts, pyarrow's hash table works on the UTF-8 bytes without a Python string per token,
+so ``texts_to_sequences`` is as fast on new texts as on the texts just fitted. The tokenizer
+keeps no state beyond Keras' attributes.
 """
 
 from __future__ import annotations
@@ -196,9 +196,15 @@ class Tokenizer:
             TypeError: ``texts`` is a single string, or an item is not a str / list of str.
         """
         texts = check_texts(texts)
-        tokens, boundary = self._tokenize(texts)
-        corpus = _corpus.to_corpus(tokens, boundary, len(texts))
-        del tokens
+        corpus = None
+        if self.analyzer is None and not self.char_level and set(map(type, texts)) <= {str}:
+            corpus = _corpus.text_corpus(
+                texts, filters=self.filters, lower=self.lower, split=self.split
+            )
+        if corpus is None:
+            tokens, boundary = self._tokenize(texts)
+            corpus = _corpus.to_corpus(tokens, boundary, len(texts))
+            del tokens
         words, counts, docs = _corpus.count(corpus)
         word_counts, word_docs = self.word_counts, self.word_docs
         with _corpus.no_gc():
