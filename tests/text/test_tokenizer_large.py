@@ -51,30 +51,32 @@ def test_arrow_path_is_taken_and_falls_back_on_lone_surrogates():
     {"num_words": 50, "oov_token": "<OOV>"},
     {"lower": False, "filters": "", "split": "a"},
 ])
-def test_texts_not_fitted_match_keras(options):
+def test_texts_not_fitted_match_keras(options, monkeypatch):
     """Fit on one corpus, encode another (the byte-level paths), lone surrogates included."""
     fit, other = _corpus_texts(3000, seed=7), _corpus_texts(3000, seed=8)
     # NUL would send them to the token-list path (tested above)
     fit, other = [t.replace("\x00", "") for t in fit], [t.replace("\x00", "") for t in other]
-    other[5] += " \ud800x"
     args = {"filters": "!\"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n", "lower": True, "split": " "}
     args.update((k, v) for k, v in options.items() if k in args)
-    assert _corpus.text_corpus(fit, **args) is not None  # fitting takes the byte-level path
-    assert _corpus.text_corpus(other, **args) is None  # strict UTF-8: the surrogate falls back
     ours, theirs = Tokenizer(**options), keras_text.Tokenizer(**options)
+    monkeypatch.setattr(_corpus, "MIN_CHARS", 10_000)  # the Tokenizer takes the byte paths
+    assert len(" ".join(fit)) > _corpus.MIN_CHARS
+    assert _corpus.text_corpus(fit, **args) is not None  # fitting takes the byte-level path
     ours.fit_on_texts(fit)
     theirs.fit_on_texts(fit)
     assert list(ours.word_counts.items()) == list(theirs.word_counts.items())
     assert dict(ours.word_docs) == dict(theirs.word_docs)
     oov = theirs.word_index.get(theirs.oov_token)
-    fast = _corpus.encode_texts(other, ours.word_index, filters=ours.filters, lower=ours.lower,
-                                split=ours.split, num_words=ours.num_words, oov_index=oov)
+    limits = {"num_words": ours.num_words, "oov_index": oov}
+    fast = _corpus.encode_texts(other, ours.word_index, **args, **limits)
     assert fast is not None  # the byte-level path was taken
     assert fast == ours.texts_to_sequences(other) == theirs.texts_to_sequences(other)
-    # a word with a lone surrogate cannot go to pyarrow: the token path gives the same ids
+    # a lone surrogate is not UTF-8: both byte-level paths decline, the token path is exact
+    other[5] += " \ud800x"
+    assert _corpus.text_corpus(other, **args) is None
+    assert _corpus.encode_texts(other, ours.word_index, **args, **limits) is None
+    assert ours.texts_to_sequences(other) == theirs.texts_to_sequences(other)
     ours.fit_on_texts(other)
     theirs.fit_on_texts(other)
     assert list(ours.word_counts.items()) == list(theirs.word_counts.items())
-    assert _corpus.encode_texts(other, ours.word_index, filters=ours.filters, lower=ours.lower,
-                                split=ours.split, num_words=None, oov_index=None) is None
     assert ours.texts_to_sequences(fit) == theirs.texts_to_sequences(fit)

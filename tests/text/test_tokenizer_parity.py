@@ -77,9 +77,9 @@ def test_fit_and_convert_match_keras(fit_texts, other_texts, kwargs):
 @SETTINGS
 @given(corpus, corpus, options)
 def test_byte_level_encoding_matches_keras_on_new_texts(fit_texts, other_texts, kwargs):
-    """The fast path of texts_to_sequences (_corpus.encode_texts) alone, on texts not fitted:
-    it is taken whenever `split` is one ASCII character and no text holds the NUL it joins
-    texts with, and then gives Keras' ids exactly."""
+    """The byte-level paths alone (any size), on texts not fitted: encode_texts is taken
+    whenever `split` is one ASCII character and no text holds the NUL it joins texts with, and
+    then gives Keras' ids exactly; text_corpus gives Keras' counts."""
     kwargs = {**kwargs, "char_level": False}
     keras = kp_text.Tokenizer(**kwargs)
     keras.fit_on_texts(fit_texts)
@@ -88,7 +88,7 @@ def test_byte_level_encoding_matches_keras_on_new_texts(fit_texts, other_texts, 
     oov_index = keras.word_index.get(keras.oov_token)
     got = _corpus.encode_texts(
         other_texts, keras.word_index, filters=keras.filters, lower=keras.lower,
-        split=keras.split, num_words=keras.num_words, oov_index=oov_index,
+        split=keras.split, num_words=keras.num_words, oov_index=oov_index, min_chars=0,
     )
     fast = not other_texts or (
         len(keras.split) == 1 and keras.split.isascii() and not any("\x00" in t for t in other_texts)
@@ -96,6 +96,14 @@ def test_byte_level_encoding_matches_keras_on_new_texts(fit_texts, other_texts, 
     assert (got is not None) == fast
     if got is not None:
         assert got == keras.texts_to_sequences(other_texts)
+    # and fitting from the same byte-level tokens counts as Keras does
+    coded = _corpus.text_corpus(
+        fit_texts, filters=keras.filters, lower=keras.lower, split=keras.split, min_chars=0
+    )
+    if coded is not None:
+        words, counts, docs = _corpus.count(coded)
+        assert list(zip(words, counts)) == list(keras.word_counts.items())
+        assert dict(zip(words, docs)) == dict(keras.word_docs)
 
 @SETTINGS
 @given(corpus, corpus, options, options)

@@ -22,7 +22,6 @@ keeps no state beyond Keras' attributes.
 
 from __future__ import annotations
 
-import itertools
 import json
 import operator
 from collections import OrderedDict, defaultdict
@@ -62,6 +61,50 @@ def text_to_word_sequence(
         text = text.lower()
     text = text.translate(str.maketrans({c: split for c in filters}))
     return [word for word in text.split(split) if word]
+
+
+def _checked_text(text: Any, i: int) -> str | list[str]:
+    check_text(text, f"texts[{i}]")
+    return text
+
+
+def _checked_ids(seq: Any, i: int) -> list:
+    if isinstance(seq, (str, bytes)) or not isinstance(seq, Iterable):
+        raise TypeError(f"`sequences[{i}]` must be a list of int ids, got {short(seq)}.")
+    seq = list(seq)
+    if set(map(type, seq)) <= {int}:
+        return seq
+    for num in seq:
+        if isinstance(num, bool) or not isinstance(num, (int, np.integer)):
+            raise TypeError(
+                f"`sequences[{i}]` must hold int ids, got {type(num).__name__}: "
+                f"{short(num)}. Convert the ids with int() first."
+            )
+    return seq
+
+
+def _chunks(items: Iterable, check: Callable[[Any, int], Any]) -> Iterator[list]:
+    """``items`` checked one by one and grouped in lists of 1, 2, 4, ... 4096 items.
+
+    The generators convert a whole list at a time (the batch speed) yet stay lazy, and an
+    item that fails its check raises only after the items before it were yielded, exactly as
+    when converting one item at a time.
+    """
+    chunk: list = []
+    size = 1
+    for i, item in enumerate(items):
+        try:
+            item = check(item, i)
+        except (TypeError, ValueError):
+            if chunk:
+                yield chunk
+            raise
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk, size = [], min(2 * size, 4096)
+    if chunk:
+        yield chunk
 
 
 class Tokenizer:
@@ -291,15 +334,6 @@ class Tokenizer:
             )
         return index
 
-    def _encode(self, tokens: list[str], oov_index: int | None) -> list[int]:
-        ids = np.fromiter(
-            map(self.word_index.get, tokens, itertools.repeat(MISSING)),
-            dtype=np.int64,
-            count=len(tokens),
-        )
-        ids = limit_ids(ids, num_words=self.num_words, oov_index=oov_index)
-        return [i for i in ids.tolist() if i != MISSING]
-
     def texts_to_sequences(self, texts: Iterable[str | list[str]]) -> list[list[int]]:
         """Convert each text to a list of word ids.
 
@@ -313,7 +347,10 @@ class Tokenizer:
             [[1, 2], []]
         """
         texts = check_texts(texts)
-        oov_index = self._oov_index()
+        return self._sequences(texts, self._oov_index())
+
+    def _sequences(self, texts: list, oov_index: int | None) -> list[list[int]]:
+        """Ids of checked ``texts``: the byte-level path for str texts, else the token path."""
         if not texts:
             return []
         limits = {"num_words": self.num_words, "oov_index": oov_index}
@@ -338,9 +375,8 @@ class Tokenizer:
         if isinstance(texts, (str, bytes)) or not isinstance(texts, Iterable):
             check_texts(texts)
         oov_index = self._oov_index()
-        for i, text in enumerate(texts):
-            check_text(text, f"texts[{i}]")
-            yield self._encode(self._tokens(text), oov_index)
+        for chunk in _chunks(texts, _checked_text):
+            yield from self._sequences(chunk, oov_index)
 
     # ------------------------------------------------------------------ ids -> texts
     def sequences_to_texts(self, sequences: Iterable[Iterable[int]]) -> list[str]:
@@ -360,22 +396,18 @@ class Tokenizer:
             raise TypeError(f"`sequences` must be a list of id lists, got {short(sequences)}.")
         index_word = self.index_word
         oov_index = self.word_index.get(self.oov_token)
-        for i, seq in enumerate(sequences):
-            if isinstance(seq, (str, bytes)) or not isinstance(seq, Iterable):
-                raise TypeError(f"`sequences[{i}]` must be a list of int ids, got {short(seq)}.")
-            known = []
-            for num in seq:
-                if isinstance(num, bool) or not isinstance(num, (int, np.integer)):
-                    raise TypeError(
-                        f"`sequences[{i}]` must hold int ids, got {type(num).__name__}: "
-                        f"{short(num)}. Convert the ids with int() first."
-                    )
-                known.append(num if num in index_word else MISSING)
-            if oov_index is None and self.oov_token is not None and MISSING in known:
-                self._oov_index()  # raises: an unknown id needs the OOV word, which has no id
+        needs_oov = oov_index is None and self.oov_token is not None
+        for chunk in _chunks(sequences, _checked_ids):
+            known = [num if num in index_word else MISSING for seq in chunk for num in seq]
             ids = limit_ids(np.array(known, dtype=np.int64), num_words=self.num_words,
-                            oov_index=oov_index)
-            yield " ".join([index_word[num] for num in ids.tolist() if num != MISSING])
+                            oov_index=oov_index).tolist()
+            start = 0
+            for seq in chunk:
+                end = start + len(seq)
+                if needs_oov and MISSING in known[start:end]:
+                    self._oov_index()  # raises: an unknown id needs the OOV word, with no id
+                yield " ".join([index_word[num] for num in ids[start:end] if num != MISSING])
+                start = end
 
     # ------------------------------------------------------------------ bag of words
     def texts_to_matrix(self, texts: Iterable[str | list[str]], mode: str = "binary") -> np.ndarray:
