@@ -122,3 +122,24 @@ def test_add_words_rejects_bad_input():
     with pytest.raises(TypeError, match=r"`words\[1\]` must be a non-empty str"):
         tok.add_words(["ok", 3])
     assert "ok" not in tok.word_counts and "ok" not in tok.word_index
+
+
+def test_generators_stay_lazy_and_fail_after_the_good_items():
+    """The generators convert growing chunks, yet read a stream lazily and yield every item
+    before a bad one, as when converting one item at a time."""
+    import itertools
+
+    tok = fitted(oov_token="?")
+    stream = itertools.cycle(["the cat", "a dog sat"])
+    assert list(itertools.islice(tok.texts_to_sequences_generator(stream), 5)) == [
+        [2, 3], [1, 5, 4], [2, 3], [1, 5, 4], [2, 3]
+    ]
+    texts = ["the cat"] * 6 + [None, "the"]
+    rows = tok.texts_to_sequences_generator(texts)
+    assert [next(rows) for _ in range(6)] == [[2, 3]] * 6
+    with pytest.raises(TypeError, match=r"`texts\[6\]` must be a str"):
+        next(rows)
+    back = tok.sequences_to_texts_generator([[2, 3]] * 6 + [["x"]])
+    assert [next(back) for _ in range(6)] == ["the cat"] * 6
+    with pytest.raises(TypeError, match=r"`sequences\[6\]` must hold int ids"):
+        next(back)
