@@ -8,7 +8,9 @@ import pytest
 
 from vectab.text import Tokenizer, _corpus
 
-keras_text = pytest.importorskip("keras_preprocessing.text", reason="keras-preprocessing is the oracle")
+keras_text = pytest.importorskip(
+    "keras_preprocessing.text", reason="keras-preprocessing is the oracle"
+)
 
 ALPHABET = list("abcdeé ÉßςΣ日本\x00\t,.!'") + ["İ", "ǅ"]
 

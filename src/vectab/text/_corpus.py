@@ -97,8 +97,9 @@ def _token_array(
     tokens (zero copy: the offsets are the separator positions). Returns ``(tokens, lengths,
     cuts)``: ``lengths`` in bytes (1 = an empty word, which Keras drops), ``cuts`` the
     positions of the tokens that begin a text after the first. ``None``: use the token-list
-    path (the texts hold fewer than ``min_chars`` characters (default :data:`MIN_CHARS`), a text contains the boundary or
-    a lone surrogate, ``split`` is not one ASCII character, or pyarrow is missing).
+    path: the texts hold fewer than ``min_chars`` characters (default :data:`MIN_CHARS`), a
+    text contains the boundary or a lone surrogate, ``split`` is not one ASCII character, or
+    pyarrow is missing.
     """
     if len(split) != 1 or not split.isascii() or split == BOUNDARY:
         return None
