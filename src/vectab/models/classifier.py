@@ -121,6 +121,7 @@ class TextClassifier(nn.Module):
     """
 
     model_type: ClassVar[str] = "TextClassifier"
+    config_class: ClassVar[type[ClassifierConfig]] = ClassifierConfig
     task: ClassVar[str] = "classification"
 
     def __init__(self, config: ClassifierConfig, *, embedding: nn.Module | None = None) -> None:

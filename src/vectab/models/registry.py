@@ -1,4 +1,8 @@
-"""``MODEL_TYPES``: a saved model's ``model_type`` string -> its class, for loading."""
+"""``MODEL_TYPES``: a saved model's ``model_type`` string -> its class, for loading.
+
+The one registry of task models: each class names its ``model_type`` and its ``config_class``
+(the config that ``config.json``'s ``model_config`` is read into).
+"""
 
 from __future__ import annotations
 

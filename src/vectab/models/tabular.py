@@ -126,6 +126,7 @@ class TabularEmbeddings(nn.Module):
     """
 
     model_type: ClassVar[str] = "TabularEmbeddings"
+    config_class: ClassVar[type[TabularConfig]] = TabularConfig
 
     def __init__(self, config: TabularConfig) -> None:
         super().__init__()

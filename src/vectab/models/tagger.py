@@ -101,6 +101,7 @@ class SequenceTagger(nn.Module):
     """
 
     model_type: ClassVar[str] = "SequenceTagger"
+    config_class: ClassVar[type[TaggerConfig]] = TaggerConfig
     task: ClassVar[str] = "tagging"
 
     def __init__(self, config: TaggerConfig, *, embedding: nn.Module | None = None) -> None:

@@ -24,22 +24,6 @@ __all__ = ["check_config", "check_weights_header", "check_labels", "check_tokeni
 
 _CONFIG_KEYS = ("vectab_version", "model_type", "task", "model_config", "trainer_config",
                 "preprocessing")
-_CONFIG_CLASSES = {
-    "TextClassifier": "ClassifierConfig",
-    "SequenceTagger": "TaggerConfig",
-    "TabularEmbeddings": "TabularConfig",
-}
-
-
-def _config_class(cls: type) -> type:
-    import importlib
-
-    config_cls = getattr(cls, "config_class", None)
-    if config_cls is None:
-        config_cls = getattr(importlib.import_module(cls.__module__), _CONFIG_CLASSES[cls.model_type])
-    return config_cls
-
-
 def _task(cls: type, config: Any) -> str | None:
     if cls.model_type == "TabularEmbeddings":
         return "classification" if config.num_classes is not None else "regression"
@@ -71,7 +55,7 @@ def check_config(path: Path, data: Any) -> tuple[type, Any]:
     if "model_config" not in data:
         raise ModelFormatError(path, "model_config", "expected the model's config object, found none")
     model_config = want_object(path, "model_config", data["model_config"])
-    config_cls = _config_class(cls)
+    config_cls = cls.config_class
     problem = type_problem(config_cls, model_config)
     if problem is not None:
         name, expected, value = problem
