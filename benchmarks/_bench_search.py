@@ -203,7 +203,9 @@ def run(
     if matrix.size >= FAST_MIN_ELEMENTS:
         index = kv._fast_index()
         calibrated = (
-            f"calibrated on {index.recall:.1%} of a 512-word sample" if index.recall is not None else "fixed"
+            f"calibrated on {index.recall:.1%} of a 512-word sample"
+            if index.recall is not None
+            else "fixed"
         )
         if index.exhaustive:
             print(

@@ -124,25 +124,49 @@ def tagger(data: Path, name: str, *, smoke: bool, tmp: Path) -> dict:
 RECIPE = {"projection": (256,), "hidden_size": 256, "ema": 0.999, "epochs": 2}
 
 TASKS = {
-    "sst2": ("SST-2, BiLSTM 256, GloVe 50d (20k) pretrained rows frozen, + GloVe words, "
-             "projection 256, ema 0.999", "0.83 (aim 0.86)",
-             lambda d, s, t: sst2(d, pretrained=True, smoke=s, tmp=t, extend_vocab=True, **RECIPE)),
-    "sst2-noext": ("SST-2, the same without the GloVe-only words (extend_vocab=False)", "report",
-                   lambda d, s, t: sst2(d, pretrained=True, smoke=s, tmp=t, **RECIPE)),
-    "sst2-noema": ("SST-2, the same without the weight average (ema=None)", "report",
-                   lambda d, s, t: sst2(d, pretrained=True, smoke=s, tmp=t, extend_vocab=True,
-                                        **{**RECIPE, "ema": None})),
-    "sst2-plain": ("SST-2, BiLSTM 128, GloVe 50d (20k) pretrained rows frozen, nothing else",
-                   "report", lambda d, s, t: sst2(d, pretrained=True, smoke=s, tmp=t)),
-    "sst2-finetune": ("SST-2, the recipe with every row of the GloVe-initialised table learning",
-                      "report", lambda d, s, t: sst2(d, pretrained=True, smoke=s, tmp=t,
-                                                     freeze="none", **RECIPE)),
-    "sst2-random": ("SST-2, the recipe from a random table", "report",
-                    lambda d, s, t: sst2(d, pretrained=False, smoke=s, tmp=t, **RECIPE)),
-    "resume": ("Resume NER (zh), char BiLSTM-CRF", "0.90",
-               lambda d, s, t: tagger(d, "resume", smoke=s, tmp=t)),
-    "wnut17": ("WNUT-17, BiLSTM-CRF + GloVe 50d (20k), frozen, + GloVe words", "report (~0.40 published)",
-               lambda d, s, t: tagger(d, "wnut17", smoke=s, tmp=t)),
+    "sst2": (
+        "SST-2, BiLSTM 256, GloVe 50d (20k) pretrained rows frozen, + GloVe words, "
+        "projection 256, ema 0.999",
+        "0.83 (aim 0.86)",
+        lambda d, s, t: sst2(d, pretrained=True, smoke=s, tmp=t, extend_vocab=True, **RECIPE),
+    ),
+    "sst2-noext": (
+        "SST-2, the same without the GloVe-only words (extend_vocab=False)",
+        "report",
+        lambda d, s, t: sst2(d, pretrained=True, smoke=s, tmp=t, **RECIPE),
+    ),
+    "sst2-noema": (
+        "SST-2, the same without the weight average (ema=None)",
+        "report",
+        lambda d, s, t: sst2(
+            d, pretrained=True, smoke=s, tmp=t, extend_vocab=True, **{**RECIPE, "ema": None}
+        ),
+    ),
+    "sst2-plain": (
+        "SST-2, BiLSTM 128, GloVe 50d (20k) pretrained rows frozen, nothing else",
+        "report",
+        lambda d, s, t: sst2(d, pretrained=True, smoke=s, tmp=t),
+    ),
+    "sst2-finetune": (
+        "SST-2, the recipe with every row of the GloVe-initialised table learning",
+        "report",
+        lambda d, s, t: sst2(d, pretrained=True, smoke=s, tmp=t, freeze="none", **RECIPE),
+    ),
+    "sst2-random": (
+        "SST-2, the recipe from a random table",
+        "report",
+        lambda d, s, t: sst2(d, pretrained=False, smoke=s, tmp=t, **RECIPE),
+    ),
+    "resume": (
+        "Resume NER (zh), char BiLSTM-CRF",
+        "0.90",
+        lambda d, s, t: tagger(d, "resume", smoke=s, tmp=t),
+    ),
+    "wnut17": (
+        "WNUT-17, BiLSTM-CRF + GloVe 50d (20k), frozen, + GloVe words",
+        "report (~0.40 published)",
+        lambda d, s, t: tagger(d, "wnut17", smoke=s, tmp=t),
+    ),
 }
 
 

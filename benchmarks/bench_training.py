@@ -120,7 +120,12 @@ def part_a(smoke: bool, steps: int | None) -> None:
     configs = ["dense AdamW", "Trainer default", "freeze+constraint"]
     results = {}
     for config in configs:
-        cmd = [sys.executable, __file__, "--child", json.dumps([config, vocab, dim, batch, seq, steps])]
+        cmd = [
+            sys.executable,
+            __file__,
+            "--child",
+            json.dumps([config, vocab, dim, batch, seq, steps]),
+        ]
         proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
         results[config] = json.loads(proc.stdout.strip().splitlines()[-1])
     base = results["dense AdamW"]["s_per_step"]

@@ -87,7 +87,11 @@ def _text_rows(values: np.ndarray) -> list[bytes]:
 def make_files(folder: Path, n: int, dim: int, seed: int = 0) -> tuple[Path, Path, list[str]]:
     """The GloVe text and word2vec binary fixtures (same vectors); reused when present."""
     folder.mkdir(parents=True, exist_ok=True)
-    text, binary, stamp = folder / f"glove_{n}x{dim}.txt", folder / f"w2v_{n}x{dim}.bin", folder / f"done_{n}x{dim}_{seed}"
+    text, binary, stamp = (
+        folder / f"glove_{n}x{dim}.txt",
+        folder / f"w2v_{n}x{dim}.bin",
+        folder / f"done_{n}x{dim}_{seed}",
+    )
     rng = np.random.default_rng(seed)
     words = _words(n, rng)
     if stamp.exists() and text.exists() and binary.exists():
@@ -101,7 +105,11 @@ def make_files(folder: Path, n: int, dim: int, seed: int = 0) -> tuple[Path, Pat
             rows = _text_rows(micro)
             ft.write(b"".join(w.encode() + r + b"\n" for w, r in zip(words[start:stop], rows)))
             vec = (micro / 1e6).astype(np.float32)
-            fb.write(b"".join(w.encode() + b" " + v.tobytes() + b"\n" for w, v in zip(words[start:stop], vec)))
+            fb.write(
+                b"".join(
+                    w.encode() + b" " + v.tobytes() + b"\n" for w, v in zip(words[start:stop], vec)
+                )
+            )
     stamp.touch()
     return text, binary, words
 
@@ -141,10 +149,17 @@ def run_method(method: str, text: str, binary: str, vocab_file: str) -> dict:
         raise SystemExit(f"unknown method {method}")
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "peak_mb": peak, "extra_mb": peak - base, "rows": len(out.index_to_key)}
+    return {
+        "seconds": seconds,
+        "peak_mb": peak,
+        "extra_mb": peak - base,
+        "rows": len(out.index_to_key),
+    }
 
 
-def _spawn(method: str, args: argparse.Namespace, files: tuple[Path, Path, Path], cache: Path) -> dict:
+def _spawn(
+    method: str, args: argparse.Namespace, files: tuple[Path, Path, Path], cache: Path
+) -> dict:
     env = dict(os.environ, VECTAB_CACHE_DIR=str(cache))
     cmd = [sys.executable, __file__, "--run-method", method, *(str(p) for p in files)]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
@@ -154,15 +169,23 @@ def _spawn(method: str, args: argparse.Namespace, files: tuple[Path, Path, Path]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--smoke", action="store_true", help="2,000 x 50 words, runs in seconds")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--gensim-repeats", type=int, default=1)
     parser.add_argument("--dir", default="/tmp/vectab-bench")
     parser.add_argument("--filtered-words", type=int, default=20_000)
-    parser.add_argument("--methods", nargs="+", help="run only these methods (e.g. gensim_binary vectab_binary_nocache)")
+    parser.add_argument(
+        "--methods",
+        nargs="+",
+        help="run only these methods (e.g. gensim_binary vectab_binary_nocache)",
+    )
     parser.add_argument("--search-only", action="store_true", help="only the most_similar rows")
-    parser.add_argument("--run-method", nargs=4, metavar=("METHOD", "TEXT", "BIN", "VOCAB"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--run-method", nargs=4, metavar=("METHOD", "TEXT", "BIN", "VOCAB"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.run_method:
         print(json.dumps(run_method(*args.run_method)))
@@ -171,8 +194,10 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="vectab-bench-")) if args.smoke else Path(args.dir)
     t0 = time.perf_counter()
     text, binary, words = make_files(folder, n, dim)
-    print(f"fixture: {text} ({text.stat().st_size / 1e6:,.0f} MB), {binary} ({binary.stat().st_size / 1e6:,.0f} MB), "
-          f"{n:,} x {dim}, ready in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"fixture: {text} ({text.stat().st_size / 1e6:,.0f} MB), {binary} ({binary.stat().st_size / 1e6:,.0f} MB), "
+        f"{n:,} x {dim}, ready in {time.perf_counter() - t0:.1f} s"
+    )
     rng = np.random.default_rng(1)
     k = min(args.filtered_words, n // 2)
     vocab_file = folder / f"vocab_{k}.json"
@@ -196,7 +221,11 @@ def main() -> None:
     if args.methods:
         plan = [p for p in plan if p[0] in args.methods]
     results: dict[str, list[dict]] = {m: [] for m, _, _ in plan}
-    for method, times, warm in plan:  # a warm-up fills the page cache (and, for _first, is discarded)
+    for (
+        method,
+        times,
+        warm,
+    ) in plan:  # a warm-up fills the page cache (and, for _first, is discarded)
         if warm and not args.smoke:
             _spawn(method, args, files, cache) if method != "vectab_text_first" else None
         for _ in range(times):
@@ -214,22 +243,45 @@ def _print_table(results: dict[str, list[dict]], n: int, dim: int) -> None:
     extra = {m: statistics.median(r["extra_mb"] for r in rs) for m, rs in results.items()}
     peak = {m: max(r["peak_mb"] for r in rs) for m, rs in results.items()}
     nan = {"seconds": float("nan"), "extra_mb": float("nan")}
-    for m in ("gensim_text", "gensim_binary", "vectab_text_first", "vectab_text_nocache", "vectab_text_cached",
-              "vectab_binary_nocache", "vectab_text_filtered", "vectab_binary_filtered"):
+    for m in (
+        "gensim_text",
+        "gensim_binary",
+        "vectab_text_first",
+        "vectab_text_nocache",
+        "vectab_text_cached",
+        "vectab_binary_nocache",
+        "vectab_text_filtered",
+        "vectab_binary_filtered",
+    ):
         med.setdefault(m, nan["seconds"])
         extra.setdefault(m, nan["extra_mb"])
     base = med["gensim_text"]
-    print(f"\nload {n:,} x {dim} (median s; each run its own process; machine shared, timings noisy)")
-    print(f"{'method':28} {'s':>8} {'runs':>4} {'rows':>8} {'peak MB':>8} {'extra MB':>9} {'x gensim text':>14}")
+    print(
+        f"\nload {n:,} x {dim} (median s; each run its own process; machine shared, timings noisy)"
+    )
+    print(
+        f"{'method':28} {'s':>8} {'runs':>4} {'rows':>8} {'peak MB':>8} {'extra MB':>9} {'x gensim text':>14}"
+    )
     for m, rs in results.items():
-        print(f"{m:28} {med[m]:8.3f} {len(rs):4d} {rs[0]['rows']:8d} {peak[m]:8.0f} {extra[m]:9.0f} {base / med[m]:14.1f}")
+        print(
+            f"{m:28} {med[m]:8.3f} {len(rs):4d} {rs[0]['rows']:8d} {peak[m]:8.0f} {extra[m]:9.0f} {base / med[m]:14.1f}"
+        )
     goals = [
         ("text first load vs gensim text (goal >= 15x)", base / med["vectab_text_first"]),
         ("text load, no cache, vs gensim text", base / med["vectab_text_nocache"]),
-        ("binary load vs gensim binary (goal >= 3x)", med["gensim_binary"] / med["vectab_binary_nocache"]),
+        (
+            "binary load vs gensim binary (goal >= 3x)",
+            med["gensim_binary"] / med["vectab_binary_nocache"],
+        ),
         ("cached reload vs gensim text (goal >= 500x)", base / med["vectab_text_cached"]),
-        ("filtered text load: extra MB / gensim text extra MB (goal <= 0.2)", extra["vectab_text_filtered"] / extra["gensim_text"]),
-        ("filtered binary load: extra MB / gensim text extra MB", extra["vectab_binary_filtered"] / extra["gensim_text"]),
+        (
+            "filtered text load: extra MB / gensim text extra MB (goal <= 0.2)",
+            extra["vectab_text_filtered"] / extra["gensim_text"],
+        ),
+        (
+            "filtered binary load: extra MB / gensim text extra MB",
+            extra["vectab_binary_filtered"] / extra["gensim_text"],
+        ),
     ]
     print()
     for name, value in goals:
@@ -255,7 +307,9 @@ def _search_rows(binary: Path, smoke: bool) -> None:
     if smoke:
         return
     n, dim = 400_000, 300
-    print(f"\nsearch 2/3: {n:,} x {dim} random vectors around 2,000 centres (clustered, like real embeddings)")
+    print(
+        f"\nsearch 2/3: {n:,} x {dim} random vectors around 2,000 centres (clustered, like real embeddings)"
+    )
     module.run(module.clustered_vectors(n, dim), [f"w{i}" for i in range(n)], **options)
     try:
         from vectab.datasets import glove_6b_50d

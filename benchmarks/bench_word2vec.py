@@ -59,7 +59,9 @@ def train_gensim(sentences, sg, epochs, workers):
 def train_vectab(sentences, sg, epochs, workers):
     from vectab.models import Word2Vec
 
-    model = Word2Vec(vector_size=100, window=5, min_count=5, negative=5, sg=sg, workers=workers, seed=1)
+    model = Word2Vec(
+        vector_size=100, window=5, min_count=5, negative=5, sg=sg, workers=workers, seed=1
+    )
     model.build_vocab(sentences)
     start = time.perf_counter()
     eff, raw = model.train(sentences, total_examples=model.corpus_count, epochs=epochs)
@@ -72,7 +74,9 @@ def quality(wv) -> tuple[float, float]:
 
     kv = KeyedVectors(wv.vectors.shape[1])
     kv.add_vectors(list(wv.index_to_key), np.asarray(wv.vectors))
-    pairs = kv.evaluate_word_pairs(str(DATA / "word-similarity" / "EN-WS-353-ALL.txt"), delimiter="\t")
+    pairs = kv.evaluate_word_pairs(
+        str(DATA / "word-similarity" / "EN-WS-353-ALL.txt"), delimiter="\t"
+    )
     analogy, _ = kv.evaluate_word_analogies(str(DATA / "word-analogy" / "questions-words.txt"))
     return float(pairs[1][0]), float(analogy)
 
@@ -91,7 +95,11 @@ def main() -> None:
     else:
         if not (DATA / "raw-corpus-en").is_dir():
             raise SystemExit(f"corpus not found under {DATA}; use --smoke")
-        sentences, epochs, evaluate = read_corpus(DATA / "raw-corpus-en", args.limit), args.epochs, args.limit is None
+        sentences, epochs, evaluate = (
+            read_corpus(DATA / "raw-corpus-en", args.limit),
+            args.epochs,
+            args.limit is None,
+        )
     n_tokens = sum(map(len, sentences))
     print(f"corpus: {len(sentences):,} sentences, {n_tokens:,} tokens; epochs={epochs}, "
           f"workers={args.workers}, vector_size=100, window=5, negative=5, min_count=5")
@@ -115,12 +123,18 @@ def main() -> None:
             ws, acc = quality(vecs[name]) if evaluate else (float("nan"), float("nan"))
             if evaluate:
                 print(f"  {mode} {name}: WS-353 {ws:.3f}, analogy {acc:.3f}", flush=True)
-            rows.append((mode, name, med[name], raw / secs, eff / secs, med["gensim"] / med[name], ws, acc))
+            rows.append(
+                (mode, name, med[name], raw / secs, eff / secs, med["gensim"] / med[name], ws, acc)
+            )
     print()
-    print("| mode | library | train s | raw words/s | effective words/s | speed vs gensim | WS-353 Spearman | analogy acc |")
+    print(
+        "| mode | library | train s | raw words/s | effective words/s | speed vs gensim | WS-353 Spearman | analogy acc |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for mode, name, secs, raw_ws, eff_ws, ratio, ws, acc in rows:
-        print(f"| {mode} | {name} | {secs:.1f} | {raw_ws:,.0f} | {eff_ws:,.0f} | {ratio:.2f}x | {ws:.3f} | {acc:.3f} |")
+        print(
+            f"| {mode} | {name} | {secs:.1f} | {raw_ws:,.0f} | {eff_ws:,.0f} | {ratio:.2f}x | {ws:.3f} | {acc:.3f} |"
+        )
 
 
 if __name__ == "__main__":

@@ -100,7 +100,9 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike[str], mode: str = "w", **open_kwargs: Any) -> Iterator[IO[Any]]:
+def atomic_write(
+    path: str | os.PathLike[str], mode: str = "w", **open_kwargs: Any
+) -> Iterator[IO[Any]]:
     """Open a temporary file beside ``path`` for writing; rename it over ``path`` on success.
 
     The data is flushed and fsync'ed before the rename, so ``path`` holds either the old or
@@ -159,7 +161,9 @@ def _write_manifest(directory: Path) -> None:
             path = Path(root) / name
             rel = path.relative_to(directory).as_posix()
             if rel == MANIFEST_NAME:
-                raise ValueError(f"{path}: {MANIFEST_NAME} is written by vectab; do not write it yourself")
+                raise ValueError(
+                    f"{path}: {MANIFEST_NAME} is written by vectab; do not write it yourself"
+                )
             if not stat.S_ISREG(os.lstat(path).st_mode):
                 raise ValueError(f"{path}: only regular files can be part of a saved directory")
             size, digest = _hash_file(path, sync=True)
@@ -420,29 +424,46 @@ def verify_manifest(
             f"finish); {resave}"
         ) from None
     if not stat.S_ISREG(st.st_mode):
-        raise _manifest_error(mpath, None, "expected a regular file, found something else; " + resave)
+        raise _manifest_error(
+            mpath, None, "expected a regular file, found something else; " + resave
+        )
     if st.st_size > _MAX_MANIFEST_BYTES:
         raise _manifest_error(mpath, None, f"expected at most {_MAX_MANIFEST_BYTES} bytes, "
                               f"found {st.st_size}; {resave}")
     try:
         data = json.loads(mpath.read_bytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _manifest_error(mpath, None, f"expected valid UTF-8 JSON, found {exc}; {resave}") from None
+        raise _manifest_error(
+            mpath, None, f"expected valid UTF-8 JSON, found {exc}; {resave}"
+        ) from None
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
-        raise _manifest_error(mpath, "format", f"expected {MANIFEST_FORMAT!r}, found {found!r}; {resave}")
+        raise _manifest_error(
+            mpath, "format", f"expected {MANIFEST_FORMAT!r}, found {found!r}; {resave}"
+        )
     if data.get("version") != MANIFEST_VERSION:
-        raise _manifest_error(mpath, "version", f"expected {MANIFEST_VERSION}, found "
-                              f"{data.get('version')!r}; this vectab reads version {MANIFEST_VERSION}")
+        raise _manifest_error(
+            mpath,
+            "version",
+            f"expected {MANIFEST_VERSION}, found "
+            f"{data.get('version')!r}; this vectab reads version {MANIFEST_VERSION}",
+        )
     files = data.get("files")
     if not isinstance(files, dict):
         raise _manifest_error(mpath, "files", f"expected an object {{name: {{size, sha256}}}}, "
                               f"found {type(files).__name__}; {resave}")
     for name, entry in files.items():
         parts = name.split("/")
-        if (not name or name.startswith("/") or "\\" in name or any(p in ("", ".", "..") for p in parts)
-                or name == MANIFEST_NAME):
-            raise _manifest_error(mpath, "files", f"expected plain relative file names, found {name!r}")
+        if (
+            not name
+            or name.startswith("/")
+            or "\\" in name
+            or any(p in ("", ".", "..") for p in parts)
+            or name == MANIFEST_NAME
+        ):
+            raise _manifest_error(
+                mpath, "files", f"expected plain relative file names, found {name!r}"
+            )
         size = entry.get("size") if isinstance(entry, dict) else None
         digest = entry.get("sha256") if isinstance(entry, dict) else None
         if (not isinstance(size, int) or isinstance(size, bool) or size < 0

@@ -97,17 +97,24 @@ def parse_json(path: str | os.PathLike[str], data: bytes | str, *, allow_nan: bo
         try:
             data = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ModelFormatError(path, None, f"expected UTF-8 JSON, found byte {data[exc.start]:#04x} "
-                                   f"at offset {exc.start}") from None
+            raise ModelFormatError(
+                path,
+                None,
+                f"expected UTF-8 JSON, found byte {data[exc.start]:#04x} at offset {exc.start}",
+            ) from None
     kwargs: dict[str, Any] = {"object_pairs_hook": _no_duplicates(path)}
     if not allow_nan:
         kwargs["parse_constant"] = _no_constants(path)
     try:
         return json.loads(data, **kwargs)
     except json.JSONDecodeError as exc:
-        raise ModelFormatError(path, None, f"not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        raise ModelFormatError(
+            path, None, f"not valid JSON ({exc.msg} at line {exc.lineno})"
+        ) from None
     except RecursionError:
-        raise ModelFormatError(path, None, "expected JSON, found nesting too deep to read") from None
+        raise ModelFormatError(
+            path, None, "expected JSON, found nesting too deep to read"
+        ) from None
 
 
 def read_json(path: str | os.PathLike[str], *, allow_nan: bool = False) -> Any:
@@ -115,7 +122,9 @@ def read_json(path: str | os.PathLike[str], *, allow_nan: bool = False) -> Any:
     return parse_json(path, read_regular(path), allow_nan=allow_nan)
 
 
-def safetensors_header(path: str | os.PathLike[str]) -> tuple[dict[str, tuple[str, tuple[int, ...]]], dict]:
+def safetensors_header(
+    path: str | os.PathLike[str],
+) -> tuple[dict[str, tuple[str, tuple[int, ...]]], dict]:
     """``({name: (dtype, shape)}, metadata)`` from a safetensors file's header, tensors unread.
 
     The header is an 8-byte little-endian length and that many bytes of JSON; every tensor's
@@ -128,36 +137,66 @@ def safetensors_header(path: str | os.PathLike[str]) -> tuple[dict[str, tuple[st
         size = os.fstat(f.fileno()).st_size
         head = f.read(8)
         if len(head) < 8:
-            raise ModelFormatError(path, None, f"expected a safetensors file (8-byte header length), "
-                                   f"found {size} bytes")
+            raise ModelFormatError(
+                path,
+                None,
+                f"expected a safetensors file (8-byte header length), found {size} bytes",
+            )
         n = int.from_bytes(head, "little")
         if n > min(size - 8, MAX_HEADER_BYTES):
-            raise ModelFormatError(path, None, f"expected a safetensors header of at most "
-                                   f"{min(size - 8, MAX_HEADER_BYTES)} bytes, found a length of {n}")
+            raise ModelFormatError(
+                path,
+                None,
+                f"expected a safetensors header of at most "
+                f"{min(size - 8, MAX_HEADER_BYTES)} bytes, found a length of {n}",
+            )
         header = parse_json(path, f.read(n))
     if not isinstance(header, dict):
-        raise ModelFormatError(path, None, f"expected a JSON object as safetensors header, found {found(header)}")
+        raise ModelFormatError(
+            path, None, f"expected a JSON object as safetensors header, found {found(header)}"
+        )
     data_size = size - 8 - n
     metadata = header.pop("__metadata__", None) or {}
     if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
-        raise ModelFormatError(path, "__metadata__", f"expected an object of strings, found {found(metadata)}")
+        raise ModelFormatError(
+            path, "__metadata__", f"expected an object of strings, found {found(metadata)}"
+        )
     tensors: dict[str, tuple[str, tuple[int, ...]]] = {}
     for name, info in header.items():
         if not isinstance(info, dict) or set(info) != {"dtype", "shape", "data_offsets"}:
-            raise ModelFormatError(path, name, f"expected {{dtype, shape, data_offsets}}, found {found(info)}")
+            raise ModelFormatError(
+                path, name, f"expected {{dtype, shape, data_offsets}}, found {found(info)}"
+            )
         dtype, shape, offsets = info["dtype"], info["shape"], info["data_offsets"]
         if dtype not in DTYPE_SIZES:
-            raise ModelFormatError(path, f"{name}.dtype", f"expected one of {sorted(DTYPE_SIZES)}, found {found(dtype)}")
+            raise ModelFormatError(
+                path,
+                f"{name}.dtype",
+                f"expected one of {sorted(DTYPE_SIZES)}, found {found(dtype)}",
+            )
         if not isinstance(shape, list) or not all(_is_int(d) and d >= 0 for d in shape):
-            raise ModelFormatError(path, f"{name}.shape", f"expected a list of sizes >= 0, found {found(shape)}")
-        if (not isinstance(offsets, list) or len(offsets) != 2 or not all(_is_int(o) for o in offsets)
-                or not 0 <= offsets[0] <= offsets[1] <= data_size):
-            raise ModelFormatError(path, f"{name}.data_offsets", f"expected [start, end] within the "
-                                   f"{data_size} data bytes, found {found(offsets)}")
+            raise ModelFormatError(
+                path, f"{name}.shape", f"expected a list of sizes >= 0, found {found(shape)}"
+            )
+        if (
+            not isinstance(offsets, list)
+            or len(offsets) != 2
+            or not all(_is_int(o) for o in offsets)
+            or not 0 <= offsets[0] <= offsets[1] <= data_size
+        ):
+            raise ModelFormatError(
+                path,
+                f"{name}.data_offsets",
+                f"expected [start, end] within the {data_size} data bytes, found {found(offsets)}",
+            )
         nbytes = math.prod(shape) * DTYPE_SIZES[dtype]
         if offsets[1] - offsets[0] != nbytes:
-            raise ModelFormatError(path, f"{name}.data_offsets", f"expected {nbytes} bytes for shape "
-                                   f"{tuple(shape)} {dtype}, found {offsets[1] - offsets[0]}")
+            raise ModelFormatError(
+                path,
+                f"{name}.data_offsets",
+                f"expected {nbytes} bytes for shape "
+                f"{tuple(shape)} {dtype}, found {offsets[1] - offsets[0]}",
+            )
         tensors[name] = (dtype, tuple(shape))
     return tensors, metadata
 
@@ -178,8 +217,12 @@ def check_finite(path: str | os.PathLike[str], tensors: dict[str, Any]) -> None:
             ok = np.isfinite(t)
             if not ok.all():
                 where = tuple(int(i) for i in np.argwhere(~ok)[0])
-                raise ModelFormatError(path, name, f"expected finite numbers, found {int((~ok).sum())} "
-                                       f"NaN/inf value(s), the first at index {where}")
+                raise ModelFormatError(
+                    path,
+                    name,
+                    f"expected finite numbers, found {int((~ok).sum())} "
+                    f"NaN/inf value(s), the first at index {where}",
+                )
 
 
 # ----------------------------------------------------------------- field checks

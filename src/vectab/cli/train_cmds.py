@@ -13,7 +13,9 @@ import typer
 
 from vectab.cli._common import check_output, is_main_process, stderr_console
 
-FREEZE_HELP = "Pretrained rows: 'pretrained' = fixed (new words learn), 'all' = whole table fixed, 'none'."
+FREEZE_HELP = (
+    "Pretrained rows: 'pretrained' = fixed (new words learn), 'all' = whole table fixed, 'none'."
+)
 
 
 def _progress() -> Any:
@@ -45,30 +47,70 @@ def _done(result: Any, out: Path) -> None:
         typer.echo(f"validation: {scores}")
     typer.echo(f"saved model to {out}")
 def train_classifier_cmd(
-    train: Annotated[Path, typer.Option("--train", help="Training file: CSV, TSV, JSONL or Parquet.")],
+    train: Annotated[
+        Path, typer.Option("--train", help="Training file: CSV, TSV, JSONL or Parquet.")
+    ],
     out: Annotated[Path, typer.Option("--out", help="Directory to save the model to.")],
-    valid: Annotated[Path | None, typer.Option("--valid", help="Validation file (early stopping).")] = None,
+    valid: Annotated[
+        Path | None, typer.Option("--valid", help="Validation file (early stopping).")
+    ] = None,
     text_col: Annotated[str, typer.Option("--text-col", help="Name of the text column.")] = "text",
-    label_col: Annotated[str, typer.Option("--label-col", help="Name of the label column.")] = "label",
-    vectors: Annotated[Path | None, typer.Option("--vectors", help="Pretrained vectors file.")] = None,
+    label_col: Annotated[
+        str, typer.Option("--label-col", help="Name of the label column.")
+    ] = "label",
+    vectors: Annotated[
+        Path | None, typer.Option("--vectors", help="Pretrained vectors file.")
+    ] = None,
     freeze: Annotated[str, typer.Option("--freeze", help=FREEZE_HELP)] = "pretrained",
-    extend_vocab: Annotated[bool, typer.Option(
-        "--extend-vocab", help="Also give ids to the vectors' words absent from the training file.")] = False,
-    encoder: Annotated[str, typer.Option("--encoder", help="bilstm, lstm, bigru, gru, cnn, mean, max.")] = "bilstm",
-    embedding_dim: Annotated[int, typer.Option("--embedding-dim", min=1, help="Table width without --vectors.")] = 100,
-    hidden_size: Annotated[int, typer.Option("--hidden-size", min=1, help="RNN hidden size per direction.")] = 128,
-    projection: Annotated[list[int] | None, typer.Option(
-        "--projection", help="Width of a per-word ReLU layer before the encoder (repeat for more).")] = None,
-    dropout: Annotated[float, typer.Option("--dropout", help="Dropout before the output layer.")] = 0.5,
+    extend_vocab: Annotated[
+        bool,
+        typer.Option(
+            "--extend-vocab",
+            help="Also give ids to the vectors' words absent from the training file.",
+        ),
+    ] = False,
+    encoder: Annotated[
+        str, typer.Option("--encoder", help="bilstm, lstm, bigru, gru, cnn, mean, max.")
+    ] = "bilstm",
+    embedding_dim: Annotated[
+        int, typer.Option("--embedding-dim", min=1, help="Table width without --vectors.")
+    ] = 100,
+    hidden_size: Annotated[
+        int, typer.Option("--hidden-size", min=1, help="RNN hidden size per direction.")
+    ] = 128,
+    projection: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--projection",
+            help="Width of a per-word ReLU layer before the encoder (repeat for more).",
+        ),
+    ] = None,
+    dropout: Annotated[
+        float, typer.Option("--dropout", help="Dropout before the output layer.")
+    ] = 0.5,
     epochs: Annotated[int, typer.Option("--epochs", min=1, help="Maximum number of epochs.")] = 5,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Examples per step (per process).")] = 32,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Examples per step (per process).")
+    ] = 32,
     lr: Annotated[float, typer.Option("--lr", help="Learning rate.")] = 1e-3,
-    ema: Annotated[float | None, typer.Option(
-        "--ema", help="Validate and keep a moving average of the weights (decay, e.g. 0.999).")] = None,
-    max_len: Annotated[int | None, typer.Option("--max-len", min=1, help="Keep the first N tokens of a text.")] = None,
-    num_words: Annotated[int | None, typer.Option("--num-words", min=1, help="Keep the N-1 most frequent words.")] = None,
-    patience: Annotated[int | None, typer.Option("--patience", min=0, help="Early stopping patience (epochs).")] = 2,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed (the same seed repeats a run).")] = 0,
+    ema: Annotated[
+        float | None,
+        typer.Option(
+            "--ema", help="Validate and keep a moving average of the weights (decay, e.g. 0.999)."
+        ),
+    ] = None,
+    max_len: Annotated[
+        int | None, typer.Option("--max-len", min=1, help="Keep the first N tokens of a text.")
+    ] = None,
+    num_words: Annotated[
+        int | None, typer.Option("--num-words", min=1, help="Keep the N-1 most frequent words.")
+    ] = None,
+    patience: Annotated[
+        int | None, typer.Option("--patience", min=0, help="Early stopping patience (epochs).")
+    ] = 2,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Random seed (the same seed repeats a run).")
+    ] = 0,
     device: Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N.")] = "auto",
 ) -> None:
     """Train a text classifier on a labelled file and save it as a model directory."""
@@ -88,22 +130,43 @@ def train_classifier_cmd(
 def train_tagger_cmd(
     train: Annotated[Path, typer.Option("--train", help="Training file: CoNLL/BIO columns.")],
     out: Annotated[Path, typer.Option("--out", help="Directory to save the model to.")],
-    valid: Annotated[Path | None, typer.Option("--valid", help="Validation file (early stopping).")] = None,
-    token_col: Annotated[int, typer.Option("--token-col", help="Column of the tokens (0-based).")] = 0,
+    valid: Annotated[
+        Path | None, typer.Option("--valid", help="Validation file (early stopping).")
+    ] = None,
+    token_col: Annotated[
+        int, typer.Option("--token-col", help="Column of the tokens (0-based).")
+    ] = 0,
     tag_col: Annotated[int, typer.Option("--tag-col", help="Column of the tags (-1 = last).")] = -1,
-    vectors: Annotated[Path | None, typer.Option("--vectors", help="Pretrained vectors file.")] = None,
+    vectors: Annotated[
+        Path | None, typer.Option("--vectors", help="Pretrained vectors file.")
+    ] = None,
     freeze: Annotated[str, typer.Option("--freeze", help=FREEZE_HELP)] = "pretrained",
-    extend_vocab: Annotated[bool, typer.Option(
-        "--extend-vocab", help="Also give ids to the vectors' words absent from the training file.")] = False,
-    embedding_dim: Annotated[int, typer.Option("--embedding-dim", min=1, help="Table width without --vectors.")] = 100,
-    hidden_size: Annotated[int, typer.Option("--hidden-size", min=1, help="LSTM hidden size per direction.")] = 128,
+    extend_vocab: Annotated[
+        bool,
+        typer.Option(
+            "--extend-vocab",
+            help="Also give ids to the vectors' words absent from the training file.",
+        ),
+    ] = False,
+    embedding_dim: Annotated[
+        int, typer.Option("--embedding-dim", min=1, help="Table width without --vectors.")
+    ] = 100,
+    hidden_size: Annotated[
+        int, typer.Option("--hidden-size", min=1, help="LSTM hidden size per direction.")
+    ] = 128,
     dropout: Annotated[float, typer.Option("--dropout", help="Dropout.")] = 0.5,
     epochs: Annotated[int, typer.Option("--epochs", min=1, help="Maximum number of epochs.")] = 10,
-    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="Sentences per step (per process).")] = 32,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Sentences per step (per process).")
+    ] = 32,
     lr: Annotated[float, typer.Option("--lr", help="Learning rate.")] = 1e-3,
-    num_words: Annotated[int | None, typer.Option("--num-words", min=1, help="Keep the N-1 most frequent tokens.")] = None,
+    num_words: Annotated[
+        int | None, typer.Option("--num-words", min=1, help="Keep the N-1 most frequent tokens.")
+    ] = None,
     lower: Annotated[bool, typer.Option("--lower/--no-lower", help="Lower-case tokens.")] = False,
-    patience: Annotated[int | None, typer.Option("--patience", min=0, help="Early stopping patience (epochs).")] = 3,
+    patience: Annotated[
+        int | None, typer.Option("--patience", min=0, help="Early stopping patience (epochs).")
+    ] = 3,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     device: Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N.")] = "auto",
 ) -> None:
@@ -147,10 +210,18 @@ of the input: "token<TAB>tag" for a token line, blank and -DOCSTART- lines as th
 
 def predict_cmd(
     model_dir: Annotated[Path, typer.Argument(help="A model directory saved by `vectab train`.")],
-    file: Annotated[Path, typer.Argument(
-        help="Texts: .txt (one per line), CSV/TSV/JSONL/Parquet; or CoNLL tokens for a tagger.")],
-    text_col: Annotated[str | None, typer.Option("--text-col", help="Text column (default: training's).")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write predictions here instead of stdout.")] = None,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Texts: .txt (one per line), CSV/TSV/JSONL/Parquet; or CoNLL tokens for a tagger."
+        ),
+    ],
+    text_col: Annotated[
+        str | None, typer.Option("--text-col", help="Text column (default: training's).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write predictions here instead of stdout.")
+    ] = None,
 ) -> None:
     from vectab.train.readers import read_conll, read_lines, read_table
     from vectab.train.saving import load_model

@@ -60,9 +60,13 @@ def convert(
     from vectab.vectors.formats.detect import READ_FORMATS, WRITE_FORMATS
 
     if to not in WRITE_FORMATS:  # before reading a large file
-        raise ValueError(f"--to (the output format) must be one of {', '.join(WRITE_FORMATS)}, got {to!r}")
+        raise ValueError(
+            f"--to (the output format) must be one of {', '.join(WRITE_FORMATS)}, got {to!r}"
+        )
     if fmt not in READ_FORMATS:
-        raise ValueError(f"--from (the input format) must be one of {', '.join(READ_FORMATS)}, got {fmt!r}")
+        raise ValueError(
+            f"--from (the input format) must be one of {', '.join(READ_FORMATS)}, got {fmt!r}"
+        )
     check_output(target, option="TARGET", kind="file")
     kv = _load(source, fmt)
     written = kv.save(target, format=to)
@@ -156,7 +160,9 @@ def coverage(
         int | None, typer.Option("--num-words", min=1, help="Keep the N-1 most frequent words.")
     ] = None,
     lower: Annotated[bool, typer.Option("--lower/--no-lower", help="Lower-case the texts.")] = True,
-    n_missing: Annotated[int, typer.Option("--show-missing", min=0, help="Missing words to list.")] = 10,
+    n_missing: Annotated[
+        int, typer.Option("--show-missing", min=0, help="Missing words to list.")
+    ] = 10,
     fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "auto",
 ) -> None:
     """How much of a corpus's vocabulary the vectors cover (types and tokens)."""

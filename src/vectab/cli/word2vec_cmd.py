@@ -26,7 +26,9 @@ def _progress_bar(epochs: int, total_words: int) -> tuple[Any, Any]:
         console=stderr_console(),
         transient=False,
     )
-    task = bar.add_task("train", total=max(total_words * epochs, 1), epoch=1, epochs=epochs, speed=0.0, loss=0.0)
+    task = bar.add_task(
+        "train", total=max(total_words * epochs, 1), epoch=1, epochs=epochs, speed=0.0, loss=0.0
+    )
 
     def update(p: Any) -> None:
         bar.update(
@@ -45,22 +47,34 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
 
     @train.command("word2vec")
     def word2vec(
-        corpus: Annotated[Path, typer.Argument(help="Text file or folder (one sentence per line; .gz/.bz2 ok).")],
+        corpus: Annotated[
+            Path, typer.Argument(help="Text file or folder (one sentence per line; .gz/.bz2 ok).")
+        ],
         out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the vectors.")],
-        sg: Annotated[bool, typer.Option("--sg/--cbow", help="Skip-gram (default) or CBOW.")] = True,
-        vector_size: Annotated[int, typer.Option("--vector-size", min=1, help="Dimension of the vectors.")] = 100,
+        sg: Annotated[
+            bool, typer.Option("--sg/--cbow", help="Skip-gram (default) or CBOW.")
+        ] = True,
+        vector_size: Annotated[
+            int, typer.Option("--vector-size", min=1, help="Dimension of the vectors.")
+        ] = 100,
         window: Annotated[int, typer.Option(min=1, help="Maximum context distance.")] = 5,
-        min_count: Annotated[int, typer.Option("--min-count", min=1, help="Ignore words seen fewer times.")] = 5,
+        min_count: Annotated[
+            int, typer.Option("--min-count", min=1, help="Ignore words seen fewer times.")
+        ] = 5,
         negative: Annotated[int, typer.Option(min=1, help="Noise words per example.")] = 5,
         sample: Annotated[float, typer.Option(help="Downsampling threshold (0 = off).")] = 1e-3,
         alpha: Annotated[float, typer.Option(help="Initial learning rate.")] = 0.025,
         epochs: Annotated[int, typer.Option(min=1, help="Passes over the corpus.")] = 5,
-        workers: Annotated[int | None, typer.Option(min=1, help="CPU threads (default: all cores).")] = None,
+        workers: Annotated[
+            int | None, typer.Option(min=1, help="CPU threads (default: all cores).")
+        ] = None,
         seed: Annotated[int, typer.Option(help="Random seed.")] = 1,
         device: Annotated[str, typer.Option(help="cpu, cuda or auto.")] = "cpu",
         format: Annotated[
             str | None,
-            typer.Option(help="word2vec, word2vec-binary, glove, fasttext or vectab (default: word2vec-binary for .bin, else word2vec text)."),
+            typer.Option(
+                help="word2vec, word2vec-binary, glove, fasttext or vectab (default: word2vec-binary for .bin, else word2vec text)."
+            ),
         ] = None,
         model_out: Annotated[
             Path | None,
@@ -78,7 +92,9 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
         if model_out is not None:
             check_output(model_out, option="--save-model", kind="file")
         if not corpus.exists():
-            raise FileNotFoundError(f"{corpus}: does not exist; pass a text file or a folder of them")
+            raise FileNotFoundError(
+                f"{corpus}: does not exist; pass a text file or a folder of them"
+            )
 
         model = Word2Vec(
             sg=int(sg), vector_size=vector_size, window=window, min_count=min_count,
@@ -96,7 +112,12 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
         if bar is not None:
             bar.start()
         try:
-            model.train(corpus_file=corpus, total_words=model.corpus_total_words, epochs=epochs, progress=update)
+            model.train(
+                corpus_file=corpus,
+                total_words=model.corpus_total_words,
+                epochs=epochs,
+                progress=update,
+            )
         finally:
             if bar is not None:
                 bar.stop()

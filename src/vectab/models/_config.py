@@ -35,8 +35,11 @@ class ConfigMixin:
             raise ValueError(
                 f"{cls.__name__}.from_dict: unknown keys {unknown}; known keys are {sorted(names)}."
             )
-        required = [f.name for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-                    if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        required = [
+            f.name
+            for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        ]
         missing = [name for name in required if name not in data]
         if missing:
             raise ValueError(f"{cls.__name__}.from_dict: missing keys {missing}; pass every field "
@@ -113,7 +116,11 @@ def check_padding_idx(value: Any, vocab_size: int) -> None:
     """Raise ValueError unless ``value`` is None or an id in ``[-vocab_size, vocab_size)``."""
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, int) or not -vocab_size <= value < vocab_size:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not -vocab_size <= value < vocab_size
+    ):
         raise ValueError(
             f"`padding_idx` must be None or an id in [-{vocab_size}, {vocab_size}) (the table's "
             f"rows); received {value!r}."

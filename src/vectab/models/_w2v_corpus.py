@@ -47,7 +47,9 @@ class LineSentences:
         [['the', 'cat', 'sat'], [], ['the', 'dog', 'ran']]
     """
 
-    def __init__(self, source: str | os.PathLike[str], *, max_sentence_length: int = MAX_SENTENCE_LEN):
+    def __init__(
+        self, source: str | os.PathLike[str], *, max_sentence_length: int = MAX_SENTENCE_LEN
+    ):
         path = Path(source)
         if path.is_dir():
             files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))

@@ -80,19 +80,33 @@ def _rate(ok: Any, rule: str) -> Any:
 def _device(p: str, f: str, v: Any) -> Any:
     want_str(p, f, v)
     if v not in ("cpu", "cuda", "auto") and not (v.startswith("cuda:") and v[5:].isdigit()):
-        raise ModelFormatError(p, f, f'expected "cpu", "cuda", "cuda:N" or "auto", found {found(v)}')
+        raise ModelFormatError(
+            p, f, f'expected "cpu", "cuda", "cuda:N" or "auto", found {found(v)}'
+        )
     return v
 
 
 _SETTING_CHECKS = {
-    "vector_size": _positive(1), "alpha": _rate(lambda x: x > 0, "a number > 0"),
-    "window": _positive(1), "min_count": _positive(1), "max_vocab_size": _optional_positive,
-    "sample": _rate(lambda x: x >= 0, "a number >= 0"), "seed": _positive(0),
-    "workers": _positive(1), "min_alpha": _rate(lambda x: x >= 0, "a number >= 0"),
-    "sg": _binary, "negative": _positive(1), "ns_exponent": _rate(lambda x: True, "a finite number"),
-    "cbow_mean": _binary, "epochs": _positive(1), "sorted_vocab": _binary,
-    "batch_words": _positive(1), "compute_loss": want_bool, "max_final_vocab": _optional_positive,
-    "shrink_windows": want_bool, "device": _device,
+    "vector_size": _positive(1),
+    "alpha": _rate(lambda x: x > 0, "a number > 0"),
+    "window": _positive(1),
+    "min_count": _positive(1),
+    "max_vocab_size": _optional_positive,
+    "sample": _rate(lambda x: x >= 0, "a number >= 0"),
+    "seed": _positive(0),
+    "workers": _positive(1),
+    "min_alpha": _rate(lambda x: x >= 0, "a number >= 0"),
+    "sg": _binary,
+    "negative": _positive(1),
+    "ns_exponent": _rate(lambda x: True, "a finite number"),
+    "cbow_mean": _binary,
+    "epochs": _positive(1),
+    "sorted_vocab": _binary,
+    "batch_words": _positive(1),
+    "compute_loss": want_bool,
+    "max_final_vocab": _optional_positive,
+    "shrink_windows": want_bool,
+    "device": _device,
 }
 _STATE_CHECKS = {
     "corpus_count": _positive(0), "corpus_total_words": _positive(0), "train_count": _positive(0),
@@ -140,12 +154,19 @@ def _check_meta(path: str, metadata: dict, header: dict) -> dict:
     if len(set(words)) != len(words):
         seen: set[str] = set()
         dup = next(w for w in words if w in seen or seen.add(w))
-        raise ModelFormatError(path, "index_to_key", f"expected distinct words, found {found(dup)} twice")
+        raise ModelFormatError(
+            path, "index_to_key", f"expected distinct words, found {found(dup)} twice"
+        )
     if set(header) != set(_TENSOR_DTYPES):
         raise ModelFormatError(path, None, f"expected the tensors {sorted(_TENSOR_DTYPES)}, found "
                                f"{sorted(header)}")
     rows, dim = len(words), settings["vector_size"]
-    shapes = {"vectors": (rows, dim), "syn1neg": (rows, dim), "counts": (rows,), "sample_int": (rows,)}
+    shapes = {
+        "vectors": (rows, dim),
+        "syn1neg": (rows, dim),
+        "counts": (rows,),
+        "sample_int": (rows,),
+    }
     for name, dtype in _TENSOR_DTYPES.items():
         if header[name] != (dtype, shapes[name]):
             raise ModelFormatError(path, name, f"expected {dtype} {shapes[name]} ({rows} words of "
@@ -169,7 +190,9 @@ def load_model(cls: Any, path: str | os.PathLike[str]) -> Any:
     try:
         header, metadata = safetensors_header(path)
     except ModelFormatError as exc:
-        detail = str(exc).removeprefix(f"{path}: ").removeprefix(f"{exc.field}: " if exc.field else "")
+        detail = (
+            str(exc).removeprefix(f"{path}: ").removeprefix(f"{exc.field}: " if exc.field else "")
+        )
         raise ModelFormatError(path, exc.field, f"{_NOT_A_MODEL}: {detail}") from None
     meta = _check_meta(path, metadata, header)
     try:
@@ -179,7 +202,9 @@ def load_model(cls: Any, path: str | os.PathLike[str]) -> Any:
         raise ModelFormatError(path, None, f"expected readable tensors, found: {exc}") from exc
     check_finite(path, arrays)
     if arrays["counts"].size and int(arrays["counts"].min()) < 0:
-        raise ModelFormatError(path, "counts", f"expected word counts >= 0, found {int(arrays['counts'].min())}")
+        raise ModelFormatError(
+            path, "counts", f"expected word counts >= 0, found {int(arrays['counts'].min())}"
+        )
     try:
         model = cls(**meta["settings"])
     except (TypeError, ValueError) as exc:

@@ -67,7 +67,13 @@ def examples_from_job(
     order = torch.sort(center * (2 * window + 1) + (context - center + window), stable=True).indices
     center, context = center[order], context[order]
     if sg:
-        return ids[center], torch.arange(center.numel(), device=device), ids[context], pos[center], n
+        return (
+            ids[center],
+            torch.arange(center.numel(), device=device),
+            ids[context],
+            pos[center],
+            n,
+        )
     uniq, example = torch.unique_consecutive(center, return_inverse=True)
     return ids[uniq], example, ids[context], pos[uniq], n
 
@@ -100,8 +106,19 @@ def torch_job(model: Any, device: torch.device) -> Callable[..., tuple[int, floa
             stop = min(start + batch, n_ex)
             lo, hi = in_bounds[b], in_bounds[b + 1]
             alpha = a0 + (a1 - a0) * tpos[start:stop].to(syn0.dtype) / n_raw
-            loss += _step(syn0, syn1, cum, targets[start:stop], ex_of_in[lo:hi] - start, inputs[lo:hi],
-                          alpha, negative, cbow_mean, cum_max, gen)
+            loss += _step(
+                syn0,
+                syn1,
+                cum,
+                targets[start:stop],
+                ex_of_in[lo:hi] - start,
+                inputs[lo:hi],
+                alpha,
+                negative,
+                cbow_mean,
+                cum_max,
+                gen,
+            )
         return effective, float(loss), n_ex
 
     return job

@@ -118,7 +118,9 @@ def _run_epoch(
         loss += result[1]
         examples += result[2]
 
-    for job_no, (word_ids, ends, raw, n_sent) in enumerate(iter_jobs(corpus, ids, model.batch_words)):
+    for job_no, (word_ids, ends, raw, n_sent) in enumerate(
+        iter_jobs(corpus, ids, model.batch_words)
+    ):
         units = raw if by_words else n_sent
         a0, a1 = alpha_at(done_units), alpha_at(done_units + units)
         done_units += units
@@ -134,17 +136,45 @@ def _run_epoch(
         now = time.perf_counter()
         if progress is not None and now - last_report > 0.2:
             last_report = now
-            progress(_report(epoch, epochs, done_raw, total_words, eff, now - started, a1, loss, examples, False))
+            progress(
+                _report(
+                    epoch,
+                    epochs,
+                    done_raw,
+                    total_words,
+                    eff,
+                    now - started,
+                    a1,
+                    loss,
+                    examples,
+                    False,
+                )
+            )
     while pending:
         fut, r = pending.popleft()
         collect(fut.result(), r)
     if progress is not None:
         elapsed = time.perf_counter() - started
-        progress(_report(epoch, epochs, done_raw, total_words, eff, elapsed, alpha_at(done_units), loss, examples, True))
+        progress(
+            _report(
+                epoch,
+                epochs,
+                done_raw,
+                total_words,
+                eff,
+                elapsed,
+                alpha_at(done_units),
+                loss,
+                examples,
+                True,
+            )
+        )
     return eff, done_raw, loss, examples
 
 
-def _report(epoch, epochs, done, total, eff, elapsed, alpha, loss, examples, last) -> Word2VecProgress:
+def _report(
+    epoch, epochs, done, total, eff, elapsed, alpha, loss, examples, last
+) -> Word2VecProgress:
     return Word2VecProgress(
         epoch=epoch,
         epochs=epochs,

@@ -89,7 +89,9 @@ class ClassifierConfig(ConfigMixin):
         check_padding_idx(self.padding_idx, self.vocab_size)
         self.kernel_sizes = tuple(self.kernel_sizes)
         if not self.kernel_sizes:
-            raise ValueError("`kernel_sizes` must hold at least one CNN window width, e.g. (3, 4, 5).")
+            raise ValueError(
+                "`kernel_sizes` must hold at least one CNN window width, e.g. (3, 4, 5)."
+            )
         for width in self.kernel_sizes:
             check_positive_int("kernel_sizes", width)
         self.projection = tuple(self.projection)

@@ -124,26 +124,48 @@ class Word2Vec:
     ) -> None:
         self.vector_size = _check_int("vector_size", vector_size, 1, "> 0", "e.g. vector_size=100")
         self.window = _check_int("window", window, 1, ">= 1", "e.g. window=5")
-        self.min_count = _check_int("min_count", min_count, 1, ">= 1", "use min_count=1 to keep every word")
+        self.min_count = _check_int(
+            "min_count", min_count, 1, ">= 1", "use min_count=1 to keep every word"
+        )
         if max_vocab_size is not None:
             _check_int("max_vocab_size", max_vocab_size, 1, "> 0 or None", "use None for no limit")
         if max_final_vocab is not None:
-            _check_int("max_final_vocab", max_final_vocab, 1, "> 0 or None", "use None for no limit")
+            _check_int(
+                "max_final_vocab", max_final_vocab, 1, "> 0 or None", "use None for no limit"
+            )
         self.max_vocab_size, self.max_final_vocab = max_vocab_size, max_final_vocab
-        self.sample = _check_float("sample", sample, lambda x: x >= 0, ">= 0 (0 disables downsampling)")
+        self.sample = _check_float(
+            "sample", sample, lambda x: x >= 0, ">= 0 (0 disables downsampling)"
+        )
         self.alpha = _check_float("alpha", alpha, lambda x: x > 0, "> 0")
-        self.min_alpha = _check_float("min_alpha", min_alpha, lambda x: 0 <= x <= self.alpha, f"in [0, alpha={self.alpha}]")
+        self.min_alpha = _check_float(
+            "min_alpha", min_alpha, lambda x: 0 <= x <= self.alpha, f"in [0, alpha={self.alpha}]"
+        )
         self.ns_exponent = _check_float("ns_exponent", ns_exponent, np.isfinite, "a finite number")
         self.seed = _check_int("seed", seed, 0, ">= 0", "e.g. seed=1")
-        self.workers = (os.cpu_count() or 1) if workers is None else _check_int("workers", workers, 1, ">= 1", "e.g. workers=2")
-        self.negative = _check_int("negative", negative, 1, "> 0 (negative sampling is the training objective)", "e.g. negative=5")
+        self.workers = (
+            (os.cpu_count() or 1)
+            if workers is None
+            else _check_int("workers", workers, 1, ">= 1", "e.g. workers=2")
+        )
+        self.negative = _check_int(
+            "negative",
+            negative,
+            1,
+            "> 0 (negative sampling is the training objective)",
+            "e.g. negative=5",
+        )
         self.epochs = _check_int("epochs", epochs, 1, ">= 1", "e.g. epochs=5")
-        self.batch_words = _check_int("batch_words", batch_words, 1, "> 0", "e.g. batch_words=10000")
+        self.batch_words = _check_int(
+            "batch_words", batch_words, 1, "> 0", "e.g. batch_words=10000"
+        )
         for name, value in (("sg", sg), ("cbow_mean", cbow_mean), ("sorted_vocab", sorted_vocab)):
             if value not in (0, 1) or isinstance(value, float):
                 raise ValueError(f"`{name}` must be 0 or 1, got {value!r}")
         if hs not in (0, False):
-            raise ValueError(f"`hs` must be 0: hierarchical softmax is not implemented, got hs={hs!r}; use negative sampling (hs=0, negative=5)")
+            raise ValueError(
+                f"`hs` must be 0: hierarchical softmax is not implemented, got hs={hs!r}; use negative sampling (hs=0, negative=5)"
+            )
         self.sg, self.cbow_mean, self.sorted_vocab = int(sg), int(cbow_mean), int(sorted_vocab)
         self.compute_loss, self.shrink_windows = bool(compute_loss), bool(shrink_windows)
         if device not in ("cpu", "cuda", "auto") and not str(device).startswith("cuda:"):
@@ -165,8 +187,14 @@ class Word2Vec:
         if sentences is not None or corpus_file is not None:
             corpus = check_corpus(sentences, corpus_file, passes=self.epochs + 1)
             self.build_vocab(corpus)
-            self.train(corpus, total_examples=self.corpus_count, total_words=self.corpus_total_words,
-                       epochs=self.epochs, callbacks=callbacks, progress=progress)
+            self.train(
+                corpus,
+                total_examples=self.corpus_count,
+                total_words=self.corpus_total_words,
+                epochs=self.epochs,
+                callbacks=callbacks,
+                progress=progress,
+            )
 
     # ----------------------------------------------------------------- vocabulary
     def build_vocab(
@@ -183,9 +211,13 @@ class Word2Vec:
         and counts are added, ready to continue training on the new corpus.
         """
         corpus = check_corpus(corpus_iterable, corpus_file, passes=1)
-        raw, total_words, n_sentences = _w2v_vocab.scan_corpus(corpus, max_vocab_size=self.max_vocab_size)
+        raw, total_words, n_sentences = _w2v_vocab.scan_corpus(
+            corpus, max_vocab_size=self.max_vocab_size
+        )
         if update and not len(self.wv):
-            raise ValueError("build_vocab(update=True) needs an existing vocabulary; call build_vocab(corpus) first")
+            raise ValueError(
+                "build_vocab(update=True) needs an existing vocabulary; call build_vocab(corpus) first"
+            )
         self.corpus_count, self.corpus_total_words, self.raw_vocab = n_sentences, total_words, raw
         min_count = _w2v_vocab.effective_min_count(raw, self.min_count, self.max_final_vocab)
         self.effective_min_count = min_count
@@ -223,7 +255,9 @@ class Word2Vec:
         self.counts, self.sample_int = counts, sample_int
         self._set_tables(words, self.wv.vectors, self.syn1neg)
 
-    def _set_tables(self, words: list[str], prior_in: np.ndarray | None, prior_out: np.ndarray | None) -> None:
+    def _set_tables(
+        self, words: list[str], prior_in: np.ndarray | None, prior_out: np.ndarray | None
+    ) -> None:
         """Allocate the tables as gensim does: new input rows uniform in [-1/dim, 1/dim), output zeros."""
         shape = (len(words), self.vector_size)
         vectors = np.random.default_rng(seed=self.seed).random(shape, dtype=np.float32)
@@ -273,8 +307,16 @@ class Word2Vec:
             if value is not None:
                 _check_int(name, value, 0, ">= 0", "pass the corpus size, e.g. model.corpus_count")
         corpus = check_corpus(corpus_iterable, corpus_file, passes=epochs)
-        self.alpha = self.alpha if start_alpha is None else _check_float("start_alpha", start_alpha, lambda x: x > 0, "> 0")
-        self.min_alpha = self.min_alpha if end_alpha is None else _check_float("end_alpha", end_alpha, lambda x: x >= 0, ">= 0")
+        self.alpha = (
+            self.alpha
+            if start_alpha is None
+            else _check_float("start_alpha", start_alpha, lambda x: x > 0, "> 0")
+        )
+        self.min_alpha = (
+            self.min_alpha
+            if end_alpha is None
+            else _check_float("end_alpha", end_alpha, lambda x: x >= 0, ">= 0")
+        )
         if compute_loss is not None:
             self.compute_loss = bool(compute_loss)
         self.epochs = epochs
@@ -312,7 +354,9 @@ class Word2Vec:
             return torch.device("cuda" if torch.cuda.is_available() else "cpu")
         device = torch.device(self.device)
         if device.type == "cuda" and not torch.cuda.is_available():
-            raise ValueError(f"device={self.device!r} but CUDA is not available here; use device='cpu' or 'auto'")
+            raise ValueError(
+                f"device={self.device!r} but CUDA is not available here; use device='cpu' or 'auto'"
+            )
         return device
 
     def _sync_tables(self) -> None:

@@ -108,13 +108,18 @@ def check_finite(matrix: torch.Tensor, arg: str) -> None:
 
 
 def _row_mask(
-    trainable: Any, num_embeddings: int, arg: str = "trainable", meaning: str = "True = the row learns"
+    trainable: Any,
+    num_embeddings: int,
+    arg: str = "trainable",
+    meaning: str = "True = the row learns",
 ) -> torch.Tensor:
     """``trainable`` (bool or bool array of length input_dim) -> BoolTensor (input_dim,)."""
     if isinstance(trainable, (bool, np.bool_)):
         return torch.full((num_embeddings,), bool(trainable), dtype=torch.bool)
     if isinstance(trainable, (torch.Tensor, np.ndarray, list, tuple)):
-        mask = torch.as_tensor(np.asarray(trainable) if not torch.is_tensor(trainable) else trainable)
+        mask = torch.as_tensor(
+            np.asarray(trainable) if not torch.is_tensor(trainable) else trainable
+        )
         if mask.dtype == torch.bool and tuple(mask.shape) == (num_embeddings,):
             return mask.detach().cpu().clone()
         raise ValueError(
@@ -183,7 +188,9 @@ class _TableView(torch.Tensor):
     def data(self, value: Any) -> None:
         shape = tuple(self.shape)
         if not torch.is_tensor(value) or tuple(value.shape) != shape:
-            found = f"shape {tuple(value.shape)}" if torch.is_tensor(value) else type(value).__name__
+            found = (
+                f"shape {tuple(value.shape)}" if torch.is_tensor(value) else type(value).__name__
+            )
             raise ValueError(
                 f"`layer.weight.data = m` needs a tensor of the table's shape {shape} "
                 f"(input_dim, output_dim); got {found}. Build a new layer for another size "
@@ -437,9 +444,13 @@ class PartlyFrozenTable(nn.Module):
         self._sync()
         like = self._parameters["weight_trainable"]
         if value.requires_grad:
-            self._set_table(value.detach().to(dtype=like.dtype, device=like.device), self.trainable_rows)
+            self._set_table(
+                value.detach().to(dtype=like.dtype, device=like.device), self.trainable_rows
+            )
             return
-        self._set_table(value.detach(), torch.zeros(self.num_embeddings, dtype=torch.bool), copy=False)
+        self._set_table(
+            value.detach(), torch.zeros(self.num_embeddings, dtype=torch.bool), copy=False
+        )
         self._parameters["weight"] = value
 
     def _apply(self, fn: Any, recurse: bool = True) -> Any:
@@ -532,7 +543,9 @@ class PartlyFrozenTable(nn.Module):
             return
         if new is not old:
             _carry_optimizer_state(optimizer, old, old_rows, new, rows)
-        elif new.requires_grad and all(p is not new for g in optimizer.param_groups for p in g["params"]):
+        elif new.requires_grad and all(
+            p is not new for g in optimizer.param_groups for p in g["params"]
+        ):
             optimizer.add_param_group({"params": [new]})
 
     def _table_param(self) -> nn.Parameter:
@@ -588,11 +601,17 @@ class PartlyFrozenTable(nn.Module):
         if rows is None:
             rows = self.trainable_rows  # a plain torch.nn.Embedding state_dict: keep the frozen set
         elif rows.dtype != torch.bool or tuple(rows.shape) != (self.num_embeddings,):
-            error_msgs.append(f"{rows_key} must be a bool tensor of shape ({self.num_embeddings},).")
+            error_msgs.append(
+                f"{rows_key} must be a bool tensor of shape ({self.num_embeddings},)."
+            )
             return
         check_finite(table, f"state_dict[{key!r}]")
         like = self._learning_param()
-        like = like if like is not None else self._parameters.get("weight", self._buffers.get("weight_frozen"))
+        like = (
+            like
+            if like is not None
+            else self._parameters.get("weight", self._buffers.get("weight_frozen"))
+        )
         self._set_table(table.to(dtype=like.dtype, device=like.device), rows)
         self._constrained = False
 
@@ -604,6 +623,8 @@ class PartlyFrozenTable(nn.Module):
         """Replace the table with Keras' ``[matrix]``, keeping the frozen set."""
         shape = (self.num_embeddings, self.embedding_dim)
         like = self._table_param()
-        matrix = _weights_matrix(weights, shape, self.mask_zero).to(dtype=like.dtype, device=like.device)
+        matrix = _weights_matrix(weights, shape, self.mask_zero).to(
+            dtype=like.dtype, device=like.device
+        )
         self._set_table(matrix, self.trainable_rows)
 

@@ -192,7 +192,9 @@ class Embedding(PartlyFrozenTable):
         self.sparse = bool(sparse)
         self.embeddings_initializer = _initializers.get(embeddings_initializer)
         self.embeddings_regularizer = _regularizers.get(embeddings_regularizer)
-        self.activity_regularizer = _regularizers.get(activity_regularizer, arg="activity_regularizer")
+        self.activity_regularizer = _regularizers.get(
+            activity_regularizer, arg="activity_regularizer"
+        )
         self.embeddings_constraint = _constraints.get(embeddings_constraint)
         if self.sparse and self.embeddings_regularizer is not None:
             raise ValueError(
@@ -358,7 +360,9 @@ class Embedding(PartlyFrozenTable):
             >>> layer(torch.tensor([2])), layer.weight.requires_grad
             (tensor([[0., 0., 1.]]), False)
         """
-        matrix = embeddings if torch.is_tensor(embeddings) else torch.as_tensor(np.asarray(embeddings))
+        matrix = (
+            embeddings if torch.is_tensor(embeddings) else torch.as_tensor(np.asarray(embeddings))
+        )
         if matrix.dim() != 2:
             raise ValueError(
                 f"`embeddings` must be a 2-D (vocab, dim) matrix; got shape {tuple(matrix.shape)}."

@@ -45,12 +45,16 @@ def _table(source: str, config: dict, name: str) -> dict:
         if exc.field == field:
             raise
         detail = str(exc).removeprefix(f"{source}: ")
-        raise ModelFormatError(source, field, f"expected a JSON object in a string, {detail}") from None
+        raise ModelFormatError(
+            source, field, f"expected a JSON object in a string, {detail}"
+        ) from None
 
 
 def _id_key(source: str, field: str, key: str) -> int:
     if not (key.isascii() and key.isdigit() and key == str(int(key)) and int(key) >= 1):
-        raise ModelFormatError(source, field, f"expected word ids >= 1 as keys, found the key {key!r}")
+        raise ModelFormatError(
+            source, field, f"expected word ids >= 1 as keys, found the key {key!r}"
+        )
     return int(key)
 
 
@@ -67,19 +71,33 @@ def read_tokenizer_json(json_string: str | bytes | bytearray, source: str, *,
 
     data = want_object(source, None, parse_json(source, json_string))
     if data.get("class_name", "Tokenizer") != "Tokenizer" or set(data) - {"class_name", "config"}:
-        raise ModelFormatError(source, None, "expected {'class_name': 'Tokenizer', 'config': {...}} "
-                               f"as written by to_json, found the keys {sorted(data)}")
+        raise ModelFormatError(
+            source,
+            None,
+            "expected {'class_name': 'Tokenizer', 'config': {...}} "
+            f"as written by to_json, found the keys {sorted(data)}",
+        )
     if "config" not in data:
-        raise ModelFormatError(source, "config", "expected a Tokenizer JSON ({'class_name': "
-                               "'Tokenizer', 'config': {...}} as written by to_json), found no 'config'")
+        raise ModelFormatError(
+            source,
+            "config",
+            "expected a Tokenizer JSON ({'class_name': "
+            "'Tokenizer', 'config': {...}} as written by to_json), found no 'config'",
+        )
     config = want_object(source, "config", data["config"])
     unknown = sorted(set(config) - set(_OPTIONS) - set(_TABLES))
     if unknown:
-        raise ModelFormatError(source, "config", f"expected only Tokenizer options {sorted(_OPTIONS)} "
-                               f"and tables, found unknown Tokenizer options {unknown}")
+        raise ModelFormatError(
+            source,
+            "config",
+            f"expected only Tokenizer options {sorted(_OPTIONS)} "
+            f"and tables, found unknown Tokenizer options {unknown}",
+        )
     missing = [name for name in _TABLES if name not in config]
     if missing:
-        raise ModelFormatError(source, "config", f"expected the tables {list(_TABLES)}, found no {missing}")
+        raise ModelFormatError(
+            source, "config", f"expected the tables {list(_TABLES)}, found no {missing}"
+        )
     options = {k: config[k] for k in _OPTIONS if k in config}
     for name in ("lower", "char_level"):
         if name in options:
@@ -97,8 +115,11 @@ def read_tokenizer_json(json_string: str | bytes | bytearray, source: str, *,
     for name in ("word_counts", "word_docs"):
         for word, count in tables[name].items():
             if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-                raise ModelFormatError(source, f"config.{name}", f"expected counts (integers >= 0), "
-                                       f"found {count!r} for {word!r}")
+                raise ModelFormatError(
+                    source,
+                    f"config.{name}",
+                    f"expected counts (integers >= 0), found {count!r} for {word!r}",
+                )
     index_docs = {}
     for key, count in tables["index_docs"].items():
         index_docs[_id_key(source, "config.index_docs", key)] = count
@@ -109,29 +130,44 @@ def read_tokenizer_json(json_string: str | bytes | bytearray, source: str, *,
     seen: dict[int, str] = {}
     for word, i in word_index.items():
         if isinstance(i, bool) or not isinstance(i, int) or i < 1:
-            raise ModelFormatError(source, "config.word_index", f"expected word ids (integers >= 1), "
-                                   f"found {i!r} for {word!r}")
+            raise ModelFormatError(
+                source,
+                "config.word_index",
+                f"expected word ids (integers >= 1), found {i!r} for {word!r}",
+            )
         if i in seen:
-            raise ModelFormatError(source, "config.word_index", f"expected distinct word ids, found id "
-                                   f"{i} for both {seen[i]!r} and {word!r}")
+            raise ModelFormatError(
+                source,
+                "config.word_index",
+                f"expected distinct word ids, found id {i} for both {seen[i]!r} and {word!r}",
+            )
         seen[i] = word
     if rows and seen:
         needed = min(options.get("num_words") or 10**12, max(seen) + 1)
         if needed > rows:
-            raise ModelFormatError(source, "config.word_index", f"vocabulary mismatch: expected word "
-                                   f"ids below the embedding table's {rows} rows, found ids up to "
-                                   f"{needed - 1}; the files come from different models")
+            raise ModelFormatError(
+                source,
+                "config.word_index",
+                f"vocabulary mismatch: expected word "
+                f"ids below the embedding table's {rows} rows, found ids up to "
+                f"{needed - 1}; the files come from different models",
+            )
     index_word = {}
     for key, word in tables["index_word"].items():
         index_word[_id_key(source, "config.index_word", key)] = word
     if index_word != seen:
         diff = sorted(set(index_word.items()) ^ set(seen.items()), key=repr)[:3]
-        raise ModelFormatError(source, "config.index_word", "expected the inverse of word_index, found "
-                               f"entries that disagree with it: {diff}")
+        raise ModelFormatError(
+            source,
+            "config.index_word",
+            f"expected the inverse of word_index, found entries that disagree with it: {diff}",
+        )
     try:
         tokenizer = Tokenizer(**options)
     except (TypeError, ValueError) as exc:
-        raise ModelFormatError(source, "config", f"expected valid Tokenizer options, found: {exc}") from None
+        raise ModelFormatError(
+            source, "config", f"expected valid Tokenizer options, found: {exc}"
+        ) from None
     tokenizer.word_counts = OrderedDict(tables["word_counts"])
     tokenizer.word_docs = defaultdict(int, tables["word_docs"])
     tokenizer.index_docs = defaultdict(int, index_docs)

@@ -43,8 +43,11 @@ def check_config(path: Path, data: Any) -> tuple[type, Any]:
     model_type = data.get("model_type")
     cls = MODEL_TYPES.get(model_type) if isinstance(model_type, str) else None
     if cls is None:
-        raise ModelFormatError(path, "model_type", f"unknown model_type {model_type!r}; expected one "
-                               f"of {sorted(MODEL_TYPES)}")
+        raise ModelFormatError(
+            path,
+            "model_type",
+            f"unknown model_type {model_type!r}; expected one of {sorted(MODEL_TYPES)}",
+        )
     if "vectab_version" in data:
         want_str(path, "vectab_version", data["vectab_version"])
     for key in ("trainer_config", "preprocessing"):
@@ -53,18 +56,24 @@ def check_config(path: Path, data: Any) -> tuple[type, Any]:
     if "max_len" in preprocessing:
         want_int(path, "preprocessing.max_len", preprocessing["max_len"], 1, optional=True)
     if "model_config" not in data:
-        raise ModelFormatError(path, "model_config", "expected the model's config object, found none")
+        raise ModelFormatError(
+            path, "model_config", "expected the model's config object, found none"
+        )
     model_config = want_object(path, "model_config", data["model_config"])
     config_cls = cls.config_class
     problem = type_problem(config_cls, model_config)
     if problem is not None:
         name, expected, value = problem
-        raise ModelFormatError(path, f"model_config.{name}", f"expected {expected}, found {found(value)}")
+        raise ModelFormatError(
+            path, f"model_config.{name}", f"expected {expected}, found {found(value)}"
+        )
     try:
         config = config_cls.from_dict(model_config)
     except (TypeError, ValueError) as exc:
         names = re.findall(r"`([A-Za-z_]\w*(?:\[\d+\])?)`", str(exc))
-        field = "model_config" + (f".{names[0]}" if names and names[0].split("[")[0] in model_config else "")
+        field = "model_config" + (
+            f".{names[0]}" if names and names[0].split("[")[0] in model_config else ""
+        )
         raise ModelFormatError(path, field, str(exc).rstrip(".")) from None
     task = data.get("task")
     if task is not None and task != _task(cls, config):
@@ -80,7 +89,10 @@ def expected_tensors(cls: type, config: Any) -> dict[str, tuple[int, ...]]:
         tables = sorted(set(config.tables), key=config.tables.index)
         for k, table in enumerate(tables):
             col = config.tables.index(table)
-            shapes[f"embeddings.{k}.weight"] = (config.cardinalities[col] + 1, config.embedding_dims[col])
+            shapes[f"embeddings.{k}.weight"] = (
+                config.cardinalities[col] + 1,
+                config.embedding_dims[col],
+            )
         width = sum(config.embedding_dims) + config.num_numeric
         sizes = [*config.hidden_sizes,
                  config.num_classes if config.num_classes is not None else config.num_targets]
@@ -117,17 +129,29 @@ def check_weights_header(config_path: Path, weights_path: Path, cls: type, confi
     optional = _optional_tensors(expected)
     missing = [k for k in expected if k not in header]
     if missing:
-        raise ModelFormatError(weights_path, missing[0], f"expected the tensors {list(expected)[:6]}... "
-                               f"of a {cls.model_type}, found no {missing[:3]}; the weights come "
-                               "from a different model")
+        raise ModelFormatError(
+            weights_path,
+            missing[0],
+            f"expected the tensors {list(expected)[:6]}... "
+            f"of a {cls.model_type}, found no {missing[:3]}; the weights come "
+            "from a different model",
+        )
     extra = [k for k in header if k not in expected and k not in optional]
     if extra:
-        raise ModelFormatError(weights_path, extra[0], f"expected only the tensors of a "
-                               f"{cls.model_type} with this config, found extra tensors {extra[:3]}")
+        raise ModelFormatError(
+            weights_path,
+            extra[0],
+            f"expected only the tensors of a "
+            f"{cls.model_type} with this config, found extra tensors {extra[:3]}",
+        )
     for name, want in optional.items():
         if name in header and header[name] != ("BOOL", want):
-            raise ModelFormatError(weights_path, name, f"expected a BOOL tensor of shape {want}, found "
-                                   f"{header[name][0]} {header[name][1]}")
+            raise ModelFormatError(
+                weights_path,
+                name,
+                f"expected a BOOL tensor of shape {want}, found "
+                f"{header[name][0]} {header[name][1]}",
+            )
     for name, want in expected.items():
         dtype, have = header[name]
         if dtype not in FLOAT_DTYPES:
@@ -143,9 +167,13 @@ def check_weights_header(config_path: Path, weights_path: Path, cls: type, confi
         for dim, field in enumerate(fields):
             if dim < len(have) and dim < len(want) and have[dim] != want[dim]:
                 value = getattr(config, field)
-                raise ModelFormatError(config_path, f"model_config.{field}", f"expected a config that "
-                                       f"fits {name} {have} in {weights_path.name}, found "
-                                       f"{found(value)} (which makes it {want})")
+                raise ModelFormatError(
+                    config_path,
+                    f"model_config.{field}",
+                    f"expected a config that "
+                    f"fits {name} {have} in {weights_path.name}, found "
+                    f"{found(value)} (which makes it {want})",
+                )
         raise ModelFormatError(config_path, "model_config", f"expected a config that fits {name} "
                                f"{have} in {weights_path.name}, found one that makes it {want}")
 
@@ -184,26 +212,38 @@ def check_labels(path: Path, data: Any, cls: type, config: Any) -> list:
     data = want_object(path, None, data)
     keys = sorted(data)
     if len(keys) != 1 or keys[0] not in ("labels", "tags"):
-        raise ModelFormatError(path, None, 'expected {"labels": [...]} or {"tags": [...]}, found the '
-                               f"keys {keys}")
+        raise ModelFormatError(
+            path, None, f'expected {{"labels": [...]}} or {{"tags": [...]}}, found the keys {keys}'
+        )
     key = keys[0]
     tags = getattr(config, "tags", None)
     task = _task(cls, config)
     if tags is not None:  # a tagger: tag names, the same as in the config
         labels = _label_list(path, key, data[key], strings_only=True)
         if len(labels) != len(tags) or (key == "tags" and labels != list(tags)):
-            raise ModelFormatError(path, key, f"expected the model's {len(tags)} tags {found(list(tags))}, "
-                                   f"found {found(labels)}")
+            raise ModelFormatError(
+                path,
+                key,
+                f"expected the model's {len(tags)} tags {found(list(tags))}, found {found(labels)}",
+            )
         return labels
     if key != "labels" or task != "classification":
-        raise ModelFormatError(path, key, f"expected {'no labels' if task == 'regression' else 'labels'} "
-                               f"for a {task} {cls.model_type}, found {found(data)}")
+        raise ModelFormatError(
+            path,
+            key,
+            f"expected {'no labels' if task == 'regression' else 'labels'} "
+            f"for a {task} {cls.model_type}, found {found(data)}",
+        )
     labels = _label_list(path, "labels", data["labels"], strings_only=False)
     classes = config.num_classes
     wanted = 2 if classes == 1 and not getattr(config, "multi_label", False) else classes
     if len(labels) != wanted:
-        raise ModelFormatError(path, "labels", f"expected {wanted} labels (the model has {classes} "
-                               f"output{'s' if classes != 1 else ''}), found {len(labels)}: {found(labels)}")
+        raise ModelFormatError(
+            path,
+            "labels",
+            f"expected {wanted} labels (the model has {classes} "
+            f"output{'s' if classes != 1 else ''}), found {len(labels)}: {found(labels)}",
+        )
     return labels
 
 
@@ -213,12 +253,16 @@ def check_run(path: Path, data: Any) -> None:
     known = ("options", "history", "best_epoch", "metrics")
     unknown = sorted(set(data) - set(known))
     if unknown:
-        raise ModelFormatError(path, unknown[0], f"expected only the keys {list(known)}, found {unknown}")
+        raise ModelFormatError(
+            path, unknown[0], f"expected only the keys {list(known)}, found {unknown}"
+        )
     want_object(path, "options", data.get("options", {}))
     for key, values in want_object(path, "history", data.get("history", {})).items():
         for i, v in enumerate(want_list(path, f"history.{key}", values)):
             if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
-                raise ModelFormatError(path, f"history.{key}[{i}]", f"expected a number, found {found(v)}")
+                raise ModelFormatError(
+                    path, f"history.{key}[{i}]", f"expected a number, found {found(v)}"
+                )
     want_int(path, "best_epoch", data.get("best_epoch"), 0, optional=True)
     for key, v in want_object(path, "metrics", data.get("metrics", {})).items():
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):

@@ -70,9 +70,13 @@ def resolve_device(device: str | torch.device, ctx: DistContext) -> torch.device
     try:
         resolved = torch.device(device)
     except RuntimeError as exc:
-        raise ValueError(f"`device` must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}") from exc
+        raise ValueError(
+            f"`device` must be 'auto', 'cpu', 'cuda' or 'cuda:N', got {device!r}"
+        ) from exc
     if resolved.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"`device`={device!r} but CUDA is not available; use device='auto' or 'cpu'")
+        raise ValueError(
+            f"`device`={device!r} but CUDA is not available; use device='auto' or 'cpu'"
+        )
     return resolved
 
 
@@ -90,7 +94,9 @@ def sampler(data: Any, ctx: DistContext, *, seed: int, epoch: int) -> Any:
     """A DistributedSampler over ``data`` for this rank, shuffled for ``epoch``."""
     from torch.utils.data.distributed import DistributedSampler
 
-    s = DistributedSampler(data, num_replicas=ctx.world_size, rank=ctx.rank, shuffle=True, seed=seed)
+    s = DistributedSampler(
+        data, num_replicas=ctx.world_size, rank=ctx.rank, shuffle=True, seed=seed
+    )
     s.set_epoch(epoch)
     return s
 

@@ -120,7 +120,9 @@ def build_optimizers(
         if id(p) in sparse_ids:
             continue
         (decay if p.ndim >= 2 and id(p) not in table_ids else no_decay).append(p)
-    groups = [g for g in ({"params": decay}, {"params": no_decay, "weight_decay": 0.0}) if g["params"]]
+    groups = [
+        g for g in ({"params": decay}, {"params": no_decay, "weight_decay": 0.0}) if g["params"]
+    ]
     out: dict[str, torch.optim.Optimizer] = {}
     if groups:
         if optimizer == "adamw":

@@ -41,7 +41,9 @@ def _check_out_dir(out: str | os.PathLike[str] | None) -> None:
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
     if parent.exists() and not parent.is_dir():
-        raise ValueError(f"`out` {path}: {parent} is a file, not a folder; choose a path under a folder")
+        raise ValueError(
+            f"`out` {path}: {parent} is a file, not a folder; choose a path under a folder"
+        )
     if not os.access(parent, os.W_OK | os.X_OK):
         raise ValueError(
             f"`out` {path}: cannot write in {parent} (permission denied); choose a folder you "
@@ -54,12 +56,18 @@ def _check_sizes(**values: Any) -> None:
     """Positive ints (None allowed where the option is optional) and a positive finite lr."""
     for name, value in values.items():
         if name == "lr":
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or not 0 < value < float("inf")
+            ):
                 raise ValueError(f"`lr` (--lr) must be a number > 0, got {value!r}; e.g. lr=1e-3")
         elif name == "dropout":
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
                 raise ValueError(f"`dropout` (--dropout) must be in [0, 1), got {value!r}")
-        elif value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        elif value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < 1
+        ):
             flag = "--" + name.replace("_", "-")
             raise ValueError(f"`{name}` ({flag}) must be a positive int, got {value!r}")
 
@@ -108,9 +116,13 @@ def _embedding(tokenizer: Any, *, vectors: str | os.PathLike[str] | None, freeze
         rows = min(rows, tokenizer.num_words)
     if vectors is None:
         if freeze == "all":
-            raise ValueError("`freeze`='all' needs pretrained `vectors` (a random table cannot learn)")
+            raise ValueError(
+                "`freeze`='all' needs pretrained `vectors` (a random table cannot learn)"
+            )
         if extend_vocab:
-            raise ValueError("`extend_vocab` adds the words of pretrained `vectors`; none were given")
+            raise ValueError(
+                "`extend_vocab` adds the words of pretrained `vectors`; none were given"
+            )
         return Embedding(rows, embedding_dim, mask_zero=True), None
     if extend_vocab and tokenizer.num_words:
         raise ValueError(
@@ -158,7 +170,9 @@ def _finish(trainer: Any, model: Any, tokenizer: Any, labels: list, *, out: Any,
                               trainer_config=trainer.config(), preprocessing=preprocessing,
                               extra_files={"run.json": run_json})
     config = {"model_type": model.model_type, "task": model.task, "preprocessing": preprocessing}
-    return TrainResult(LoadedModel(model, tokenizer, labels, config), history, metrics, out=out_path)
+    return TrainResult(
+        LoadedModel(model, tokenizer, labels, config), history, metrics, out=out_path
+    )
 
 
 def train_classifier(
@@ -241,7 +255,9 @@ def train_classifier(
     if valid is not None:
         vtexts, vlabels = read_table(valid, text_col=text_col, label_col=label_col)
         if not vtexts:
-            raise ValueError(f"{valid}: no rows (only a header?); give labelled examples or no `valid`")
+            raise ValueError(
+                f"{valid}: no rows (only a header?); give labelled examples or no `valid`"
+            )
     torch.manual_seed(seed)
     tokenizer = Tokenizer(num_words=num_words, oov_token=OOV_TOKEN, lower=lower)
     tokenizer.fit_on_texts(texts)
@@ -325,7 +341,9 @@ def train_tagger(
     tag_names = _tag_list(tags)
     tag_id = {t: i for i, t in enumerate(tag_names)}
 
-    def encode(sentences: list[list[str]], tag_seqs: list[list[str]], source: Any) -> TaggingDataset:
+    def encode(
+        sentences: list[list[str]], tag_seqs: list[list[str]], source: Any
+    ) -> TaggingDataset:
         unknown = sorted({t for s in tag_seqs for t in s} - set(tag_id))
         if unknown:
             raise ValueError(f"{source}: tags {unknown[:10]} do not occur in the training file")

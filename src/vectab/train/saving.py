@@ -65,7 +65,9 @@ def _extra_files(extra_files: Any) -> dict[str, bytes]:
                 f"than {MODEL_FILES + ('manifest.json',)}, got {name!r}; e.g. {{'run.json': ...}}"
             )
         if not isinstance(data, str | bytes):
-            raise TypeError(f"`extra_files[{name!r}]` must be str or bytes, got {type(data).__name__}")
+            raise TypeError(
+                f"`extra_files[{name!r}]` must be str or bytes, got {type(data).__name__}"
+            )
         out[name] = data.encode("utf-8") if isinstance(data, str) else bytes(data)
     return out
 
@@ -152,7 +154,9 @@ def _read_json(path: Path, *, allow_nan: bool = False) -> Any:
     try:
         return read_json(path, allow_nan=allow_nan)
     except FileNotFoundError:
-        raise FileNotFoundError(f"{path}: missing; is {path.parent} a saved vectab model?") from None
+        raise FileNotFoundError(
+            f"{path}: missing; is {path.parent} a saved vectab model?"
+        ) from None
 
 
 def _build(config_path: Path, weights_path: Path) -> tuple[Any, Any, dict[str, Any]]:
@@ -254,7 +258,9 @@ class LoadedModel:
         """
         if self.task == "tagging":
             if isinstance(inputs, str) or any(isinstance(s, str) for s in inputs):
-                raise TypeError("a tagger's `inputs` must be a list of token lists, e.g. [['John', 'runs']]")
+                raise TypeError(
+                    "a tagger's `inputs` must be a list of token lists, e.g. [['John', 'runs']]"
+                )
             seqs = [token_ids(self.tokenizer, s) for s in inputs]
             out: list[Any] = []
             for batch in self._batches(seqs, batch_size):
@@ -267,7 +273,9 @@ class LoadedModel:
         for batch in self._batches(self._encode_texts(inputs), batch_size):
             pred = self.model.decode(batch).cpu()
             if pred.dim() == 2:  # multi-label
-                results.extend([self.labels[j] for j in row.nonzero().flatten().tolist()] for row in pred)
+                results.extend(
+                    [self.labels[j] for j in row.nonzero().flatten().tolist()] for row in pred
+                )
             else:
                 results.extend(self.labels[int(i)] for i in pred)
         return results
@@ -291,7 +299,9 @@ class LoadedModel:
         return Path(path)
 
 
-def load_model(directory: str | os.PathLike[str], *, device: str | torch.device = "cpu") -> LoadedModel:
+def load_model(
+    directory: str | os.PathLike[str], *, device: str | torch.device = "cpu"
+) -> LoadedModel:
     """Load a model directory written by :func:`save_model` (or ``vectab train ...``).
 
     The manifest is checked first (every listed file present, same size, same sha256; no
@@ -312,7 +322,9 @@ def load_model(directory: str | os.PathLike[str], *, device: str | torch.device 
     """
     directory = committed_dir(Path(directory))
     if not directory.is_dir():
-        raise FileNotFoundError(f"{directory}: not a directory; pass the folder a model was saved to")
+        raise FileNotFoundError(
+            f"{directory}: not a directory; pass the folder a model was saved to"
+        )
     verify_manifest(directory, required=REQUIRED_FILES, content=MODEL_FILES + ("run.json",),
                     what="model directory")
     # every file is checked (types, ranges, agreement with the weights' header) before the

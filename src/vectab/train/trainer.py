@@ -180,7 +180,11 @@ class Trainer:
         self.optimizer_name, self.lr, self.weight_decay = optimizer, lr, weight_decay
         self.sparse_lr, self.sparse = sparse_lr, sparse
         self.batch_size, self.epochs, self.clip = batch_size, epochs, clip_grad_norm
-        self.patience, self.monitor, self.restore_best = early_stopping_patience, monitor, restore_best
+        self.patience, self.monitor, self.restore_best = (
+            early_stopping_patience,
+            monitor,
+            restore_best,
+        )
         self.checkpoint_dir = Path(checkpoint_dir) if checkpoint_dir is not None else None
         self.seed = int(seed)
         self.callbacks = list(callbacks)
@@ -199,7 +203,9 @@ class Trainer:
         )
         use_scaler = self.amp_dtype == torch.float16
         self.scaler = torch.amp.GradScaler("cuda") if use_scaler else None
-        self._loss_module: nn.Module = dist_utils.wrap(_LossModule(self.model), self.dist, self.device)
+        self._loss_module: nn.Module = dist_utils.wrap(
+            _LossModule(self.model), self.dist, self.device
+        )
         # after wrapping: DistributedDataParallel has broadcast rank 0's weights by now
         skip = [p for table in self.sparse_tables for p in table.parameters()]
         self.ema = WeightAverage(self.model, ema, skip=skip) if ema is not None else None
@@ -209,14 +215,23 @@ class Trainer:
     def config(self) -> dict[str, Any]:
         """The Trainer's options as a JSON-ready dict (saved beside trained models)."""
         return {
-            "optimizer": self.optimizer_name, "lr": self.lr, "weight_decay": self.weight_decay,
-            "sparse_lr": self.sparse_lr, "sparse": self.sparse,
-            "sparse_tables": len(self.sparse_tables), "batch_size": self.batch_size,
-            "epochs": self.epochs, "clip_grad_norm": self.clip,
+            "optimizer": self.optimizer_name,
+            "lr": self.lr,
+            "weight_decay": self.weight_decay,
+            "sparse_lr": self.sparse_lr,
+            "sparse": self.sparse,
+            "sparse_tables": len(self.sparse_tables),
+            "batch_size": self.batch_size,
+            "epochs": self.epochs,
+            "clip_grad_norm": self.clip,
             "ema": self.ema.decay if self.ema is not None else None,
-            "early_stopping_patience": self.patience, "monitor": self.monitor,
-            "seed": self.seed, "device": str(self.device),
-            "mixed_precision": str(self.amp_dtype).replace("torch.", "") if self.amp_dtype else None,
+            "early_stopping_patience": self.patience,
+            "monitor": self.monitor,
+            "seed": self.seed,
+            "device": str(self.device),
+            "mixed_precision": str(self.amp_dtype).replace("torch.", "")
+            if self.amp_dtype
+            else None,
             "world_size": self.dist.world_size,
         }
 
@@ -311,7 +326,9 @@ class Trainer:
         """
         monitor = self.monitor or default_monitor(self.task, valid_data is not None)
         if monitor.startswith("val_") and valid_data is None:
-            raise ValueError(f"`monitor`={monitor!r} needs valid_data; pass valid_data or monitor='loss'")
+            raise ValueError(
+                f"`monitor`={monitor!r} needs valid_data; pass valid_data or monitor='loss'"
+            )
         minimize = any(s in monitor for s in ("loss", "mse", "mae"))
         start, bad_epochs, best_state = 0, 0, None
         self.history, self.stop_training = History(), False
@@ -321,13 +338,17 @@ class Trainer:
             start, bad_epochs, best_state = self._resume(resume_from)
         self._call("on_train_begin")
         try:
-            return self._fit_epochs(train_data, valid_data, start, bad_epochs, best_state, monitor, minimize)
+            return self._fit_epochs(
+                train_data, valid_data, start, bad_epochs, best_state, monitor, minimize
+            )
         except BaseException:
             # an error or Ctrl-C mid-epoch: stop the progress bar so the terminal is left clean
             self._emit({"event": "train_end", "history": self.history, "aborted": True})
             raise
 
-    def _fit_epochs(self, train_data, valid_data, start, bad_epochs, best_state, monitor, minimize) -> History:
+    def _fit_epochs(
+        self, train_data, valid_data, start, bad_epochs, best_state, monitor, minimize
+    ) -> History:
         for epoch in range(start, self.epochs):
             self._call("on_epoch_begin", epoch)
             logs = self._train_epoch(train_data, epoch)
@@ -394,7 +415,9 @@ class Trainer:
             self.model.load_state_dict(best_state)
         elif self.checkpoint_dir is not None:
             dist_utils.barrier(self.dist)
-            load_weights(self.model, committed_dir(self.checkpoint_dir / "best") / "model.safetensors")
+            load_weights(
+                self.model, committed_dir(self.checkpoint_dir / "best") / "model.safetensors"
+            )
 
     def _save_last(self, epoch: int, bad_epochs: int) -> None:
         if self.checkpoint_dir is None or not self.dist.is_main:
@@ -431,9 +454,14 @@ class Trainer:
             load_weights(best_model, best_dir / "model.safetensors")
             if self.checkpoint_dir is None:  # keep the best weights in memory, as fit would
                 best_state = state_tensors(best_model) if self.restore_best else None
-            elif self.dist.is_main and (self.checkpoint_dir / "best").resolve() != best_dir.resolve():
-                save_checkpoint(self.checkpoint_dir / "best", best_model,
-                                {"epoch": self.history.best_epoch, "value": self.history.best_value})
+            elif (
+                self.dist.is_main and (self.checkpoint_dir / "best").resolve() != best_dir.resolve()
+            ):
+                save_checkpoint(
+                    self.checkpoint_dir / "best",
+                    best_model,
+                    {"epoch": self.history.best_epoch, "value": self.history.best_value},
+                )
         return int(state["epochs_done"]), int(state["bad_epochs"]), best_state
 
     # ----------------------------------------------------------------- inference

@@ -151,7 +151,9 @@ class CacheEntry:
         self.source = resolved
         self.path = cache_dir() / f"{resolved.name[:40]}.{name}{_SUFFIX}"
         stat_identity, self._needs_hash = _source_identity(resolved)
-        self.identity = json.dumps({"path": str(resolved), **stat_identity, **options}, sort_keys=True)
+        self.identity = json.dumps(
+            {"path": str(resolved), **stat_identity, **options}, sort_keys=True
+        )
         # taken before the parse, like the stat: a change during the parse means a rebuild next time
         self._content = _content_hash(resolved) if self._needs_hash else None
 

@@ -80,7 +80,9 @@ def _select(words: list[str], matrix: np.ndarray, limit: int | None, keep: set[s
 
 
 def _parse(path: Path, fmt: str, *, limit, keep, dtype, problems, progress, decoder):
-    kwargs = dict(limit=limit, keep=keep, dtype=dtype, problems=problems, progress=progress, decoder=decoder)
+    kwargs = dict(
+        limit=limit, keep=keep, dtype=dtype, problems=problems, progress=progress, decoder=decoder
+    )
     if fmt == "word2vec-binary":
         return read_binary(path, **kwargs)
     return read_text(path, header=fmt != "glove", **kwargs)
@@ -150,7 +152,14 @@ def load_vectors(
     callback = bar if bar is not None else (progress or None)
     try:
         vectors = _load(
-            path, fmt, limit=limit, keep=keep, dtype=dtype, cache=cache, problems=problems, progress=callback,
+            path,
+            fmt,
+            limit=limit,
+            keep=keep,
+            dtype=dtype,
+            cache=cache,
+            problems=problems,
+            progress=callback,
             decoder=decoder,
         )
     finally:
@@ -171,11 +180,19 @@ def _cache_entry(path: Path, fmt: str, dtype: np.dtype, problems: Problems, deco
     )
 
 
-def _load(path: Path, fmt: str, *, limit, keep, dtype, cache, problems, progress, decoder) -> Vectors:
+def _load(
+    path: Path, fmt: str, *, limit, keep, dtype, cache, problems, progress, decoder
+) -> Vectors:
     subwords = None
     report = problems.report
-    parse = dict(limit=limit, keep=keep, dtype=dtype, problems=problems, progress=progress, decoder=decoder)
-    entry = _cache_entry(path, fmt, dtype, problems, decoder) if cache and fmt not in ("vectab", "fasttext-bin") else None
+    parse = dict(
+        limit=limit, keep=keep, dtype=dtype, problems=problems, progress=progress, decoder=decoder
+    )
+    entry = (
+        _cache_entry(path, fmt, dtype, problems, decoder)
+        if cache and fmt not in ("vectab", "fasttext-bin")
+        else None
+    )
     if fmt == "vectab":
         words, matrix, ngrams, meta = read_native(path)
         words, matrix = _select(words, matrix, limit, keep)

@@ -77,7 +77,9 @@ class Vectors:
                 f"{vectors.shape[0]} rows; they must match"
             )
         self.index_to_key: list[str] = list(index_to_key)
-        self.key_to_index: dict[str, int] = dict(zip(self.index_to_key, range(len(self.index_to_key))))
+        self.key_to_index: dict[str, int] = dict(
+            zip(self.index_to_key, range(len(self.index_to_key)))
+        )
         if len(self.key_to_index) != len(self.index_to_key):
             raise ValueError("`index_to_key` contains duplicate words; each word must appear once")
         self.device = torch.device("cpu")

@@ -62,7 +62,9 @@ def pca(matrix: np.ndarray, n_components: int) -> np.ndarray:
     u, s, vt = np.linalg.svd(centered, full_matrices=False)
     # Axes beyond the rank of the centred data carry no variance: their coordinates are exactly
     # 0 (rounding noise of ~1e-17 would otherwise be stretched by a later plot's autoscale).
-    tol = (s.max(initial=0.0) * max(centered.shape) * np.finfo(centered.dtype).eps) if s.size else 0.0
+    tol = (
+        (s.max(initial=0.0) * max(centered.shape) * np.finfo(centered.dtype).eps) if s.size else 0.0
+    )
     s = np.where(s > tol, s, 0.0)
     k = min(n_components, vt.shape[0])
     signs = np.sign(vt[np.arange(k), np.argmax(np.abs(vt[:k]), axis=1)])

@@ -55,7 +55,12 @@ def compression_of(path: str | os.PathLike[str]) -> str | None:
     for magic, name in _MAGIC.items():
         if head.startswith(magic):
             return name
-    if head[:3] == b"BZh" and head[3:4] in b"123456789" and len(head) >= 4 and head[4:10] in _BZ2_BLOCKS:
+    if (
+        head[:3] == b"BZh"
+        and head[3:4] in b"123456789"
+        and len(head) >= 4
+        and head[4:10] in _BZ2_BLOCKS
+    ):
         return "bz2"
     return None
 

@@ -20,7 +20,14 @@ import threading
 
 import numpy as np
 
-__all__ = ["HAVE_NUMBA", "kernels_ready", "topk_ready", "parse_text_lines", "scan_binary", "update_topk"]
+__all__ = [
+    "HAVE_NUMBA",
+    "kernels_ready",
+    "topk_ready",
+    "parse_text_lines",
+    "scan_binary",
+    "update_topk",
+]
 
 if os.environ.get("VECTAB_NO_NUMBA"):  # force the pure pyarrow/Python readers
     numba = None
@@ -130,7 +137,9 @@ def _parse_text_lines(block, starts, ends, dim, out, word_end, status, pow10):  
         status[i] = 0 if ok else 2
 
 
-def _scan_binary(buf, pos, record, max_rows, max_word, starts, spaces, vectors, words):  # pragma: no cover
+def _scan_binary(
+    buf, pos, record, max_rows, max_word, starts, spaces, vectors, words
+):  # pragma: no cover
     size = buf.size
     n = 0
     w = 0
@@ -212,13 +221,39 @@ def _warm_up() -> None:
 
 def _compile_readers() -> None:
     line = np.frombuffer(b"a 1\n", dtype=np.uint8)
-    _parse_jit(line, np.zeros(1, np.int64), np.full(1, 3, np.int64), 1, np.empty((1, 1), np.float32),
-               np.empty(1, np.int64), np.zeros(1, np.int8), _POW10)
-    _parse_jit(line, np.zeros(1, np.int64), np.full(1, 3, np.int64), 1, np.empty((1, 1), np.float64),
-               np.empty(1, np.int64), np.zeros(1, np.int8), _POW10)
+    _parse_jit(
+        line,
+        np.zeros(1, np.int64),
+        np.full(1, 3, np.int64),
+        1,
+        np.empty((1, 1), np.float32),
+        np.empty(1, np.int64),
+        np.zeros(1, np.int8),
+        _POW10,
+    )
+    _parse_jit(
+        line,
+        np.zeros(1, np.int64),
+        np.full(1, 3, np.int64),
+        1,
+        np.empty((1, 1), np.float64),
+        np.empty(1, np.int64),
+        np.zeros(1, np.int8),
+        _POW10,
+    )
     record = np.frombuffer(b"a " + bytes(4), dtype=np.uint8)
     for target in (np.empty((1, 4), np.uint8), np.empty((1, 1), np.float32).view(np.uint8)):
-        _scan_jit(record, 0, 4, 1, 16, np.empty(1, np.int64), np.empty(1, np.int64), target, np.empty(64, np.uint8))
+        _scan_jit(
+            record,
+            0,
+            4,
+            1,
+            16,
+            np.empty(1, np.int64),
+            np.empty(1, np.int64),
+            target,
+            np.empty(64, np.uint8),
+        )
 
 
 def _touches_std_streams() -> bool:
@@ -285,7 +320,9 @@ def update_topk(scores: np.ndarray, first: int, best: np.ndarray, best_ids: np.n
         _topk_jit(scores, first, best, best_ids)
 
 
-def parse_text_lines(block: np.ndarray, starts: np.ndarray, ends: np.ndarray, dim: int, out: np.ndarray):
+def parse_text_lines(
+    block: np.ndarray, starts: np.ndarray, ends: np.ndarray, dim: int, out: np.ndarray
+):
     """Parse ``word v1 .. vD`` lines of ``block`` into ``out``; return (word ends, status).
 
     ``status`` is 0 for a line parsed exactly, else the line must go through the exact parser.
@@ -297,7 +334,9 @@ def parse_text_lines(block: np.ndarray, starts: np.ndarray, ends: np.ndarray, di
     return word_end, status
 
 
-def scan_binary(buf: np.ndarray, pos: int, record: int, max_rows: int, max_word: int, vectors: np.ndarray):
+def scan_binary(
+    buf: np.ndarray, pos: int, record: int, max_rows: int, max_word: int, vectors: np.ndarray
+):
     """Find whole word2vec binary records from ``pos``; copy their vectors into ``vectors``.
 
     Returns (rows found, new position, word starts, space positions, the words joined by

@@ -11,7 +11,15 @@ from typing import Any
 
 from vectab.errors import VectorFormatError
 
-__all__ = ["LoadReport", "Problems", "Decoder", "UTF8", "wanted_words", "ON_ERROR", "UNICODE_ERRORS"]
+__all__ = [
+    "LoadReport",
+    "Problems",
+    "Decoder",
+    "UTF8",
+    "wanted_words",
+    "ON_ERROR",
+    "UNICODE_ERRORS",
+]
 
 ON_ERROR = ("raise", "skip")
 UNICODE_ERRORS = ("strict", "replace", "ignore")
@@ -192,5 +200,7 @@ def wanted_words(vocab: Any) -> set[str] | None:
     words = set(vocab)
     bad = next((w for w in words if not isinstance(w, str)), None)
     if bad is not None:
-        raise TypeError(f"`vocab` must contain only str words, found {bad!r} ({type(bad).__name__})")
+        raise TypeError(
+            f"`vocab` must contain only str words, found {bad!r} ({type(bad).__name__})"
+        )
     return words

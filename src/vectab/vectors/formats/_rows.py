@@ -20,7 +20,13 @@ class RowSink:
     """
 
     def __init__(
-        self, dim: int, dtype: np.dtype, *, keep: set[str] | None, limit: int | None, problems: Problems
+        self,
+        dim: int,
+        dtype: np.dtype,
+        *,
+        keep: set[str] | None,
+        limit: int | None,
+        problems: Problems,
     ) -> None:
         self.dim = dim
         self.dtype = np.dtype(dtype)
@@ -64,7 +70,9 @@ class RowSink:
             self._matrix = grown
         return self._matrix[have : have + n]
 
-    def commit(self, words: list[str], lines: Sequence[int], good: np.ndarray | None = None) -> None:
+    def commit(
+        self, words: list[str], lines: Sequence[int], good: np.ndarray | None = None
+    ) -> None:
         """Keep the rows written into `reserve`'s view, minus bad ones (``good`` False).
 
         Duplicate words are found once, in `finish` (a set over all words), not per block.

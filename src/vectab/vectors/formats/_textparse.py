@@ -73,7 +73,9 @@ def exact_block(
         line = first_line + k if numbers is None else numbers[k]
         text = raw.rstrip(b"\r").rstrip(b" ")
         if not text:
-            problems.bad(line, "empty line", f"expected a word and {dim} numbers, found an empty line")
+            problems.bad(
+                line, "empty line", f"expected a word and {dim} numbers, found an empty line"
+            )
             continue
         parts = text.split(b" ")
         found = len(parts) - 1
@@ -84,7 +86,9 @@ def exact_block(
                 problems.bad(line, "tab", _tab_message(parts[0], dim))
                 continue
             problems.bad(
-                line, "wrong number of values", f"expected {dim} numbers after the word, found {found}"
+                line,
+                "wrong number of values",
+                f"expected {dim} numbers after the word, found {found}",
             )
             continue
         else:
@@ -98,11 +102,17 @@ def exact_block(
         try:
             word = decoder.decode(word_bytes)
         except UnicodeDecodeError as e:
-            problems.bad(line, "not UTF-8" if decoder.utf8 else "not decodable", decoder.problem(word_bytes, e))
+            problems.bad(
+                line,
+                "not UTF-8" if decoder.utf8 else "not decodable",
+                decoder.problem(word_bytes, e),
+            )
             continue
         if not word:
             problems.bad(
-                line, "empty word", f"the word {word_bytes!r} is empty once decoded with unicode_errors='ignore'"
+                line,
+                "empty word",
+                f"the word {word_bytes!r} is empty once decoded with unicode_errors='ignore'",
             )
             continue
         values_text = parts[-dim:]
@@ -153,7 +163,9 @@ def arrow_block(
     try:
         table = pacsv.read_csv(
             pa.py_buffer(block),
-            read_options=pacsv.ReadOptions(column_names=names, use_threads=True, block_size=1 << 22),
+            read_options=pacsv.ReadOptions(
+                column_names=names, use_threads=True, block_size=1 << 22
+            ),
             parse_options=pacsv.ParseOptions(
                 delimiter=" ", quote_char=False, escape_char=False, ignore_empty_lines=False
             ),
@@ -175,18 +187,24 @@ def arrow_block(
     words = table.column(0).to_pylist()
     if not all(words):  # an empty word: the line started with a space
         return None
-    matrix = np.empty((table.num_rows, dim), dtype=np.float64 if dtype == np.float64 else np.float32)
+    matrix = np.empty(
+        (table.num_rows, dim), dtype=np.float64 if dtype == np.float64 else np.float32
+    )
     for j, column in enumerate(table.columns[1 : dim + 1]):
         matrix[:, j] = column.to_numpy()
     return words, matrix
 
 
-def wanted_lines(block: bytes, keep_first: set[str], first_line: int, decoder: Decoder) -> tuple[bytes, list[int]]:
+def wanted_lines(
+    block: bytes, keep_first: set[str], first_line: int, decoder: Decoder
+) -> tuple[bytes, list[int]]:
     """The lines of ``block`` whose first space-separated token is in ``keep_first``, and their
     numbers: a filtered load skips the other lines unparsed, as `compiled_block` does."""
     raw = block.split(b"\n")[:-1]
     firsts = b"\n".join([r.split(b" ", 1)[0] for r in raw])
-    tokens = firsts.decode(decoder.encoding, errors="replace" if decoder.strict else decoder.errors).split("\n")
+    tokens = firsts.decode(
+        decoder.encoding, errors="replace" if decoder.strict else decoder.errors
+    ).split("\n")
     chosen = [i for i, w in enumerate(tokens) if w in keep_first]
     kept = b"".join([raw[i] + b"\n" for i in chosen])
     return kept, [first_line + i for i in chosen]
@@ -195,7 +213,9 @@ def wanted_lines(block: bytes, keep_first: set[str], first_line: int, decoder: D
 def _first_tokens(buf, starts: np.ndarray, word_end: np.ndarray, decoder: Decoder) -> list[str]:
     spans = zip(starts.tolist(), word_end.tolist())
     blob = b"\n".join([buf[a:b] for a, b in spans])
-    return blob.decode(decoder.encoding, errors="replace" if decoder.strict else decoder.errors).split("\n")
+    return blob.decode(
+        decoder.encoding, errors="replace" if decoder.strict else decoder.errors
+    ).split("\n")
 
 
 def compiled_block(
@@ -227,7 +247,11 @@ def compiled_block(
     lines: Sequence[int] = range(first_line, first_line + ends.size)
     if keep_first is not None:
         word_end, _ = parse_text_lines(data, starts, ends, 0, np.empty((ends.size, 0), np.float32))
-        chosen = [i for i, w in enumerate(_first_tokens(buf, starts, word_end, decoder)) if w in keep_first]
+        chosen = [
+            i
+            for i, w in enumerate(_first_tokens(buf, starts, word_end, decoder))
+            if w in keep_first
+        ]
         starts, ends = starts[chosen], ends[chosen]
         lines = [first_line + i for i in chosen]
     if out is None:
@@ -254,7 +278,9 @@ def compiled_block(
         except UnicodeDecodeError:
             good[i] = False  # strict: an error; otherwise decoded (and checked) by exact_block
     for i in np.flatnonzero(~good).tolist():
-        fixed, row, _ = exact_block(bytes(buf[starts[i] : ends[i] + 1]), dim, lines[i], problems, dtype, decoder)
+        fixed, row, _ = exact_block(
+            bytes(buf[starts[i] : ends[i] + 1]), dim, lines[i], problems, dtype, decoder
+        )
         if fixed:
             words[i] = fixed[0]
             out[i] = row[0]

@@ -106,7 +106,9 @@ def read_binary(
             buf, pos, eof = b"", 0, False
         index, done, released = 0, first_len, 0
         scratch = np.empty((0, record), dtype=np.uint8)
-        whole = record + _MAX_WORD + 2  # the most bytes one record (word, space, vector, newline) takes
+        whole = (
+            record + _MAX_WORD + 2
+        )  # the most bytes one record (word, space, vector, newline) takes
         while index < count and not sink.full:
             if mapped is None:
                 chunk = b"" if eof else f.read(_BLOCK)
@@ -116,7 +118,9 @@ def read_binary(
                 done += len(chunk)
             step = min(count - index, _STEP_ROWS) if mapped is not None else count - index
             vectors, blob, in_place = None, None, False
-            rows = min(step, (len(buf) - pos) // (record + 2))  # complete records the bytes can hold
+            rows = min(
+                step, (len(buf) - pos) // (record + 2)
+            )  # complete records the bytes can hold
             if rows == 0:
                 found = 0
                 starts, spaces = [], []
@@ -129,7 +133,9 @@ def read_binary(
                         scratch = np.empty((rows, record), dtype=np.uint8)
                     target = scratch
                 view = np.frombuffer(buf, dtype=np.uint8)
-                found, pos, starts_a, spaces_a, blob = scan_binary(view, pos, record, rows, _MAX_WORD, target)
+                found, pos, starts_a, spaces_a, blob = scan_binary(
+                    view, pos, record, rows, _MAX_WORD, target
+                )
                 del view
                 starts, spaces = starts_a.tolist(), spaces_a.tolist()
                 vectors = target[:found].view("<f4")
@@ -185,7 +191,9 @@ def _map(f: IO[bytes]) -> mmap.mmap | None:
         return None
 
 
-def _report_end(rest: bytes, index: int, count: int, record: int, sink: RowSink, problems: Problems) -> None:
+def _report_end(
+    rest: bytes, index: int, count: int, record: int, sink: RowSink, problems: Problems
+) -> None:
     """The data ran out before ``count`` records: a truncated record, or a short file."""
     rest = rest.lstrip(b"\n")
     if rest:
@@ -200,7 +208,10 @@ def _report_end(rest: bytes, index: int, count: int, record: int, sink: RowSink,
         )
     elif sink.rows_total < count:
         problems.bad(
-            1, "header count", f"the header says {count} words but the file has {sink.rows_total} records", row=False
+            1,
+            "header count",
+            f"the header says {count} words but the file has {sink.rows_total} records",
+            row=False,
         )
 
 
@@ -257,7 +268,10 @@ def _decode_words(
             continue
         if not word or "\n" in word:
             problems.bad(
-                index + k + 2, "empty word", f"expected a word before the vector, found {word!r}", row=False
+                index + k + 2,
+                "empty word",
+                f"expected a word before the vector, found {word!r}",
+                row=False,
             )
             continue
         if keep is None or word in keep:
@@ -288,7 +302,9 @@ def _take(
     n = sink.count_rows(len(starts))
     if n < len(starts):
         blob = None
-    words, lines, idx = _decode_words(buf, starts[:n], spaces[:n], index, sink.keep, problems, blob, decoder)
+    words, lines, idx = _decode_words(
+        buf, starts[:n], spaces[:n], index, sink.keep, problems, blob, decoder
+    )
     if not words:
         return
     record = 4 * dim
@@ -321,7 +337,12 @@ def _take(
                 row=False,
             )
         else:
-            problems.bad(lines[i], "not finite", f"the vector of {words[i]!r} holds NaN or infinity", row=False)
+            problems.bad(
+                lines[i],
+                "not finite",
+                f"the vector of {words[i]!r} holds NaN or infinity",
+                row=False,
+            )
     sink.commit(words, lines, good)
 
 
@@ -339,6 +360,9 @@ def write_binary(f: IO[bytes], words: Sequence[str], matrix: np.ndarray) -> None
         block = np.ascontiguousarray(matrix[start : start + step], dtype="<f4")
         f.write(
             b"".join(
-                [w.encode("utf-8") + b" " + row.tobytes() + b"\n" for w, row in zip(words[start : start + step], block)]
+                [
+                    w.encode("utf-8") + b" " + row.tobytes() + b"\n"
+                    for w, row in zip(words[start : start + step], block)
+                ]
             )
         )

@@ -45,8 +45,8 @@ def _is_old_fasttext(head: bytes) -> bool:
     """fastText before 0.9 wrote no magic number: check its 'Args' block for sane values."""
     if len(head) < 56:
         return False
-    dim, ws, epoch, min_count, neg, _ngrams, loss, model, bucket, minn, maxn, _lr, t = struct.unpack(
-        "<12id", head[:56]
+    dim, ws, epoch, min_count, neg, _ngrams, loss, model, bucket, minn, maxn, _lr, t = (
+        struct.unpack("<12id", head[:56])
     )
     return (
         0 < dim <= 100_000 and 0 < ws <= 1000 and 0 < epoch <= 100_000 and min_count >= 0

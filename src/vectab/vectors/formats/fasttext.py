@@ -38,7 +38,9 @@ MAX_DIM = 100_000
 MAX_WORD_BYTES = 1 << 20  # one vocabulary entry; fastText words are never near this
 _CHUNK = 1 << 24  # the most read at once from a region whose size comes from the header
 _MIN_ENTRY = 11  # a vocabulary entry: >= 1 byte of word, its NUL, int64 count, int8 type
-_NEW_ARGS = "<12id"  # dim ws epoch min_count neg word_ngrams loss model bucket minn maxn lr_update_rate t
+_NEW_ARGS = (
+    "<12id"  # dim ws epoch min_count neg word_ngrams loss model bucket minn maxn lr_update_rate t
+)
 _OLD_ARGS = "<10id"  # epoch min_count neg word_ngrams loss model bucket minn maxn lr_update_rate t
 
 
@@ -197,7 +199,9 @@ class _Stream:
         while len(self._buf) - self._pos < n:
             if not self._fill():
                 found = len(self._buf) - self._pos
-                raise self.error(f"the file ends inside {where} (expected {n} more bytes, found {found})")
+                raise self.error(
+                    f"the file ends inside {where} (expected {n} more bytes, found {found})"
+                )
         out = self._buf[self._pos : self._pos + n]
         self._pos += n
         return out
@@ -253,7 +257,9 @@ class _Stream:
                 n -= step
 
 
-def _bad(stream: _Stream, field: str, value: int, expected: str, hint: str = "") -> VectorFormatError:
+def _bad(
+    stream: _Stream, field: str, value: int, expected: str, hint: str = ""
+) -> VectorFormatError:
     return stream.error(
         f"header field `{field}` is {value}; expected {expected}" + (f" ({hint})" if hint else "")
     )
@@ -266,18 +272,50 @@ def _read_header(s: _Stream) -> dict[str, int]:
     h = {"new": new, "version": version if new else 0}
     if new:
         if not 1 <= version <= FASTTEXT_VERSION:
-            raise _bad(s, "version", version, f"1..{FASTTEXT_VERSION}", "not a fastText file vectab can read")
-        names = ("dim", "ws", "epoch", "min_count", "neg", "word_ngrams", "loss", "model", "bucket", "minn", "maxn")
+            raise _bad(
+                s,
+                "version",
+                version,
+                f"1..{FASTTEXT_VERSION}",
+                "not a fastText file vectab can read",
+            )
+        names = (
+            "dim",
+            "ws",
+            "epoch",
+            "min_count",
+            "neg",
+            "word_ngrams",
+            "loss",
+            "model",
+            "bucket",
+            "minn",
+            "maxn",
+        )
         values = s.unpack(_NEW_ARGS, "the header")
     else:  # fastText before its magic number: the file starts with dim and ws
-        names = ("epoch", "min_count", "neg", "word_ngrams", "loss", "model", "bucket", "minn", "maxn")
+        names = (
+            "epoch",
+            "min_count",
+            "neg",
+            "word_ngrams",
+            "loss",
+            "model",
+            "bucket",
+            "minn",
+            "maxn",
+        )
         values = s.unpack(_OLD_ARGS, "the header")
         h.update(dim=magic, ws=version)
     h.update(zip(names, values))
     if not 0 < h["dim"] <= MAX_DIM:
-        hint = "is this a fastText .bin model?" if new else (
-            f"the file starts with neither fastText's magic number {FASTTEXT_MAGIC} nor a plausible dim; "
+        hint = (
             "is this a fastText .bin model?"
+            if new
+            else (
+                f"the file starts with neither fastText's magic number {FASTTEXT_MAGIC} nor a plausible dim; "
+                "is this a fastText .bin model?"
+            )
         )
         raise _bad(s, "dim", h["dim"], f"1..{MAX_DIM}", hint)
     if h["model"] not in (1, 2, 3):
@@ -304,7 +342,10 @@ def _read_header(s: _Stream) -> dict[str, int]:
         vocab = size * _MIN_ENTRY
         if vocab > left:
             raise _bad(
-                s, "size", size, f"at most {left // _MIN_ENTRY} entries",
+                s,
+                "size",
+                size,
+                f"at most {left // _MIN_ENTRY} entries",
                 f"{size} entries need at least {vocab} bytes but only {left} bytes follow the header",
             )
         prune = 8 * max(pruneidx, 0)
@@ -336,7 +377,13 @@ def _read_vocab(s: _Stream, h: dict[str, int]) -> list[bytes]:
 
 
 def _check_rows(
-    block: np.ndarray, first: int, cols: int, nwords: int, raw_words: list[bytes], s: _Stream, bad: set[int],
+    block: np.ndarray,
+    first: int,
+    cols: int,
+    nwords: int,
+    raw_words: list[bytes],
+    s: _Stream,
+    bad: set[int],
     problems: Problems,
 ) -> None:
     """Refuse NaN/inf: a word row is a bad row (raised, or skipped with its word); an n-gram row raises."""
@@ -351,7 +398,9 @@ def _check_rows(
             )
         bad.add(r)
         shown = raw_words[r].decode("utf-8", "backslashreplace")
-        problems.bad(None, "not finite", f"the vector of word {r + 1} ({shown!r}) holds NaN or infinity")
+        problems.bad(
+            None, "not finite", f"the vector of word {r + 1} ({shown!r}) holds NaN or infinity"
+        )
 
 
 def _read_matrix(
@@ -387,7 +436,16 @@ def _read_matrix(
                 data.resize(min(nbytes, max(2 * data.size, done + step)), refcheck=False)
             with memoryview(data) as mv:
                 s.readinto(mv[done : done + step], where)
-            _check_rows(data[done : done + step].view("<f4"), done // 4, cols, nwords, raw_words, s, bad, problems)
+            _check_rows(
+                data[done : done + step].view("<f4"),
+                done // 4,
+                cols,
+                nwords,
+                raw_words,
+                s,
+                bad,
+                problems,
+            )
             done += step
         return data.view("<f4").reshape(rows, cols), bad
     offset = s.tell()
@@ -397,7 +455,9 @@ def _read_matrix(
         while done < nbytes:
             step = min(_CHUNK, nbytes - done)
             s.readinto(mv[:step], where)
-            _check_rows(scratch[:step].view("<f4"), done // 4, cols, nwords, raw_words, s, bad, problems)
+            _check_rows(
+                scratch[:step].view("<f4"), done // 4, cols, nwords, raw_words, s, bad, problems
+            )
             done += step
     del scratch
     if nbytes == 0:
@@ -417,7 +477,8 @@ def _decode_words(
             word = raw.decode(encoding, unicode_errors)
         except UnicodeDecodeError as e:
             problems.bad(
-                None, "not UTF-8" if encoding == "utf-8" else f"not {encoding}",
+                None,
+                "not UTF-8" if encoding == "utf-8" else f"not {encoding}",
                 f"word {i + 1} ({raw!r}) is not valid {encoding} ({e.reason} at byte {e.start}); pass "
                 "unicode_errors='replace' (or 'ignore') to load it anyway, or encoding= the file's encoding",
             )
@@ -425,7 +486,8 @@ def _decode_words(
         j = first.setdefault(word, i)
         if j != i:
             problems.bad(
-                None, "duplicate word",
+                None,
+                "duplicate word",
                 f"word {i + 1} ({raw!r}) reads as {word!r}, already word {j + 1} ({raw_words[j]!r}) "
                 f"under encoding={encoding!r}, unicode_errors={unicode_errors!r}; the first is kept",
                 row=False,
@@ -479,16 +541,24 @@ def read_fasttext_bin(
         if h["new"]:
             (quant,) = s.unpack("<B", "the input matrix header")
             if quant > 1:
-                raise s.error(f"the quantization flag of the input matrix is {quant}; expected 0 or 1")
+                raise s.error(
+                    f"the quantization flag of the input matrix is {quant}; expected 0 or 1"
+                )
             if quant:
-                raise s.error("quantized fastText models (.ftz) are not supported; use the full .bin")
+                raise s.error(
+                    "quantized fastText models (.ftz) are not supported; use the full .bin"
+                )
         matrix, bad = _read_matrix(s, h, path, raw_words, problems)
     if progress is not None:
         progress(1, 1)
     nwords, minn, maxn = h["nwords"], h["minn"], h["maxn"]
     subwords = FastTextSubwords(matrix[nwords:], min_n=minn, max_n=maxn)
     chosen = _decode_words(
-        raw_words[: nwords if limit is None else min(nwords, limit)], encoding, unicode_errors, bad, problems
+        raw_words[: nwords if limit is None else min(nwords, limit)],
+        encoding,
+        unicode_errors,
+        bad,
+        problems,
     )
     if keep is not None:
         chosen = [(i, w) for i, w in chosen if w in keep]
@@ -496,17 +566,25 @@ def read_fasttext_bin(
     use_ngrams = subwords.has_ngrams
     for start in range(0, len(chosen), 4096):
         batch = chosen[start : start + 4096]
-        vectors[start : start + len(batch)] = _word_vectors(matrix, nwords, batch, subwords, use_ngrams)
+        vectors[start : start + len(batch)] = _word_vectors(
+            matrix, nwords, batch, subwords, use_ngrams
+        )
     problems.report.rows_read = min(nwords, nwords if limit is None else limit)
     problems.report.rows_kept = len(chosen)
     return [w for _, w in chosen], vectors, subwords if use_ngrams else None
 
 
 def _word_vectors(
-    matrix: np.ndarray, nwords: int, batch: list[tuple[int, str]], subwords: FastTextSubwords, use_ngrams: bool
+    matrix: np.ndarray,
+    nwords: int,
+    batch: list[tuple[int, str]],
+    subwords: FastTextSubwords,
+    use_ngrams: bool,
 ) -> np.ndarray:
     """Mean of each word's row and its n-gram rows, summed in fastText's (and gensim's) order."""
-    grams = [_utf8_ngrams(w, subwords.min_n, subwords.max_n) if use_ngrams else [] for _, w in batch]
+    grams = [
+        _utf8_ngrams(w, subwords.min_n, subwords.max_n) if use_ngrams else [] for _, w in batch
+    ]
     counts = np.array([len(g) for g in grams], dtype=np.int64)
     hashes = _fnv1a([g for gs in grams for g in gs]).astype(np.int64) % max(subwords.bucket, 1)
     acc = np.array(matrix[[i for i, _ in batch]], dtype=np.float32)

@@ -138,7 +138,12 @@ def write_native(
         nbytes = data.nbytes if isinstance(data, np.ndarray) else len(data)
         header[name] = {"dtype": code, "shape": shape, "data_offsets": [start, start + nbytes]}
         start += nbytes
-    meta = {"format": MAGIC_FORMAT, "version": VERSION, **(metadata or {}), "checksum_algorithm": _ALGORITHM}
+    meta = {
+        "format": MAGIC_FORMAT,
+        "version": VERSION,
+        **(metadata or {}),
+        "checksum_algorithm": _ALGORITHM,
+    }
     meta["checksum"] = _HOLE.decode()  # last key: its digits sit at a fixed place at the end
     header["__metadata__"] = meta
     text = json.dumps(header, separators=(",", ":")).encode()
@@ -162,7 +167,9 @@ def write_native(
 # -- reading ----------------------------------------------------------------------------------
 
 
-def _read_header(f: IO[bytes], path: str | os.PathLike[str], size: int) -> tuple[dict[str, Any], bytes]:
+def _read_header(
+    f: IO[bytes], path: str | os.PathLike[str], size: int
+) -> tuple[dict[str, Any], bytes]:
     """The parsed header (a dict with vectab's metadata) and its raw bytes; entries unchecked."""
     raw = f.read(8)
     if len(raw) < 8:
@@ -170,13 +177,17 @@ def _read_header(f: IO[bytes], path: str | os.PathLike[str], size: int) -> tuple
     (length,) = struct.unpack("<Q", raw)
     if not 2 <= length <= min(_MAX_HEADER, size - 8):
         raise VectorFormatError(
-            path, None, f"expected a safetensors header length, found {length} (file is {size} bytes)"
+            path,
+            None,
+            f"expected a safetensors header length, found {length} (file is {size} bytes)",
         )
     text = f.read(length)
     try:
         header = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise VectorFormatError(path, None, f"the safetensors header is not valid JSON ({e})") from None
+        raise VectorFormatError(
+            path, None, f"the safetensors header is not valid JSON ({e})"
+        ) from None
     meta = header.get("__metadata__") if isinstance(header, dict) else None
     if (
         not isinstance(meta, dict)
@@ -184,7 +195,11 @@ def _read_header(f: IO[bytes], path: str | os.PathLike[str], size: int) -> tuple
         or "vectors" not in header
         or "vocab" not in header
     ):
-        names = sorted(k for k in header if k != "__metadata__") if isinstance(header, dict) else type(header).__name__
+        names = (
+            sorted(k for k in header if k != "__metadata__")
+            if isinstance(header, dict)
+            else type(header).__name__
+        )
         raise VectorFormatError(
             path,
             None,
@@ -194,7 +209,9 @@ def _read_header(f: IO[bytes], path: str | os.PathLike[str], size: int) -> tuple
     return header, text
 
 
-def _check_entries(path: str | os.PathLike[str], header: dict[str, Any], base: int, size: int) -> None:
+def _check_entries(
+    path: str | os.PathLike[str], header: dict[str, Any], base: int, size: int
+) -> None:
     end = 0
     for name, spec in header.items():
         if name == "__metadata__":
@@ -202,16 +219,25 @@ def _check_entries(path: str | os.PathLike[str], header: dict[str, Any], base: i
         ok = isinstance(spec, dict) and spec.get("dtype") in _DTYPES
         shape, offsets = (spec.get("shape"), spec.get("data_offsets")) if ok else (None, None)
         ok = ok and isinstance(shape, list) and all(type(d) is int and d >= 0 for d in shape)
-        ok = ok and isinstance(offsets, list) and len(offsets) == 2 and all(type(o) is int for o in offsets)
+        ok = (
+            ok
+            and isinstance(offsets, list)
+            and len(offsets) == 2
+            and all(type(o) is int for o in offsets)
+        )
         if ok:
             begin, stop = offsets
             nbytes = int(np.prod(shape, dtype=np.int64)) * np.dtype(_DTYPES[spec["dtype"]]).itemsize
             ok = 0 <= begin <= stop and stop - begin == nbytes
         if not ok:
-            raise VectorFormatError(path, None, f"tensor {name!r} has an inconsistent header entry {spec}")
+            raise VectorFormatError(
+                path, None, f"tensor {name!r} has an inconsistent header entry {spec}"
+            )
         end = max(end, stop)
     if base + end != size:
-        raise VectorFormatError(path, None, f"expected {base + end} bytes from the header, found {size} (truncated?)")
+        raise VectorFormatError(
+            path, None, f"expected {base + end} bytes from the header, found {size} (truncated?)"
+        )
 
 
 def read_native_header(path: str | os.PathLike[str]) -> tuple[dict[str, Any], int]:
@@ -232,19 +258,26 @@ def _data_digest(h: Any, f: IO[bytes], base: int, size: int) -> None:
     start = base - base % _mmap.ALLOCATIONGRANULARITY
     while start < size:
         length = min(_WINDOW, size - start)
-        with _mmap.mmap(f.fileno(), length, access=_mmap.ACCESS_READ, offset=start) as mm, memoryview(mm) as view:
+        with (
+            _mmap.mmap(f.fileno(), length, access=_mmap.ACCESS_READ, offset=start) as mm,
+            memoryview(mm) as view,
+        ):
             h.update(view[max(base - start, 0) :])
         start += length
 
 
-def _verify(f: IO[bytes], path: str | os.PathLike[str], meta: dict[str, Any], text: bytes, size: int) -> None:
+def _verify(
+    f: IO[bytes], path: str | os.PathLike[str], meta: dict[str, Any], text: bytes, size: int
+) -> None:
     """Check the version-2 checksum: every byte of the file, its own 32 digits read as ``0``."""
     stored = meta.get("checksum")
     body = text.rstrip(b" ")
     hole = len(body) - len(b'"}}') - _DIGITS
     tail = b'"checksum":"' + str(stored).encode() + b'"}}'
     if not (isinstance(stored, str) and len(stored) == _DIGITS and body.endswith(tail)):
-        raise VectorFormatError(path, None, f"checksum mismatch: the header's checksum field is damaged; {_DAMAGED}")
+        raise VectorFormatError(
+            path, None, f"checksum mismatch: the header's checksum field is damaged; {_DAMAGED}"
+        )
     h = xxhash.xxh3_128()
     h.update(struct.pack("<Q", len(text)))
     h.update(text[:hole])
@@ -253,7 +286,9 @@ def _verify(f: IO[bytes], path: str | os.PathLike[str], meta: dict[str, Any], te
     _data_digest(h, f, 8 + len(text), size)
     if h.hexdigest() != stored:
         raise VectorFormatError(
-            path, None, f"checksum mismatch: the file is damaged or was changed after it was written; {_DAMAGED}"
+            path,
+            None,
+            f"checksum mismatch: the file is damaged or was changed after it was written; {_DAMAGED}",
         )
 
 
@@ -294,7 +329,9 @@ def read_native(
     """
     if legacy not in ("warn", "raise"):
         raise ValueError(f"`legacy` must be 'warn' or 'raise', got {legacy!r}")
-    with open(path, "rb") as f:  # one open file for header, checksum and map: a rename can't swap it
+    with open(
+        path, "rb"
+    ) as f:  # one open file for header, checksum and map: a rename can't swap it
         size = os.fstat(f.fileno()).st_size
         header, text = _read_header(f, path, size)
         meta = header["__metadata__"]
@@ -302,10 +339,14 @@ def read_native(
         version = meta.get("version")
         if version == _LEGACY:
             if legacy == "raise":
-                raise VectorFormatError(path, None, f"format version 1 (partial checksum); {_REWRITE}")
+                raise VectorFormatError(
+                    path, None, f"format version 1 (partial checksum); {_REWRITE}"
+                )
         elif version != VERSION:
             raise VectorFormatError(
-                path, None, f"expected format version {VERSION}, found {version!r}: written by a newer vectab (upgrade) or damaged ({_DAMAGED})"
+                path,
+                None,
+                f"expected format version {VERSION}, found {version!r}: written by a newer vectab (upgrade) or damaged ({_DAMAGED})",
             )
         _check_entries(path, header, base, size)
         if version == VERSION and verify:
@@ -313,9 +354,15 @@ def read_native(
         vocab = _tensor(f, header, base, "vocab", mmap=False).tobytes()
         vectors = _tensor(f, header, base, "vectors", mmap=mmap)
         if version == _LEGACY and verify:
-            flat = np.asarray(vectors).reshape(-1).view(np.uint8) if vectors.size else np.zeros(0, np.uint8)
+            flat = (
+                np.asarray(vectors).reshape(-1).view(np.uint8)
+                if vectors.size
+                else np.zeros(0, np.uint8)
+            )
             if _legacy_checksum(header, vocab, _sample(flat, flat.size)) != meta.get("checksum"):
-                raise VectorFormatError(path, None, f"checksum mismatch: the file is damaged; {_DAMAGED}")
+                raise VectorFormatError(
+                    path, None, f"checksum mismatch: the file is damaged; {_DAMAGED}"
+                )
         if version == _LEGACY:
             warnings.warn(
                 f"{path}: written by an earlier vectab (format version 1), whose checksum covers the header, "
@@ -332,8 +379,12 @@ def read_native(
                 if len(words) == 1 and vectors.shape[0] == 0:
                     words = []
         except UnicodeDecodeError as e:
-            raise VectorFormatError(path, None, f"the vocabulary is not valid UTF-8 ({e})") from None
+            raise VectorFormatError(
+                path, None, f"the vocabulary is not valid UTF-8 ({e})"
+            ) from None
         if len(words) != vectors.shape[0]:
-            raise VectorFormatError(path, None, f"expected {vectors.shape[0]} words, found {len(words)}")
+            raise VectorFormatError(
+                path, None, f"expected {vectors.shape[0]} words, found {len(words)}"
+            )
         ngrams = _tensor(f, header, base, "ngrams", mmap=mmap) if "ngrams" in header else None
     return words, vectors, ngrams, meta

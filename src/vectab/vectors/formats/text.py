@@ -70,7 +70,11 @@ class _LineTooLong(Exception):
 
 
 def _too_long(path: object, line: int, limit: int, dim: int) -> VectorFormatError:
-    rule = f"{dim} numbers allow at most {limit} bytes a line" if dim > 0 else f"at most {limit} bytes a line"
+    rule = (
+        f"{dim} numbers allow at most {limit} bytes a line"
+        if dim > 0
+        else f"at most {limit} bytes a line"
+    )
     return VectorFormatError(
         path,
         line,
@@ -156,9 +160,14 @@ def read_text(
         sink = RowSink(0, dtype, keep=keep, limit=limit, problems=problems)
         mapped = _map(f) if total is not None and kernels_ready() else None
         if mapped is not None:  # uncompressed: parse the page cache in place, no copies
-            blocks = _mapped_blocks(mapped, skip + (len(first) if header else 0), lambda: max_line_bytes(dim))
+            blocks = _mapped_blocks(
+                mapped, skip + (len(first) if header else 0), lambda: max_line_bytes(dim)
+            )
         else:
-            blocks = ((block, 0, len(block)) for block in _line_blocks(f, head, lambda: max_line_bytes(dim)))
+            blocks = (
+                (block, 0, len(block))
+                for block in _line_blocks(f, head, lambda: max_line_bytes(dim))
+            )
         done = skip + len(first) if header else skip
         try:
             for buf, lo, hi in blocks:
@@ -167,17 +176,26 @@ def read_text(
                     dim = guess_dim(bytes(buf[lo : min(hi, lo + (1 << 20))]))
                     if dim <= 0:
                         raise VectorFormatError(
-                            path, next_line, "expected a word and numbers, found no numbers after the word"
+                            path,
+                            next_line,
+                            "expected a word and numbers, found no numbers after the word",
                         )
                 if sink.dim == 0:
                     sample = bytes(buf[lo : min(hi, lo + (4 << 20))])
-                    sink.start(dim, _capacity_hint(total, sample if mapped is not None else buf, dim, keep, limit))
+                    sink.start(
+                        dim,
+                        _capacity_hint(
+                            total, sample if mapped is not None else buf, dim, keep, limit
+                        ),
+                    )
                     first_data = sample.split(b"\n", 1)[0].rstrip(b"\r")
                     trailing_space = first_data.endswith(b" ")
                     if not header and next_line == 1:
                         _check_not_header(path, first_data, dim)
                 _check_lengths(path, buf, lo, hi, dim, next_line)
-                next_line += _parse_block(buf, lo, hi, dim, next_line, trailing_space, sink, problems, decoder)
+                next_line += _parse_block(
+                    buf, lo, hi, dim, next_line, trailing_space, sink, problems, decoder
+                )
                 if progress is not None:
                     progress(done, total)
                 if sink.full:
@@ -215,7 +233,14 @@ def _check_lengths(path: object, buf, lo: int, hi: int, dim: int, first_line: in
 
 
 def _parse_block(
-    buf, lo: int, hi: int, dim: int, first_line: int, trailing_space: bool, sink: RowSink, problems: Problems,
+    buf,
+    lo: int,
+    hi: int,
+    dim: int,
+    first_line: int,
+    trailing_space: bool,
+    sink: RowSink,
+    problems: Problems,
     decoder: Decoder = UTF8,
 ) -> int:
     """Parse the lines in ``buf[lo:hi]`` into ``sink``; return the number of lines."""
@@ -232,7 +257,15 @@ def _parse_block(
             return n_lines
         keep_first = sink.keep_first if sink.limit is None else None  # limit counts every row
         words, matrix, good, lines = compiled_block(
-            buf, lo, hi, dim, first_line, sink.dtype, problems, keep_first=keep_first, decoder=decoder
+            buf,
+            lo,
+            hi,
+            dim,
+            first_line,
+            sink.dtype,
+            problems,
+            keep_first=keep_first,
+            decoder=decoder,
         )
         sink.rows_read += n_lines - len(lines)  # rows skipped unparsed: not wanted
         if good is not None:
@@ -349,7 +382,10 @@ def _format_rows(block: np.ndarray, precision: int | None) -> list[str]:
         block = block.astype(np.float64 if block.dtype == np.float64 else np.float32)
     else:
         block = np.round(block.astype(np.float64), precision)
-    columns = [pc.cast(pa.array(np.ascontiguousarray(block[:, j])), pa.string()) for j in range(block.shape[1])]
+    columns = [
+        pc.cast(pa.array(np.ascontiguousarray(block[:, j])), pa.string())
+        for j in range(block.shape[1])
+    ]
     return pc.binary_join_element_wise(*columns, " ").to_pylist()
 
 
