@@ -83,9 +83,11 @@ def test_harness_reports_broken_modules(make, message):
 
 
 def test_harness_checks_dtype_and_round_trip():
-    with pytest.raises(AssertionError, match="output dtype torch.float32 != expected torch.float64"):
+    with pytest.raises(AssertionError,
+                       match="output dtype torch.float32 != expected torch.float64"):
         run_module_test(lambda: nn.Linear(3, 3), X, expected_output_dtype=torch.float64)
-    with pytest.raises(AssertionError, match="rebuilt from its state_dict gives a different output"):
+    with pytest.raises(AssertionError,
+                       match="rebuilt from its state_dict gives a different output"):
         run_module_test(_Unsaved, X)
 
 

@@ -58,7 +58,8 @@ def test_predict_prints_labels_as_written(trained):
     new.write_text("text\na superb film\nan awful plot\n")
     result = runner.invoke(app, ["predict", str(out), str(new)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == ["prediction\ttext", "1\ta superb film", "0\tan awful plot"]
+    assert result.stdout.splitlines() == ["prediction\ttext",
+                                          "1\ta superb film", "0\tan awful plot"]
     target = tmp / "pred.tsv"
     result = runner.invoke(app, ["predict", str(out), str(tmp / "dev.csv"), "--out", str(target)])
     assert result.exit_code == 0 and target.read_text().startswith("prediction\ttext\n")
@@ -81,7 +82,8 @@ def test_train_tagger_and_predict(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--text-col", "sentence"], "text column 'sentence' not found; columns present: ['text', 'label']"),
+        (["--text-col", "sentence"],
+         "text column 'sentence' not found; columns present: ['text', 'label']"),
         (["--label-col", "y"], "label column 'y' not found"),
         (["--freeze", "half"], "`freeze` must be one of"),
         (["--encoder", "transformer"], "encoder"),
@@ -103,7 +105,8 @@ def test_unreadable_file_and_vocabulary_mismatch(trained, tmp_path):
     assert result.exit_code == 1 and "missing.csv: file not found" in result.stderr
     broken = tmp_path / "bad.csv"
     broken.write_text("text,label\nfine,1\ntoo,many,fields\n")
-    result = runner.invoke(app, ["train", "classifier", "--train", str(broken), "--out", str(tmp_path / "z")])
+    result = runner.invoke(app, ["train", "classifier", "--train", str(broken),
+                                 "--out", str(tmp_path / "z")])
     assert result.exit_code == 1 and "bad.csv:3:" in result.stderr
     # a tokenizer from a bigger vocabulary than the saved table
     import shutil

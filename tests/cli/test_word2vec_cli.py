@@ -27,7 +27,8 @@ def test_train_word2vec_writes_vectors_config_and_model(tmp_path):
     out = tmp_path / "vectors.bin"
     result = runner.invoke(app, [
         "train", "word2vec", str(corpus), "--out", str(out), "--cbow", "--vector-size", "12",
-        "--min-count", "2", "--epochs", "2", "--workers", "1", "--save-model", str(tmp_path / "m.w2v"),
+        "--min-count", "2", "--epochs", "2", "--workers", "1",
+        "--save-model", str(tmp_path / "m.w2v"),
     ])
     assert result.exit_code == 0, result.output
     vectors = load_vectors(out)
@@ -42,7 +43,8 @@ def test_train_word2vec_writes_vectors_config_and_model(tmp_path):
 def test_train_word2vec_text_format(tmp_path):
     corpus = write_corpus(tmp_path / "corpus.txt.gz")
     out = tmp_path / "vectors.txt"
-    result = runner.invoke(app, ["train", "word2vec", str(corpus), "-o", str(out), "--vector-size", "8",
+    result = runner.invoke(app,
+                           ["train", "word2vec", str(corpus), "-o", str(out), "--vector-size", "8",
                                  "--min-count", "1", "--epochs", "1", "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert out.read_text().splitlines()[0] == "30 8"
@@ -54,7 +56,8 @@ def test_train_word2vec_user_errors(tmp_path):
         ([str(tmp_path / "missing.txt"), "-o", str(tmp_path / "v.txt")], "does not exist"),
         ([str(corpus), "-o", str(tmp_path / "v.txt"), "--window", "0"], "window"),
         ([str(corpus), "-o", str(tmp_path / "v.txt"), "--vector-size", "-3"], "--vector-size"),  # refused at parse time
-        ([str(corpus), "-o", str(tmp_path / "v.txt"), "--min-count", "1000"], "vocabulary is empty"),
+        ([str(corpus), "-o", str(tmp_path / "v.txt"), "--min-count", "1000"],
+         "vocabulary is empty"),
         ([str(corpus), "-o", str(tmp_path / "v.txt"), "--format", "xml", "--epochs", "1",
           "--min-count", "1"], "format"),
     ]

@@ -205,7 +205,8 @@ def test_projection_learns_over_a_frozen_table():
     scores = {}
     for projection in [(), (16,)]:
         torch.manual_seed(0)
-        model = TextClassifier(ClassifierConfig(V, D, 2, encoder="mean", dropout=0.0, projection=projection),
+        model = TextClassifier(ClassifierConfig(V, D, 2, encoder="mean",
+                                                dropout=0.0, projection=projection),
                                embedding=Embedding(V, D, weights=[table.numpy()], trainable=False))
         opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=0.05)
         for _ in range(150):

@@ -59,7 +59,8 @@ VOCAB_SETTINGS = [
 ]
 
 
-@pytest.mark.parametrize("settings", VOCAB_SETTINGS, ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()))
+@pytest.mark.parametrize("settings",
+                         VOCAB_SETTINGS, ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()))
 def test_build_vocab_matches_gensim(settings):
     gensim = pytest.importorskip("gensim.models")
     corpus = zipf_corpus()
@@ -113,7 +114,8 @@ def test_training_is_reproducible_with_one_worker():
 
 
 def test_two_workers_train_without_nan():
-    model = Word2Vec(zipf_corpus(n_sentences=2000), sg=1, vector_size=16, min_count=1, epochs=2, workers=2)
+    model = Word2Vec(zipf_corpus(n_sentences=2000), sg=1, vector_size=16, min_count=1,
+                     epochs=2, workers=2)
     assert np.isfinite(model.wv.vectors).all()
     assert model.epoch_losses[-1] < model.epoch_losses[0]
 
@@ -143,7 +145,8 @@ def test_callbacks_and_progress():
 
 def test_alpha_decays_to_min_alpha():
     reports: list[Word2VecProgress] = []
-    Word2Vec(zipf_corpus(), min_count=1, vector_size=8, epochs=2, workers=1, progress=reports.append)
+    Word2Vec(zipf_corpus(), min_count=1, vector_size=8, epochs=2,
+             workers=1, progress=reports.append)
     assert reports[-1].alpha == pytest.approx(0.0001)
 
 
@@ -264,7 +267,8 @@ def test_bad_corpora(tmp_path):
         (lambda: Word2Vec(["the cat", "sat"]), TypeError, "list of tokens"),
         (lambda: Word2Vec(s for s in [["a"]]), TypeError, "one-shot iterator"),
         (lambda: Word2Vec([["a"]], corpus_file=tmp_path / "x.txt"), TypeError, "not both"),
-        (lambda: Word2Vec(corpus_file=tmp_path / "missing.txt"), FileNotFoundError, "does not exist"),
+        (lambda: Word2Vec(corpus_file=tmp_path / "missing.txt"),
+         FileNotFoundError, "does not exist"),
     ]
     for make, exc, text in cases:
         with pytest.raises(exc, match=text):
@@ -333,7 +337,8 @@ def _quality(index_to_key, vectors, data):
 
     kv = KeyedVectors(vectors.shape[1])
     kv.add_vectors(list(index_to_key), np.asarray(vectors))
-    pairs = kv.evaluate_word_pairs(str(data / "word-similarity" / "EN-WS-353-ALL.txt"), delimiter="\t")
+    pairs = kv.evaluate_word_pairs(str(data / "word-similarity" / "EN-WS-353-ALL.txt"),
+                                   delimiter="\t")
     analogy, _ = kv.evaluate_word_analogies(str(data / "word-analogy" / "questions-words.txt"))
     return float(pairs[1][0]), float(analogy)
 

@@ -32,14 +32,16 @@ def test_row_wise_differs_from_keras_column_default():
 
 
 def test_apply_constraints_after_a_step_in_a_plain_loop():
-    layer = Embedding(10, 4, embeddings_initializer="ones", embeddings_constraint=constraints.MaxNorm(1.0))
+    layer = Embedding(10, 4,
+                      embeddings_initializer="ones", embeddings_constraint=constraints.MaxNorm(1.0))
     model = nn.Sequential(layer, nn.Linear(4, 1))
     opt = torch.optim.SGD(model.parameters(), lr=1.0)
     model(torch.tensor([[1, 2]])).sum().backward()
     opt.step()
     apply_constraints(model)
     assert bool((layer.weight.norm(dim=1) <= 1.0 + 1e-6).all())
-    frozen = Embedding(3, 2, embeddings_initializer="ones", embeddings_constraint="unit_norm", trainable=False)
+    frozen = Embedding(3, 2, embeddings_initializer="ones",
+                       embeddings_constraint="unit_norm", trainable=False)
     apply_constraints(frozen)
     assert torch.equal(frozen.weight, torch.ones(3, 2))
 

@@ -22,15 +22,18 @@ BAD_CONSTRUCTOR_ARGS = [
     ({"max_norm": "2"}, ValueError, "`max_norm`"),
     ({"embeddings_initializer": "unifrom"}, ValueError, "Did you mean 'uniform'"),
     ({"embeddings_initializer": 3}, TypeError, "`embeddings_initializer` must be a name"),
-    ({"embeddings_initializer": np.zeros((9, 4))}, ValueError, r"produced a table of shape \(9, 4\)"),
+    ({"embeddings_initializer": np.zeros((9, 4))},
+     ValueError, r"produced a table of shape \(9, 4\)"),
     ({"embeddings_initializer": lambda shape: np.zeros((2, 2))}, ValueError, "produced a table"),
     ({"embeddings_regularizer": "l3"}, ValueError, "`embeddings_regularizer` must be 'l1'"),
     ({"embeddings_regularizer": 0.01}, TypeError, "`embeddings_regularizer` must be None"),
     ({"activity_regularizer": "L_2"}, ValueError, "`activity_regularizer`"),
     ({"embeddings_constraint": "maxnorm"}, ValueError, "Did you mean 'max_norm'"),
     ({"embeddings_constraint": 2.0}, TypeError, "`embeddings_constraint` must be None"),
-    ({"weights": [np.zeros((9, 4))]}, ValueError, r"`weights` has shape \(9, 4\) but the layer is \(10, 4\)"),
-    ({"weights": [np.zeros((10, 4)), np.zeros(4)]}, ValueError, "one \\(input_dim, output_dim\\) matrix"),
+    ({"weights": [np.zeros((9, 4))]},
+     ValueError, r"`weights` has shape \(9, 4\) but the layer is \(10, 4\)"),
+    ({"weights": [np.zeros((10, 4)), np.zeros(4)]},
+     ValueError, "one \\(input_dim, output_dim\\) matrix"),
     ({"weights": [np.array([["a"] * 4] * 10)]}, TypeError, "`weights` must"),
     ({"trainable": np.ones(9, bool)}, ValueError, r"length input_dim=10 .* shape \(9,\)"),
     ({"trainable": np.ones(10, int)}, ValueError, "mask.astype\\(bool\\)"),
@@ -83,7 +86,8 @@ def test_small_int_ids_and_lists_are_accepted():
 
 def test_input_length_mismatch():
     layer = Embedding(10, 2, input_length=5)
-    for ids in (torch.zeros(2, 4, dtype=torch.long), torch.tensor(3), torch.zeros(5, 2, dtype=torch.long)):
+    for ids in (torch.zeros(2, 4, dtype=torch.long),
+                torch.tensor(3), torch.zeros(5, 2, dtype=torch.long)):
         with pytest.raises(ValueError, match="`input_length` is 5 but the ids have"):
             layer(ids)
 

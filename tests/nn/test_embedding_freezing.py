@@ -88,7 +88,8 @@ def test_gradient_hooks_alone_would_drift():
 def test_partial_layer_matches_torch_output_and_gradient():
     rows = _rows(2)
     table = torch.randn(VOCAB, DIM, dtype=torch.float64)
-    ours = Embedding.from_pretrained(table.clone(), freeze=~rows, padding_idx=int(rows.nonzero()[0]))
+    ours = Embedding.from_pretrained(table.clone(),
+                                     freeze=~rows, padding_idx=int(rows.nonzero()[0]))
     ref = nn.Embedding.from_pretrained(table.clone(), freeze=False, padding_idx=ours.padding_idx)
     ids = torch.randint(0, VOCAB, (5, 8), generator=torch.Generator().manual_seed(4))
     weights = torch.randn(5, 8, DIM, dtype=torch.float64)

@@ -17,10 +17,12 @@ SHAPE = (4000, 50)
     ("name", "cls", "config"),
     [
         ("uniform", initializers.RandomUniform, {"minval": -0.05, "maxval": 0.05, "seed": None}),
-        ("random_uniform", initializers.RandomUniform, {"minval": -0.05, "maxval": 0.05, "seed": None}),
+        ("random_uniform",
+         initializers.RandomUniform, {"minval": -0.05, "maxval": 0.05, "seed": None}),
         ("normal", initializers.RandomNormal, {"mean": 0.0, "stddev": 0.05, "seed": None}),
         ("random_normal", initializers.RandomNormal, {"mean": 0.0, "stddev": 0.05, "seed": None}),
-        ("truncated_normal", initializers.TruncatedNormal, {"mean": 0.0, "stddev": 0.05, "seed": None}),
+        ("truncated_normal",
+         initializers.TruncatedNormal, {"mean": 0.0, "stddev": 0.05, "seed": None}),
         ("glorot_uniform", initializers.GlorotUniform, {"seed": None}),
         ("glorot_normal", initializers.GlorotNormal, {"seed": None}),
         ("orthogonal", initializers.Orthogonal, {"gain": 1.0, "seed": None}),
@@ -51,7 +53,8 @@ def test_distributions_follow_keras_formulas():
     o = initializers.Orthogonal(gain=2.0)((50, 30))
     assert torch.allclose(o.T @ o, 4 * torch.eye(30), atol=1e-4)
     assert torch.equal(initializers.Constant(0.5)((2, 2)), torch.full((2, 2), 0.5))
-    assert torch.equal(initializers.get("ones")((2, 3), dtype=torch.float64), torch.ones(2, 3, dtype=torch.float64))
+    assert torch.equal(initializers.get("ones")((2, 3), dtype=torch.float64),
+                       torch.ones(2, 3, dtype=torch.float64))
 
 
 def test_seed_makes_tables_repeatable():

@@ -76,7 +76,8 @@ def _text_cases() -> list[Case]:
         Case("valid glove", glove, "glove", gensim=True),
         Case("valid auto", good, "auto"),
         Case("valid crlf", _text(rows, eol=b"\r\n"), "word2vec", gensim=True),
-        Case("valid trailing space", good.replace(b"\n", b" \n")[:-2].replace(b"3 \n", b"3\n", 1) + b"\n",
+        Case("valid trailing space",
+             good.replace(b"\n", b" \n")[:-2].replace(b"3 \n", b"3\n", 1) + b"\n",
              "word2vec", gensim=True),
         Case("valid float64", good, "word2vec", {"dtype": "float64"}, gensim=True),
         Case("valid float16", good, "word2vec", {"dtype": "float16"}),
@@ -85,7 +86,8 @@ def _text_cases() -> list[Case]:
         Case("many rows", _text(_rows(400, 7)), "word2vec", gensim=True),
         Case("many rows float16", _text(_rows(400, 7)), "word2vec", {"dtype": "float16"}),
         Case("long mantissa", good + b"", "word2vec"),
-        Case("exact-path numbers", _text([(b"a", ["0.1234567890123456789", "1e-30", "-2.5E+3"])]), "word2vec",
+        Case("exact-path numbers",
+             _text([(b"a", ["0.1234567890123456789", "1e-30", "-2.5E+3"])]), "word2vec",
              gensim=True),
         Case("empty file", b"", "auto"),
         Case("only whitespace", b"\n \n", "glove"),
@@ -98,7 +100,8 @@ def _text_cases() -> list[Case]:
         Case("header count too small", _text(rows, header="2 3"), "word2vec"),
         Case("header dim wrong", _text(rows, header="5 4"), "word2vec"),
         Case("header dim huge", _text(rows, header="5 1000000000000"), "word2vec"),
-        Case("header dim huge skip", _text(rows, header="5 1000000000000"), "word2vec", {"on_error": "skip"}),
+        Case("header dim huge skip", _text(rows, header="5 1000000000000"),
+             "word2vec", {"on_error": "skip"}),
         Case("header rows huge", _text(rows, header="1000000000000 3"), "word2vec"),
         Case("glove read of word2vec", good, "glove"),
         Case("short row", good + b"cat 1 2\n", "word2vec"),
@@ -123,22 +126,30 @@ def _text_cases() -> list[Case]:
         Case("1e400", glove + b"cat 1 1e400 3\n", "glove"),
     ]
     for dtype, value in [("float32", "3.5e38"), ("float32", "-3.5e38"), ("float16", "70000"),
-                         ("float16", "-65520"), ("float32", "nan"), ("float16", "inf"), ("float64", "1e308")]:
+                         ("float16", "-65520"), ("float32", "nan"),
+                         ("float16", "inf"), ("float64", "1e308")]:
         line = f"cat 1 {value} 3\n".encode()
         out.append(Case(f"value {value} {dtype}", glove + line, "glove", {"dtype": dtype}))
-        out.append(Case(f"value {value} {dtype} skip", glove + line, "glove", {"dtype": dtype, "on_error": "skip"}))
+        out.append(Case(f"value {value} {dtype} skip", glove + line,
+                        "glove", {"dtype": dtype, "on_error": "skip"}))
     bad_utf8 = glove + b"caf\xe9 1 2 3\nna\xefve 4 5 6\n"
     for errors in ("strict", "replace", "ignore"):
         out.append(Case(f"invalid utf-8 {errors}", bad_utf8, "glove", {"unicode_errors": errors}))
-        out.append(Case(f"invalid utf-8 {errors} skip", bad_utf8, "glove", {"unicode_errors": errors, "on_error": "skip"}))
-        out.append(Case(f"all-invalid word {errors}", glove + b"\xff\xfe 1 2 3\n", "glove", {"unicode_errors": errors}))
-        out.append(Case(f"cut utf-8 {errors}", good[:-1] + b"\n\xe3\x81 7 8 9\n", "word2vec", {"unicode_errors": errors}))
-    out.append(Case("latin-1 words", glove + "façade 1 2 3\n".encode("latin-1"), "glove", {"encoding": "latin-1"}))
-    out.append(Case("cp852 words", glove + "mšě 1 2 3\n".encode("cp852"), "glove", {"encoding": "cp852"}))
+        out.append(Case(f"invalid utf-8 {errors} skip", bad_utf8,
+                        "glove", {"unicode_errors": errors, "on_error": "skip"}))
+        out.append(Case(f"all-invalid word {errors}", glove + b"\xff\xfe 1 2 3\n",
+                        "glove", {"unicode_errors": errors}))
+        out.append(Case(f"cut utf-8 {errors}", good[:-1] + b"\n\xe3\x81 7 8 9\n",
+                        "word2vec", {"unicode_errors": errors}))
+    out.append(Case("latin-1 words", glove + "façade 1 2 3\n".encode("latin-1"),
+                    "glove", {"encoding": "latin-1"}))
+    out.append(Case("cp852 words", glove + "mšě 1 2 3\n".encode("cp852"),
+                    "glove", {"encoding": "cp852"}))
     out.append(Case("vocab filter", glove + b"cat 1 2 3\n", "glove", {"vocab": ["cat", "of", "#"]}))
     # a filtered load skips the lines it does not want unparsed, on both paths
     for name, line in [("short", b"dog 1 2\n"), ("nan", b"dog 1 nan 3\n"), ("tab", b"dog\t1 2 3\n"),
-                       ("utf-8", b"d\xe9g 1 2 3\n"), ("empty", b"\n"), ("overflow", b"dog 1 4e38 3\n")]:
+                       ("utf-8", b"d\xe9g 1 2 3\n"),
+                       ("empty", b"\n"), ("overflow", b"dog 1 4e38 3\n")]:
         for wanted in (["cat", "of"], ["cat", "dog", "d\ufffdg"]):
             out.append(Case(f"vocab filter, bad {name} line, wanted {wanted[-1]}",
                             glove + line + b"cat 1 2 3\n", "glove", {"vocab": wanted}))
@@ -158,42 +169,59 @@ def _binary_cases() -> list[Case]:
     inf[3, 2] = -np.inf
     return [
         Case("binary valid", good, "word2vec-binary", gensim=True, suffix=".bin"),
-        Case("binary valid float64", good, "word2vec-binary", {"dtype": "float64"}, gensim=True, suffix=".bin"),
-        Case("binary valid gensim style", _binary(words, matrix, newline=False), "word2vec-binary", gensim=True,
+        Case("binary valid float64", good, "word2vec-binary", {"dtype": "float64"},
+             gensim=True, suffix=".bin"),
+        Case("binary valid gensim style", _binary(words, matrix, newline=False),
+             "word2vec-binary", gensim=True,
              suffix=".bin"),
         Case("binary auto", good, "auto", suffix=".bin"),
         Case("binary BOM", BOM + good, "word2vec-binary", suffix=".bin"),
         Case("binary truncated mid-vector", good[:-7], "word2vec-binary", suffix=".bin"),
-        Case("binary truncated mid-vector skip", good[:-7], "word2vec-binary", {"on_error": "skip"}, suffix=".bin"),
-        Case("binary truncated mid-word", good[: good.index(b"x ")+1], "word2vec-binary", suffix=".bin"),
-        Case("binary header dims wrong", _binary(words, matrix, header="4 4\n"), "word2vec-binary", suffix=".bin"),
-        Case("binary header dims smaller", _binary(words, matrix, header="4 2\n"), "word2vec-binary", suffix=".bin"),
-        Case("binary header count big", _binary(words, matrix, header="9 3\n"), "word2vec-binary", suffix=".bin"),
-        Case("binary header count small", _binary(words, matrix, header="2 3\n"), "word2vec-binary", suffix=".bin"),
-        Case("binary header huge", _binary(words, matrix, header="4000000000 3\n"), "word2vec-binary",
+        Case("binary truncated mid-vector skip", good[:-7], "word2vec-binary",
+             {"on_error": "skip"}, suffix=".bin"),
+        Case("binary truncated mid-word", good[: good.index(b"x ")+1],
+             "word2vec-binary", suffix=".bin"),
+        Case("binary header dims wrong", _binary(words, matrix, header="4 4\n"),
+             "word2vec-binary", suffix=".bin"),
+        Case("binary header dims smaller", _binary(words, matrix, header="4 2\n"),
+             "word2vec-binary", suffix=".bin"),
+        Case("binary header count big", _binary(words, matrix, header="9 3\n"),
+             "word2vec-binary", suffix=".bin"),
+        Case("binary header count small", _binary(words, matrix, header="2 3\n"),
+             "word2vec-binary", suffix=".bin"),
+        Case("binary header huge",
+             _binary(words, matrix, header="4000000000 3\n"), "word2vec-binary",
              suffix=".bin"),
-        Case("binary header dim huge skip", _binary(words, matrix, header="4 1000000000000\n"), "word2vec-binary",
+        Case("binary header dim huge skip",
+             _binary(words, matrix, header="4 1000000000000\n"), "word2vec-binary",
              {"on_error": "skip"}, suffix=".bin"),
         Case("binary nan", _binary(words, nan), "word2vec-binary", suffix=".bin"),
-        Case("binary inf skip", _binary(words, inf), "word2vec-binary", {"on_error": "skip"}, suffix=".bin"),
-        Case("binary 70000 float16", _binary(words, big), "word2vec-binary", {"dtype": "float16"}, suffix=".bin"),
+        Case("binary inf skip", _binary(words, inf), "word2vec-binary",
+             {"on_error": "skip"}, suffix=".bin"),
+        Case("binary 70000 float16", _binary(words, big), "word2vec-binary",
+             {"dtype": "float16"}, suffix=".bin"),
         Case("binary 70000 float16 skip", _binary(words, big), "word2vec-binary",
              {"dtype": "float16", "on_error": "skip"}, suffix=".bin"),
-        Case("binary invalid utf-8 strict", _binary([b"a", b"b\xff", b"c", b"d"], matrix), "word2vec-binary",
+        Case("binary invalid utf-8 strict",
+             _binary([b"a", b"b\xff", b"c", b"d"], matrix), "word2vec-binary",
              suffix=".bin"),
-        Case("binary invalid utf-8 replace", _binary([b"a", b"b\xff", b"c", b"d"], matrix), "word2vec-binary",
+        Case("binary invalid utf-8 replace",
+             _binary([b"a", b"b\xff", b"c", b"d"], matrix), "word2vec-binary",
              {"unicode_errors": "replace"}, suffix=".bin"),
-        Case("binary invalid utf-8 ignore", _binary([b"a", b"b\xff", b"c", b"d"], matrix), "word2vec-binary",
+        Case("binary invalid utf-8 ignore",
+             _binary([b"a", b"b\xff", b"c", b"d"], matrix), "word2vec-binary",
              {"unicode_errors": "ignore"}, suffix=".bin"),
         Case("binary latin-1", _binary([b"a", b"caf\xe9", b"c", b"d"], matrix), "word2vec-binary",
              {"encoding": "latin-1"}, suffix=".bin"),
-        Case("binary duplicate", _binary([b"a", b"b", b"a", b"d"], matrix), "word2vec-binary", suffix=".bin"),
+        Case("binary duplicate", _binary([b"a", b"b", b"a", b"d"], matrix),
+             "word2vec-binary", suffix=".bin"),
         Case("binary no space", b"1 3\n" + b"\x01" * 70000, "word2vec-binary", suffix=".bin"),
         Case("binary vocab", good, "word2vec-binary", {"vocab": ["of", "x"]}, suffix=".bin"),
         Case("binary text inside", b"2 3\na 1 2 3\nb 4 5 6\n", "word2vec-binary", suffix=".bin"),
         Case("binary header only", b"0 3\n", "word2vec-binary", suffix=".bin"),
         Case("binary bad header", b"x y\n" + good[4:], "word2vec-binary", suffix=".bin"),
-        Case("binary fasttext-like magic", struct.pack("<2i", 1, 2) + good, "word2vec-binary", suffix=".bin"),
+        Case("binary fasttext-like magic", struct.pack("<2i", 1, 2) + good,
+             "word2vec-binary", suffix=".bin"),
     ]
 
 
@@ -211,8 +239,10 @@ def _compressed_cases() -> list[Case]:
         Case("gz truncated", gz[: len(gz) // 2], "word2vec", suffix=".txt.gz"),
         Case("gz truncated auto", gz[: len(gz) // 2], "auto", suffix=".txt.gz"),
         Case("gz bad crc", _flip(gz, len(gz) - 6), "word2vec", suffix=".txt.gz"),
-        Case("gz bad crc skip", _flip(gz, len(gz) - 6), "word2vec", {"on_error": "skip"}, suffix=".txt.gz"),
-        Case("gz garbage after magic", b"\x1f\x8b" + bytes(range(256)) * 4, "auto", suffix=".txt.gz"),
+        Case("gz bad crc skip", _flip(gz, len(gz) - 6), "word2vec",
+             {"on_error": "skip"}, suffix=".txt.gz"),
+        Case("gz garbage after magic", b"\x1f\x8b" + bytes(range(256)) * 4,
+             "auto", suffix=".txt.gz"),
         Case("gz binary truncated", gzb[: len(gzb) // 2], "word2vec-binary", suffix=".bin.gz"),
         Case("bz2 truncated", bz[: len(bz) // 2], "word2vec", suffix=".txt.bz2"),
         Case("bz2 corrupt", _flip(bz, len(bz) // 2), "word2vec", suffix=".txt.bz2"),
@@ -221,7 +251,8 @@ def _compressed_cases() -> list[Case]:
         Case("zip two members", _zip(text, "a.txt")[:-22] + b"", "auto", suffix=".zip"),
         Case("not compressed despite name", text, "auto", suffix=".txt.gz"),
         Case("glove word BZh", b"BZh 1 2\nof 3 4\n", "auto", suffix=".txt"),
-        Case("gz of a long line", gzip.compress(b"1 3\n" + b"a" * (3 << 20)), "word2vec", suffix=".txt.gz"),
+        Case("gz of a long line", gzip.compress(b"1 3\n" + b"a" * (3 << 20)),
+             "word2vec", suffix=".txt.gz"),
     ]
 
 

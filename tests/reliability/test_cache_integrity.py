@@ -35,7 +35,8 @@ ROWS, DIM = 4000, 100  # a 1.6 MB matrix: small, yet most of it lies between the
 
 def _table(seed: int = 0, rows: int = ROWS, dim: int = DIM) -> Vectors:
     rng = np.random.default_rng(seed)
-    return Vectors([f"w{i}" for i in range(rows)], rng.standard_normal((rows, dim)).astype(np.float32))
+    return Vectors([f"w{i}" for i in range(rows)],
+                   rng.standard_normal((rows, dim)).astype(np.float32))
 
 
 def _cached_files() -> list[Path]:
@@ -94,14 +95,16 @@ def _copy2_over(path: Path, new: bytes) -> None:
     shutil.copy2(other, path)
 
 
-EDITS = {"utime_back": _edit_in_place_then_utime, "rename_over": _replace_by_rename, "copy2_over": _copy2_over}
+EDITS = {"utime_back": _edit_in_place_then_utime,
+         "rename_over": _replace_by_rename, "copy2_over": _copy2_over}
 
 
 def _fake_stat_without_inode(path):
     """A filesystem that reports no inode and no ctime (size and mtime are real)."""
     real = os.stat(path)
     return types.SimpleNamespace(
-        st_dev=real.st_dev, st_ino=0, st_size=real.st_size, st_mtime_ns=real.st_mtime_ns, st_ctime_ns=0
+        st_dev=real.st_dev, st_ino=0, st_size=real.st_size,
+        st_mtime_ns=real.st_mtime_ns, st_ctime_ns=0
     )
 
 
@@ -276,7 +279,8 @@ def test_ngrams_are_covered_by_the_checksum(tmp_path):
     rng = np.random.default_rng(3)
     table = _table(rows=50, dim=4)
     subwords = FastTextSubwords(rng.standard_normal((64, 4)).astype(np.float32), min_n=3, max_n=5)
-    path = save_vectors(Vectors(table.index_to_key, table.vectors, subwords=subwords), tmp_path / "ft.vectab", format="vectab")
+    path = save_vectors(Vectors(table.index_to_key, table.vectors, subwords=subwords),
+                        tmp_path / "ft.vectab", format="vectab")
     header, base = read_native_header(path)
     begin, stop = header["ngrams"]["data_offsets"]
     data = bytearray(path.read_bytes())
@@ -305,8 +309,10 @@ def _write_version_1(path: Path, words: list[str], matrix: np.ndarray, metadata:
     matrix = np.ascontiguousarray(matrix, dtype=np.float32)
     vocab = "\n".join(words).encode()
     header = {
-        "vectors": {"dtype": "F32", "shape": list(matrix.shape), "data_offsets": [0, matrix.nbytes]},
-        "vocab": {"dtype": "U8", "shape": [len(vocab)], "data_offsets": [matrix.nbytes, matrix.nbytes + len(vocab)]},
+        "vectors": {"dtype": "F32",
+                    "shape": list(matrix.shape), "data_offsets": [0, matrix.nbytes]},
+        "vocab": {"dtype": "U8", "shape": [len(vocab)],
+                  "data_offsets": [matrix.nbytes, matrix.nbytes + len(vocab)]},
     }
     flat = matrix.reshape(-1).view(np.uint8)
     if flat.size <= 65 * 4096:
@@ -318,7 +324,8 @@ def _write_version_1(path: Path, words: list[str], matrix: np.ndarray, metadata:
     h.update(json.dumps(header, sort_keys=True).encode())
     h.update(vocab)
     h.update(sample)
-    header["__metadata__"] = {"format": "vectab-vectors", "version": "1", **metadata, "checksum": h.hexdigest()}
+    header["__metadata__"] = {"format": "vectab-vectors", "version": "1",
+                              **metadata, "checksum": h.hexdigest()}
     text = json.dumps(header, separators=(",", ":")).encode()
     text += b" " * (-(len(text) + 8) % 8)
     path.write_bytes(struct.pack("<Q", len(text)) + text + flat.tobytes() + vocab)
@@ -328,7 +335,8 @@ def test_version_1_user_file_loads_with_a_warning_that_says_how_to_rewrite(tmp_p
     table = _table(rows=200, dim=6)
     path = tmp_path / "old.vectab"
     _write_version_1(path, table.index_to_key, table.vectors, {})
-    with pytest.warns(UserWarning, match=r"old.vectab: written by an earlier vectab \(format version 1\).*save_vectors"):
+    with pytest.warns(UserWarning,
+                      match=r"old.vectab: written by an earlier vectab \(format version 1\).*save_vectors"):
         v = load_vectors(path)
     _assert_same(v, table)
     with pytest.raises(VectorFormatError, match="format version 1"):
@@ -352,9 +360,11 @@ def test_version_1_cache_entry_is_rebuilt_not_served(tmp_path):
     path = save_vectors(table, tmp_path / "v.txt")
     entry = CacheEntry(path, format="word2vec", dtype=np.float32, on_error="raise")
     wrong = _table(seed=9, rows=200, dim=6)  # an entry with the right identity but other vectors
-    report = json.dumps({"path": str(path), "rows_read": 200, "rows_kept": 200, "skipped": {}, "examples": {}})
+    report = json.dumps({"path": str(path), "rows_read": 200, "rows_kept": 200,
+                         "skipped": {}, "examples": {}})
     entry.path.parent.mkdir(parents=True, exist_ok=True)
-    _write_version_1(entry.path, wrong.index_to_key, wrong.vectors, {"source": entry.identity, "load_report": report})
+    _write_version_1(entry.path, wrong.index_to_key,
+                     wrong.vectors, {"source": entry.identity, "load_report": report})
     _assert_same(load_vectors(path), table)
     _, _, _, meta = read_native(entry.path)
     assert meta["version"] == "2"

@@ -195,14 +195,17 @@ def test_vectors_file_is_a_directory_or_missing(tmp_path):
     [
         (["vectors", "info", "{d}/v.txt", "--format", "excel"], ["format", "excel"]),
         (["vectors", "convert", "{d}/v.txt", "{d}/o.txt", "--to", "excel"], ["--to"]),
-        (["vectors", "convert", "{d}/v.txt", "{d}/o.txt", "--to", "glove", "--from", "excel"], ["--from"]),
+        (["vectors", "convert", "{d}/v.txt", "{d}/o.txt", "--to", "glove", "--from", "excel"],
+         ["--from"]),
         (["vectors", "convert", "{d}/v.txt", "{d}", "--to", "glove"], ["TARGET"]),
-        (["vectors", "convert", "{d}/v.txt", "{d}/a_file/o.txt", "--to", "glove"], ["TARGET", "a_file"]),
+        (["vectors", "convert", "{d}/v.txt", "{d}/a_file/o.txt", "--to", "glove"],
+         ["TARGET", "a_file"]),
         (["vectors", "neighbors", "{d}/v.txt", "cat", "-k", "0"], ["-k"]),
         (["vectors", "neighbors", "{d}/v.txt", "cat", "-k", "many"], ["-k"]),
         (["vectors", "neighbors", "{d}/v.txt", "zebra"], ["zebra"]),
         (["vectors", "evaluate", "{d}/v.txt", "--pairs", "{d}/nopairs.tsv"], ["nopairs.tsv"]),
-        (["vectors", "coverage", "{d}/v.txt", "--texts", "{d}/a_file", "--num-words", "0"], ["--num-words"]),
+        (["vectors", "coverage", "{d}/v.txt", "--texts", "{d}/a_file", "--num-words", "0"],
+         ["--num-words"]),
         (["vectors", "projector", "{d}/v.txt", "{d}/a_file"], ["OUT_DIR", "a_file"]),
         (["vectors", "projector", "{d}/v.txt", "{d}/proj", "--top", "0"], ["--top"]),
         (["vectors", "plot", "{d}/v.txt", "--out", "{d}/a_file/p.png"], ["--out", "a_file"]),
@@ -221,7 +224,8 @@ def no_training(monkeypatch):
     """The refusal must come before training: a started training fails the test (exit 70)."""
     from vectab.train.trainer import Trainer
 
-    monkeypatch.setattr(Trainer, "fit", _raise(RuntimeError("training started before the bad input was refused")))
+    monkeypatch.setattr(Trainer, "fit",
+                        _raise(RuntimeError("training started before the bad input was refused")))
 
 
 def train_args(base: Path, *extra, train: Path | None = None, out: Path | None = None) -> list:
@@ -304,7 +308,8 @@ def test_train_out_checked_before_training(base, tmp_path, no_training):
     check(invoke(*train_args(base, out=base / "a_file")), "--out")
     check(invoke(*train_args(base, out=base / "a_file" / "model")), "--out")
     conll = base / "t.conll"
-    check(invoke("train", "tagger", "--train", conll, "--out", base / "a_file", "--epochs", "1"), "--out")
+    check(invoke("train", "tagger", "--train", conll, "--out", base / "a_file", "--epochs", "1"),
+          "--out")
 
 
 def test_train_out_in_an_unwritable_folder(base, tmp_path, monkeypatch, no_training):
@@ -357,7 +362,8 @@ def test_real_process_unknown_option(base):
 def test_train_tagger_wrong(tmp_path, no_training, content, extra, names):
     conll = tmp_path / "t.conll"
     conll.write_text(content)
-    check(invoke("train", "tagger", "--train", conll, "--out", tmp_path / "m", "--embedding-dim", "4",
+    check(invoke("train", "tagger", "--train", conll, "--out", tmp_path / "m",
+                 "--embedding-dim", "4",
                  "--hidden-size", "4", "--epochs", "1", *extra), *names)
 
 
@@ -375,7 +381,8 @@ def test_train_word2vec_wrong(base, extra, names, monkeypatch):
     from vectab.models.word2vec import Word2Vec
 
     monkeypatch.setattr(Word2Vec, "build_vocab", lambda *a, **k: pytest.fail("work started"))
-    check(invoke("train", "word2vec", base / "corpus.txt", *[e.format(d=base) for e in extra]), *names)
+    check(invoke("train", "word2vec", base / "corpus.txt", *[e.format(d=base) for e in extra]),
+          *names)
 
 
 def test_train_word2vec_truncated_corpus(tmp_path):
@@ -408,7 +415,8 @@ def _damage(model: Path, how: str) -> None:
             shutil.rmtree(p) if p.is_dir() else p.unlink()
 
 
-@pytest.mark.parametrize("how", ["no_config", "config_not_json", "config_is_dir", "weights_truncated",
+@pytest.mark.parametrize("how",
+                         ["no_config", "config_not_json", "config_is_dir", "weights_truncated",
                                  "tokenizer_garbage", "labels_garbage", "empty_dir"])
 def test_predict_with_a_damaged_model_directory(base, tmp_path, how):
     model = tmp_path / "model"
@@ -518,7 +526,8 @@ def test_internal_errors_are_one_line_with_the_hint_and_exit_70(base, monkeypatc
     """A bug (an exception type no user can cause) says so, in one line, with a distinct code."""
     import vectab.train.saving as saving
 
-    monkeypatch.setattr(saving, "load_model", _raise(AttributeError("'NoneType' object has no attribute 'task'")))
+    monkeypatch.setattr(saving, "load_model",
+                        _raise(AttributeError("'NoneType' object has no attribute 'task'")))
     result = invoke("predict", base / "model", base / "train.csv")
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert result.exit_code == 70 and len(lines) == 1 and "Traceback" not in result.stderr

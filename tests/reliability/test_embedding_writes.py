@@ -35,7 +35,8 @@ def _matrix(seed: int) -> torch.Tensor:
 
 def _layer(mode: str, seed: int = 0, **options) -> Embedding:
     trainable, sparse = MODES[mode]
-    return Embedding(VOCAB, DIM, weights=[_matrix(seed)], trainable=trainable, sparse=sparse, **options)
+    return Embedding(VOCAB, DIM, weights=[_matrix(seed)], trainable=trainable,
+                     sparse=sparse, **options)
 
 
 def _torch_copy(layer: Embedding) -> nn.Embedding:
@@ -199,7 +200,8 @@ def test_write_takes_effect_everywhere_and_training_keeps_frozen_rows(mode, idio
 
 
 @pytest.mark.parametrize("mode", ["trainable", "partly-frozen", "partly-frozen-sparse"])
-@pytest.mark.parametrize("idiom", ["no_grad setitem row", "data copy_", "init.normal_", "load_state_dict torch"])
+@pytest.mark.parametrize("idiom", ["no_grad setitem row", "data copy_",
+                                   "init.normal_", "load_state_dict torch"])
 def test_writes_with_padding_idx_and_mask_zero(mode, idiom):
     """The padding row takes writes (as in torch) and then gets no gradient (plain SGD)."""
     layer = _layer(mode, padding_idx=3, mask_zero=True)
@@ -323,11 +325,13 @@ def test_writes_survive_dtype_casts_and_deepcopy():
     clone = copy.deepcopy(layer)
     for module in (layer, clone):
         assert module(IDS).dtype == torch.float64
-        assert torch.equal(module(torch.tensor([4])), torch.full((1, DIM), 1.5, dtype=torch.float64))
+        assert torch.equal(module(torch.tensor([4])),
+                           torch.full((1, DIM), 1.5, dtype=torch.float64))
     with torch.no_grad():
         clone.weight[5] = 2.5  # the copy has its own table
     assert torch.equal(clone(torch.tensor([5]))[0], torch.full((DIM,), 2.5, dtype=torch.float64))
-    assert not torch.equal(layer(torch.tensor([5]))[0], torch.full((DIM,), 2.5, dtype=torch.float64))
+    assert not torch.equal(layer(torch.tensor([5]))[0],
+                           torch.full((DIM,), 2.5, dtype=torch.float64))
 
 
 @pytest.mark.parametrize("sparse", [False, True])

@@ -24,11 +24,13 @@ def _gensim_file(name: str) -> Path:
 
 
 # gensim's own test files that load only with unicode_errors="replace"
-@pytest.mark.parametrize("name", ["w2v_keyedvectors_load_test.modeldata", "pang_lee_polarity_fasttext.vec"])
+@pytest.mark.parametrize("name",
+                         ["w2v_keyedvectors_load_test.modeldata", "pang_lee_polarity_fasttext.vec"])
 def test_gensim_files_that_need_replace(name):
     path = _gensim_file(name)
     keyedvectors = pytest.importorskip("gensim.models.keyedvectors")
-    with pytest.raises(VectorFormatError, match=r":\d+: the word .* is not valid UTF-8.*unicode_errors='replace'"):
+    with pytest.raises(VectorFormatError,
+                       match=r":\d+: the word .* is not valid UTF-8.*unicode_errors='replace'"):
         load_vectors(path, format="word2vec", cache=False)
     # with "ignore", one word of the fastText file decodes to '' (gensim keeps the key ''; vectab
     # refuses an empty word), so "ignore" is compared on the other file only
@@ -49,14 +51,16 @@ def test_utf8_bom_is_not_part_of_the_first_word(tmp_path, fmt, data):
         np.testing.assert_array_equal(v["the"], [0.5, 1])
 
 
-@pytest.mark.parametrize("errors,words", [("replace", ["the", "caf\ufffd"]), ("ignore", ["the", "caf"])])
+@pytest.mark.parametrize("errors,words",
+                         [("replace", ["the", "caf\ufffd"]), ("ignore", ["the", "caf"])])
 def test_unicode_errors_modes_text_and_binary(tmp_path, errors, words):
     text = tmp_path / "v.txt"
     text.write_bytes(b"the 1 2\ncaf\xe9 3 4\n")
     binary = tmp_path / "v.bin"
     binary.write_bytes(b"2 2\n" + b"the " + np.ones(2, "<f4").tobytes() + b"\ncaf\xe9 " + np.ones(2, "<f4").tobytes())
     for path in (text, binary):
-        with pytest.raises(VectorFormatError, match=rf"{path.name}:\d: the word b'caf\\xe9' is not valid UTF-8"):
+        with pytest.raises(VectorFormatError,
+                           match=rf"{path.name}:\d: the word b'caf\\xe9' is not valid UTF-8"):
             load_vectors(path, cache=False)
         assert load_vectors(path, cache=False, unicode_errors=errors).index_to_key == words
         assert load_vectors(path, cache=False, encoding="latin-1").index_to_key == ["the", "café"]
@@ -89,9 +93,11 @@ def test_encoding_options_are_cached_apart(tmp_path):
 @pytest.mark.parametrize(
     "kwargs,message",
     [
-        ({"unicode_errors": "surrogateescape"}, r"`unicode_errors` must be one of \('strict', 'replace', 'ignore'\), got 'surrogateescape'"),
+        ({"unicode_errors": "surrogateescape"},
+         r"`unicode_errors` must be one of \('strict', 'replace', 'ignore'\), got 'surrogateescape'"),
         ({"unicode_errors": None}, "`unicode_errors` must be one of"),
-        ({"encoding": "no-such-codec"}, "`encoding` must be a codec Python knows, got 'no-such-codec'"),
+        ({"encoding": "no-such-codec"},
+         "`encoding` must be a codec Python knows, got 'no-such-codec'"),
         ({"encoding": "utf-16"}, "`encoding` must be an ASCII-compatible encoding.*got 'utf-16'"),
     ],
 )
@@ -108,7 +114,8 @@ def test_bad_decoding_options(tmp_path, kwargs, message):
 def test_word_followed_by_a_tab_is_an_error(tmp_path, fmt, prefix, line):
     path = tmp_path / "v.txt"
     path.write_bytes(prefix + GLOVE.replace(b" ", b"\t", 1))
-    with pytest.raises(VectorFormatError, match=rf"v.txt:{line}: the word b'the\\t0.5' holds a tab"):
+    with pytest.raises(VectorFormatError,
+                       match=rf"v.txt:{line}: the word b'the\\t0.5' holds a tab"):
         load_vectors(path, format=fmt, cache=False)
     path.write_bytes(GLOVE + b"cat\t1 2\n")
     with warnings.catch_warnings():
@@ -118,12 +125,14 @@ def test_word_followed_by_a_tab_is_an_error(tmp_path, fmt, prefix, line):
 
 
 @pytest.mark.parametrize(
-    "dtype,value", [("float32", "3.5e38"), ("float32", "-3.5e38"), ("float16", "70000"), ("float16", "-65520")]
+    "dtype,value",
+    [("float32", "3.5e38"), ("float32", "-3.5e38"), ("float16", "70000"), ("float16", "-65520")]
 )
 def test_values_overflowing_the_dtype_are_errors(tmp_path, dtype, value):
     path = tmp_path / "v.txt"
     path.write_bytes(GLOVE + f"cat 1 {value}\n".encode())
-    with pytest.raises(VectorFormatError, match=rf"v.txt:3: the vector of 'cat' holds '{value}', which overflows {dtype}"):
+    with pytest.raises(VectorFormatError,
+                       match=rf"v.txt:3: the vector of 'cat' holds '{value}', which overflows {dtype}"):
         load_vectors(path, dtype=dtype, cache=False)
     assert load_vectors(path, dtype="float64", cache=False)["cat"][1] == float(value)
 
@@ -131,7 +140,8 @@ def test_values_overflowing_the_dtype_are_errors(tmp_path, dtype, value):
 def test_binary_float16_overflow_is_an_error(tmp_path):
     path = tmp_path / "v.bin"
     path.write_bytes(b"1 2\nbig " + np.array([1, 70000], "<f4").tobytes() + b"\n")
-    with pytest.raises(VectorFormatError, match=r"v.bin:2: the vector of 'big' holds 70000, which overflows float16"):
+    with pytest.raises(VectorFormatError,
+                       match=r"v.bin:2: the vector of 'big' holds 70000, which overflows float16"):
         load_vectors(path, dtype="float16", cache=False)
     assert load_vectors(path, cache=False)["big"][1] == 70000
 

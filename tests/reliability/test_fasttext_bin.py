@@ -23,7 +23,8 @@ from vectab.vectors.formats._report import Problems
 from vectab.vectors.formats.fasttext import FASTTEXT_MAGIC, FastTextSubwords, read_fasttext_bin
 from vectab.vectors.io import load_vectors
 
-ARGS = ("dim", "ws", "epoch", "min_count", "neg", "word_ngrams", "loss", "model", "bucket", "minn", "maxn", "lr_update_rate")
+ARGS = ("dim", "ws", "epoch", "min_count", "neg", "word_ngrams", "loss", "model", "bucket", "minn",
+        "maxn", "lr_update_rate")
 
 
 def fasttext_bytes(words, matrix=None, *, dim=4, bucket=20, minn=3, maxn=6, labels=(), seed=0, header=None) -> bytes:
@@ -44,7 +45,8 @@ def fasttext_bytes(words, matrix=None, *, dim=4, bucket=20, minn=3, maxn=6, labe
              ntokens=1000, pruneidx_size=-1, quant=0, rows=matrix.shape[0], cols=matrix.shape[1])
     h.update({k: v for k, v in override.items() if k in h})
     out = struct.pack("<2i", FASTTEXT_MAGIC, h["version"]) + struct.pack("<12id", *(args[k] for k in ARGS), 1e-4)
-    out += struct.pack("<3iqq", h["size"], h["nwords"], h["nlabels"], h["ntokens"], h["pruneidx_size"])
+    out += struct.pack("<3iqq", h["size"], h["nwords"], h["nlabels"],
+                       h["ntokens"], h["pruneidx_size"])
     for i, w in enumerate(words):
         out += w + b"\0" + struct.pack("<qb", 100 - i, 0)
     for lab in labels:
@@ -66,7 +68,8 @@ def _write(tmp_path: Path, data: bytes, name: str = "m.bin") -> Path:
 
 def _read(path, *, on_error="raise", **kw):
     problems = Problems(path, on_error)
-    words, vectors, sub = read_fasttext_bin(path, limit=None, keep=None, dtype=np.float32, problems=problems, **kw)
+    words, vectors, sub = read_fasttext_bin(path, limit=None, keep=None, dtype=np.float32,
+                                            problems=problems, **kw)
     return words, vectors, sub, problems.report
 
 
@@ -109,7 +112,8 @@ def test_non_finite_word_row_names_the_word(tmp_path, bad):
     m = np.ones((len(WORDS) + 20, 4), "<f4")
     m[1, 2] = bad
     path = _write(tmp_path, fasttext_bytes(WORDS, m))
-    with pytest.raises(VectorFormatError, match=r"m\.bin: the vector of word 2 \('cat'\) holds NaN or infinity"):
+    with pytest.raises(VectorFormatError,
+                       match=r"m\.bin: the vector of word 2 \('cat'\) holds NaN or infinity"):
         load_vectors(path)
     words, vectors, _, report = _read(path, on_error="skip")  # skip drops that word only
     assert words == [w for w in WORDS if w != "cat"] and np.isfinite(vectors).all()
@@ -121,7 +125,8 @@ def test_inf_in_ngram_row_is_an_error_even_when_skipping(tmp_path):
     m[len(WORDS) + 7, 0] = np.inf
     path = _write(tmp_path, fasttext_bytes(WORDS, m))
     for on_error in ("raise", "skip"):
-        with pytest.raises(VectorFormatError, match=r"m\.bin: n-gram row 7 \(input matrix row 12\) holds NaN or infinity"):
+        with pytest.raises(VectorFormatError,
+                           match=r"m\.bin: n-gram row 7 \(input matrix row 12\) holds NaN or infinity"):
             _read(path, on_error=on_error)
 
 
@@ -131,7 +136,8 @@ BAD_WORDS = [b"caf\xe9", b"ok", b"\xff\xfebad", b"mid\xc3dle"]
 
 def test_invalid_utf8_is_an_error_under_strict(tmp_path):
     path = _write(tmp_path, fasttext_bytes(BAD_WORDS))
-    with pytest.raises(VectorFormatError, match=r"m\.bin: word 1 \(b'caf\\xe9'\) is not valid utf-8.*unicode_errors='replace'"):
+    with pytest.raises(VectorFormatError,
+                       match=r"m\.bin: word 1 \(b'caf\\xe9'\) is not valid utf-8.*unicode_errors='replace'"):
         load_vectors(path)
     words, _, _, report = _read(path, on_error="skip")
     assert words == ["ok"] and report.skipped == {"not UTF-8": 3}
@@ -141,7 +147,8 @@ def test_invalid_utf8_is_an_error_under_strict(tmp_path):
 def test_invalid_utf8_replace_and_ignore_decode_like_python(tmp_path, errors):
     fasttext = pytest.importorskip("gensim.models.fasttext")
     matrix = np.random.default_rng(1).normal(size=(len(BAD_WORDS) + 20, 4)).astype("<f4")
-    words, vectors, sub, _ = _read(_write(tmp_path, fasttext_bytes(BAD_WORDS, matrix)), unicode_errors=errors)
+    words, vectors, sub, _ = _read(_write(tmp_path, fasttext_bytes(BAD_WORDS, matrix)),
+                                   unicode_errors=errors)
     assert words == [w.decode("utf-8", errors) for w in BAD_WORDS]
     # the vectors are those gensim builds for the same matrix with the decoded words as UTF-8
     clean = _write(tmp_path, fasttext_bytes([w.encode() for w in words], matrix), "clean.bin")
@@ -153,7 +160,8 @@ def test_invalid_utf8_replace_and_ignore_decode_like_python(tmp_path, errors):
 
 def test_words_equal_after_replace_are_duplicates(tmp_path):
     path = _write(tmp_path, fasttext_bytes([b"a\xff", b"a\xfe", b"b"]))
-    with pytest.raises(VectorFormatError, match="word 2 \\(b'a\\\\xfe'\\) reads as 'a\ufffd', already word 1"):
+    with pytest.raises(VectorFormatError,
+                       match="word 2 \\(b'a\\\\xfe'\\) reads as 'a\ufffd', already word 1"):
         _read(path, unicode_errors="replace")
     words, _, _, report = _read(path, unicode_errors="replace", on_error="skip")
     assert words == ["a\ufffd", "b"] and report.skipped == {"duplicate word": 1}
@@ -162,9 +170,11 @@ def test_words_equal_after_replace_are_duplicates(tmp_path):
 @pytest.mark.parametrize(
     ("kw", "pattern"),
     [
-        ({"unicode_errors": "backslashreplace"}, r"`unicode_errors` must be one of \('strict', 'replace', 'ignore'\), got 'backslashreplace'"),
+        ({"unicode_errors": "backslashreplace"},
+         r"`unicode_errors` must be one of \('strict', 'replace', 'ignore'\), got 'backslashreplace'"),
         ({"unicode_errors": None}, r"`unicode_errors` must be one of .* got None"),
-        ({"encoding": "no-such-codec"}, r"`encoding` must be a codec Python knows, got 'no-such-codec'"),
+        ({"encoding": "no-such-codec"},
+         r"`encoding` must be a codec Python knows, got 'no-such-codec'"),
     ],
 )
 def test_decoding_options_are_validated(tmp_path, kw, pattern):
@@ -176,7 +186,8 @@ def test_decoding_options_are_validated(tmp_path, kw, pattern):
 def test_gensim_cp852_model_needs_its_encoding():
     fasttext = pytest.importorskip("gensim.models.fasttext")
     path = _gensim_file("cp852_fasttext.bin")
-    with pytest.raises(VectorFormatError, match=r"cp852_fasttext\.bin: word \d+ \(b'.*'\) is not valid utf-8"):
+    with pytest.raises(VectorFormatError,
+                       match=r"cp852_fasttext\.bin: word \d+ \(b'.*'\) is not valid utf-8"):
         load_vectors(path)
     words, vectors, sub, _ = _read(path, encoding="cp852")
     g = fasttext.load_facebook_vectors(str(path), encoding="cp852")
@@ -203,15 +214,19 @@ def test_gensim_cp852_model_needs_its_encoding():
         ({"nwords": -1}, r"header field `nwords` is -1"),
         ({"nlabels": 3}, r"header field `nlabels` is 3; expected size - nwords = 0"),
         ({"pruneidx_size": -9}, r"header field `pruneidx_size` is -9; expected -1"),
-        ({"pruneidx_size": 10**12}, r"header field `pruneidx_size` is 1000000000000; expected at most \d+"),
-        ({"size": 2**31 - 1, "nwords": 2**31 - 1}, r"header field `size` is 2147483647; expected at most \d+ entries"),
-        ({"rows": 10**12}, r"the input matrix header says 1000000000000 x 4; expected nwords \+ bucket = 25 rows"),
+        ({"pruneidx_size": 10**12},
+         r"header field `pruneidx_size` is 1000000000000; expected at most \d+"),
+        ({"size": 2**31 - 1, "nwords": 2**31 - 1},
+         r"header field `size` is 2147483647; expected at most \d+ entries"),
+        ({"rows": 10**12},
+         r"the input matrix header says 1000000000000 x 4; expected nwords \+ bucket = 25 rows"),
         ({"rows": 26}, r"the input matrix header says 26 x 4; expected nwords \+ bucket = 25"),
         ({"cols": 3}, r"the input matrix header says 25 x 3; expected .* dim = 4 columns"),
         ({"quant": 2}, r"quantization flag of the input matrix is 2; expected 0 or 1"),
         ({"quant": 1}, r"quantized fastText models \(\.ftz\) are not supported"),
         # bucket is an int32 in the file: its largest value claims 2**31 rows (32 GiB here)
-        ({"bucket": 2**31 - 1}, r"the input matrix header says 25 x 4; expected nwords \+ bucket = 2147483652"),
+        ({"bucket": 2**31 - 1},
+         r"the input matrix header says 25 x 4; expected nwords \+ bucket = 2147483652"),
     ],
 )
 def test_bad_header_fields(tmp_path, override, pattern):
@@ -222,18 +237,23 @@ def test_bad_header_fields(tmp_path, override, pattern):
 
 
 def test_matrix_claimed_larger_than_the_file(tmp_path):
-    data = fasttext_bytes(WORDS, np.zeros((25, 4), "<f4"), header={"bucket": 2**31 - 1, "rows": 2**31 + 4})
-    with pytest.raises(VectorFormatError, match=r"the input matrix needs 34359738432 bytes .* but only \d+ bytes remain"):
+    data = fasttext_bytes(WORDS,
+                          np.zeros((25, 4), "<f4"), header={"bucket": 2**31 - 1, "rows": 2**31 + 4})
+    with pytest.raises(VectorFormatError,
+                       match=r"the input matrix needs 34359738432 bytes .* but only \d+ bytes remain"):
         load_vectors(_write(tmp_path, data))
 
 
 def test_empty_word_wrong_entry_type_and_endless_word(tmp_path):
     with pytest.raises(VectorFormatError, match=r"vocabulary entry 2 of 3 is an empty word"):
         load_vectors(_write(tmp_path, fasttext_bytes(["a", b"", "c"])))
-    bad_type = fasttext_bytes(["a", "b"]).replace(b"b\0" + struct.pack("<qb", 99, 0), b"b\0" + struct.pack("<qb", 99, 4))
-    with pytest.raises(VectorFormatError, match=r"vocabulary entry 2 of 2 \(b'b'\) has entry type 4; expected 0 \(word"):
+    bad_type = fasttext_bytes(["a", "b"]).replace(b"b\0" + struct.pack("<qb", 99, 0),
+                                                  b"b\0" + struct.pack("<qb", 99, 4))
+    with pytest.raises(VectorFormatError,
+                       match=r"vocabulary entry 2 of 2 \(b'b'\) has entry type 4; expected 0 \(word"):
         load_vectors(_write(tmp_path, bad_type))
-    with pytest.raises(VectorFormatError, match=r"vocabulary entry 1 of 1 is longer than 1048576 bytes"):
+    with pytest.raises(VectorFormatError,
+                       match=r"vocabulary entry 1 of 1 is longer than 1048576 bytes"):
         load_vectors(_write(tmp_path, fasttext_bytes([b"x" * (3 << 20)])))
 
 
@@ -241,12 +261,14 @@ def test_empty_word_wrong_entry_type_and_endless_word(tmp_path):
 def _cut_points(data: bytes) -> dict[str, int]:
     header = 8 + struct.calcsize("<12id") + 28
     matrix = data.index(struct.pack("<B2q", 0, 25, 4)) + 17
-    return {"header": header // 2, "vocab-start": header + 6, "vocab": header + 65, "matrix": matrix + 50}
+    return {"header": header // 2, "vocab-start": header + 6,
+            "vocab": header + 65, "matrix": matrix + 50}
 
 
 @pytest.mark.parametrize(("where", "pattern"), [
     ("header", r"ends inside the (header|dictionary header)"),
-    ("vocab-start", r"header field `size` is 5; expected at most 0 entries \(5 entries need at least 55 bytes"),
+    ("vocab-start",
+     r"header field `size` is 5; expected at most 0 entries \(5 entries need at least 55 bytes"),
     ("vocab", r"ends inside its vocabulary, in entry 5 of 5 words"),
     ("matrix", r"the input matrix needs 400 bytes \(25 x 4 float32\) but only 50 bytes remain"),
 ])
@@ -314,7 +336,8 @@ def _assert_oov_everywhere(v: Vectors, oov: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "kw", [{"bucket": 0}, {"maxn": 0}, {"minn": 0, "maxn": 0, "header": {"model": 3}}, {"minn": 7, "maxn": 6},
+    "kw", [{"bucket": 0}, {"maxn": 0},
+           {"minn": 0, "maxn": 0, "header": {"model": 3}}, {"minn": 7, "maxn": 6},
            {"header": {"version": 11, "model": 3}}]  # fastText's loadModel: v11 supervised = no char n-grams
 )
 def test_model_without_ngrams_has_no_vector_for_unknown_words(tmp_path, kw):
@@ -340,7 +363,8 @@ def test_subword_model_without_ngrams_refuses_unknown_words():
 
 def test_gensim_supervised_model_needs_replace_and_has_no_subwords():
     path = _gensim_file("pang_lee_polarity_fasttext.bin")  # supervised: bucket=0, maxn=0, 2 labels
-    with pytest.raises(VectorFormatError, match=r"pang_lee_polarity_fasttext\.bin: word \d+ .* is not valid utf-8"):
+    with pytest.raises(VectorFormatError,
+                       match=r"pang_lee_polarity_fasttext\.bin: word \d+ .* is not valid utf-8"):
         load_vectors(path)
     for errors in ("replace", "ignore"):
         with warnings.catch_warnings():

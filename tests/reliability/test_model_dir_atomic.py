@@ -188,7 +188,8 @@ TAMPERING = {
                                    lambda d: os.truncate(d / "model.safetensors", 100)),
     "flip a byte of model.safetensors": ("model.safetensors", "sha256",
                                          lambda d: _flip_byte(d / "model.safetensors")),
-    "edit config.json, same size": ("config.json", "sha256", lambda d: (d / "config.json").write_text(
+    "edit config.json, same size": ("config.json",
+                                    "sha256", lambda d: (d / "config.json").write_text(
         (d / "config.json").read_text().replace('"mean"', '"max_"'))),
     "edit config.json": ("config.json", "bytes", lambda d: (d / "config.json").write_text(
         (d / "config.json").read_text().replace('"mean"', '"bilstm"'))),

@@ -56,12 +56,14 @@ def saved(tmp_path_factory):
     tok = Tokenizer(oov_token="<OOV>")
     tok.fit_on_texts(TEXTS)
     torch.manual_seed(0)
-    clf = TextClassifier(ClassifierConfig(len(tok.word_index) + 1, 6, 2, encoder="bigru", hidden_size=5))
+    clf = TextClassifier(ClassifierConfig(len(tok.word_index) + 1, 6, 2,
+                                          encoder="bigru", hidden_size=5))
     save_model(root / "classifier", clf, tokenizer=tok, labels=["neg", "pos"],
                preprocessing={"max_len": 8}, extra_files={"run.json": json.dumps(RUN)})
     ttok = Tokenizer(oov_token="<OOV>", lower=False, filters="")
     ttok.fit_on_texts([["John", "lives", "in", "Paris"]])
-    tagger = SequenceTagger(TaggerConfig(len(ttok.word_index) + 1, 4, ["O", "B-PER", "B-LOC"], hidden_size=3))
+    tagger = SequenceTagger(TaggerConfig(len(ttok.word_index) + 1, 4,
+                                         ["O", "B-PER", "B-LOC"], hidden_size=3))
     save_model(root / "tagger", tagger, tokenizer=ttok)
     return {"classifier": root / "classifier", "tagger": root / "tagger"}
 
@@ -161,68 +163,128 @@ def _bigger_table(t):
 C, T = "classifier", "tagger"
 # (model, file, editor, expected field or None for the whole file, a word the message holds)
 CASES = {
-    "mask_zero_string": (C, "config.json", edit_config(mask_zero="no"), "model_config.mask_zero", '"no"'),
+    "mask_zero_string": (C, "config.json", edit_config(mask_zero="no"),
+                         "model_config.mask_zero", '"no"'),
     "sparse_int": (C, "config.json", edit_config(sparse=1), "model_config.sparse", "true or false"),
-    "vocab_size_float": (C, "config.json", edit_config(vocab_size=6e7), "model_config.vocab_size", "6"),
-    "vocab_size_huge_int": (C, "config.json", edit_config(vocab_size=60_000_000), "model_config.vocab_size", "60000000"),
-    "vocab_size_string": (C, "config.json", edit_config(vocab_size="10"), "model_config.vocab_size", "integer"),
-    "embedding_dim_negative": (C, "config.json", edit_config(embedding_dim=-3), "model_config.embedding_dim", "-3"),
-    "hidden_size_zero": (C, "config.json", edit_config(hidden_size=0), "model_config.hidden_size", "0"),
-    "hidden_size_mismatch": (C, "config.json", edit_config(hidden_size=7), "model_config", "encoder.rnn"),
-    "num_classes_mismatch": (C, "config.json", edit_config(num_classes=3), "model_config.num_classes", "3"),
-    "dropout_out_of_range": (C, "config.json", edit_config(dropout=1.5), "model_config.dropout", "1.5"),
-    "projection_float": (C, "config.json", edit_config(projection=[3.5]), "model_config.projection", "3.5"),
-    "encoder_unknown": (C, "config.json", edit_config(encoder="transformer"), "model_config.encoder", "transformer"),
-    "padding_idx_out_of_table": (C, "config.json", edit_config(padding_idx=50), "model_config.padding_idx", "50"),
+    "vocab_size_float": (C, "config.json", edit_config(vocab_size=6e7),
+                         "model_config.vocab_size", "6"),
+    "vocab_size_huge_int": (C, "config.json", edit_config(vocab_size=60_000_000),
+                            "model_config.vocab_size", "60000000"),
+    "vocab_size_string": (C, "config.json", edit_config(vocab_size="10"),
+                          "model_config.vocab_size", "integer"),
+    "embedding_dim_negative": (C, "config.json", edit_config(embedding_dim=-3),
+                               "model_config.embedding_dim", "-3"),
+    "hidden_size_zero": (C, "config.json", edit_config(hidden_size=0),
+                         "model_config.hidden_size", "0"),
+    "hidden_size_mismatch": (C, "config.json", edit_config(hidden_size=7),
+                             "model_config", "encoder.rnn"),
+    "num_classes_mismatch": (C, "config.json", edit_config(num_classes=3),
+                             "model_config.num_classes", "3"),
+    "dropout_out_of_range": (C, "config.json", edit_config(dropout=1.5),
+                             "model_config.dropout", "1.5"),
+    "projection_float": (C, "config.json", edit_config(projection=[3.5]),
+                         "model_config.projection", "3.5"),
+    "encoder_unknown": (C, "config.json", edit_config(encoder="transformer"),
+                        "model_config.encoder", "transformer"),
+    "padding_idx_out_of_table": (C, "config.json", edit_config(padding_idx=50),
+                                 "model_config.padding_idx", "50"),
     "unknown_config_key": (C, "config.json", edit_config(colour="blue"), "model_config", "colour"),
-    "missing_config_key": (C, "config.json", edit_json("config.json", _pop("vocab_size")), "model_config", "vocab_size"),
+    "missing_config_key": (C, "config.json", edit_json("config.json", _pop("vocab_size")),
+                           "model_config", "vocab_size"),
     "model_type_unknown": (C, "config.json", edit_top(model_type="Nope"), "model_type", "Nope"),
-    "model_type_not_string": (C, "config.json", edit_top(model_type=["TextClassifier"]), "model_type", "unknown"),
+    "model_type_not_string": (C, "config.json", edit_top(model_type=["TextClassifier"]),
+                              "model_type", "unknown"),
     "task_disagrees": (C, "config.json", edit_top(task="tagging"), "task", "tagging"),
-    "unknown_top_key": (C, "config.json", edit_top(weights_url="http://x"), "weights_url", "unknown"),
-    "max_len_string": (C, "config.json", edit_json("config.json", lambda c: c["preprocessing"].update(max_len="8")),
+    "unknown_top_key": (C, "config.json", edit_top(weights_url="http://x"),
+                        "weights_url", "unknown"),
+    "max_len_string": (C, "config.json",
+                       edit_json("config.json", lambda c: c["preprocessing"].update(max_len="8")),
                        "preprocessing.max_len", '"8"'),
-    "duplicate_key": (C, "config.json", edit_text("config.json", '"vectab_version"', '"task": "x", "vectab_version"'),
+    "duplicate_key": (C, "config.json",
+                      edit_text("config.json", '"vectab_version"', '"task": "x", "vectab_version"'),
                       "task", "twice"),
-    "nan_constant": (C, "config.json", edit_text("config.json", '"dropout": 0.5', '"dropout": NaN'), None, "NaN"),
-    "not_utf8": (C, "config.json", lambda d: (d / "config.json").write_bytes(b'{"a": "\xff"}'), None, "UTF-8"),
-    "labels_string": (C, "labels.json", edit_json("labels.json", lambda x: x.update(labels="NP")), "labels", '"NP"'),
-    "labels_count": (C, "labels.json", edit_json("labels.json", lambda x: x["labels"].append("meh")), "labels", "3"),
-    "labels_bool": (C, "labels.json", edit_json("labels.json", lambda x: x.update(labels=[True, False])), "labels[0]", "true"),
-    "labels_float": (C, "labels.json", edit_json("labels.json", lambda x: x.update(labels=[0.5, 1])), "labels[0]", "0.5"),
-    "labels_nested": (C, "labels.json", edit_json("labels.json", lambda x: x.update(labels=[["a"], "b"])), "labels[0]", '["a"]'),
-    "labels_duplicate": (C, "labels.json", edit_json("labels.json", lambda x: x.update(labels=["a", "a"])), "labels", "twice"),
-    "labels_as_tags": (C, "labels.json", edit_json("labels.json", lambda x: x.update(tags=x.pop("labels"))), "tags", "labels"),
-    "word_id_float": (C, "tokenizer.json", edit_tok("word_index", lambda t: t.update(good=3.5)), "config.word_index", "3.5"),
-    "word_id_beyond_table": (C, "tokenizer.json", edit_tok("word_index", _bigger_table), "config.word_index", "vocabulary mismatch"),
-    "word_id_duplicate": (C, "tokenizer.json", edit_tok("word_index", lambda t: t.update(good=t["bad"])), "config.word_index", "distinct"),
-    "word_id_zero": (C, "tokenizer.json", edit_tok("word_index", lambda t: t.update(good=0)), "config.word_index", "0"),
-    "index_word_disagrees": (C, "tokenizer.json", edit_tok("index_word", lambda t: t.update({"2": "zzz"})), "config.index_word", "zzz"),
-    "word_count_negative": (C, "tokenizer.json", edit_tok("word_counts", lambda t: t.update(good=-1)), "config.word_counts", "-1"),
-    "word_index_not_json": (C, "tokenizer.json", edit_tok_option(word_index="{oops"), "config.word_index", "JSON"),
-    "tokenizer_lower_string": (C, "tokenizer.json", edit_tok_option(lower="no"), "config.lower", '"no"'),
-    "tokenizer_num_words_negative": (C, "tokenizer.json", edit_tok_option(num_words=-1), "config.num_words", "-1"),
-    "weights_nan": (C, "model.safetensors", edit_weights(lambda t: _set(t, "embedding.weight", 7, float("nan"))),
+    "nan_constant": (C, "config.json", edit_text("config.json", '"dropout": 0.5', '"dropout": NaN'),
+                     None, "NaN"),
+    "not_utf8": (C, "config.json", lambda d: (d / "config.json").write_bytes(b'{"a": "\xff"}'),
+                 None, "UTF-8"),
+    "labels_string": (C, "labels.json", edit_json("labels.json", lambda x: x.update(labels="NP")),
+                      "labels", '"NP"'),
+    "labels_count": (C, "labels.json",
+                     edit_json("labels.json", lambda x: x["labels"].append("meh")), "labels", "3"),
+    "labels_bool": (C, "labels.json",
+                    edit_json("labels.json", lambda x: x.update(labels=[True, False])),
+                    "labels[0]", "true"),
+    "labels_float": (C, "labels.json",
+                     edit_json("labels.json", lambda x: x.update(labels=[0.5, 1])),
+                     "labels[0]", "0.5"),
+    "labels_nested": (C, "labels.json",
+                      edit_json("labels.json", lambda x: x.update(labels=[["a"], "b"])),
+                      "labels[0]", '["a"]'),
+    "labels_duplicate": (C, "labels.json",
+                         edit_json("labels.json", lambda x: x.update(labels=["a", "a"])),
+                         "labels", "twice"),
+    "labels_as_tags": (C, "labels.json",
+                       edit_json("labels.json", lambda x: x.update(tags=x.pop("labels"))),
+                       "tags", "labels"),
+    "word_id_float": (C, "tokenizer.json", edit_tok("word_index", lambda t: t.update(good=3.5)),
+                      "config.word_index", "3.5"),
+    "word_id_beyond_table": (C, "tokenizer.json", edit_tok("word_index", _bigger_table),
+                             "config.word_index", "vocabulary mismatch"),
+    "word_id_duplicate": (C, "tokenizer.json",
+                          edit_tok("word_index", lambda t: t.update(good=t["bad"])),
+                          "config.word_index", "distinct"),
+    "word_id_zero": (C, "tokenizer.json", edit_tok("word_index", lambda t: t.update(good=0)),
+                     "config.word_index", "0"),
+    "index_word_disagrees": (C, "tokenizer.json",
+                             edit_tok("index_word", lambda t: t.update({"2": "zzz"})),
+                             "config.index_word", "zzz"),
+    "word_count_negative": (C, "tokenizer.json",
+                            edit_tok("word_counts", lambda t: t.update(good=-1)),
+                            "config.word_counts", "-1"),
+    "word_index_not_json": (C, "tokenizer.json", edit_tok_option(word_index="{oops"),
+                            "config.word_index", "JSON"),
+    "tokenizer_lower_string": (C, "tokenizer.json", edit_tok_option(lower="no"),
+                               "config.lower", '"no"'),
+    "tokenizer_num_words_negative": (C, "tokenizer.json", edit_tok_option(num_words=-1),
+                                     "config.num_words", "-1"),
+    "weights_nan": (C, "model.safetensors",
+                    edit_weights(lambda t: _set(t, "embedding.weight", 7, float("nan"))),
                     "embedding.weight", "NaN"),
-    "weights_inf": (C, "model.safetensors", edit_weights(lambda t: _set(t, "output.bias", 0, float("inf"))),
+    "weights_inf": (C, "model.safetensors",
+                    edit_weights(lambda t: _set(t, "output.bias", 0, float("inf"))),
                     "output.bias", "inf"),
-    "weights_other_table": (C, "config.json", edit_weights(lambda t: t.update({"embedding.weight": torch.zeros(20, 6)})),
+    "weights_other_table": (C,
+                            "config.json",
+                            edit_weights(lambda t: t.update({"embedding.weight": torch.zeros(20, 6)})),
                             "model_config.vocab_size", "(20, 6)"),
-    "weights_missing_tensor": (C, "model.safetensors", edit_weights(lambda t: t.pop("output.bias")), "output.bias", "found no"),
-    "weights_extra_tensor": (C, "model.safetensors", edit_weights(lambda t: t.update(extra=torch.zeros(2))), "extra", "extra"),
-    "weights_int_dtype": (C, "model.safetensors", edit_weights(lambda t: t.update({"output.bias": torch.zeros(2, dtype=torch.int64)})),
+    "weights_missing_tensor": (C, "model.safetensors", edit_weights(lambda t: t.pop("output.bias")),
+                               "output.bias", "found no"),
+    "weights_extra_tensor": (C, "model.safetensors",
+                             edit_weights(lambda t: t.update(extra=torch.zeros(2))),
+                             "extra", "extra"),
+    "weights_int_dtype": (C,
+                          "model.safetensors",
+                          edit_weights(lambda t: t.update({"output.bias": torch.zeros(2, dtype=torch.int64)})),
                           "output.bias.dtype", "I64"),
     "header_claims_huge_shape": (C, "model.safetensors",
                                  edit_header(lambda h: h["embedding.weight"].update(shape=[60_000_000, 6])),
                                  "embedding.weight.data_offsets", "bytes"),
     "header_length_huge": (C, "model.safetensors", header_length(10**12), None, "header"),
-    "run_best_epoch_string": (C, "run.json", edit_json("run.json", lambda r: r.update(best_epoch="1")), "best_epoch", '"1"'),
-    "run_history_not_numbers": (C, "run.json", edit_json("run.json", lambda r: r["history"].update(loss=["x"])),
+    "run_best_epoch_string": (C, "run.json",
+                              edit_json("run.json", lambda r: r.update(best_epoch="1")),
+                              "best_epoch", '"1"'),
+    "run_history_not_numbers": (C, "run.json",
+                                edit_json("run.json", lambda r: r["history"].update(loss=["x"])),
                                 "history.loss[0]", '"x"'),
-    "tags_mismatch": (T, "labels.json", edit_json("labels.json", lambda x: x.update(tags=["O", "B-LOC", "B-PER"])), "tags", "B-PER"),
-    "tags_not_strings": (T, "config.json", edit_config(tags=[1, 2, 3]), "model_config.tags", "strings"),
-    "tags_in_config_vs_weights": (T, "config.json", edit_config(tags=["O", "B-PER"]), "model_config.tags", "B-PER"),
-    "use_crf_string": (T, "config.json", edit_config(use_crf="yes"), "model_config.use_crf", '"yes"'),
+    "tags_mismatch": (T, "labels.json",
+                      edit_json("labels.json", lambda x: x.update(tags=["O", "B-LOC", "B-PER"])),
+                      "tags", "B-PER"),
+    "tags_not_strings": (T, "config.json", edit_config(tags=[1, 2, 3]),
+                         "model_config.tags", "strings"),
+    "tags_in_config_vs_weights": (T, "config.json", edit_config(tags=["O", "B-PER"]),
+                                  "model_config.tags", "B-PER"),
+    "use_crf_string": (T, "config.json", edit_config(use_crf="yes"),
+                       "model_config.use_crf", '"yes"'),
 }
 # special files: the manifest cannot list them, so it is bypassed to reach the readers' own check
 SPECIAL = {
@@ -280,7 +342,8 @@ def test_special_files_are_refused_without_blocking(saved, tmp_path, monkeypatch
     _expect(directory, name, field, word)
 
 
-@pytest.mark.parametrize("reader", ["read_json", "read_regular", "safetensors_header", "load_weights"])
+@pytest.mark.parametrize("reader",
+                         ["read_json", "read_regular", "safetensors_header", "load_weights"])
 def test_shared_readers_refuse_a_fifo_at_once(tmp_path, reader):
     import importlib
 
@@ -291,7 +354,8 @@ def test_shared_readers_refuse_a_fifo_at_once(tmp_path, reader):
             return load_weights(torch.nn.Linear(2, 2), p)
     else:
         read = getattr(importlib.import_module("vectab._modelfile"), reader)
-    with deadline(20), pytest.raises(ModelFormatError, match="expected a regular file, found a FIFO"):
+    with deadline(20), pytest.raises(ModelFormatError,
+                                     match="expected a regular file, found a FIFO"):
         read(fifo)
 
 
@@ -310,7 +374,8 @@ def test_huge_vocab_claim_is_refused_before_any_table_is_allocated(saved, tmp_pa
     monkeypatch.setattr(torch.nn.Embedding, "reset_parameters",
                         lambda self: (_ for _ in ()).throw(AssertionError("table initialised"))
                         if self.weight.device.type != "meta" else None)
-    with pytest.raises(ModelFormatError, match=r"config.json: model_config.vocab_size: .*6000000000"):
+    with pytest.raises(ModelFormatError,
+                       match=r"config.json: model_config.vocab_size: .*6000000000"):
         load_model(directory)
 
 

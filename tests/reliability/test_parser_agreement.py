@@ -39,7 +39,8 @@ def _outcome(path, case: Case):
     except Exception as error:  # noqa: BLE001 - the outcome is what is compared
         return ("error", type(error).__name__, str(error))
     m = np.asarray(v.vectors)
-    return ("ok", list(v.index_to_key), m.dtype.str, m.shape, m.tobytes(), dict(v.load_report.skipped))
+    return ("ok", list(v.index_to_key), m.dtype.str, m.shape,
+            m.tobytes(), dict(v.load_report.skipped))
 
 
 def _pure(monkeypatch):
@@ -53,7 +54,8 @@ def test_corpus_is_large_and_varied():
     assert {c.format for c in CASES} >= {"auto", "glove", "word2vec", "word2vec-binary"}
 
 
-@pytest.mark.skipif(not _kernels.kernels_ready(), reason="numba kernels unavailable: only one path exists")
+@pytest.mark.skipif(not _kernels.kernels_ready(),
+                    reason="numba kernels unavailable: only one path exists")
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_compiled_and_pure_paths_agree(tmp_path, monkeypatch, case):
     path = tmp_path / f"v{case.suffix}"
@@ -69,7 +71,8 @@ def test_compiled_and_pure_paths_agree(tmp_path, monkeypatch, case):
         assert str(path) in compiled[2] or compiled[1] == "ValueError", compiled
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.gensim], ids=[c.name for c in CASES if c.gensim])
+@pytest.mark.parametrize("case",
+                         [c for c in CASES if c.gensim], ids=[c.name for c in CASES if c.gensim])
 def test_valid_cases_match_gensim(tmp_path, case):
     keyedvectors = pytest.importorskip("gensim.models.keyedvectors")
     path = tmp_path / f"v{case.suffix}"

@@ -38,16 +38,22 @@ GOOD = "text,label\ngood film,pos\nbad film,neg\n"
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("one.csv", "text,label\ngood film,pos\nnice plot,pos\n", "every row has the label 'pos' in column 'label'"),
+        ("one.csv", "text,label\ngood film,pos\nnice plot,pos\n",
+         "every row has the label 'pos' in column 'label'"),
         ("one_int.tsv", "text\tlabel\ngood\t1\nnice\t1\n", "at least 2 classes"),
-        ("empty_label.csv", "text,label\ngood film,pos\nbad film,\n", ":3: empty label in column 'label'"),
+        ("empty_label.csv",
+         "text,label\ngood film,pos\nbad film,\n", ":3: empty label in column 'label'"),
         ("blank_label.tsv", "text\tlabel\ngood\tpos\nbad\t  \n", ":3: empty label"),
-        ("null_label.jsonl", '{"text": "good", "label": "pos"}\n{"text": "bad", "label": null}\n', ":2: empty label"),
-        ("empty_str.jsonl", '{"text": "good", "label": "pos"}\n{"text": "bad", "label": ""}\n', ":2: empty label"),
+        ("null_label.jsonl",
+         '{"text": "good", "label": "pos"}\n{"text": "bad", "label": null}\n', ":2: empty label"),
+        ("empty_str.jsonl",
+         '{"text": "good", "label": "pos"}\n{"text": "bad", "label": ""}\n', ":2: empty label"),
         ("header_only.csv", "text,label\n", "no rows"),
         ("no_label_col.csv", "text,y\ngood,1\nbad,0\n", "label column 'label' not found"),
-        ("latin1.csv", "text,label\ncaf\xe9,pos\nbad,neg\n".encode("latin-1"), ":2: not UTF-8 text"),
-        ("huge_field.csv", 'text,label\n"' + "x" * 200_000 + '",pos\nbad,neg\n', "not a readable CSV file"),
+        ("latin1.csv",
+         "text,label\ncaf\xe9,pos\nbad,neg\n".encode("latin-1"), ":2: not UTF-8 text"),
+        ("huge_field.csv",
+         'text,label\n"' + "x" * 200_000 + '",pos\nbad,neg\n', "not a readable CSV file"),
         ("binary.csv", bytes(range(256)) * 4, "not UTF-8 text"),
         ("garbage.parquet", b"PAR1\x00\x01garbage", "not a readable Parquet file"),
     ],
@@ -102,7 +108,8 @@ def test_impossible_sizes_refused_before_reading(tmp_path, monkeypatch, option, 
 def test_out_that_is_a_file_is_refused_before_reading(tmp_path, monkeypatch):
     train = write(tmp_path / "t.csv", GOOD)
     taken = write(tmp_path / "model", "not a folder")
-    monkeypatch.setattr("vectab.train.readers.read_table", lambda *a, **k: pytest.fail("read first"))
+    monkeypatch.setattr("vectab.train.readers.read_table",
+                        lambda *a, **k: pytest.fail("read first"))
     with pytest.raises(ValueError, match="is an existing file, but a model is saved as a folder"):
         pipeline.train_classifier(train, out=taken)
     with pytest.raises(ValueError, match="is a file, not a folder"):
@@ -118,7 +125,8 @@ def test_out_in_a_folder_that_cannot_be_written(tmp_path, monkeypatch):
     locked = tmp_path / "locked"
     locked.mkdir()
     real = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode: False if str(p) == str(locked) else real(p, mode))
+    monkeypatch.setattr(os, "access",
+                        lambda p, mode: False if str(p) == str(locked) else real(p, mode))
     with pytest.raises(ValueError, match="cannot write in .*locked .permission denied"):
         pipeline.train_classifier(train, out=locked / "model")
 

@@ -69,8 +69,10 @@ def test_missing_column_names_it_and_lists_the_present_ones(tmp_path, fmt):
         ("bad.csv", "text,label\nfine,1\ntoo,many,fields\n", r"bad.csv:3: expected 2 fields"),
         ("bad.tsv", "text\tlabel\nonly one field\n", r"bad.tsv:2: expected 2 fields"),
         ("bad.jsonl", '{"text": "a", "label": 1}\n{"text": \n', r"bad.jsonl:2: invalid JSON"),
-        ("bad2.jsonl", '{"text": "a", "label": 1}\n[1, 2]\n', r"bad2.jsonl:2: expected a JSON object"),
-        ("bad3.jsonl", '{"text": "a", "label": 1}\n{"text": "b"}\n', r"bad3.jsonl:2: field 'label'"),
+        ("bad2.jsonl",
+         '{"text": "a", "label": 1}\n[1, 2]\n', r"bad2.jsonl:2: expected a JSON object"),
+        ("bad3.jsonl",
+         '{"text": "a", "label": 1}\n{"text": "b"}\n', r"bad3.jsonl:2: field 'label'"),
         ("empty.csv", "", r"empty.csv:1: empty file"),
     ],
 )

@@ -38,7 +38,8 @@ def write_conll(path, n: int, seed: int):
     for _ in range(n):
         for _ in range(rng.randint(2, 6)):
             if rng.random() < 0.3:
-                lines += [f"{rng.choice(['Ann', 'Bob', 'Eve'])} B-PER", f"{rng.choice(['Smith', 'Jones'])} I-PER"]
+                lines += [f"{rng.choice(['Ann', 'Bob', 'Eve'])} B-PER",
+                          f"{rng.choice(['Smith', 'Jones'])} I-PER"]
             else:
                 lines.append(f"{rng.choice(FILLER)} O")
         lines.append("")

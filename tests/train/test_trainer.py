@@ -190,7 +190,8 @@ def test_tagger_metrics_and_predict(toy_tagger, tag_data):
     trainer = Trainer(toy_tagger(), lr=0.1, epochs=8, batch_size=16)
     history = trainer.fit(tag_data, tag_data)
     assert history.history["val_entity_f1"][-1] > 0.9
-    assert set(trainer.evaluate(tag_data)) == {"loss", "entity_precision", "entity_recall", "entity_f1"}
+    assert set(trainer.evaluate(tag_data)) == {"loss", "entity_precision",
+                                               "entity_recall", "entity_f1"}
     pred = trainer.predict(tag_data)
     assert [len(p) for p in pred] == [len(s) for s in tag_data.sequences]
 

@@ -38,18 +38,26 @@ def test_words_with_spaces_glove_840b(tmp_path):
 
 CASES = [
     # name, bytes, format, error fragment, line, skip reason
-    ("short row", GOOD + b"cat 1 2\n", "glove", "expected 3 numbers after the word, found 2", 3, "wrong number of values"),
-    ("long row", GOOD + b"cat 1 2 3 4\n", "glove", "expected 3 numbers after the word, found 4", 3, "wrong number of values"),
-    ("not a number", GOOD + b"cat 1 x 3\n", "glove", "expected a number after 'cat', found b'x'", 3, "not a number"),
+    ("short row", GOOD + b"cat 1 2\n", "glove", "expected 3 numbers after the word, found 2",
+     3, "wrong number of values"),
+    ("long row", GOOD + b"cat 1 2 3 4\n", "glove", "expected 3 numbers after the word, found 4",
+     3, "wrong number of values"),
+    ("not a number", GOOD + b"cat 1 x 3\n", "glove", "expected a number after 'cat', found b'x'",
+     3, "not a number"),
     ("nan", GOOD + b"cat 1 nan 3\n", "glove", "the vector of 'cat' holds 'nan'", 3, "not finite"),
     ("inf", GOOD + b"cat 1 -inf 3\n", "glove", "holds '-inf'", 3, "not finite"),
     ("non-utf8", GOOD + b"caf\xe9 1 2 3\n", "glove", "is not valid UTF-8", 3, "not UTF-8"),
-    ("duplicate", GOOD + b"the 1 2 3\n", "glove", "the word 'the' already appeared on line 1", 3, "duplicate word"),
-    ("empty line", b"the 0.1 0.2 0.3\n\nof 1 2 3\n", "glove", "found an empty line", 2, "empty line"),
+    ("duplicate", GOOD + b"the 1 2 3\n", "glove", "the word 'the' already appeared on line 1",
+     3, "duplicate word"),
+    ("empty line", b"the 0.1 0.2 0.3\n\nof 1 2 3\n", "glove", "found an empty line",
+     2, "empty line"),
     ("leading space", GOOD + b" 1 2 3\n", "glove", "the line starts with a space", 3, "empty word"),
-    ("header too big", b"5 3\n" + GOOD, "word2vec", "the header says 5 words but the file has 2 vector rows", 1, "header count"),
-    ("header too small", b"1 3\n" + GOOD, "word2vec", "the header says 1 words but the file has 2 vector rows", 1, "header count"),
-    ("header dim", b"2 4\n" + GOOD, "word2vec", "expected 4 numbers after the word, found 3", 2, "wrong number of values"),
+    ("header too big", b"5 3\n" + GOOD, "word2vec",
+     "the header says 5 words but the file has 2 vector rows", 1, "header count"),
+    ("header too small", b"1 3\n" + GOOD, "word2vec",
+     "the header says 1 words but the file has 2 vector rows", 1, "header count"),
+    ("header dim", b"2 4\n" + GOOD, "word2vec", "expected 4 numbers after the word, found 3",
+     2, "wrong number of values"),
 ]
 
 
@@ -121,7 +129,8 @@ def test_absurd_text_header_allocates_nothing_big(tmp_path):
     tracemalloc.start()
     try:
         # no line can hold 10^9 numbers (lines are at most 64 MiB): the header itself is refused
-        with pytest.raises(VectorFormatError, match=r":1: the header says 1000000000 numbers a line"):
+        with pytest.raises(VectorFormatError,
+                           match=r":1: the header says 1000000000 numbers a line"):
             load_vectors(path, format="word2vec")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -196,7 +205,8 @@ def test_damaged_vectab_file(tmp_path):
     from vectab.vectors.io import save_vectors
     from vectab.vectors.store import Vectors
 
-    path = save_vectors(Vectors(["a", "b"], np.ones((2, 3), np.float32)), tmp_path / "v.vectab", format="vectab")
+    path = save_vectors(Vectors(["a", "b"], np.ones((2, 3), np.float32)),
+                        tmp_path / "v.vectab", format="vectab")
     data = bytearray(path.read_bytes())
     data[-12] ^= 0xFF  # a vector byte
     path.write_bytes(bytes(data))

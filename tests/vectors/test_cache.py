@@ -88,7 +88,8 @@ def test_same_size_new_mtime_rebuilds(tmp_path):
     assert load_vectors(path).index_to_key[0] == "x0"
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip_vector_byte", "flip_vocab_byte", "garbage", "empty"])
+@pytest.mark.parametrize("damage",
+                         ["truncate", "flip_vector_byte", "flip_vocab_byte", "garbage", "empty"])
 def test_damaged_cache_is_rebuilt_never_trusted(tmp_path, damage):
     table = _table()
     path = save_vectors(table, tmp_path / "v.txt")

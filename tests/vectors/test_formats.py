@@ -92,7 +92,8 @@ def test_text_precision(tmp_path):
     path = save_vectors(v, tmp_path / "v.txt", format="glove", precision=3)
     assert path.read_text() == "a 0.123 -1.5\nb 2 0\n"
     back = load_vectors(path)
-    np.testing.assert_array_equal(back.vectors, np.round(v.vectors.astype(np.float64), 3).astype(np.float32))
+    np.testing.assert_array_equal(back.vectors,
+                                  np.round(v.vectors.astype(np.float64), 3).astype(np.float32))
 
 
 def test_word2vec_c_trailing_space_and_crlf(tmp_path):
@@ -117,10 +118,12 @@ def test_vectab_format_keeps_any_word_and_dtype(tmp_path):
 @settings(max_examples=25, deadline=None)
 @given(
     words=st.lists(
-        st.text(st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc")), min_size=1, max_size=8),
+        st.text(st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc")),
+                min_size=1, max_size=8),
         min_size=1, max_size=6, unique=True,
     ),
-    values=st.lists(st.floats(width=32, allow_nan=False, allow_infinity=False), min_size=18, max_size=18),
+    values=st.lists(st.floats(width=32, allow_nan=False, allow_infinity=False),
+                    min_size=18, max_size=18),
     fmt=st.sampled_from(WRITE),
 )
 def test_property_round_trip(tmp_path_factory, words, values, fmt):
@@ -222,7 +225,8 @@ def test_compiled_and_python_parsers_agree(tmp_path, monkeypatch, on_error):
 
     rng = np.random.default_rng(3)
     rows = [f"{w} " + " ".join(f"{x:.6f}" for x in rng.standard_normal(4)) for w in WORDS]
-    rows += ["at home 1 2 3 4", "x 1e-3 -2.5E+2 +3 .5", "y 1 2 3 4 ", "z 0.1234567890123456789 1 2 3"]
+    rows += ["at home 1 2 3 4", "x 1e-3 -2.5E+2 +3 .5",
+             "y 1 2 3 4 ", "z 0.1234567890123456789 1 2 3"]
     bad = ["short 1 2", "nan 1 nan 2 3", "dup 1 2 3 4", "dup 5 6 7 8"]
     data = ("\n".join(rows + (bad if on_error == "skip" else [])) + "\n").encode()
     glove = tmp_path / "g.txt"

@@ -38,7 +38,8 @@ def test_warm_up_thread_leaves_redirected_streams_alone(tmp_path, prelude):
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_DISABLE_ERROR_MESSAGE_HIGHLIGHTING"}
     env.pop("VECTAB_NO_NUMBA", None)
     env["NUMBA_CACHE_DIR"] = str(tmp_path / "numba-cache")
-    done = subprocess.run([sys.executable, "-c", CHILD.replace("PRELUDE", prelude)], capture_output=True, text=True, env=env,
+    done = subprocess.run([sys.executable, "-c", CHILD.replace("PRELUDE", prelude)],
+                          capture_output=True, text=True, env=env,
                           timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "0"], done.stdout + done.stderr
