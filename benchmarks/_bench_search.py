@@ -210,14 +210,14 @@ def run(
         if index.exhaustive:
             print(
                 f"fast mode: IVF index, {index.nlist} k-means cells; the exact top-10 of 99.5% of "
-                f"sampled words needs {index.nprobe} cells (no cluster structure to prune), so fast "
-                f"mode searches exactly (build {setup_fast - setup_exact:.2f} s)"
+                f"sampled words needs {index.nprobe} cells (no cluster structure to prune), so "
+                f"fast mode searches exactly (build {setup_fast - setup_exact:.2f} s)"
             )
         else:
             print(
-                f"fast mode: IVF index, {index.nlist} k-means cells, {index.nprobe} probed per query "
-                f"({calibrated}), exact float32 scores of the probed rows "
-                f"(build {setup_fast - setup_exact:.2f} s)"
+                f"fast mode: IVF index, {index.nlist} k-means cells, {index.nprobe} probed per "
+                f"query ({calibrated}), exact float32 scores of the probed rows (build "
+                f"{setup_fast - setup_exact:.2f} s)"
             )
     else:
         print("fast mode: matrix below FAST_MIN_ELEMENTS, so it runs the exact search")

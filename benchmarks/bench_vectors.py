@@ -195,8 +195,9 @@ def main() -> None:
     t0 = time.perf_counter()
     text, binary, words = make_files(folder, n, dim)
     print(
-        f"fixture: {text} ({text.stat().st_size / 1e6:,.0f} MB), {binary} ({binary.stat().st_size / 1e6:,.0f} MB), "
-        f"{n:,} x {dim}, ready in {time.perf_counter() - t0:.1f} s"
+        f"fixture: {text} ({text.stat().st_size / 1e6:,.0f} MB), {binary} "
+        f"({binary.stat().st_size / 1e6:,.0f} MB), {n:,} x {dim}, ready in "
+        f"{time.perf_counter() - t0:.1f} s"
     )
     rng = np.random.default_rng(1)
     k = min(args.filtered_words, n // 2)
@@ -260,11 +261,13 @@ def _print_table(results: dict[str, list[dict]], n: int, dim: int) -> None:
         f"\nload {n:,} x {dim} (median s; each run its own process; machine shared, timings noisy)"
     )
     print(
-        f"{'method':28} {'s':>8} {'runs':>4} {'rows':>8} {'peak MB':>8} {'extra MB':>9} {'x gensim text':>14}"
+        f"{'method':28} {'s':>8} {'runs':>4} {'rows':>8} {'peak MB':>8} {'extra MB':>9} "
+        f"{'x gensim text':>14}"
     )
     for m, rs in results.items():
         print(
-            f"{m:28} {med[m]:8.3f} {len(rs):4d} {rs[0]['rows']:8d} {peak[m]:8.0f} {extra[m]:9.0f} {base / med[m]:14.1f}"
+            f"{m:28} {med[m]:8.3f} {len(rs):4d} {rs[0]['rows']:8d} {peak[m]:8.0f} {extra[m]:9.0f} "
+            f"{base / med[m]:14.1f}"
         )
     goals = [
         ("text first load vs gensim text (goal >= 15x)", base / med["vectab_text_first"]),
@@ -308,7 +311,8 @@ def _search_rows(binary: Path, smoke: bool) -> None:
         return
     n, dim = 400_000, 300
     print(
-        f"\nsearch 2/3: {n:,} x {dim} random vectors around 2,000 centres (clustered, like real embeddings)"
+        f"\nsearch 2/3: {n:,} x {dim} random vectors around 2,000 centres (clustered, like real "
+        "embeddings)"
     )
     module.run(module.clustered_vectors(n, dim), [f"w{i}" for i in range(n)], **options)
     try:

@@ -128,12 +128,14 @@ def main() -> None:
             )
     print()
     print(
-        "| mode | library | train s | raw words/s | effective words/s | speed vs gensim | WS-353 Spearman | analogy acc |"
+        "| mode | library | train s | raw words/s | effective words/s | speed vs gensim | WS-353 "
+        "Spearman | analogy acc |"
     )
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for mode, name, secs, raw_ws, eff_ws, ratio, ws, acc in rows:
         print(
-            f"| {mode} | {name} | {secs:.1f} | {raw_ws:,.0f} | {eff_ws:,.0f} | {ratio:.2f}x | {ws:.3f} | {acc:.3f} |"
+            f"| {mode} | {name} | {secs:.1f} | {raw_ws:,.0f} | {eff_ws:,.0f} | {ratio:.2f}x | "
+            f"{ws:.3f} | {acc:.3f} |"
         )
 
 

@@ -58,7 +58,8 @@ def _analogies(values: list[str] | None) -> list[tuple[str, str, str, str]]:
         parts = [p.strip() for p in value.split(",")]
         if len(parts) != 4 or not all(parts):
             raise ValueError(
-                f"--analogy takes four comma-separated words a,b,c,d (e.g. man,king,woman,queen); got {value!r}"
+                "--analogy takes four comma-separated words a,b,c,d (e.g. man,king,woman,queen); "
+                f"got {value!r}"
             )
         quads.append((parts[0], parts[1], parts[2], parts[3]))
     return quads
@@ -118,7 +119,8 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
         suffix = out.suffix.lower()
         if suffix not in IMAGE_SUFFIXES + PAGE_SUFFIXES:
             raise ValueError(
-                f"-o must end in .png, .svg, .pdf or .html (the format comes from it), got {str(out)!r}"
+                "-o must end in .png, .svg, .pdf or .html (the format comes from it), got "
+                f"{str(out)!r}"
             )
         kind = "page" if suffix in PAGE_SUFFIXES else "image"
         check_output(out, option="--out", kind="file")
@@ -177,5 +179,6 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
         for path in files:
             typer.echo(f"wrote {path}")
         typer.echo(
-            f"open https://projector.tensorflow.org and load the two .tsv files, or: tensorboard --logdir {out_dir}"
+            "open https://projector.tensorflow.org and load the two .tsv files, or: tensorboard "
+            f"--logdir {out_dir}"
         )

@@ -167,8 +167,9 @@ class TabularEmbeddings(nn.Module):
             limits = torch.tensor(self.config.cardinalities, device=categorical.device)
             if bool(((categorical < 0) | (categorical > limits)).any()):
                 raise ValueError(
-                    f"`categorical` ids must lie in 0..cardinality per column {self.config.cardinalities}"
-                    " (0 = unknown category); map unseen categories to 0."
+                    "`categorical` ids must lie in 0..cardinality per column "
+                    f"{self.config.cardinalities} (0 = unknown category); map unseen categories to "
+                    "0."
                 )
             vectors = [
                 self.embeddings[table](categorical[:, [col]]).squeeze(1)

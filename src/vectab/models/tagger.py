@@ -65,12 +65,14 @@ class TaggerConfig(ConfigMixin):
         check_positive_int("num_layers", self.num_layers)
         if self.encoder not in _TAGGER_ENCODERS:
             raise ValueError(
-                f"`encoder` must be one of {', '.join(_TAGGER_ENCODERS)}; received {self.encoder!r}."
+                f"`encoder` must be one of {', '.join(_TAGGER_ENCODERS)}; received "
+                f"{self.encoder!r}."
             )
         check_rate("dropout", self.dropout)
         if self.constraints not in (None, "auto", *CONSTRAINT_SCHEMES):
             raise ValueError(
-                f"`constraints` must be None, 'auto', 'BIO' or 'BIOES'; received {self.constraints!r}."
+                "`constraints` must be None, 'auto', 'BIO' or 'BIOES'; received "
+                f"{self.constraints!r}."
             )
 
     @property

@@ -164,7 +164,8 @@ class Word2Vec:
                 raise ValueError(f"`{name}` must be 0 or 1, got {value!r}")
         if hs not in (0, False):
             raise ValueError(
-                f"`hs` must be 0: hierarchical softmax is not implemented, got hs={hs!r}; use negative sampling (hs=0, negative=5)"
+                f"`hs` must be 0: hierarchical softmax is not implemented, got hs={hs!r}; use "
+                "negative sampling (hs=0, negative=5)"
             )
         self.sg, self.cbow_mean, self.sorted_vocab = int(sg), int(cbow_mean), int(sorted_vocab)
         self.compute_loss, self.shrink_windows = bool(compute_loss), bool(shrink_windows)
@@ -216,7 +217,8 @@ class Word2Vec:
         )
         if update and not len(self.wv):
             raise ValueError(
-                "build_vocab(update=True) needs an existing vocabulary; call build_vocab(corpus) first"
+                "build_vocab(update=True) needs an existing vocabulary; call build_vocab(corpus) "
+                "first"
             )
         self.corpus_count, self.corpus_total_words, self.raw_vocab = n_sentences, total_words, raw
         min_count = _w2v_vocab.effective_min_count(raw, self.min_count, self.max_final_vocab)

@@ -526,7 +526,8 @@ class PartlyFrozenTable(nn.Module):
     def _change_rows(self, ids: Any, learn: bool, optimizer: Any) -> None:
         if optimizer is not None and not isinstance(optimizer, torch.optim.Optimizer):
             raise TypeError(
-                f"`optimizer` must be a torch.optim.Optimizer or None; got {type(optimizer).__name__}."
+                "`optimizer` must be a torch.optim.Optimizer or None; got "
+                f"{type(optimizer).__name__}."
             )
         if isinstance(ids, (int, np.integer)):
             ids = [ids]

@@ -158,7 +158,8 @@ class SequenceEncoder(nn.Module):
             isinstance(k, bool) or not isinstance(k, int) or k < 1 for k in kernel_sizes
         ):
             raise ValueError(
-                f"`kernel_sizes` must be a non-empty list of positive ints; received {kernel_sizes!r}."
+                "`kernel_sizes` must be a non-empty list of positive ints; received "
+                f"{kernel_sizes!r}."
             )
         self.kind = kind
         self.input_size = input_size

@@ -185,8 +185,9 @@ def load_optimizer_state(
     """Load state written by :func:`optimizer_state_tensors` into ``optimizers``."""
     if set(meta) != set(optimizers):
         raise ValueError(
-            f"checkpoint has optimizers {sorted(meta)} but this Trainer builds {sorted(optimizers)};"
-            " resume with the same model and Trainer options (sparse, optimizer)"
+            f"checkpoint has optimizers {sorted(meta)} but this Trainer builds "
+            f"{sorted(optimizers)}; resume with the same model and Trainer options (sparse, "
+            "optimizer)"
         )
     for name, opt in optimizers.items():
         state: dict[int, dict[str, Any]] = {}

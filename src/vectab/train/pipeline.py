@@ -335,8 +335,8 @@ def train_tagger(
         raise ValueError(f"{train}: no sentences found (expected token and tag columns)")
     if len({t for sent in tags for t in sent}) < 2:
         raise ValueError(
-            f"{train}: every token has the tag {tags[0][0]!r}; a tagger needs at least 2 "
-            "different tags: add annotated examples (or pick the right column with tag_col / --tag-col)"
+            f"{train}: every token has the tag {tags[0][0]!r}; a tagger needs at least 2 different "
+            "tags: add annotated examples (or pick the right column with tag_col / --tag-col)"
         )
     tag_names = _tag_list(tags)
     tag_id = {t: i for i, t in enumerate(tag_names)}

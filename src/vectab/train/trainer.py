@@ -170,7 +170,8 @@ class Trainer:
             not isinstance(early_stopping_patience, int) or early_stopping_patience < 0
         ):
             raise ValueError(
-                f"`early_stopping_patience` must be None or an int >= 0, got {early_stopping_patience!r}"
+                "`early_stopping_patience` must be None or an int >= 0, got "
+                f"{early_stopping_patience!r}"
             )
         if clip_grad_norm is not None and not clip_grad_norm > 0:
             raise ValueError(f"`clip_grad_norm` must be None or > 0, got {clip_grad_norm!r}")

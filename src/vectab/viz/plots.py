@@ -242,7 +242,8 @@ def plot(
         fmt = Path(out).suffix.lower().lstrip(".")
         if fmt not in IMAGE_FORMATS:
             raise ValueError(
-                f"`out` must end in .png, .svg or .pdf (the format comes from the suffix), got {str(out)!r}"
+                "`out` must end in .png, .svg or .pdf (the format comes from the suffix), got "
+                f"{str(out)!r}"
             )
     quads = _check_analogies(analogies)
     word_to_group, group_names = normalize_groups(groups)

@@ -135,15 +135,15 @@ class Decoder:
             ascii_ok = False
         if not ascii_ok:
             raise ValueError(
-                f"`encoding` must be an ASCII-compatible encoding (the readers find spaces, newlines "
-                f"and digits as single bytes), got {encoding!r}; vector files are UTF-8 (the default) "
-                "or a single-byte code page such as 'latin-1'"
+                "`encoding` must be an ASCII-compatible encoding (the readers find spaces, "
+                f"newlines and digits as single bytes), got {encoding!r}; vector files are UTF-8 "
+                "(the default) or a single-byte code page such as 'latin-1'"
             )
         if unicode_errors not in UNICODE_ERRORS:
             raise ValueError(
-                f"`unicode_errors` must be one of {UNICODE_ERRORS}, got {unicode_errors!r}: 'strict' "
-                "refuses a word that is not valid in `encoding`, 'replace' puts U+FFFD for each bad "
-                "byte sequence, 'ignore' drops them"
+                f"`unicode_errors` must be one of {UNICODE_ERRORS}, got {unicode_errors!r}: "
+                "'strict' refuses a word that is not valid in `encoding`, 'replace' puts U+FFFD "
+                "for each bad byte sequence, 'ignore' drops them"
             )
         self.utf8 = name in ("utf-8", "utf-8-sig")
         self.encoding = "utf-8" if self.utf8 else name
@@ -162,9 +162,9 @@ class Decoder:
     def problem(self, word: bytes, error: UnicodeDecodeError) -> str:
         """The message for a word that does not decode under ``strict``."""
         return (
-            f"the word {word!r} is not valid {'UTF-8' if self.utf8 else self.encoding} ({error.reason} "
-            f"at byte {error.start}); pass unicode_errors='replace' (or 'ignore') to load it anyway, "
-            "or encoding= the file's encoding"
+            f"the word {word!r} is not valid {'UTF-8' if self.utf8 else self.encoding} "
+            f"({error.reason} at byte {error.start}); pass unicode_errors='replace' (or 'ignore') "
+            "to load it anyway, or encoding= the file's encoding"
         )
 
     def __repr__(self) -> str:

@@ -220,8 +220,9 @@ class _Stream:
                 return word, count, kind
             if end < 0 and len(self._buf) - self._pos > MAX_WORD_BYTES:
                 raise self.error(
-                    f"vocabulary entry {index + 1} of {total} is longer than {MAX_WORD_BYTES} bytes "
-                    "without its NUL terminator; expected a word: the file is damaged or not fastText"
+                    f"vocabulary entry {index + 1} of {total} is longer than {MAX_WORD_BYTES} "
+                    "bytes without its NUL terminator; expected a word: the file is damaged or not "
+                    "fastText"
                 )
             if not self._fill():
                 raise self.error(
@@ -313,8 +314,8 @@ def _read_header(s: _Stream) -> dict[str, int]:
             "is this a fastText .bin model?"
             if new
             else (
-                f"the file starts with neither fastText's magic number {FASTTEXT_MAGIC} nor a plausible dim; "
-                "is this a fastText .bin model?"
+                f"the file starts with neither fastText's magic number {FASTTEXT_MAGIC} nor a "
+                "plausible dim; is this a fastText .bin model?"
             )
         )
         raise _bad(s, "dim", h["dim"], f"1..{MAX_DIM}", hint)
@@ -346,7 +347,8 @@ def _read_header(s: _Stream) -> dict[str, int]:
                 "size",
                 size,
                 f"at most {left // _MIN_ENTRY} entries",
-                f"{size} entries need at least {vocab} bytes but only {left} bytes follow the header",
+                f"{size} entries need at least {vocab} bytes but only {left} bytes follow the "
+                "header",
             )
         prune = 8 * max(pruneidx, 0)
         if vocab + prune > left:
@@ -368,8 +370,8 @@ def _read_vocab(s: _Stream, h: dict[str, int]) -> list[bytes]:
         expected = 0 if i < nwords else 1
         if kind != expected:
             raise s.error(
-                f"vocabulary entry {i + 1} of {size} ({raw[:40]!r}) has entry type {kind}; expected "
-                f"{expected} ({'word' if expected == 0 else 'label'}: nwords={nwords})"
+                f"vocabulary entry {i + 1} of {size} ({raw[:40]!r}) has entry type {kind}; "
+                f"expected {expected} ({'word' if expected == 0 else 'label'}: nwords={nwords})"
             )
         if i < nwords:
             words.append(raw)
@@ -415,15 +417,15 @@ def _read_matrix(
     nwords, bucket, dim = h["nwords"], h["bucket"], h["dim"]
     if cols != dim or rows != nwords + bucket:
         raise s.error(
-            f"the input matrix header says {rows} x {cols}; expected nwords + bucket = {nwords + bucket} "
-            f"rows x dim = {dim} columns (the file is damaged)"
+            f"the input matrix header says {rows} x {cols}; expected nwords + bucket = "
+            f"{nwords + bucket} rows x dim = {dim} columns (the file is damaged)"
         )
     nbytes = rows * cols * 4
     left = s.remaining()
     if left is not None and nbytes > left:
         raise s.error(
-            f"the input matrix needs {nbytes} bytes ({rows} x {cols} float32) but only {left} bytes "
-            "remain: the file is truncated"
+            f"the input matrix needs {nbytes} bytes ({rows} x {cols} float32) but only {left} "
+            "bytes remain: the file is truncated"
         )
     bad: set[int] = set()
     where = f"its input matrix ({rows} x {cols})"
@@ -479,8 +481,9 @@ def _decode_words(
             problems.bad(
                 None,
                 "not UTF-8" if encoding == "utf-8" else f"not {encoding}",
-                f"word {i + 1} ({raw!r}) is not valid {encoding} ({e.reason} at byte {e.start}); pass "
-                "unicode_errors='replace' (or 'ignore') to load it anyway, or encoding= the file's encoding",
+                f"word {i + 1} ({raw!r}) is not valid {encoding} ({e.reason} at byte {e.start}); "
+                "pass unicode_errors='replace' (or 'ignore') to load it anyway, or encoding= the "
+                "file's encoding",
             )
             continue
         j = first.setdefault(word, i)
@@ -488,8 +491,9 @@ def _decode_words(
             problems.bad(
                 None,
                 "duplicate word",
-                f"word {i + 1} ({raw!r}) reads as {word!r}, already word {j + 1} ({raw_words[j]!r}) "
-                f"under encoding={encoding!r}, unicode_errors={unicode_errors!r}; the first is kept",
+                f"word {i + 1} ({raw!r}) reads as {word!r}, already word {j + 1} "
+                f"({raw_words[j]!r}) under encoding={encoding!r}, "
+                f"unicode_errors={unicode_errors!r}; the first is kept",
                 row=False,
             )
             continue

@@ -288,7 +288,8 @@ def _verify(
         raise VectorFormatError(
             path,
             None,
-            f"checksum mismatch: the file is damaged or was changed after it was written; {_DAMAGED}",
+            "checksum mismatch: the file is damaged or was changed after it was written; "
+            f"{_DAMAGED}",
         )
 
 
@@ -346,7 +347,8 @@ def read_native(
             raise VectorFormatError(
                 path,
                 None,
-                f"expected format version {VERSION}, found {version!r}: written by a newer vectab (upgrade) or damaged ({_DAMAGED})",
+                f"expected format version {VERSION}, found {version!r}: written by a newer vectab "
+                f"(upgrade) or damaged ({_DAMAGED})",
             )
         _check_entries(path, header, base, size)
         if version == VERSION and verify:
@@ -365,9 +367,9 @@ def read_native(
                 )
         if version == _LEGACY:
             warnings.warn(
-                f"{path}: written by an earlier vectab (format version 1), whose checksum covers the header, "
-                "the words and only ~0.8% of the vector bytes, so damage elsewhere in the matrix goes unseen; "
-                f"{_REWRITE} to get a checksum of the whole file",
+                f"{path}: written by an earlier vectab (format version 1), whose checksum covers "
+                "the header, the words and only ~0.8% of the vector bytes, so damage elsewhere in "
+                f"the matrix goes unseen; {_REWRITE} to get a checksum of the whole file",
                 stacklevel=2,
             )
         try:
