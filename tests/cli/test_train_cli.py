@@ -115,7 +115,8 @@ def test_unreadable_file_and_vocabulary_mismatch(trained, tmp_path):
     shutil.copytree(out, copy)
     tok = json.loads((copy / "tokenizer.json").read_text())
     config = tok["config"]
-    index = json.loads(config["word_index"]) if isinstance(config["word_index"], str) else config["word_index"]
+    index = (json.loads(config["word_index"]) if isinstance(config["word_index"], str)
+             else config["word_index"])
     index.update({f"extra{i}": len(index) + 1 + i for i in range(50)})
     config["word_index"] = json.dumps(index) if isinstance(config["word_index"], str) else index
     (copy / "tokenizer.json").write_text(json.dumps(tok))

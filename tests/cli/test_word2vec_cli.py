@@ -55,7 +55,8 @@ def test_train_word2vec_user_errors(tmp_path):
     cases = [
         ([str(tmp_path / "missing.txt"), "-o", str(tmp_path / "v.txt")], "does not exist"),
         ([str(corpus), "-o", str(tmp_path / "v.txt"), "--window", "0"], "window"),
-        ([str(corpus), "-o", str(tmp_path / "v.txt"), "--vector-size", "-3"], "--vector-size"),  # refused at parse time
+        # refused at parse time
+        ([str(corpus), "-o", str(tmp_path / "v.txt"), "--vector-size", "-3"], "--vector-size"),
         ([str(corpus), "-o", str(tmp_path / "v.txt"), "--min-count", "1000"],
          "vocabulary is empty"),
         ([str(corpus), "-o", str(tmp_path / "v.txt"), "--format", "xml", "--epochs", "1",

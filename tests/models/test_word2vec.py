@@ -18,7 +18,8 @@ def zipf_corpus(n_sentences=300, vocab=120, seed=0):
     rng = np.random.default_rng(seed)
     p = 1.0 / np.arange(1, vocab + 1)
     p /= p.sum()
-    return [[f"w{i}" for i in rng.choice(vocab, size=rng.integers(1, 20), p=p)] for _ in range(n_sentences)]
+    return [[f"w{i}" for i in rng.choice(vocab, size=rng.integers(1, 20), p=p)]
+            for _ in range(n_sentences)]
 
 
 def planted_corpus(n_sentences=600, seed=0):
@@ -59,8 +60,8 @@ VOCAB_SETTINGS = [
 ]
 
 
-@pytest.mark.parametrize("settings",
-                         VOCAB_SETTINGS, ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()))
+@pytest.mark.parametrize("settings", VOCAB_SETTINGS,
+                         ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()))
 def test_build_vocab_matches_gensim(settings):
     gensim = pytest.importorskip("gensim.models")
     corpus = zipf_corpus()
@@ -74,7 +75,8 @@ def test_build_vocab_matches_gensim(settings):
     np.testing.assert_array_equal(ours.cum_table, ref.cum_table)
     np.testing.assert_array_equal(ours.wv.vectors, ref.wv.vectors)  # same initial vectors
     np.testing.assert_array_equal(ours.syn1neg, ref.syn1neg)
-    assert (ours.corpus_count, ours.corpus_total_words) == (ref.corpus_count, ref.corpus_total_words)
+    assert ((ours.corpus_count, ours.corpus_total_words)
+            == (ref.corpus_count, ref.corpus_total_words))
 
 
 def test_vocab_update_matches_gensim():
@@ -207,7 +209,8 @@ def test_corpus_file_folder_and_compressed(tmp_path):
     folder.mkdir()
     half = len(corpus) // 2
     (folder / "1.txt").write_text("\n".join(" ".join(s) for s in corpus[:half]) + "\n")
-    (folder / "2.txt.gz").write_bytes(gzip.compress(("\n".join(" ".join(s) for s in corpus[half:]) + "\n").encode()))
+    (folder / "2.txt.gz").write_bytes(
+        gzip.compress(("\n".join(" ".join(s) for s in corpus[half:]) + "\n").encode()))
     ref = Word2Vec(vector_size=8, min_count=2, workers=1)
     ref.build_vocab(corpus)
     for source in (plain, tmp_path / "c.txt.gz", tmp_path / "c.txt.bz2", folder):

@@ -50,7 +50,8 @@ def test_torch_attributes_and_repr():
     assert layer.max_norm == 1.5 and layer.sparse and layer.mask_zero
     assert isinstance(layer, nn.Module) and isinstance(layer.weight, nn.Parameter)
     assert torch.equal(layer.weight[9], torch.zeros(4))
-    assert repr(layer) == "Embedding(10, 4, mask_zero=True, padding_idx=9, max_norm=1.5, sparse=True)"
+    assert repr(layer) == ("Embedding(10, 4, mask_zero=True, padding_idx=9, max_norm=1.5, "
+                           "sparse=True)")
     assert layer.count_params() == 40
     assert layer.embeddings is layer.weight  # Keras' name
 

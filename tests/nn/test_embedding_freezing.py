@@ -173,7 +173,8 @@ def test_constraints_are_row_wise_and_leave_frozen_rows(sparse):
     opt = (torch.optim.SparseAdam if sparse else torch.optim.SGD)(list(layer.parameters()), lr=0.1)
     for step in range(3):
         opt.zero_grad()
-        layer(torch.randint(0, VOCAB, (4, 5), generator=torch.Generator().manual_seed(step))).sum().backward()
+        layer(torch.randint(0, VOCAB, (4, 5),
+                            generator=torch.Generator().manual_seed(step))).sum().backward()
         opt.step()
         apply_constraints(layer)
         norms = layer.weight.norm(dim=1)

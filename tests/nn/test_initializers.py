@@ -62,7 +62,8 @@ def test_seed_makes_tables_repeatable():
     b = initializers.RandomNormal(seed=7)((5, 3))
     c = initializers.RandomNormal(seed=8)((5, 3))
     assert torch.equal(a, b) and not torch.equal(a, c)
-    assert torch.equal(Embedding(5, 3, embeddings_initializer=initializers.RandomNormal(seed=7)).weight, a)
+    assert torch.equal(
+        Embedding(5, 3, embeddings_initializer=initializers.RandomNormal(seed=7)).weight, a)
 
 
 def test_callables_arrays_and_tensors():
@@ -75,7 +76,8 @@ def test_callables_arrays_and_tensors():
     assert torch.equal(from_array.weight, torch.as_tensor(matrix, dtype=torch.float32))
     tensor = torch.randn(3, 2, dtype=torch.float64)
     from_tensor = Embedding(3, 2, embeddings_initializer=tensor, dtype=torch.float64)
-    assert torch.equal(from_tensor.weight, tensor) and from_tensor.weight.data_ptr() != tensor.data_ptr()
+    assert (torch.equal(from_tensor.weight, tensor)
+            and from_tensor.weight.data_ptr() != tensor.data_ptr())
 
 
 def test_padding_row_starts_at_zero_unless_weights_given():

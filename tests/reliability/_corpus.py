@@ -33,8 +33,10 @@ class Case:
 
 
 def _rows(n: int = 5, dim: int = 3) -> list[tuple[bytes, list[str]]]:
-    words = [b"the", b"of", b"caf\xc3\xa9", b"\xe6\x97\xa5\xe6\x9c\xac", b"#"] + [b"w%d" % i for i in range(n)]
-    return [(words[i], [f"{(i + 1) * 0.125 * (-1) ** j:.6g}" for j in range(dim)]) for i in range(n)]
+    words = ([b"the", b"of", b"caf\xc3\xa9", b"\xe6\x97\xa5\xe6\x9c\xac", b"#"]
+             + [b"w%d" % i for i in range(n)])
+    return [(words[i], [f"{(i + 1) * 0.125 * (-1) ** j:.6g}" for j in range(dim)])
+            for i in range(n)]
 
 
 def _text(rows, header: bool | str = True, eol: bytes = b"\n", sep: bytes = b" ") -> bytes:

@@ -152,7 +152,8 @@ def test_unchanged_source_is_served_from_the_cache_in_every_mode(tmp_path, ident
 def test_identity_records_inode_device_and_ctime(tmp_path):
     path = save_vectors(_table(rows=5, dim=2), tmp_path / "v.txt")
     stat = os.stat(path)
-    identity = json.loads(CacheEntry(path, format="word2vec", dtype=np.float32, on_error="raise").identity)
+    identity = json.loads(
+        CacheEntry(path, format="word2vec", dtype=np.float32, on_error="raise").identity)
     assert identity["inode"] == stat.st_ino and identity["dev"] == stat.st_dev
     assert identity["ctime_ns"] == stat.st_ctime_ns and identity["mtime_ns"] == stat.st_mtime_ns
 
@@ -194,7 +195,8 @@ def _json_digit(key: bytes):
 
 def _zero_run(data: bytearray, spans) -> bytearray:
     begin, stop = spans["vectors"]
-    step = (stop - begin) // 64  # the old format sampled one page every `step` bytes: zero between them
+    # the old format sampled one page every `step` bytes: zero between them
+    step = (stop - begin) // 64
     start = begin + 32 * step + 4096
     data[start : start + 495_000] = bytes(495_000)
     return data
@@ -205,7 +207,8 @@ CORRUPTIONS = {
     "matrix_middle": _flip(lambda s, d: (s["vectors"][0] + s["vectors"][1]) // 2 + 10_000),
     "matrix_end": _flip(lambda s, d: s["vectors"][1] - 1),
     "vocab": _flip(lambda s, d: (s["vocab"][0] + s["vocab"][1]) // 2),
-    "header_shape": _flip(_json_digit(b'"shape":['), 0x01),  # still a digit: valid JSON, other shape
+    # still a digit: valid JSON, other shape
+    "header_shape": _flip(_json_digit(b'"shape":['), 0x01),
     "header_metadata": _flip(_json_digit(b"rows_read"), 0x01),
     "header_padding_or_end": _flip(lambda s, d: s["header"][1] - 1),
     "header_checksum": _flip(lambda s, d: bytes(d).index(b'"checksum":"') + 14),
@@ -225,7 +228,8 @@ def _corrupt(path: Path, how) -> None:
 
 def _user_file(tmp_path: Path, table: Vectors) -> Path:
     path = tmp_path / "mine.vectab"
-    report = json.dumps({"rows_read": len(table)})  # a number in the metadata, like the cache's report
+    # a number in the metadata, like the cache's report
+    report = json.dumps({"rows_read": len(table)})
     with open(path, "wb") as f:
         write_native(f, table.index_to_key, table.vectors, metadata={"load_report": report})
     return path
@@ -304,13 +308,14 @@ def test_verify_false_skips_only_the_hash(tmp_path):
 # -- files of the previous format (version 1: a sampled checksum) -----------------------------
 
 
-def _write_version_1(path: Path, words: list[str], matrix: np.ndarray, metadata: dict[str, str]) -> None:
+def _write_version_1(path: Path, words: list[str], matrix: np.ndarray,
+                     metadata: dict[str, str]) -> None:
     """What vectab wrote before the whole-file checksum (its writer, kept here as the spec)."""
     matrix = np.ascontiguousarray(matrix, dtype=np.float32)
     vocab = "\n".join(words).encode()
     header = {
-        "vectors": {"dtype": "F32",
-                    "shape": list(matrix.shape), "data_offsets": [0, matrix.nbytes]},
+        "vectors": {"dtype": "F32", "shape": list(matrix.shape),
+                    "data_offsets": [0, matrix.nbytes]},
         "vocab": {"dtype": "U8", "shape": [len(vocab)],
                   "data_offsets": [matrix.nbytes, matrix.nbytes + len(vocab)]},
     }
@@ -319,7 +324,8 @@ def _write_version_1(path: Path, words: list[str], matrix: np.ndarray, metadata:
         sample = flat.tobytes()
     else:
         step = flat.size // 64
-        sample = b"".join(flat[i * step : i * step + 4096].tobytes() for i in range(64)) + flat[-4096:].tobytes()
+        sample = (b"".join(flat[i * step : i * step + 4096].tobytes() for i in range(64))
+                  + flat[-4096:].tobytes())
     h = hashlib.blake2b(digest_size=16)
     h.update(json.dumps(header, sort_keys=True).encode())
     h.update(vocab)
@@ -336,7 +342,8 @@ def test_version_1_user_file_loads_with_a_warning_that_says_how_to_rewrite(tmp_p
     path = tmp_path / "old.vectab"
     _write_version_1(path, table.index_to_key, table.vectors, {})
     with pytest.warns(UserWarning,
-                      match=r"old.vectab: written by an earlier vectab \(format version 1\).*save_vectors"):
+                      match=r"old.vectab: written by an earlier vectab \(format version 1\)"
+                            r".*save_vectors"):
         v = load_vectors(path)
     _assert_same(v, table)
     with pytest.raises(VectorFormatError, match="format version 1"):
@@ -375,7 +382,8 @@ def test_version_1_cache_entry_is_rebuilt_not_served(tmp_path):
 
 @pytest.mark.parametrize("key", ["format", "version", "checksum", "checksum_algorithm"])
 def test_metadata_cannot_overwrite_the_format_fields(tmp_path, key):
-    with open(tmp_path / "x.vectab", "wb") as f, pytest.raises(ValueError, match=f"must not set \\['{key}'\\]"):
+    with (open(tmp_path / "x.vectab", "wb") as f,
+          pytest.raises(ValueError, match=f"must not set \\['{key}'\\]")):
         write_native(f, ["a"], np.ones((1, 2), np.float32), metadata={key: "x"})
 
 
@@ -404,7 +412,8 @@ def test_checksum_is_read_window_by_window_over_the_whole_file(tmp_path, monkeyp
 
     from vectab.vectors.formats import native
 
-    monkeypatch.setattr(native, "_WINDOW", 3 * mmap.ALLOCATIONGRANULARITY)  # many windows, none aligned to a tensor
+    # many windows, none aligned to a tensor
+    monkeypatch.setattr(native, "_WINDOW", 3 * mmap.ALLOCATIONGRANULARITY)
     table = _table(rows=3000, dim=50)  # 600 KB
     path = _user_file(tmp_path, table)
     assert read_native(path)[0] == table.index_to_key  # the windows add up to the writer's hash

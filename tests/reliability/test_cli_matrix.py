@@ -135,7 +135,8 @@ def fasttext_huge(rows: int = 10**12) -> bytes:
     """A fastText .bin whose input-matrix header claims ``rows`` x 2 floats."""
     data = struct.pack("<2i", 793712314, 12)
     data += struct.pack("<12id", 2, 5, 5, 1, 5, 1, 1, 1, 0, 3, 6, 100, 1e-4)
-    data += struct.pack("<3i", 1, 1, 0) + struct.pack("<qq", 10, -1) + b"a\0" + struct.pack("<qb", 3, 0)
+    data += (struct.pack("<3i", 1, 1, 0) + struct.pack("<qq", 10, -1) + b"a\0"
+             + struct.pack("<qb", 3, 0))
     data += struct.pack("<?", False) + struct.pack("<2q", rows, 2)
     return data + b"\0" * 64
 
@@ -143,7 +144,8 @@ def fasttext_huge(rows: int = 10**12) -> bytes:
 def fasttext_huge_pruneidx() -> bytes:
     data = struct.pack("<2i", 793712314, 12)
     data += struct.pack("<12id", 2, 5, 5, 1, 5, 1, 1, 1, 0, 3, 6, 100, 1e-4)
-    data += struct.pack("<3i", 1, 1, 0) + struct.pack("<qq", 10, 10**17) + b"a\0" + struct.pack("<qb", 3, 0)
+    data += (struct.pack("<3i", 1, 1, 0) + struct.pack("<qq", 10, 10**17) + b"a\0"
+             + struct.pack("<qb", 3, 0))
     return data + b"\0" * 64
 
 
@@ -467,7 +469,7 @@ def test_real_process_damaged_model(base, tmp_path):
     check(proc, str(model))
 
 
-# -- the root command -------------------------------------------------------------------------------
+# -- the root command ------------------------------------------------------------------------------
 
 
 def test_quickstart_out_is_a_file(base, monkeypatch):
@@ -484,7 +486,7 @@ def test_unknown_command_and_root_option():
     check(invoke("vectors", "nearest"), "nearest")
 
 
-# -- the wrapper itself: general, not per case -------------------------------------------------------
+# -- the wrapper itself: general, not per case -----------------------------------------------------
 
 
 def test_every_command_goes_through_the_wrapper():
@@ -499,7 +501,8 @@ def test_every_command_goes_through_the_wrapper():
 
     found = dict(leaves(typer.main.get_command(app)))
     assert len(found) >= 12 and "predict" in found and "train classifier" in found
-    unguarded = [name for name, cmd in found.items() if not getattr(cmd.callback, "__vectab_guarded__", False)]
+    unguarded = [name for name, cmd in found.items()
+                 if not getattr(cmd.callback, "__vectab_guarded__", False)]
     assert unguarded == []
 
 
@@ -547,7 +550,7 @@ def test_verbose_shows_the_traceback_of_a_user_error(tmp_path):
     assert "Traceback" not in after.stderr
 
 
-# -- predict keeps line i of the output = line i of the input ----------------------------------------
+# -- predict keeps line i of the output = line i of the input --------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -555,7 +558,8 @@ def test_verbose_shows_the_traceback_of_a_user_error(tmp_path):
     [
         (b"a great film\n\nan awful plot\n", ["a great film", "", "an awful plot"]),
         (b"a great film\r\n\r\nan awful plot\r\n", ["a great film", "", "an awful plot"]),
-        (b"a great film\n\nan awful plot", ["a great film", "", "an awful plot"]),  # no final newline
+        # no final newline
+        (b"a great film\n\nan awful plot", ["a great film", "", "an awful plot"]),
         (b"\n\na great film\n\n", ["", "", "a great film", ""]),
     ],
 )
@@ -656,7 +660,8 @@ def test_predict_tagger_output_aligned_with_input(tmp_path):
     result = invoke("train", "tagger", "--train", conll, "--epochs", "1", "--embedding-dim", "4",
                     "--hidden-size", "4", "--out", model)
     assert result.exit_code == 0, result.output
-    raw = "-DOCSTART- -X- O\n\nAnn x\r\n\n\n\nBob y\nsleeps z"  # CRLF, 3 blank lines, no final newline
+    # CRLF, 3 blank lines, no final newline
+    raw = "-DOCSTART- -X- O\n\nAnn x\r\n\n\n\nBob y\nsleeps z"
     new = tmp_path / "new.conll"
     new.write_bytes(raw.encode())
     result = invoke("predict", model, new)

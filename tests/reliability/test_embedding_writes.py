@@ -381,7 +381,8 @@ def test_weight_first_read_in_inference_mode_stays_writable():
     with torch.no_grad():
         layer.weight[1] = 3.0
     first[1] = 3.0
-    assert torch.equal(layer.weight, first) and torch.equal(layer(IDS), nn.Embedding.from_pretrained(first)(IDS))
+    assert (torch.equal(layer.weight, first)
+            and torch.equal(layer(IDS), nn.Embedding.from_pretrained(first)(IDS)))
 
 
 # ---------------------------------------------------------------- writes that cannot work

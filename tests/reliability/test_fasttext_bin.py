@@ -106,7 +106,7 @@ def test_handwritten_model_equals_gensim(tmp_path):
         np.testing.assert_allclose(v[w], g[w], rtol=1e-6)
 
 
-# ----- NaN / inf rows -------------------------------------------------------------------------------
+# ----- NaN / inf rows -----------------------------------------------------------------------------
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_non_finite_word_row_names_the_word(tmp_path, bad):
     m = np.ones((len(WORDS) + 20, 4), "<f4")
@@ -130,7 +130,7 @@ def test_inf_in_ngram_row_is_an_error_even_when_skipping(tmp_path):
             _read(path, on_error=on_error)
 
 
-# ----- encodings --------------------------------------------------------------------------------------
+# ----- encodings ----------------------------------------------------------------------------------
 BAD_WORDS = [b"caf\xe9", b"ok", b"\xff\xfebad", b"mid\xc3dle"]
 
 
@@ -197,7 +197,7 @@ def test_gensim_cp852_model_needs_its_encoding():
         np.testing.assert_array_equal(sub.word_vector(oov), g[oov])
 
 
-# ----- header fields ---------------------------------------------------------------------------------
+# ----- header fields ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("override", "pattern"),
     [
@@ -257,7 +257,7 @@ def test_empty_word_wrong_entry_type_and_endless_word(tmp_path):
         load_vectors(_write(tmp_path, fasttext_bytes([b"x" * (3 << 20)])))
 
 
-# ----- truncation --------------------------------------------------------------------------------------
+# ----- truncation ---------------------------------------------------------------------------------
 def _cut_points(data: bytes) -> dict[str, int]:
     header = 8 + struct.calcsize("<12id") + 28
     matrix = data.index(struct.pack("<B2q", 0, 25, 4)) + 17
@@ -309,7 +309,7 @@ def test_cut_gzip_stream_is_a_clean_error(tmp_path):
         load_vectors(path, format="fasttext-bin")
 
 
-# ----- models without character n-grams ----------------------------------------------------------------
+# ----- models without character n-grams -----------------------------------------------------------
 def _assert_oov_everywhere(v: Vectors, oov: str) -> None:
     """Every public path that builds a vector for an unknown word refuses it."""
     known = v.index_to_key[0]
