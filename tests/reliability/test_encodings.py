@@ -57,7 +57,8 @@ def test_unicode_errors_modes_text_and_binary(tmp_path, errors, words):
     text = tmp_path / "v.txt"
     text.write_bytes(b"the 1 2\ncaf\xe9 3 4\n")
     binary = tmp_path / "v.bin"
-    binary.write_bytes(b"2 2\n" + b"the " + np.ones(2, "<f4").tobytes() + b"\ncaf\xe9 " + np.ones(2, "<f4").tobytes())
+    binary.write_bytes(b"2 2\n" + b"the " + np.ones(2, "<f4").tobytes()
+                       + b"\ncaf\xe9 " + np.ones(2, "<f4").tobytes())
     for path in (text, binary):
         with pytest.raises(VectorFormatError,
                            match=rf"{path.name}:\d: the word b'caf\\xe9' is not valid UTF-8"):
@@ -94,7 +95,8 @@ def test_encoding_options_are_cached_apart(tmp_path):
     "kwargs,message",
     [
         ({"unicode_errors": "surrogateescape"},
-         r"`unicode_errors` must be one of \('strict', 'replace', 'ignore'\), got 'surrogateescape'"),
+         r"`unicode_errors` must be one of \('strict', 'replace', 'ignore'\), "
+         r"got 'surrogateescape'"),
         ({"unicode_errors": None}, "`unicode_errors` must be one of"),
         ({"encoding": "no-such-codec"},
          "`encoding` must be a codec Python knows, got 'no-such-codec'"),
@@ -132,7 +134,8 @@ def test_values_overflowing_the_dtype_are_errors(tmp_path, dtype, value):
     path = tmp_path / "v.txt"
     path.write_bytes(GLOVE + f"cat 1 {value}\n".encode())
     with pytest.raises(VectorFormatError,
-                       match=rf"v.txt:3: the vector of 'cat' holds '{value}', which overflows {dtype}"):
+                       match=rf"v.txt:3: the vector of 'cat' holds '{value}', "
+                             rf"which overflows {dtype}"):
         load_vectors(path, dtype=dtype, cache=False)
     assert load_vectors(path, dtype="float64", cache=False)["cat"][1] == float(value)
 

@@ -1,4 +1,5 @@
-"""fastText ``.bin``: damaged headers, truncation, NaN/inf rows, bad encodings, models without n-grams.
+"""fastText ``.bin``: damaged headers, truncation, NaN/inf rows, bad encodings, models without
+n-grams.
 
 Every model here is written by hand with ``struct`` (fastText's ``Args``/``Dictionary``/
 ``Matrix::save`` layouts) or taken from gensim's test data; where gensim reads a file, words and
@@ -27,7 +28,8 @@ ARGS = ("dim", "ws", "epoch", "min_count", "neg", "word_ngrams", "loss", "model"
         "maxn", "lr_update_rate")
 
 
-def fasttext_bytes(words, matrix=None, *, dim=4, bucket=20, minn=3, maxn=6, labels=(), seed=0, header=None) -> bytes:
+def fasttext_bytes(words, matrix=None, *, dim=4, bucket=20, minn=3, maxn=6, labels=(), seed=0,
+                   header=None) -> bytes:
     """A fastText .bin model (version 12): header, vocabulary, input matrix, output matrix.
 
     ``header`` replaces header fields (``size``, ``nwords``, ``nlabels``, ``pruneidx_size``,
@@ -44,7 +46,8 @@ def fasttext_bytes(words, matrix=None, *, dim=4, bucket=20, minn=3, maxn=6, labe
     h = dict(version=12, size=len(words) + len(labels), nwords=len(words), nlabels=len(labels),
              ntokens=1000, pruneidx_size=-1, quant=0, rows=matrix.shape[0], cols=matrix.shape[1])
     h.update({k: v for k, v in override.items() if k in h})
-    out = struct.pack("<2i", FASTTEXT_MAGIC, h["version"]) + struct.pack("<12id", *(args[k] for k in ARGS), 1e-4)
+    out = (struct.pack("<2i", FASTTEXT_MAGIC, h["version"])
+           + struct.pack("<12id", *(args[k] for k in ARGS), 1e-4))
     out += struct.pack("<3iqq", h["size"], h["nwords"], h["nlabels"],
                        h["ntokens"], h["pruneidx_size"])
     for i, w in enumerate(words):
@@ -53,7 +56,8 @@ def fasttext_bytes(words, matrix=None, *, dim=4, bucket=20, minn=3, maxn=6, labe
         out += lab.encode() + b"\0" + struct.pack("<qb", 50, 1)
     out += struct.pack("<B", h["quant"]) + struct.pack("<2q", h["rows"], h["cols"])
     out += np.ascontiguousarray(matrix, "<f4").tobytes()
-    out += struct.pack("<?2q", False, len(words), dim) + np.zeros((len(words), dim), "<f4").tobytes()
+    out += (struct.pack("<?2q", False, len(words), dim)
+            + np.zeros((len(words), dim), "<f4").tobytes())
     return out
 
 
@@ -126,7 +130,8 @@ def test_inf_in_ngram_row_is_an_error_even_when_skipping(tmp_path):
     path = _write(tmp_path, fasttext_bytes(WORDS, m))
     for on_error in ("raise", "skip"):
         with pytest.raises(VectorFormatError,
-                           match=r"m\.bin: n-gram row 7 \(input matrix row 12\) holds NaN or infinity"):
+                           match=r"m\.bin: n-gram row 7 \(input matrix row 12\) "
+                                 r"holds NaN or infinity"):
             _read(path, on_error=on_error)
 
 
@@ -137,7 +142,8 @@ BAD_WORDS = [b"caf\xe9", b"ok", b"\xff\xfebad", b"mid\xc3dle"]
 def test_invalid_utf8_is_an_error_under_strict(tmp_path):
     path = _write(tmp_path, fasttext_bytes(BAD_WORDS))
     with pytest.raises(VectorFormatError,
-                       match=r"m\.bin: word 1 \(b'caf\\xe9'\) is not valid utf-8.*unicode_errors='replace'"):
+                       match=r"m\.bin: word 1 \(b'caf\\xe9'\) is not valid utf-8"
+                             r".*unicode_errors='replace'"):
         load_vectors(path)
     words, _, _, report = _read(path, on_error="skip")
     assert words == ["ok"] and report.skipped == {"not UTF-8": 3}
@@ -171,7 +177,8 @@ def test_words_equal_after_replace_are_duplicates(tmp_path):
     ("kw", "pattern"),
     [
         ({"unicode_errors": "backslashreplace"},
-         r"`unicode_errors` must be one of \('strict', 'replace', 'ignore'\), got 'backslashreplace'"),
+         r"`unicode_errors` must be one of \('strict', 'replace', 'ignore'\), "
+         r"got 'backslashreplace'"),
         ({"unicode_errors": None}, r"`unicode_errors` must be one of .* got None"),
         ({"encoding": "no-such-codec"},
          r"`encoding` must be a codec Python knows, got 'no-such-codec'"),
@@ -240,7 +247,8 @@ def test_matrix_claimed_larger_than_the_file(tmp_path):
     data = fasttext_bytes(WORDS,
                           np.zeros((25, 4), "<f4"), header={"bucket": 2**31 - 1, "rows": 2**31 + 4})
     with pytest.raises(VectorFormatError,
-                       match=r"the input matrix needs 34359738432 bytes .* but only \d+ bytes remain"):
+                       match=r"the input matrix needs 34359738432 bytes .* "
+                             r"but only \d+ bytes remain"):
         load_vectors(_write(tmp_path, data))
 
 
@@ -250,7 +258,8 @@ def test_empty_word_wrong_entry_type_and_endless_word(tmp_path):
     bad_type = fasttext_bytes(["a", "b"]).replace(b"b\0" + struct.pack("<qb", 99, 0),
                                                   b"b\0" + struct.pack("<qb", 99, 4))
     with pytest.raises(VectorFormatError,
-                       match=r"vocabulary entry 2 of 2 \(b'b'\) has entry type 4; expected 0 \(word"):
+                       match=r"vocabulary entry 2 of 2 \(b'b'\) has entry type 4; "
+                             r"expected 0 \(word"):
         load_vectors(_write(tmp_path, bad_type))
     with pytest.raises(VectorFormatError,
                        match=r"vocabulary entry 1 of 1 is longer than 1048576 bytes"):
@@ -293,7 +302,8 @@ def test_gz_of_truncated_model(tmp_path, where, pattern):
 
 def test_every_prefix_of_a_model_is_a_clean_error(tmp_path):
     data = fasttext_bytes(["a", "bc"], dim=2, bucket=3)
-    end = data.index(struct.pack("<?2q", False, 2, 2))  # the input matrix is all a word reader needs
+    # the input matrix is all a word reader needs
+    end = data.index(struct.pack("<?2q", False, 2, 2))
     for cut in range(end):
         with pytest.raises(VectorFormatError):
             _read(_write(tmp_path, data[:cut]))
@@ -338,7 +348,8 @@ def _assert_oov_everywhere(v: Vectors, oov: str) -> None:
 @pytest.mark.parametrize(
     "kw", [{"bucket": 0}, {"maxn": 0},
            {"minn": 0, "maxn": 0, "header": {"model": 3}}, {"minn": 7, "maxn": 6},
-           {"header": {"version": 11, "model": 3}}]  # fastText's loadModel: v11 supervised = no char n-grams
+           # fastText's loadModel: v11 supervised = no char n-grams
+           {"header": {"version": 11, "model": 3}}]
 )
 def test_model_without_ngrams_has_no_vector_for_unknown_words(tmp_path, kw):
     words = ["the", "cat", "dog", "mat"]

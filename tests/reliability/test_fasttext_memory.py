@@ -84,7 +84,8 @@ def outcomes(tmp_path_factory) -> dict[str, str]:
     )
     said = dict(json.loads(line) for line in out.stdout.splitlines() if line.startswith("["))
     said["(child)"] = f"exit {out.returncode}: {out.stderr[-1500:]}"
-    return {name: said.get(p, said["(child)"]) for name, p in [*paths.items(), ("--probe", "--probe")]}
+    return {name: said.get(p, said["(child)"])
+            for name, p in [*paths.items(), ("--probe", "--probe")]}
 
 
 def _header(*, dim=300, bucket=0, size=1, nwords=1, pruneidx=-1, minn=3, maxn=6) -> bytes:
@@ -152,7 +153,8 @@ def vocabulary_of_holes(tmp: Path) -> Path:
 def gz_claiming_gigabytes(tmp: Path) -> Path:
     # a compressed stream can't be sized in advance: the reader must fail where the data ends
     bucket = 2_000_000
-    data = _header(bucket=bucket) + _word(b"a") + _matrix_start(rows=1 + bucket, dim=300) + bytes(4096)
+    data = (_header(bucket=bucket) + _word(b"a") + _matrix_start(rows=1 + bucket, dim=300)
+            + bytes(4096))
     path = tmp / "big.bin.gz"
     path.write_bytes(gzip.compress(data))
     return path
@@ -167,7 +169,8 @@ def gz_pruneidx_claiming_gigabytes(tmp: Path) -> Path:
 
 @case("ends inside its vocabulary, in entry 1001 of 2147483647 words")
 def gz_vocabulary_claiming_two_billion_words(tmp: Path) -> Path:
-    head = _header(size=2**31 - 1, nwords=2**31 - 1) + b"".join(_word(b"w%d" % i) for i in range(1000))
+    head = (_header(size=2**31 - 1, nwords=2**31 - 1)
+            + b"".join(_word(b"w%d" % i) for i in range(1000)))
     path = tmp / "v.bin.gz"
     path.write_bytes(gzip.compress(head))
     return path

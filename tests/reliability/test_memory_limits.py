@@ -104,7 +104,8 @@ def outcomes(tmp_path_factory):
         capture_output=True, text=True, timeout=300, env=env,
     )
     assert run.returncode == 0, run.stderr[-3000:]
-    results = {name: (kind, message) for name, kind, message in map(json.loads, run.stdout.splitlines())}
+    results = {name: (kind, message)
+               for name, kind, message in map(json.loads, run.stdout.splitlines())}
     return cases, results
 
 

@@ -253,21 +253,22 @@ CASES = {
     "weights_inf": (C, "model.safetensors",
                     edit_weights(lambda t: _set(t, "output.bias", 0, float("inf"))),
                     "output.bias", "inf"),
-    "weights_other_table": (C,
-                            "config.json",
-                            edit_weights(lambda t: t.update({"embedding.weight": torch.zeros(20, 6)})),
+    "weights_other_table": (C, "config.json",
+                            edit_weights(lambda t: t.update({"embedding.weight":
+                                                                 torch.zeros(20, 6)})),
                             "model_config.vocab_size", "(20, 6)"),
     "weights_missing_tensor": (C, "model.safetensors", edit_weights(lambda t: t.pop("output.bias")),
                                "output.bias", "found no"),
     "weights_extra_tensor": (C, "model.safetensors",
                              edit_weights(lambda t: t.update(extra=torch.zeros(2))),
                              "extra", "extra"),
-    "weights_int_dtype": (C,
-                          "model.safetensors",
-                          edit_weights(lambda t: t.update({"output.bias": torch.zeros(2, dtype=torch.int64)})),
+    "weights_int_dtype": (C, "model.safetensors",
+                          edit_weights(lambda t: t.update({"output.bias":
+                                                               torch.zeros(2, dtype=torch.int64)})),
                           "output.bias.dtype", "I64"),
     "header_claims_huge_shape": (C, "model.safetensors",
-                                 edit_header(lambda h: h["embedding.weight"].update(shape=[60_000_000, 6])),
+                                 edit_header(lambda h: h["embedding.weight"].update(
+                                     shape=[60_000_000, 6])),
                                  "embedding.weight.data_offsets", "bytes"),
     "header_length_huge": (C, "model.safetensors", header_length(10**12), None, "header"),
     "run_best_epoch_string": (C, "run.json",
@@ -388,7 +389,8 @@ def test_valid_directories_still_load_and_predict(saved):
 
 
 def test_partly_frozen_table_with_trainable_rows_loads(tmp_path):
-    """A partly frozen Embedding saves ``trainable_rows``; the header check accepts it (and only bool)."""
+    """A partly frozen Embedding saves ``trainable_rows``; the header check accepts it (and only
+    bool)."""
     import numpy as np
 
     from vectab.nn import Embedding
@@ -402,7 +404,8 @@ def test_partly_frozen_table_with_trainable_rows_loads(tmp_path):
     save_model(tmp_path / "m", model, tokenizer=tok, labels=[0, 1])
     assert "embedding.trainable_rows" in load_file(str(tmp_path / "m" / "model.safetensors"))
     assert load_model(tmp_path / "m").labels == [0, 1]
-    edit_weights(lambda t: t.update({"embedding.trainable_rows": torch.ones(rows, dtype=torch.int64)}))(tmp_path / "m")
+    edit_weights(lambda t: t.update({"embedding.trainable_rows":
+                                         torch.ones(rows, dtype=torch.int64)}))(tmp_path / "m")
     _retamper(tmp_path / "m")
     _expect(tmp_path / "m", "model.safetensors", "embedding.trainable_rows", "BOOL")
 

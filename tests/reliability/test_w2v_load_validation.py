@@ -100,7 +100,8 @@ CASES = {
     "words_not_strings": ({"meta": lambda m: m["index_to_key"].__setitem__(0, 7)},
                           "index_to_key[0]", "7"),
     "words_fewer_than_rows": ({"meta": lambda m: m["index_to_key"].pop()}, "vectors", "words"),
-    "vectors_other_dim": (arrays(lambda a: a.update(vectors=np.zeros((len(a["counts"]), 5), np.float32))),
+    "vectors_other_dim": (arrays(lambda a: a.update(
+                              vectors=np.zeros((len(a["counts"]), 5), np.float32))),
                           "vectors", "vector_size 4"),
     "syn1neg_other_rows": (arrays(lambda a: a.update(syn1neg=np.zeros((2, 4), np.float32))),
                            "syn1neg", "(2, 4)"),
