@@ -41,5 +41,6 @@ def test_replacing_a_file_keeps_its_permissions(tmp_path):
 
 
 def test_read_mode_is_rejected(tmp_path):
-    with pytest.raises(ValueError, match="`mode` must be a write mode"), atomic_write(tmp_path / "c", "r"):
+    with (pytest.raises(ValueError, match="`mode` must be a write mode"),
+          atomic_write(tmp_path / "c", "r")):
         pass

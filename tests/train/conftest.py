@@ -132,7 +132,8 @@ def cls_data():
 def tag_data():
     """Id 1..9 -> O, 10..14 -> B-X, 15..19 -> I-X (deterministic from the id)."""
     g = torch.Generator().manual_seed(0)
-    seqs = [torch.randint(1, 20, (int(torch.randint(2, 8, (1,), generator=g)),), generator=g).tolist()
+    seqs = [torch.randint(1, 20, (int(torch.randint(2, 8, (1,), generator=g)),),
+                          generator=g).tolist()
             for _ in range(120)]
     tags = [[0 if i < 10 else (1 if i < 15 else 2) for i in s] for s in seqs]
     return TaggingDataset(seqs, tags)

@@ -31,7 +31,8 @@ def write_all_formats(tmp_path):
     p.write_text('sentence,label\n"a ""quoted"" film",1\n"bad, really",0\nok,1\n')
     paths["csv"] = p
     p = tmp_path / "d.jsonl"
-    p.write_text("".join(json.dumps({"sentence": t, "label": y}) + "\n" for t, y in zip(TEXTS, LABELS)))
+    p.write_text("".join(json.dumps({"sentence": t, "label": y}) + "\n"
+                         for t, y in zip(TEXTS, LABELS)))
     paths["jsonl"] = p
     p = tmp_path / "d.parquet"
     pq.write_table(pa.table({"sentence": TEXTS, "label": LABELS}), p)

@@ -38,7 +38,8 @@ def accuracy(model_dir, path):
 
 @pytest.mark.skipif(not torch.distributed.is_available(), reason="torch without distributed")
 def test_torchrun_two_processes_matches_one(tmp_path):
-    train, dev = write_data(tmp_path / "train.csv", 300, 0), write_data(tmp_path / "dev.csv", 100, 1)
+    train, dev = (write_data(tmp_path / "train.csv", 300, 0),
+                  write_data(tmp_path / "dev.csv", 100, 1))
     args = ["train", "classifier", "--train", str(train), "--valid", str(dev), "--encoder", "mean",
             "--embedding-dim", "16", "--epochs", "3", "--lr", "0.03", "--batch-size", "16",
             "--device", "cpu"]

@@ -80,7 +80,8 @@ def test_resume_with_ema_is_bit_identical(toy_classifier, cls_data, tmp_path, sp
     opts = dict(lr=0.05, batch_size=16, seed=1, ema=0.9, sparse=sparse, restore_best=False)
     full = toy_classifier(dropout=0.3)
     h_full = Trainer(full, epochs=4, checkpoint_dir=tmp_path / "a", **opts).fit(train, valid)
-    Trainer(toy_classifier(dropout=0.3), epochs=2, checkpoint_dir=tmp_path / "b", **opts).fit(train, valid)
+    Trainer(toy_classifier(dropout=0.3), epochs=2, checkpoint_dir=tmp_path / "b",
+            **opts).fit(train, valid)
     resumed = toy_classifier(dropout=0.3)
     h_res = Trainer(resumed, epochs=4, checkpoint_dir=tmp_path / "b", **opts).fit(
         train, valid, resume_from=tmp_path / "b" / "last")

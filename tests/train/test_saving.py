@@ -76,7 +76,8 @@ def test_tagger_round_trip(tmp_path):
     tok.fit_on_texts([["John", "lives", "in", "Paris"]])
     torch.manual_seed(0)
     tags = ["O", "B-PER", "B-LOC"]
-    model = SequenceTagger(TaggerConfig(len(tok.word_index) + 1, 4, tags=tags, hidden_size=3)).eval()
+    model = SequenceTagger(TaggerConfig(len(tok.word_index) + 1, 4, tags=tags,
+                                        hidden_size=3)).eval()
     save_model(tmp_path, model, tokenizer=tok)
     assert json.loads((tmp_path / "labels.json").read_text()) == {"tags": tags}
     loaded = load_model(tmp_path)

@@ -73,7 +73,9 @@ def test_resume_is_bit_identical(toy_classifier, cls_data, tmp_path, sparse):
     assert h_full.best_epoch == h_res.best_epoch
 
 
-def test_resume_restores_the_best_epoch_like_an_uninterrupted_run(toy_classifier, cls_data, tmp_path):
+def test_resume_restores_the_best_epoch_like_an_uninterrupted_run(
+    toy_classifier, cls_data, tmp_path
+):
     train, valid = cls_data
     opts = dict(lr=0.3, batch_size=16, seed=2, monitor="val_loss")
     full = toy_classifier()
@@ -148,7 +150,8 @@ def test_callbacks_and_progress_events(toy_classifier, cls_data, capsys):
             seen.append(logs["epoch"])
             trainer.stop_training = logs["epoch"] == 1
 
-    Trainer(toy_classifier(), epochs=5, callbacks=[Stopper()], progress=events.append).fit(train, valid)
+    Trainer(toy_classifier(), epochs=5, callbacks=[Stopper()],
+            progress=events.append).fit(train, valid)
     assert seen == [0, 1]
     kinds = [e["event"] for e in events]
     assert kinds[0] == "epoch_begin" and kinds[-1] == "train_end"

@@ -1,4 +1,5 @@
-"""Bad vector files: a clear `VectorFormatError` (path:line, expected vs found), or a counted skip."""
+"""Bad vector files: a clear `VectorFormatError` (path:line, expected vs found), or a counted
+skip."""
 
 from __future__ import annotations
 
@@ -222,8 +223,10 @@ def test_damaged_vectab_file(tmp_path):
 
 def test_quantized_fasttext_is_refused(tmp_path):
     # magic, version, args (12 ints + double), dict sizes, ntokens, pruneidx, one word, quant flag
-    data = struct.pack("<2i", 793712314, 12) + struct.pack("<12id", 2, 5, 5, 1, 5, 1, 1, 1, 0, 3, 6, 100, 1e-4)
-    data += struct.pack("<3i", 1, 1, 0) + struct.pack("<qq", 10, -1) + b"a\0" + struct.pack("<qb", 3, 0)
+    data = (struct.pack("<2i", 793712314, 12)
+            + struct.pack("<12id", 2, 5, 5, 1, 5, 1, 1, 1, 0, 3, 6, 100, 1e-4))
+    data += (struct.pack("<3i", 1, 1, 0) + struct.pack("<qq", 10, -1) + b"a\0"
+             + struct.pack("<qb", 3, 0))
     data += struct.pack("<?", True)
     with pytest.raises(VectorFormatError, match="quantized fastText models"):
         load_vectors(_write(tmp_path, data, "m.ftz"))

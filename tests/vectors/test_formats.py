@@ -180,9 +180,11 @@ def test_gensim_pre_kv_c_is_text_not_binary():
         load_vectors(path, format="word2vec-binary")
 
 
+# cp852_fasttext.bin is not UTF-8: tests/reliability/test_fasttext_bin.py loads it with
+# encoding="cp852"
 @pytest.mark.parametrize(
     "name", ["lee_fasttext.bin", "lee_fasttext_new.bin", "non_ascii_fasttext.bin", "toy-model.bin"]
-)  # cp852_fasttext.bin is not UTF-8: tests/reliability/test_fasttext_bin.py loads it with encoding="cp852"
+)
 def test_fasttext_bin_equals_gensim(name):
     path = _gensim_test_file(name)
     fasttext = pytest.importorskip("gensim.models.fasttext")
