@@ -9,16 +9,17 @@ the same code as ``vectab train classifier|tagger``) on the datasets in ``../sha
   also holds the GloVe words absent from the training file (``extend_vocab=True``: a dev word
   never seen in training keeps its vector); a per-word ReLU layer of 256 (``projection``)
   between the fixed vectors and the BiLSTM; validation on a moving average of the weights
-  (``ema=0.999``); 2 epochs. ``sst2-noext``, ``sst2-noema``: one part removed; ``sst2-plain``: none of
-  the parts (BiLSTM 128); ``sst2-finetune``: every row learning; ``sst2-random``: no GloVe.
-  Early stopping on dev (the dev set is also the reported number, as in GLUE); the labelled
-  SST-2 test accuracy is printed too.
+  (``ema=0.999``); 2 epochs. ``sst2-noext``, ``sst2-noema``: one part removed; ``sst2-plain``: none
+  of the parts (BiLSTM 128); ``sst2-finetune``: every row learning; ``sst2-random``: no GloVe. Early
+  stopping on dev (the dev set is also the reported number, as in GLUE); the labelled SST-2 test
+  accuracy is printed too.
 - Resume NER test entity F1: character BiLSTM-CRF on the BMES tags as they are (entity
   F1 follows conlleval/seqeval rules, BMES included), early stopping on dev.
 - WNUT-17 test entity F1: word BiLSTM-CRF over lower-cased words with the GloVe subset,
   pretrained rows frozen, extended with the GloVe words absent from training.
 
-Usage: python benchmarks/bench_quality.py [--task sst2|sst2-noext|sst2-noema|sst2-plain|sst2-finetune|sst2-random|resume|wnut17|all]
+Usage: python benchmarks/bench_quality.py
+       [--task sst2|sst2-noext|sst2-noema|sst2-plain|sst2-finetune|sst2-random|resume|wnut17|all]
        [--data DIR] [--smoke]   (--smoke: 1,500 training examples, 1 epoch; checks the wiring)
 """
 

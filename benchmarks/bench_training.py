@@ -219,14 +219,18 @@ import json, os, sys, time
 import numpy as np
 import keras
 data = np.load(sys.argv[1])
-ids, labels, batch, steps, variable = data["ids"], data["labels"], int(data["batch"]), int(data["steps"]), bool(data["variable"])
+ids, labels = data["ids"], data["labels"]
+batch, steps, variable = int(data["batch"]), int(data["steps"]), bool(data["variable"])
 keras.utils.set_random_seed(0)
 model = keras.Sequential([
     keras.layers.Embedding(int(data["vocab"]), 128, mask_zero=variable),
     keras.layers.LSTM(128),
     keras.layers.Dense(1),
 ])
-model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=keras.losses.BinaryCrossentropy(from_logits=True))
+model.compile(
+    optimizer=keras.optimizers.Adam(1e-3),
+    loss=keras.losses.BinaryCrossentropy(from_logits=True),
+)
 order = np.random.default_rng(0).permutation(len(ids))
 times = []
 for i in range(steps + 2):

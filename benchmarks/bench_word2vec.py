@@ -49,7 +49,9 @@ def synthetic_corpus(n_sentences: int, seed: int = 0) -> list[list[str]]:
 def train_gensim(sentences, sg, epochs, workers):
     from gensim.models import Word2Vec
 
-    model = Word2Vec(vector_size=100, window=5, min_count=5, negative=5, sg=sg, workers=workers, seed=1)
+    model = Word2Vec(
+        vector_size=100, window=5, min_count=5, negative=5, sg=sg, workers=workers, seed=1
+    )
     model.build_vocab(sentences)
     start = time.perf_counter()
     eff, raw = model.train(sentences, total_examples=model.corpus_count, epochs=epochs)

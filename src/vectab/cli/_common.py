@@ -17,11 +17,11 @@ Which exceptions are user errors (:func:`is_user_error`): ``VectabError`` (with
 ``VectorFormatError`` and ``ModelFormatError``), ``ValueError`` (with ``UnicodeError`` and
 ``json.JSONDecodeError``), ``TypeError``, ``KeyError``, every ``OSError`` (missing file,
 directory where a file is expected, permissions, a full disk, ``gzip.BadGzipFile``, bz2's
-"invalid data stream": bz2 raises OSError and EOFError), ``EOFError`` (a truncated compressed stream: never click's
-"Aborted."), ``zlib.error``, ``zipfile.BadZipFile``, ``lzma.LZMAError``, ``OverflowError``
-and ``MemoryError`` (a header that claims absurd sizes), safetensors' ``SafetensorError``
-and torch's ``OutOfMemoryError``. When the message does not name the file, the line is
-prefixed with the file the error came from (the innermost vectab frame holding a ``path``
+"invalid data stream": bz2 raises OSError and EOFError), ``EOFError`` (a truncated compressed
+stream: never click's "Aborted."), ``zlib.error``, ``zipfile.BadZipFile``, ``lzma.LZMAError``,
+``OverflowError`` and ``MemoryError`` (a header that claims absurd sizes), safetensors'
+``SafetensorError`` and torch's ``OutOfMemoryError``. When the message does not name the file, the
+line is prefixed with the file the error came from (the innermost vectab frame holding a ``path``
 under one of the command's path arguments), else with the command's input path.
 
 Anything else (``RuntimeError``, ``AttributeError``, ``AssertionError``, ... from vectab's own

@@ -1,4 +1,5 @@
-"""`vectab vectors plot` and `vectab vectors projector`: draw word vectors, export them for TensorBoard."""
+"""`vectab vectors plot` and `vectab vectors projector`: draw word vectors, export them for
+TensorBoard."""
 
 from __future__ import annotations
 

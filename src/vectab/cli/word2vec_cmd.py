@@ -73,7 +73,8 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
         format: Annotated[
             str | None,
             typer.Option(
-                help="word2vec, word2vec-binary, glove, fasttext or vectab (default: word2vec-binary for .bin, else word2vec text)."
+                help="word2vec, word2vec-binary, glove, fasttext or vectab (default: "
+                "word2vec-binary for .bin, else word2vec text)."
             ),
         ] = None,
         model_out: Annotated[
@@ -81,7 +82,8 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
             typer.Option("--save-model", help="Also save the whole model (to continue training)."),
         ] = None,
     ) -> None:
-        """Train word2vec (gensim's settings and meanings) on CORPUS and write the vectors to --out."""
+        """Train word2vec (gensim's settings and meanings) on CORPUS and write the vectors to
+        --out."""
         from vectab.models.word2vec import Word2Vec
         from vectab.vectors.formats.detect import WRITE_FORMATS
         from vectab.vectors.io import save_vectors

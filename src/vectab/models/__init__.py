@@ -1,4 +1,5 @@
-"""Models built on the Embedding layer: classifier, BiLSTM-CRF tagger, tabular embeddings, word2vec."""
+"""Models built on the Embedding layer: classifier, BiLSTM-CRF tagger, tabular embeddings,
+word2vec."""
 
 from __future__ import annotations
 

@@ -11,7 +11,8 @@ from vectab.nn.encoders import check_mask
 
 
 def build_embedding(config: Any, embedding: nn.Module | None) -> nn.Module:
-    """Return ``embedding`` after checking it matches ``config``, or a new ``vectab.nn.Embedding``."""
+    """Return ``embedding`` after checking it matches ``config``, or a new
+    ``vectab.nn.Embedding``."""
     if embedding is None:
         from vectab.nn import Embedding
 

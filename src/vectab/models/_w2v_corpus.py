@@ -128,7 +128,8 @@ def iter_jobs(
 
     Yields ``(word_ids, sentence_ends, raw_words, n_sentences)``: ``word_ids`` (int32) holds the
     ids of the job's sentences, back to back, with -1 for unknown words (the kernels skip them,
-    which widens the window, as in gensim); ``sentence_ends`` (int64) the end offset of each sentence.
+    which widens the window, as in gensim); ``sentence_ends`` (int64) the end offset of each
+    sentence.
     """
     lookup = ids.__getitem__
     flat: list[int] = []

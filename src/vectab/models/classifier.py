@@ -115,7 +115,10 @@ class TextClassifier(nn.Module):
     Example:
         >>> config = ClassifierConfig(50, 8, 3, encoder="bigru", hidden_size=6)
         >>> model = TextClassifier(config)
-        >>> batch = {"ids": torch.tensor([[0, 0, 4, 5], [7, 8, 9, 2]]), "labels": torch.tensor([0, 2])}
+        >>> batch = {
+        ...     "ids": torch.tensor([[0, 0, 4, 5], [7, 8, 9, 2]]),
+        ...     "labels": torch.tensor([0, 2]),
+        ... }
         >>> model(batch["ids"]).shape, model.decode(batch).shape
         (torch.Size([2, 3]), torch.Size([2]))
         >>> model.loss(batch).dim()

@@ -260,7 +260,8 @@ class Word2Vec:
     def _set_tables(
         self, words: list[str], prior_in: np.ndarray | None, prior_out: np.ndarray | None
     ) -> None:
-        """Allocate the tables as gensim does: new input rows uniform in [-1/dim, 1/dim), output zeros."""
+        """Allocate the tables as gensim does: new input rows uniform in [-1/dim, 1/dim), output
+        zeros."""
         shape = (len(words), self.vector_size)
         vectors = np.random.default_rng(seed=self.seed).random(shape, dtype=np.float32)
         vectors *= 2.0
@@ -377,7 +378,8 @@ class Word2Vec:
     # ----------------------------------------------------------------- tables as layers
     @property
     def embedding_in(self) -> torch.nn.Module:
-        """The input table as a ``vectab.nn.Embedding`` (sparse gradients), sharing ``wv.vectors``."""
+        """The input table as a ``vectab.nn.Embedding`` (sparse gradients), sharing
+        ``wv.vectors``."""
         return self._as_embedding(self.wv.vectors)
 
     @property

@@ -1,4 +1,5 @@
-"""Layers: the Embedding lookup table, its initializers, regularizers and constraints, encoders and a CRF."""
+"""Layers: the Embedding lookup table, its initializers, regularizers and constraints, encoders and
+a CRF."""
 
 from __future__ import annotations
 

@@ -292,7 +292,8 @@ class PartlyFrozenTable(nn.Module):
         self._padding_slot = None
         if n_learning in (0, self.num_embeddings):
             if view is not None and view.shape == table.shape and view.dtype == table.dtype:
-                # the new Parameter shares the view's storage: a kept `w = layer.weight` still writes
+                # the new Parameter shares the view's storage: a kept
+                # `w = layer.weight` still writes
                 with torch.no_grad():
                     if view.data_ptr() != table.data_ptr():
                         torch.Tensor.copy_(view, table)

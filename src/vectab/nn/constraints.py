@@ -92,7 +92,8 @@ class NonNeg(Constraint):
 
 
 class MinMaxNorm(Constraint):
-    """Move each row's norm towards ``[min_value, max_value]`` at ``rate``; Keras' ``MinMaxNorm``."""
+    """Move each row's norm towards ``[min_value, max_value]`` at ``rate``; Keras'
+    ``MinMaxNorm``."""
 
     def __init__(
         self, min_value: float = 0.0, max_value: float = 1.0, rate: float = 1.0, axis: int = -1
@@ -162,7 +163,9 @@ def apply_constraints(model: nn.Module) -> None:
     Example:
         >>> import torch
         >>> from vectab.nn import Embedding, apply_constraints
-        >>> layer = Embedding(2, 2, embeddings_initializer="ones", embeddings_constraint="unit_norm")
+        >>> layer = Embedding(
+        ...     2, 2, embeddings_initializer="ones", embeddings_constraint="unit_norm"
+        ... )
         >>> apply_constraints(torch.nn.Sequential(layer))
         >>> layer.weight.norm(dim=1)
         tensor([1.0000, 1.0000], grad_fn=<LinalgVectorNormBackward0>)

@@ -285,7 +285,8 @@ class CRF(nn.Module):
 
     @torch.no_grad()
     def decode(self, emissions: Tensor, mask: Tensor | None = None) -> Tensor:
-        """Most likely tag path of each sequence (Viterbi); (B, T) long, -100 at padded positions."""
+        """Most likely tag path of each sequence (Viterbi); (B, T) long, -100 at padded
+        positions."""
         emissions, mask = self._check(emissions, mask)
         b, t, _ = emissions.shape
         paths = torch.full((b, t), -100, dtype=torch.long, device=emissions.device)

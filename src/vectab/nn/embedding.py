@@ -14,11 +14,11 @@ is therefore not a parameter at all: no optimizer (momentum, Adam moments, weigh
 SparseAdam) can move it, and it stays bit-identical. ``layer.weight`` is then one kept
 full-table tensor that every torch write idiom lands in (``layer.weight[i] = v`` under
 ``no_grad``, ``.data.copy_(m)``, ``torch.nn.init.*_``, ``layer.weight = nn.Parameter(m)``,
-``requires_grad_(False)``); see :mod:`vectab.nn._table`. ``freeze_rows`` / ``unfreeze_rows`` rebuild the split: pass them the optimizer
-(``layer.freeze_rows(ids, optimizer=opt)``) to update it in place, or build a new optimizer
-afterwards. The state_dict always holds ``weight`` (the full table), plus ``trainable_rows``
-(bool per row) when only some rows learn; loading it restores both. The storage lives in
-:mod:`vectab.nn._table`.
+``requires_grad_(False)``); see :mod:`vectab.nn._table`. ``freeze_rows`` / ``unfreeze_rows`` rebuild
+the split: pass them the optimizer (``layer.freeze_rows(ids, optimizer=opt)``) to update it in
+place, or build a new optimizer afterwards. The state_dict always holds ``weight`` (the full table),
+plus ``trainable_rows`` (bool per row) when only some rows learn; loading it restores both. The
+storage lives in :mod:`vectab.nn._table`.
 """
 
 from __future__ import annotations

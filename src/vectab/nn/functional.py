@@ -119,7 +119,8 @@ def split_embedding(
     ``frozen[-1 - slot[i]]``. The frozen rows are gathered without autograd; the trainable rows
     are gathered with :func:`torch.nn.functional.embedding` (so ``sparse``, ``padding_idx``
     (``padding_slot``) and in-place ``max_norm`` act as in PyTorch) and copied into their
-    positions in place, which is the only differentiable step. Frozen rows are renormed in the output only.
+    positions in place, which is the only differentiable step. Frozen rows are renormed in the
+    output only.
 
     Shape:
         ids: ``(*)``; slot: ``(vocab,)``; trainable: ``(n_trainable, dim)``;

@@ -1,4 +1,5 @@
-"""Saved model directories: ``config.json``, ``model.safetensors``, ``tokenizer.json``, ``labels.json``.
+"""Saved model directories: ``config.json``, ``model.safetensors``, ``tokenizer.json``,
+``labels.json``.
 
 A trained model is saved as a directory that needs no pickle to load::
 

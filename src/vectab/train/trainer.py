@@ -404,8 +404,11 @@ class Trainer:
     def _save_best(self) -> dict[str, torch.Tensor] | None:
         if self.checkpoint_dir is not None:
             if self.dist.is_main:
-                save_checkpoint(self.checkpoint_dir / "best", self.model,
-                                {"epoch": self.history.best_epoch, "value": self.history.best_value})
+                save_checkpoint(
+                    self.checkpoint_dir / "best",
+                    self.model,
+                    {"epoch": self.history.best_epoch, "value": self.history.best_value},
+                )
             return None
         if not self.restore_best:
             return None

@@ -113,7 +113,8 @@ class Vectors:
         return self.get_vector(word)
 
     def get_vector(self, word: str, *, norm: bool = False) -> np.ndarray:
-        """Return the vector of ``word`` (unit length with ``norm=True``), as gensim's ``get_vector``.
+        """Return the vector of ``word`` (unit length with ``norm=True``), as gensim's
+        ``get_vector``.
 
         Out-of-vocabulary words get their subword vector when the vectors have subwords
         (fastText) and the word has character n-grams; otherwise
@@ -230,7 +231,8 @@ class Vectors:
         return self._unit
 
     def to(self, device: str | torch.device) -> Vectors:
-        """Run searches on ``device`` (``"cuda"``, ``"cpu"``); ``vectors`` stays numpy. Returns self."""
+        """Run searches on ``device`` (``"cuda"``, ``"cpu"``); ``vectors`` stays numpy. Returns
+        self."""
         device = torch.device(device)
         if device != self.device:
             self.device = device

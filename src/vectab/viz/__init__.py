@@ -1,4 +1,5 @@
-"""Seeing an embedding space: PCA/t-SNE/UMAP projections, plots, an interactive page, projector export."""
+"""Seeing an embedding space: PCA/t-SNE/UMAP projections, plots, an interactive page, projector
+export."""
 
 from __future__ import annotations
 

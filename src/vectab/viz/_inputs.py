@@ -31,7 +31,8 @@ def require(module: str, *, package: str | None = None, purpose: str) -> Any:
 
 
 def _as_words_and_matrix(vectors: Any) -> tuple[list[str], np.ndarray, Any]:
-    """Accept a `Vectors` (anything with ``index_to_key`` and ``vectors``) or a (words, matrix) pair."""
+    """Accept a `Vectors` (anything with ``index_to_key`` and ``vectors``) or a (words, matrix)
+    pair."""
     if hasattr(vectors, "index_to_key") and hasattr(vectors, "vectors"):
         return list(vectors.index_to_key), np.asarray(vectors.vectors), vectors
     if isinstance(vectors, tuple) and len(vectors) == 2:

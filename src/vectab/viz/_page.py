@@ -100,7 +100,9 @@ PAGE = r"""<!DOCTYPE html>
   gPoints.appendChild(frag);
 
   var list = document.getElementById("wordlist"), opts = document.createDocumentFragment();
-  D.words.forEach(function (w) { var o = document.createElement("option"); o.value = w; opts.appendChild(o); });
+  D.words.forEach(function (w) {
+    var o = document.createElement("option"); o.value = w; opts.appendChild(o);
+  });
   list.appendChild(opts);
 
   var legend = document.getElementById("legend");
@@ -154,21 +156,27 @@ PAGE = r"""<!DOCTYPE html>
   var widths = new Map();
   function placeLabels() {
     var order = Array.from(texts.keys());
-    order.sort(function (a, b) { return (b === hit) - (a === hit) || (nbrs.indexOf(a) + 1 || 1e9) - (nbrs.indexOf(b) + 1 || 1e9); });
+    order.sort(function (a, b) {
+      return (b === hit) - (a === hit) ||
+        (nbrs.indexOf(a) + 1 || 1e9) - (nbrs.indexOf(b) + 1 || 1e9);
+    });
     var boxes = [], h = 12, spread = order.length <= 300;
     order.forEach(function (i) {
       var t = texts.get(i);
       if (!widths.has(i)) widths.set(i, t.getComputedTextLength() + 2);
       var w = widths.get(i), x = sx(i), y = sy(i), r = 6;
-      var spots = [[x + r, y - h / 2], [x - r - w, y - h / 2], [x - w / 2, y - r - h], [x - w / 2, y + r],
-        [x + r, y - r - h], [x + r, y + r], [x - r - w, y - r - h], [x - r - w, y + r]];
+      var spots = [[x + r, y - h / 2], [x - r - w, y - h / 2], [x - w / 2, y - r - h],
+        [x - w / 2, y + r], [x + r, y - r - h], [x + r, y + r], [x - r - w, y - r - h],
+        [x - r - w, y + r]];
       var pick = spots[0];
       if (spread) {
         for (var k = 0; k < spots.length; k++) {
           var a = spots[k], free = true;
           for (var j = 0; j < boxes.length && free; j++) {
             var b = boxes[j];
-            if (a[0] < b[0] + b[2] && b[0] < a[0] + w && a[1] < b[1] + h && b[1] < a[1] + h) free = false;
+            if (a[0] < b[0] + b[2] && b[0] < a[0] + w && a[1] < b[1] + h && b[1] < a[1] + h) {
+              free = false;
+            }
           }
           if (free) { pick = a; break; }
         }
@@ -191,7 +199,9 @@ PAGE = r"""<!DOCTYPE html>
     clearSelection();
     hit = i; nbrs = D.nbrs[i] || [];
     svg.classList.add("searching");
-    nbrs.forEach(function (j) { circles[j].classList.add("nbr"); gPoints.appendChild(circles[j]); });
+    nbrs.forEach(function (j) {
+      circles[j].classList.add("nbr"); gPoints.appendChild(circles[j]);
+    });
     circles[i].classList.add("hit"); gPoints.appendChild(circles[i]);
     var ol = document.getElementById("neighbors");
     nbrs.forEach(function (j, r) {
@@ -255,13 +265,17 @@ PAGE = r"""<!DOCTYPE html>
     if (!drag) return;
     ox = drag.ox + e.clientX - drag.x; oy = drag.oy + e.clientY - drag.y; render();
   });
-  window.addEventListener("pointerup", function () { drag = null; svg.classList.remove("dragging"); });
+  window.addEventListener("pointerup", function () {
+    drag = null; svg.classList.remove("dragging");
+  });
   window.addEventListener("resize", function () { fit(); render(); });
 
   allLabels.checked = N <= 150;
   if (D.notes.length) status.textContent = D.notes.join("; ");
   fit(); syncLabels(); render();
-  window.vectab = { data: D, select: select, view: function () { return { s: s, ox: ox, oy: oy }; } };
+  window.vectab = {
+    data: D, select: select, view: function () { return { s: s, ox: ox, oy: oy }; }
+  };
 })();
 </script>
 </body>

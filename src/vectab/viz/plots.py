@@ -223,7 +223,8 @@ def plot(
     Raises:
         ValueError: bad ``method``, ``analogies`` or ``out`` suffix; fewer than 2 words.
         vectab.errors.OutOfVocabularyError: a requested word is not in the vectors.
-        ImportError: matplotlib (or the t-SNE/UMAP package) is missing: ``pip install "vectab[viz]"``.
+        ImportError: matplotlib (or the t-SNE/UMAP package) is missing:
+            ``pip install "vectab[viz]"``.
 
     Example:
         >>> import numpy as np

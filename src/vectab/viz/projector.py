@@ -5,10 +5,10 @@ an earlier export) is built beside its target and swapped in whole
 (:func:`vectab._fileio.atomic_dir`): after a kill it holds the complete old export or the
 complete new one (vectab's readers follow :func:`vectab._fileio.committed_dir`; for another
 reader the folder is absent for the instant between the two renames, and after a kill right
-then the next export restores the old one first). A folder shared with other files (a TensorBoard log dir with event files)
-cannot be replaced whole; there ``projector_config.pbtxt``, which TensorBoard reads first, is
-removed, the two TSV files are replaced one by one (each atomically) and the config is written
-last, so a config never describes TSV files of another export.
+then the next export restores the old one first). A folder shared with other files (a TensorBoard
+log dir with event files) cannot be replaced whole; there ``projector_config.pbtxt``, which
+TensorBoard reads first, is removed, the two TSV files are replaced one by one (each atomically) and
+the config is written last, so a config never describes TSV files of another export.
 """
 
 from __future__ import annotations

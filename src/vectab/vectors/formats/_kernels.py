@@ -2,8 +2,9 @@
 running top-k of the exact CPU search (``update_topk``).
 
 ``pip install vectab[fast]`` adds numba; without it the readers use pyarrow and Python and
-give the same results (set ``VECTAB_NO_NUMBA=1`` to force that). The kernels only do the common case; any line or record they cannot
-handle exactly is flagged and parsed again by the exact Python code, which names the problem.
+give the same results (set ``VECTAB_NO_NUMBA=1`` to force that). The kernels only do the common
+case; any line or record they cannot handle exactly is flagged and parsed again by the exact Python
+code, which names the problem.
 
 Numbers are parsed like ``strtod`` followed by a cast: the decimal mantissa (at most 15
 significant digits, so it is an exact float64) is multiplied or divided by an exact power of
@@ -279,7 +280,8 @@ if HAVE_NUMBA:
     # now, beside whatever else the program imports, rather than inside the first load
     _WARM = threading.Thread(target=_warm_up, name="vectab-kernels", daemon=True)
     if _touches_std_streams():
-        _WARM.run()  # numba was imported earlier with colours on: compile here, not beside the program
+        # numba was imported earlier with colours on: compile here, not beside the program
+        _WARM.run()
     else:
         _WARM.start()
 

@@ -113,10 +113,10 @@ class Decoder:
         'café'
         >>> Decoder("utf-8", "replace").decode(b"caf\\xe9")
         'caf\ufffd'
-        >>> Decoder("utf-16", "strict")
+        >>> Decoder("utf-16", "strict")  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        ValueError: `encoding` must be an ASCII-compatible encoding (the readers find spaces, newlines and digits as single bytes), got 'utf-16'; vector files are UTF-8 (the default) or a single-byte code page such as 'latin-1'
+        ValueError: `encoding` must be an ASCII-compatible encoding (...), got 'utf-16'; ...
     """
 
     def __init__(self, encoding: str = "utf-8", unicode_errors: str = "strict") -> None:

@@ -136,7 +136,8 @@ class FastTextSubwords:
                 f"this fastText model has no character n-grams (bucket={self.bucket}, "
                 f"maxn={self.max_n}), so it has no vector for a word outside its vocabulary"
                 if not self.has_ngrams
-                else f"it has no character n-gram of {self.min_n}..{self.max_n} characters to build a vector from"
+                else f"it has no character n-gram of {self.min_n}..{self.max_n} characters to "
+                "build a vector from"
             )
             raise OutOfVocabularyError(word, hint=why)
         out = np.zeros(self.ngram_vectors.shape[1], dtype=np.float32)
@@ -145,7 +146,10 @@ class FastTextSubwords:
         return out / np.float32(rows.size)
 
     def __repr__(self) -> str:
-        return f"FastTextSubwords(bucket={self.bucket}, dim={self.ngram_vectors.shape[1]}, min_n={self.min_n}, max_n={self.max_n})"
+        return (
+            f"FastTextSubwords(bucket={self.bucket}, dim={self.ngram_vectors.shape[1]}, "
+            f"min_n={self.min_n}, max_n={self.max_n})"
+        )
 
 
 class _Stream:
@@ -244,7 +248,8 @@ class _Stream:
             done += got
 
     def skip(self, n: int, where: str) -> None:
-        """Pass over ``n`` bytes: a seek in a plain file (its size was checked), else bounded reads."""
+        """Pass over ``n`` bytes: a seek in a plain file (its size was checked), else bounded
+        reads."""
         left = self.remaining()
         if left is not None and n <= left:
             self._f.seek(self.tell() + n)
@@ -388,7 +393,8 @@ def _check_rows(
     bad: set[int],
     problems: Problems,
 ) -> None:
-    """Refuse NaN/inf: a word row is a bad row (raised, or skipped with its word); an n-gram row raises."""
+    """Refuse NaN/inf: a word row is a bad row (raised, or skipped with its word); an n-gram row
+    raises."""
     if np.isfinite(block).all():
         return
     rows = np.unique((first + np.flatnonzero(~np.isfinite(block))) // cols).tolist()
