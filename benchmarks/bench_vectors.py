@@ -311,8 +311,8 @@ def _search_rows(binary: Path, smoke: bool) -> None:
         return
     n, dim = 400_000, 300
     print(
-        f"\nsearch 2/3: {n:,} x {dim} random vectors around 2,000 centres (clustered, like real "
-        "embeddings)"
+        f"\nsearch 2/3: {n:,} x {dim} random vectors around 2,000 centres "
+        "(clustered, like real embeddings)"
     )
     module.run(module.clustered_vectors(n, dim), [f"w{i}" for i in range(n)], **options)
     try:

@@ -168,8 +168,8 @@ class TabularEmbeddings(nn.Module):
             if bool(((categorical < 0) | (categorical > limits)).any()):
                 raise ValueError(
                     "`categorical` ids must lie in 0..cardinality per column "
-                    f"{self.config.cardinalities} (0 = unknown category); map unseen categories to "
-                    "0."
+                    f"{self.config.cardinalities} (0 = unknown category); map unseen "
+                    "categories to 0."
                 )
             vectors = [
                 self.embeddings[table](categorical[:, [col]]).squeeze(1)

@@ -217,8 +217,8 @@ class Word2Vec:
         )
         if update and not len(self.wv):
             raise ValueError(
-                "build_vocab(update=True) needs an existing vocabulary; call build_vocab(corpus) "
-                "first"
+                "build_vocab(update=True) needs an existing vocabulary; call "
+                "build_vocab(corpus) first"
             )
         self.corpus_count, self.corpus_total_words, self.raw_vocab = n_sentences, total_words, raw
         min_count = _w2v_vocab.effective_min_count(raw, self.min_count, self.max_final_vocab)

@@ -186,8 +186,8 @@ def load_optimizer_state(
     if set(meta) != set(optimizers):
         raise ValueError(
             f"checkpoint has optimizers {sorted(meta)} but this Trainer builds "
-            f"{sorted(optimizers)}; resume with the same model and Trainer options (sparse, "
-            "optimizer)"
+            f"{sorted(optimizers)}; resume with the same model and Trainer options "
+            "(sparse, optimizer)"
         )
     for name, opt in optimizers.items():
         state: dict[int, dict[str, Any]] = {}

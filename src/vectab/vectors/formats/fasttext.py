@@ -225,8 +225,8 @@ class _Stream:
             if end < 0 and len(self._buf) - self._pos > MAX_WORD_BYTES:
                 raise self.error(
                     f"vocabulary entry {index + 1} of {total} is longer than {MAX_WORD_BYTES} "
-                    "bytes without its NUL terminator; expected a word: the file is damaged or not "
-                    "fastText"
+                    "bytes without its NUL terminator; expected a word: the file is damaged "
+                    "or not fastText"
                 )
             if not self._fill():
                 raise self.error(
@@ -352,8 +352,8 @@ def _read_header(s: _Stream) -> dict[str, int]:
                 "size",
                 size,
                 f"at most {left // _MIN_ENTRY} entries",
-                f"{size} entries need at least {vocab} bytes but only {left} bytes follow the "
-                "header",
+                f"{size} entries need at least {vocab} bytes but only {left} bytes "
+                "follow the header",
             )
         prune = 8 * max(pruneidx, 0)
         if vocab + prune > left:

@@ -288,8 +288,8 @@ def _verify(
         raise VectorFormatError(
             path,
             None,
-            "checksum mismatch: the file is damaged or was changed after it was written; "
-            f"{_DAMAGED}",
+            "checksum mismatch: the file is damaged or was changed after it was "
+            f"written; {_DAMAGED}",
         )
 
 
