@@ -46,8 +46,8 @@ from typing import IO, Any
 from vectab.errors import ModelFormatError
 
 __all__ = [
-    "atomic_write", "atomic_path", "atomic_dir", "check_replaceable", "committed_dir",
-    "verify_manifest", "MANIFEST_NAME",
+    "atomic_write", "atomic_path", "atomic_dir", "check_output", "check_replaceable",
+    "committed_dir", "verify_manifest", "MANIFEST_NAME",
 ]
 
 MANIFEST_NAME = "manifest.json"
@@ -497,3 +497,42 @@ def verify_manifest(
                                   f"{MANIFEST_NAME}: it was not part of the save; remove it "
                                   f"or {resave}")
     return files
+
+
+def check_output(path: str | os.PathLike[str], *, option: str, kind: str) -> None:
+    """Refuse an output ``path`` that cannot be written, before any long work starts.
+
+    The one rule for every writer: the CLI's options and the library's ``out=`` arguments.
+
+    Args:
+        path: where the command will write.
+        option: how the user named it (``--out``), for the message.
+        kind: ``"dir"`` (a folder is written) or ``"file"``.
+
+    Raises:
+        ValueError: ``path`` exists as the other kind, a parent is a file, or the nearest
+            existing parent folder is not writable.
+    """
+    path = Path(path)
+    if kind == "dir" and path.exists() and not path.is_dir():
+        raise ValueError(
+            f"{option} {path} is an existing file, but a folder is written there; "
+            "pass a new or existing folder"
+        )
+    if kind == "file" and path.is_dir():
+        raise ValueError(
+            f"{option} {path} is a directory, but a file is written there; "
+            f"pass a file name such as {path / 'vectors.txt'}"
+        )
+    parent = path.parent if kind == "file" or not path.exists() else path
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if parent.exists() and not parent.is_dir():
+        raise ValueError(
+            f"{option} {path}: {parent} is a file, not a folder; choose a path under a folder"
+        )
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise ValueError(
+            f"{option} {path}: cannot write in {parent} (permission denied); "
+            "choose a folder you can write to"
+        )

@@ -110,7 +110,7 @@ def test_out_that_is_a_file_is_refused_before_reading(tmp_path, monkeypatch):
     taken = write(tmp_path / "model", "not a folder")
     monkeypatch.setattr("vectab.train.readers.read_table",
                         lambda *a, **k: pytest.fail("read first"))
-    with pytest.raises(ValueError, match="is an existing file, but a model is saved as a folder"):
+    with pytest.raises(ValueError, match="is an existing file, but a folder is written there"):
         pipeline.train_classifier(train, out=taken)
     with pytest.raises(ValueError, match="is a file, not a folder"):
         pipeline.train_classifier(train, out=taken / "sub" / "model")

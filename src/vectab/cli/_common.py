@@ -57,6 +57,7 @@ except ImportError:  # pragma: no cover - older typer runs on click itself
     from click import exceptions as _cx
     from click import get_current_context as _current_context
 
+from vectab._fileio import check_output
 from vectab.errors import VectabError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -379,43 +380,6 @@ class VectabGroup(TyperGroup):
             return super().invoke(ctx)
         except EOFError as exc:  # typer/click would turn it into "Aborted."
             _handle(exc, {})
-
-
-def check_output(path: Path, *, option: str, kind: str) -> None:
-    """Refuse an output ``path`` that cannot be written, before any long work starts.
-
-    Args:
-        path: where the command will write.
-        option: how the user named it (``--out``), for the message.
-        kind: ``"dir"`` (a folder is written) or ``"file"``.
-
-    Raises:
-        ValueError: ``path`` exists as the other kind, a parent is a file, or the nearest
-            existing parent folder is not writable.
-    """
-    path = Path(path)
-    if kind == "dir" and path.exists() and not path.is_dir():
-        raise ValueError(
-            f"{option} {path} is an existing file, but a folder is written there; "
-            "pass a new or existing folder"
-        )
-    if kind == "file" and path.is_dir():
-        raise ValueError(
-            f"{option} {path} is a directory, but a file is written there; "
-            f"pass a file name such as {path / 'vectors.txt'}"
-        )
-    parent = path.parent if kind == "file" or not path.exists() else path
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    if parent.exists() and not parent.is_dir():
-        raise ValueError(
-            f"{option} {path}: {parent} is a file, not a folder; choose a path under a folder"
-        )
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise ValueError(
-            f"{option} {path}: cannot write in {parent} (permission denied); "
-            "choose a folder you can write to"
-        )
 
 
 def stderr_console() -> Any:

@@ -15,6 +15,7 @@ from typing import Any
 
 import torch
 
+from vectab._fileio import check_output
 from vectab.train.callbacks import History
 from vectab.train.saving import LoadedModel, check_save_target, save_model, token_ids
 
@@ -31,25 +32,9 @@ def _check_out_dir(out: str | os.PathLike[str] | None) -> None:
     """Refuse an ``out`` that cannot become a model directory (before hours of training)."""
     if out is None:
         return
-    path = Path(out)
-    if path.exists() and not path.is_dir():
-        raise ValueError(
-            f"`out` {path} is an existing file, but a model is saved as a folder; pass a new "
-            "or existing folder"
-        )
-    parent = path if path.exists() else path.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    if parent.exists() and not parent.is_dir():
-        raise ValueError(
-            f"`out` {path}: {parent} is a file, not a folder; choose a path under a folder"
-        )
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise ValueError(
-            f"`out` {path}: cannot write in {parent} (permission denied); choose a folder you "
-            "can write to"
-        )
-    check_save_target(path)  # the model replaces `out` whole: a folder of other files is refused
+    check_output(out, option="`out`", kind="dir")
+    # the model replaces `out` whole: a folder of other files is refused
+    check_save_target(Path(out))
 
 
 def _check_sizes(**values: Any) -> None:
