@@ -250,3 +250,20 @@ def test_compiled_and_python_parsers_agree(tmp_path, monkeypatch, on_error):
         np.testing.assert_array_equal(c.vectors, p.vectors)
         assert c.load_report.skipped == p.load_report.skipped
     assert "at home" in compiled[0]
+
+
+def test_row_sink_grows_within_the_input_bound_and_keeps_its_rows():
+    from vectab.vectors.formats._report import Problems
+    from vectab.vectors.formats._rows import RowSink
+
+    for bound in (None, 10, 1000):
+        sink = RowSink(2, np.float32, keep=None, limit=None, problems=Problems("f", "raise"))
+        sink.start(2, 2, bound=bound)
+        for i in range(9):
+            sink.reserve(1)[:] = i
+            sink.commit([f"w{i}"], [i + 1])
+            if bound is not None:
+                assert sink._matrix.shape[0] <= max(bound, 2)
+        words, matrix = sink.finish()
+        assert words == [f"w{i}" for i in range(9)]
+        np.testing.assert_array_equal(matrix[:, 0], np.arange(9, dtype=np.float32))

@@ -41,9 +41,14 @@ class RowSink:
         self._lines: list[Sequence[int]] = []  # each block's line numbers, to name them in errors
         self.words: list[str] = []
         self._matrix = np.empty((0, dim), dtype=self.dtype)
+        self._bound: int | None = None
 
-    def start(self, dim: int, capacity: int) -> None:
+    def start(self, dim: int, capacity: int, *, bound: int | None = None) -> None:
+        """Allocate ``capacity`` rows; ``bound``: the most rows the input can hold (its size
+        over the smallest record), when known. Past ``capacity`` the matrix grows by doubling,
+        or by 4x up to ``bound`` when it is known (fewer copies of a large matrix)."""
         self.dim = dim
+        self._bound = bound
         self._matrix = np.empty((max(capacity, 0), dim), dtype=self.dtype)
 
     @property
@@ -65,7 +70,10 @@ class RowSink:
         """A writable ``(n, dim)`` view where the next rows go; `commit` then keeps them."""
         have = len(self.words)
         if have + n > self._matrix.shape[0]:
-            grown = np.empty((max(2 * self._matrix.shape[0], have + n), self.dim), self.dtype)
+            rows = 2 * self._matrix.shape[0]
+            if self._bound is not None:
+                rows = min(4 * self._matrix.shape[0], self._bound)
+            grown = np.empty((max(rows, have + n), self.dim), self.dtype)
             grown[:have] = self._matrix[:have]
             self._matrix = grown
         return self._matrix[have : have + n]

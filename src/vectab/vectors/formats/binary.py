@@ -77,6 +77,7 @@ def read_binary(
             )
         first_len = skip + len(first)
         capacity = count
+        bound = None
         if total is not None:
             body = total - first_len
             if count * (record + 2) > body:
@@ -90,7 +91,8 @@ def read_binary(
                 )
             # up front at most 128 MiB of rows: the rest grows (doubling) with the records found,
             # so a file of zeros behind a big header allocates nothing near its size
-            capacity = min(capacity, body // (record + 2), (8 * _BLOCK) // (record + 2))
+            bound = min(capacity, max(body, 0) // (record + 2))
+            capacity = min(bound, (8 * _BLOCK) // (record + 2))
         else:
             capacity = min(capacity, _BLOCK // (record + 2))  # grows with what the stream holds
         if keep is not None:
@@ -98,7 +100,7 @@ def read_binary(
         if limit is not None:
             capacity = min(capacity, limit)
         sink = RowSink(dim, dtype, keep=keep, limit=limit, problems=problems)
-        sink.start(dim, capacity)
+        sink.start(dim, capacity, bound=bound)
         mapped = _map(f) if total is not None else None
         if mapped is not None:  # an uncompressed file: scan the page cache in place, no copies
             buf, pos, eof = mapped, first_len, True
