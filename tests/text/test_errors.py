@@ -34,6 +34,12 @@ def fitted(**kwargs) -> Tokenizer:
         ({"num_words": True}, TypeError, "num_words"),
         ({"filters": 5}, TypeError, "filters"),
         ({"split": ""}, ValueError, "split"),
+        ({"split": 3}, TypeError, "split"),
+        ({"lower": "no"}, TypeError, "lower"),
+        ({"lower": 1}, TypeError, "lower"),
+        ({"lower": None}, TypeError, "lower"),
+        ({"char_level": "yes"}, TypeError, "char_level"),
+        ({"char_level": 0}, TypeError, "char_level"),
         ({"oov_token": 1}, TypeError, "oov_token"),
         ({"analyzer": "split"}, TypeError, "analyzer"),
         ({"document_count": -1}, ValueError, "document_count"),
@@ -206,3 +212,11 @@ def test_unknown_option_in_tokenizer_json():
 def test_bad_text_for_text_to_word_sequence(text):
     with pytest.raises(TypeError, match="`text`"):
         text_to_word_sequence(text)
+
+
+@pytest.mark.parametrize("lower", ["no", 0, None])
+def test_flags_are_booleans_in_the_text_helpers(lower):
+    from vectab.text import text_to_word_sequence
+
+    with pytest.raises(TypeError, match="`lower` must be True or False"):
+        text_to_word_sequence("The Cat", lower=lower)

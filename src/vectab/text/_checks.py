@@ -70,6 +70,14 @@ def check_positive_int(value: Any, name: str, *, allow_none: bool = True) -> Non
         )
 
 
+def check_bool(value: Any, name: str) -> None:
+    """Raise ``TypeError`` unless ``value`` is a bool (``'no'`` or ``0`` is not a flag)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"`{name}` must be True or False, got {type(value).__name__}: {short(value)}."
+        )
+
+
 def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> None:
     """Raise ``ValueError`` unless ``value`` is one of ``choices``."""
     if not isinstance(value, str) or value not in choices:

@@ -31,7 +31,14 @@ from typing import Any
 import numpy as np
 
 from vectab.text import _corpus
-from vectab.text._checks import check_choice, check_positive_int, check_text, check_texts, short
+from vectab.text._checks import (
+    check_bool,
+    check_choice,
+    check_positive_int,
+    check_text,
+    check_texts,
+    short,
+)
 from vectab.text._matrix import bag_of_words
 from vectab.text._num_words import MISSING, limit_ids
 
@@ -57,6 +64,7 @@ def text_to_word_sequence(
             f"`text` must be a str, got {type(text).__name__}: {short(text)}. "
             "Convert it with str() first."
         )
+    check_bool(lower, "lower")
     if lower:
         text = text.lower()
     text = text.translate(str.maketrans({c: split for c in filters}))
@@ -155,12 +163,19 @@ class Tokenizer:
         document_count: int = 0,
     ) -> None:
         check_positive_int(num_words, "num_words")
+        check_bool(lower, "lower")
+        check_bool(char_level, "char_level")
         if not isinstance(filters, str):
             raise TypeError(
                 f"`filters` must be a str of characters to remove, got "
                 f"{type(filters).__name__}: {short(filters)}. Join them: ''.join(filters)."
             )
-        if not isinstance(split, str) or (split == "" and not char_level):
+        if not isinstance(split, str):
+            raise TypeError(
+                f"`split` must be a str (the word separator), got {type(split).__name__}: "
+                f"{short(split)}."
+            )
+        if split == "" and not char_level:
             raise ValueError(
                 f"`split` must be a non-empty str (the word separator), got {short(split)}. "
                 "For one token per character pass char_level=True."
