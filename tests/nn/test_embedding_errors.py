@@ -9,11 +9,13 @@ import torch
 from vectab.nn import Embedding
 
 BAD_CONSTRUCTOR_ARGS = [
-    ({"input_dim": 0}, ValueError, "`input_dim` must be a positive integer; got 0"),
-    ({"input_dim": 5.0}, ValueError, "`input_dim` must be a positive integer"),
-    ({"input_dim": True}, ValueError, "`input_dim`"),
-    ({"output_dim": -3}, ValueError, "`output_dim` must be a positive integer; got -3"),
-    ({"input_length": 0}, ValueError, "`input_length` must be a positive integer"),
+    ({"input_dim": 0}, ValueError, "`input_dim` must be an int >= 1, got 0"),
+    ({"input_dim": 5.0}, TypeError, "`input_dim` must be an int >= 1, got float: 5.0"),
+    ({"input_dim": "10"}, TypeError, "`input_dim` must be an int >= 1, got str: '10'"),
+    ({"input_dim": True}, TypeError, "`input_dim`"),
+    ({"output_dim": -3}, ValueError, "`output_dim` must be an int >= 1, got -3"),
+    ({"input_length": 0}, ValueError, "`input_length` must be an int >= 1"),
+    ({"mask_zero": "no"}, TypeError, "`mask_zero` must be True or False, got str: 'no'"),
     ({"padding_idx": 10}, ValueError, r"`padding_idx` must be an integer in \[-10, 10\)"),
     ({"padding_idx": -11}, ValueError, "`padding_idx`"),
     ({"padding_idx": 1.5}, ValueError, "`padding_idx`"),

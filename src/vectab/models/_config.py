@@ -100,18 +100,6 @@ def type_problem(cls: type, data: dict[str, Any]) -> tuple[str, str, Any] | None
     return None
 
 
-def check_positive_int(name: str, value: Any, *, minimum: int = 1) -> None:
-    """Raise ValueError unless ``value`` is an int >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"`{name}` must be an int >= {minimum}; received {value!r}.")
-
-
-def check_rate(name: str, value: Any) -> None:
-    """Raise ValueError unless ``value`` is a probability in [0, 1)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
-        raise ValueError(f"`{name}` must be a float in [0, 1); received {value!r}.")
-
-
 def check_padding_idx(value: Any, vocab_size: int) -> None:
     """Raise ValueError unless ``value`` is None or an id in ``[-vocab_size, vocab_size)``."""
     if value is None:

@@ -14,7 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from vectab.models._config import ConfigMixin, check_padding_idx, check_positive_int, check_rate
+from vectab._checks import check_int, check_rate
+from vectab.models._config import ConfigMixin, check_padding_idx
 from vectab.models._embedding import build_embedding, resolve_mask
 from vectab.nn.encoders import ENCODER_KINDS, SequenceEncoder
 from vectab.nn.pooling import check_pooling
@@ -68,24 +69,24 @@ class ClassifierConfig(ConfigMixin):
     projection: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
-        check_positive_int("vocab_size", self.vocab_size)
-        check_positive_int("embedding_dim", self.embedding_dim)
-        check_positive_int("num_classes", self.num_classes)
+        check_int(self.vocab_size, "vocab_size")
+        check_int(self.embedding_dim, "embedding_dim")
+        check_int(self.num_classes, "num_classes")
         if self.encoder not in ENCODER_KINDS:
             raise ValueError(
                 f"`encoder` must be one of {', '.join(ENCODER_KINDS)}; received {self.encoder!r}."
             )
         if self.pooling is not None:
             check_pooling(self.pooling)
-        check_rate("dropout", self.dropout)
-        check_rate("embedding_dropout", self.embedding_dropout)
+        check_rate(self.dropout, "dropout")
+        check_rate(self.embedding_dropout, "embedding_dropout")
         if self.multi_label and self.num_classes < 2:
             raise ValueError(
                 f"`num_classes` must be >= 2 with multi_label=True; received {self.num_classes}."
             )
-        check_positive_int("hidden_size", self.hidden_size)
-        check_positive_int("num_layers", self.num_layers)
-        check_positive_int("num_filters", self.num_filters)
+        check_int(self.hidden_size, "hidden_size")
+        check_int(self.num_layers, "num_layers")
+        check_int(self.num_filters, "num_filters")
         check_padding_idx(self.padding_idx, self.vocab_size)
         self.kernel_sizes = tuple(self.kernel_sizes)
         if not self.kernel_sizes:
@@ -93,10 +94,10 @@ class ClassifierConfig(ConfigMixin):
                 "`kernel_sizes` must hold at least one CNN window width, e.g. (3, 4, 5)."
             )
         for width in self.kernel_sizes:
-            check_positive_int("kernel_sizes", width)
+            check_int(width, "kernel_sizes")
         self.projection = tuple(self.projection)
         for width in self.projection:
-            check_positive_int("projection width", width)
+            check_int(width, "projection width")
 
 
 class TextClassifier(nn.Module):

@@ -14,7 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from vectab.models._config import ConfigMixin, check_positive_int, check_rate
+from vectab._checks import check_int, check_rate
+from vectab.models._config import ConfigMixin
 
 
 def default_embedding_dim(num_rows: int) -> int:
@@ -62,8 +63,8 @@ class TabularConfig(ConfigMixin):
     def __post_init__(self) -> None:
         self.cardinalities = list(self.cardinalities)
         for i, card in enumerate(self.cardinalities):
-            check_positive_int(f"cardinalities[{i}]", card)
-        check_positive_int("num_numeric", self.num_numeric, minimum=0)
+            check_int(card, f"cardinalities[{i}]")
+        check_int(self.num_numeric, "num_numeric", minimum=0)
         if not self.cardinalities and self.num_numeric == 0:
             raise ValueError("`cardinalities` and `num_numeric` cannot both be empty/0: no inputs.")
         n = len(self.cardinalities)
@@ -76,7 +77,7 @@ class TabularConfig(ConfigMixin):
                 f"received {len(self.embedding_dims)}."
             )
         for i, dim in enumerate(self.embedding_dims):
-            check_positive_int(f"embedding_dims[{i}]", dim)
+            check_int(dim, f"embedding_dims[{i}]")
         self.tables = list(range(n)) if self.tables is None else list(self.tables)
         if len(self.tables) != n:
             raise ValueError(
@@ -94,12 +95,12 @@ class TabularConfig(ConfigMixin):
                     )
         self.hidden_sizes = tuple(self.hidden_sizes)
         for i, size in enumerate(self.hidden_sizes):
-            check_positive_int(f"hidden_sizes[{i}]", size)
-        check_rate("dropout", self.dropout)
-        check_rate("embedding_dropout", self.embedding_dropout)
+            check_int(size, f"hidden_sizes[{i}]")
+        check_rate(self.dropout, "dropout")
+        check_rate(self.embedding_dropout, "embedding_dropout")
         if self.num_classes is not None:
-            check_positive_int("num_classes", self.num_classes, minimum=2)
-        check_positive_int("num_targets", self.num_targets)
+            check_int(self.num_classes, "num_classes", minimum=2)
+        check_int(self.num_targets, "num_targets")
 
 
 class TabularEmbeddings(nn.Module):

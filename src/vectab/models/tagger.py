@@ -8,7 +8,8 @@ from typing import ClassVar
 import torch
 from torch import Tensor, nn
 
-from vectab.models._config import ConfigMixin, check_padding_idx, check_positive_int, check_rate
+from vectab._checks import check_int, check_rate
+from vectab.models._config import ConfigMixin, check_padding_idx
 from vectab.models._embedding import build_embedding, resolve_mask
 from vectab.nn.crf import CONSTRAINT_SCHEMES, CRF, infer_scheme
 from vectab.nn.encoders import SequenceEncoder
@@ -50,8 +51,8 @@ class TaggerConfig(ConfigMixin):
     sparse: bool = False
 
     def __post_init__(self) -> None:
-        check_positive_int("vocab_size", self.vocab_size)
-        check_positive_int("embedding_dim", self.embedding_dim)
+        check_int(self.vocab_size, "vocab_size")
+        check_int(self.embedding_dim, "embedding_dim")
         if isinstance(self.tags, str) or not self.tags or len(set(self.tags)) != len(self.tags):
             raise ValueError(
                 "`tags` must be a non-empty list of distinct tag names, e.g. ['O', 'B-PER', "
@@ -61,14 +62,14 @@ class TaggerConfig(ConfigMixin):
         if "" in self.tags:
             raise ValueError(f"`tags` must be non-empty tag names; received {self.tags!r}.")
         check_padding_idx(self.padding_idx, self.vocab_size)
-        check_positive_int("hidden_size", self.hidden_size)
-        check_positive_int("num_layers", self.num_layers)
+        check_int(self.hidden_size, "hidden_size")
+        check_int(self.num_layers, "num_layers")
         if self.encoder not in _TAGGER_ENCODERS:
             raise ValueError(
                 f"`encoder` must be one of {', '.join(_TAGGER_ENCODERS)}; received "
                 f"{self.encoder!r}."
             )
-        check_rate("dropout", self.dropout)
+        check_rate(self.dropout, "dropout")
         if self.constraints not in (None, "auto", *CONSTRAINT_SCHEMES):
             raise ValueError(
                 "`constraints` must be None, 'auto', 'BIO' or 'BIOES'; received "

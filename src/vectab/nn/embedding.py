@@ -30,6 +30,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from vectab._checks import check_bool, check_int
 from vectab.nn import constraints as _constraints
 from vectab.nn import initializers as _initializers
 from vectab.nn import regularizers as _regularizers
@@ -46,8 +47,7 @@ __all__ = ["Embedding", "VectorSource"]
 
 
 def _positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"`{name}` must be a positive integer; got {value!r}.")
+    check_int(value, name)
     return int(value)
 
 
@@ -178,6 +178,7 @@ class Embedding(PartlyFrozenTable):
         self.num_embeddings = _positive_int("input_dim", input_dim)
         self.embedding_dim = _positive_int("output_dim", output_dim)
         self.padding_idx = self._check_padding_idx(padding_idx)
+        check_bool(mask_zero, "mask_zero")
         self.mask_zero = bool(mask_zero)
         self.input_length = None if input_length is None else _positive_int(
             "input_length", input_length

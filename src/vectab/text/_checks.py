@@ -3,7 +3,6 @@ value received and the fix."""
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterable
 from typing import Any
 
@@ -52,30 +51,6 @@ def check_text(text: Any, name: str) -> None:
         f"`{name}` must be a str (or a list of str tokens), got {type(text).__name__}: "
         f"{short(text)}. Convert values with str() and drop missing ones (None, NaN) first."
     )
-
-
-def check_positive_int(value: Any, name: str, *, allow_none: bool = True) -> None:
-    """Raise unless ``value`` is an int > 0 (or None when allowed)."""
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"`{name}` must be a positive int{' or None' if allow_none else ''}, got "
-            f"{type(value).__name__}: {short(value)}."
-        )
-    if value <= 0:
-        raise ValueError(
-            f"`{name}` must be > 0, got {value}. "
-            + ("Pass None for no limit." if allow_none else "Pass a positive size.")
-        )
-
-
-def check_bool(value: Any, name: str) -> None:
-    """Raise ``TypeError`` unless ``value`` is a bool (``'no'`` or ``0`` is not a flag)."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(
-            f"`{name}` must be True or False, got {type(value).__name__}: {short(value)}."
-        )
 
 
 def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> None:

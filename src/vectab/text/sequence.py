@@ -16,7 +16,8 @@ from typing import Any, overload
 import numpy as np
 import torch
 
-from vectab.text._checks import check_choice, check_positive_int, flatten_ids, short
+from vectab._checks import check_int
+from vectab.text._checks import check_choice, flatten_ids, short
 
 __all__ = ["pad_sequences", "sequences_to_mask", "lengths_to_mask", "collate"]
 
@@ -125,7 +126,7 @@ def pad_sequences(
         array([[ 1, -1],
                [ 2,  3]], dtype=int32)
     """
-    check_positive_int(maxlen, "maxlen")
+    check_int(maxlen, "maxlen", allow_none=True)
     check_choice(padding, "padding", SIDES)
     check_choice(truncating, "truncating", SIDES)
     lengths = _check_sequences(sequences)
@@ -288,7 +289,7 @@ def collate(
     """
     check_choice(padding, "padding", SIDES)
     check_choice(truncating, "truncating", SIDES)
-    check_positive_int(maxlen, "maxlen")
+    check_int(maxlen, "maxlen", allow_none=True)
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"`value` must be an int id, got {short(value)}.")
     _, lengths = flatten_ids(sequences, "sequences")

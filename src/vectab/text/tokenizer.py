@@ -30,11 +30,10 @@ from typing import Any
 
 import numpy as np
 
+from vectab._checks import check_bool, check_int
 from vectab.text import _corpus
 from vectab.text._checks import (
-    check_bool,
     check_choice,
-    check_positive_int,
     check_text,
     check_texts,
     short,
@@ -162,7 +161,7 @@ class Tokenizer:
         analyzer: Callable[[str], list[str]] | None = None,
         document_count: int = 0,
     ) -> None:
-        check_positive_int(num_words, "num_words")
+        check_int(num_words, "num_words", allow_none=True)
         check_bool(lower, "lower")
         check_bool(char_level, "char_level")
         if not isinstance(filters, str):
