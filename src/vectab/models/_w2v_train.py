@@ -111,6 +111,19 @@ def _run_epoch(
     done_raw = done_units = eff = examples = 0
     loss = 0.0
 
+    def report(elapsed: float, alpha: float, last: bool) -> Word2VecProgress:
+        return Word2VecProgress(
+            epoch=epoch,
+            epochs=epochs,
+            words_done=done_raw,
+            total_words=int(total_words or 0),
+            effective_words=eff,
+            words_per_sec=eff / max(elapsed, 1e-9),
+            alpha=float(alpha),
+            loss=loss / max(examples, 1),
+            epoch_done=last,
+        )
+
     def collect(result: tuple[int, float, int], raw: int) -> None:
         nonlocal done_raw, eff, loss, examples
         done_raw += raw
@@ -136,56 +149,14 @@ def _run_epoch(
         now = time.perf_counter()
         if progress is not None and now - last_report > 0.2:
             last_report = now
-            progress(
-                _report(
-                    epoch,
-                    epochs,
-                    done_raw,
-                    total_words,
-                    eff,
-                    now - started,
-                    a1,
-                    loss,
-                    examples,
-                    False,
-                )
-            )
+            progress(report(now - started, a1, False))
     while pending:
         fut, r = pending.popleft()
         collect(fut.result(), r)
     if progress is not None:
         elapsed = time.perf_counter() - started
-        progress(
-            _report(
-                epoch,
-                epochs,
-                done_raw,
-                total_words,
-                eff,
-                elapsed,
-                alpha_at(done_units),
-                loss,
-                examples,
-                True,
-            )
-        )
+        progress(report(elapsed, alpha_at(done_units), True))
     return eff, done_raw, loss, examples
-
-
-def _report(
-    epoch, epochs, done, total, eff, elapsed, alpha, loss, examples, last
-) -> Word2VecProgress:
-    return Word2VecProgress(
-        epoch=epoch,
-        epochs=epochs,
-        words_done=done,
-        total_words=int(total or 0),
-        effective_words=eff,
-        words_per_sec=eff / max(elapsed, 1e-9),
-        alpha=float(alpha),
-        loss=loss / max(examples, 1),
-        epoch_done=last,
-    )
 
 
 def _call(callbacks: Sequence[Any], name: str, model: Any) -> None:

@@ -222,26 +222,10 @@ def _warm_up() -> None:
 
 def _compile_readers() -> None:
     line = np.frombuffer(b"a 1\n", dtype=np.uint8)
-    _parse_jit(
-        line,
-        np.zeros(1, np.int64),
-        np.full(1, 3, np.int64),
-        1,
-        np.empty((1, 1), np.float32),
-        np.empty(1, np.int64),
-        np.zeros(1, np.int8),
-        _POW10,
-    )
-    _parse_jit(
-        line,
-        np.zeros(1, np.int64),
-        np.full(1, 3, np.int64),
-        1,
-        np.empty((1, 1), np.float64),
-        np.empty(1, np.int64),
-        np.zeros(1, np.int8),
-        _POW10,
-    )
+    for dtype in (np.float32, np.float64):
+        starts, ends = np.zeros(1, np.int64), np.full(1, 3, np.int64)
+        out, word_end, status = np.empty((1, 1), dtype), np.empty(1, np.int64), np.zeros(1, np.int8)
+        _parse_jit(line, starts, ends, 1, out, word_end, status, _POW10)
     record = np.frombuffer(b"a " + bytes(4), dtype=np.uint8)
     for target in (np.empty((1, 4), np.uint8), np.empty((1, 1), np.float32).view(np.uint8)):
         _scan_jit(

@@ -42,6 +42,9 @@ _NEW_ARGS = (
     "<12id"  # dim ws epoch min_count neg word_ngrams loss model bucket minn maxn lr_update_rate t
 )
 _OLD_ARGS = "<10id"  # epoch min_count neg word_ngrams loss model bucket minn maxn lr_update_rate t
+# the header fields _OLD_ARGS / _NEW_ARGS hold, in order (lr_update_rate and t are not kept)
+_OLD_NAMES = ("epoch", "min_count", "neg", "word_ngrams", "loss", "model", "bucket", "minn", "maxn")
+_NEW_NAMES = ("dim", "ws", *_OLD_NAMES)
 
 
 def _utf8_ngrams(word: str, min_n: int, max_n: int) -> list[bytes]:
@@ -285,32 +288,10 @@ def _read_header(s: _Stream) -> dict[str, int]:
                 f"1..{FASTTEXT_VERSION}",
                 "not a fastText file vectab can read",
             )
-        names = (
-            "dim",
-            "ws",
-            "epoch",
-            "min_count",
-            "neg",
-            "word_ngrams",
-            "loss",
-            "model",
-            "bucket",
-            "minn",
-            "maxn",
-        )
+        names = _NEW_NAMES
         values = s.unpack(_NEW_ARGS, "the header")
     else:  # fastText before its magic number: the file starts with dim and ws
-        names = (
-            "epoch",
-            "min_count",
-            "neg",
-            "word_ngrams",
-            "loss",
-            "model",
-            "bucket",
-            "minn",
-            "maxn",
-        )
+        names = _OLD_NAMES
         values = s.unpack(_OLD_ARGS, "the header")
         h.update(dim=magic, ws=version)
     h.update(zip(names, values))
