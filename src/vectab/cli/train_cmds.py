@@ -18,6 +18,27 @@ FREEZE_HELP = (
 )
 
 
+# The options both training commands take, written once.
+OutOption = Annotated[Path, typer.Option("--out", help="Directory to save the model to.")]
+ValidOption = Annotated[
+    Path | None, typer.Option("--valid", help="Validation file (early stopping).")
+]
+VectorsOption = Annotated[Path | None, typer.Option("--vectors", help="Pretrained vectors file.")]
+FreezeOption = Annotated[str, typer.Option("--freeze", help=FREEZE_HELP)]
+ExtendVocabOption = Annotated[
+    bool,
+    typer.Option(
+        "--extend-vocab",
+        help="Also give ids to the vectors' words absent from the training file.",
+    ),
+]
+EmbeddingDimOption = Annotated[
+    int, typer.Option("--embedding-dim", min=1, help="Table width without --vectors.")
+]
+LrOption = Annotated[float, typer.Option("--lr", help="Learning rate.")]
+DeviceOption = Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N.")]
+
+
 def _progress() -> Any:
     if not is_main_process():
         return None
@@ -46,35 +67,25 @@ def _done(result: Any, out: Path) -> None:
     if scores:
         typer.echo(f"validation: {scores}")
     typer.echo(f"saved model to {out}")
+
+
 def train_classifier_cmd(
     train: Annotated[
         Path, typer.Option("--train", help="Training file: CSV, TSV, JSONL or Parquet.")
     ],
-    out: Annotated[Path, typer.Option("--out", help="Directory to save the model to.")],
-    valid: Annotated[
-        Path | None, typer.Option("--valid", help="Validation file (early stopping).")
-    ] = None,
+    out: OutOption,
+    valid: ValidOption = None,
     text_col: Annotated[str, typer.Option("--text-col", help="Name of the text column.")] = "text",
     label_col: Annotated[
         str, typer.Option("--label-col", help="Name of the label column.")
     ] = "label",
-    vectors: Annotated[
-        Path | None, typer.Option("--vectors", help="Pretrained vectors file.")
-    ] = None,
-    freeze: Annotated[str, typer.Option("--freeze", help=FREEZE_HELP)] = "pretrained",
-    extend_vocab: Annotated[
-        bool,
-        typer.Option(
-            "--extend-vocab",
-            help="Also give ids to the vectors' words absent from the training file.",
-        ),
-    ] = False,
+    vectors: VectorsOption = None,
+    freeze: FreezeOption = "pretrained",
+    extend_vocab: ExtendVocabOption = False,
     encoder: Annotated[
         str, typer.Option("--encoder", help="bilstm, lstm, bigru, gru, cnn, mean, max.")
     ] = "bilstm",
-    embedding_dim: Annotated[
-        int, typer.Option("--embedding-dim", min=1, help="Table width without --vectors.")
-    ] = 100,
+    embedding_dim: EmbeddingDimOption = 100,
     hidden_size: Annotated[
         int, typer.Option("--hidden-size", min=1, help="RNN hidden size per direction.")
     ] = 128,
@@ -92,7 +103,7 @@ def train_classifier_cmd(
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Examples per step (per process).")
     ] = 32,
-    lr: Annotated[float, typer.Option("--lr", help="Learning rate.")] = 1e-3,
+    lr: LrOption = 1e-3,
     ema: Annotated[
         float | None,
         typer.Option(
@@ -111,7 +122,7 @@ def train_classifier_cmd(
     seed: Annotated[
         int, typer.Option("--seed", help="Random seed (the same seed repeats a run).")
     ] = 0,
-    device: Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N.")] = "auto",
+    device: DeviceOption = "auto",
 ) -> None:
     """Train a text classifier on a labelled file and save it as a model directory."""
     from vectab.train.pipeline import train_classifier
@@ -127,30 +138,20 @@ def train_classifier_cmd(
         out=out, progress=_progress(),
     )
     _done(result, out)
+
+
 def train_tagger_cmd(
     train: Annotated[Path, typer.Option("--train", help="Training file: CoNLL/BIO columns.")],
-    out: Annotated[Path, typer.Option("--out", help="Directory to save the model to.")],
-    valid: Annotated[
-        Path | None, typer.Option("--valid", help="Validation file (early stopping).")
-    ] = None,
+    out: OutOption,
+    valid: ValidOption = None,
     token_col: Annotated[
         int, typer.Option("--token-col", help="Column of the tokens (0-based).")
     ] = 0,
     tag_col: Annotated[int, typer.Option("--tag-col", help="Column of the tags (-1 = last).")] = -1,
-    vectors: Annotated[
-        Path | None, typer.Option("--vectors", help="Pretrained vectors file.")
-    ] = None,
-    freeze: Annotated[str, typer.Option("--freeze", help=FREEZE_HELP)] = "pretrained",
-    extend_vocab: Annotated[
-        bool,
-        typer.Option(
-            "--extend-vocab",
-            help="Also give ids to the vectors' words absent from the training file.",
-        ),
-    ] = False,
-    embedding_dim: Annotated[
-        int, typer.Option("--embedding-dim", min=1, help="Table width without --vectors.")
-    ] = 100,
+    vectors: VectorsOption = None,
+    freeze: FreezeOption = "pretrained",
+    extend_vocab: ExtendVocabOption = False,
+    embedding_dim: EmbeddingDimOption = 100,
     hidden_size: Annotated[
         int, typer.Option("--hidden-size", min=1, help="LSTM hidden size per direction.")
     ] = 128,
@@ -159,7 +160,7 @@ def train_tagger_cmd(
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Sentences per step (per process).")
     ] = 32,
-    lr: Annotated[float, typer.Option("--lr", help="Learning rate.")] = 1e-3,
+    lr: LrOption = 1e-3,
     num_words: Annotated[
         int | None, typer.Option("--num-words", min=1, help="Keep the N-1 most frequent tokens.")
     ] = None,
@@ -168,7 +169,7 @@ def train_tagger_cmd(
         int | None, typer.Option("--patience", min=0, help="Early stopping patience (epochs).")
     ] = 3,
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
-    device: Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N.")] = "auto",
+    device: DeviceOption = "auto",
 ) -> None:
     """Train a BiLSTM-CRF tagger on a CoNLL/BIO file and save it as a model directory."""
     from vectab.train.pipeline import train_tagger
