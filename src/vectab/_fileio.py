@@ -43,6 +43,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from vectab._modelfile import read_json
 from vectab.errors import ModelFormatError
 
 __all__ = [
@@ -431,11 +432,10 @@ def verify_manifest(
         raise _manifest_error(mpath, None, f"expected at most {_MAX_MANIFEST_BYTES} bytes, "
                               f"found {st.st_size}; {resave}")
     try:
-        data = json.loads(mpath.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _manifest_error(
-            mpath, None, f"expected valid UTF-8 JSON, found {exc}; {resave}"
-        ) from None
+        data = read_json(mpath)  # strict JSON (no duplicate keys, no NaN), regular files only
+    except ModelFormatError as exc:
+        problem = str(exc).removeprefix(f"{mpath}: ")
+        raise _manifest_error(mpath, None, f"{problem}; {resave}") from None
     if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
         raise _manifest_error(
