@@ -91,8 +91,8 @@ def sst2(data: Path, *, pretrained: bool, smoke: bool, tmp: Path, freeze: str = 
 
 
 def tagger(data: Path, name: str, *, smoke: bool, tmp: Path) -> dict:
+    from vectab.engine.metrics import entity_f1
     from vectab.train.data import read_conll
-    from vectab.train.metrics import entity_f1
     from vectab.train.pipeline import train_tagger
 
     if name == "resume":

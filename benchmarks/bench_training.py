@@ -69,8 +69,8 @@ class PooledClassifier(nn.Module):
 
 
 def run_large_config(config: str, vocab: int, dim: int, batch: int, seq: int, steps: int) -> dict:
+    from vectab.engine.trainer import Trainer
     from vectab.nn import Embedding
-    from vectab.train.trainer import Trainer
 
     torch.manual_seed(0)
     rng = np.random.default_rng(0)
@@ -194,9 +194,9 @@ def time_hand_loop(seqs, labels, lengths, *, batch: int, steps: int, variable: b
 
 
 def time_vectab(seqs, labels, *, batch: int, steps: int, variable: bool, vocab: int):
+    from vectab.engine.trainer import Trainer
     from vectab.models import ClassifierConfig, TextClassifier
     from vectab.train.data import ClassificationDataset
-    from vectab.train.trainer import Trainer
 
     torch.manual_seed(0)
     config = ClassifierConfig(vocab, 128, 1, encoder="lstm", hidden_size=128, pooling="last",

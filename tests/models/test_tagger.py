@@ -8,9 +8,9 @@ import pytest
 import torch
 from torch import nn
 
+from vectab.engine.metrics import entity_f1
 from vectab.models import SequenceTagger, TaggerConfig
 from vectab.testing import run_module_test
-from vectab.train.metrics import entity_f1
 
 V, D = 12, 6
 TAGS = ["O", "B-X", "I-X"]

@@ -224,7 +224,7 @@ def test_vectors_commands_wrong_invocations(base, args, names):
 @pytest.fixture
 def no_training(monkeypatch):
     """The refusal must come before training: a started training fails the test (exit 70)."""
-    from vectab.train.trainer import Trainer
+    from vectab.engine.trainer import Trainer
 
     monkeypatch.setattr(Trainer, "fit",
                         _raise(RuntimeError("training started before the bad input was refused")))

@@ -325,7 +325,7 @@ def test_a_replaced_directory_keeps_its_mode(tmp_path, models):
 
 # ----------------------------------------------------------------- checkpoint directories
 def _checkpoint_step(directory: Path, step: int) -> None:
-    from vectab.train.checkpoint import save_checkpoint
+    from vectab.engine.checkpoint import save_checkpoint
 
     model = torch.nn.Linear(3, 2)
     with torch.no_grad():
@@ -339,7 +339,7 @@ def _checkpoint_read(directory: Path) -> int:
     """The step of the checkpoint a resume would read; every file must be of that one step."""
     from safetensors.torch import load_file
 
-    from vectab.train.checkpoint import load_checkpoint
+    from vectab.engine.checkpoint import load_checkpoint
 
     state, optimizer, where = load_checkpoint(directory)
     weights = load_file(str(where / "model.safetensors"))
@@ -371,7 +371,7 @@ def test_a_checkpoint_crashed_at_any_step_is_the_previous_or_the_next(tmp_path, 
 
 
 def test_a_tampered_checkpoint_is_refused_naming_the_file(tmp_path):
-    from vectab.train.checkpoint import load_checkpoint
+    from vectab.engine.checkpoint import load_checkpoint
 
     _checkpoint_step(tmp_path / "last", 1)
     _flip_byte(tmp_path / "last" / "optimizer.safetensors")

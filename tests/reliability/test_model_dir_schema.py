@@ -19,11 +19,11 @@ import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
+from vectab.engine.checkpoint import load_weights
 from vectab.errors import ModelFormatError
 from vectab.models import ClassifierConfig, SequenceTagger, TaggerConfig, TextClassifier
 from vectab.text import Tokenizer
 from vectab.train import saving
-from vectab.train.checkpoint import load_weights
 from vectab.train.saving import load_model, save_model
 
 TEXTS = ["a good film", "a bad film", "good good", "bad plot", "an odd one"]

@@ -16,7 +16,7 @@ from vectab.train.data import read_conll, read_table
 @pytest.fixture(autouse=True)
 def no_training(monkeypatch):
     """Any case that reaches training is a failure of the rule (refused *before* training)."""
-    from vectab.train.trainer import Trainer
+    from vectab.engine.trainer import Trainer
 
     def fit(*args, **kwargs):
         raise AssertionError("training started: the bad input was not refused first")

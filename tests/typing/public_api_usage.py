@@ -12,8 +12,8 @@ import torch
 
 import vectab
 import vectab.vectors.evaluate
+from vectab.engine.callbacks import History
 from vectab.models import ClassifierConfig
-from vectab.train.callbacks import History
 from vectab.train.saving import LoadedModel
 
 

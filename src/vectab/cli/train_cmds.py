@@ -42,7 +42,7 @@ DeviceOption = Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cu
 def _progress() -> Any:
     if not is_main_process():
         return None
-    from vectab.train.callbacks import RichProgress
+    from vectab.engine.callbacks import RichProgress
 
     return RichProgress(console=stderr_console())
 

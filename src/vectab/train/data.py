@@ -6,7 +6,8 @@ strings. :class:`LabelEncoder` maps them to class ids ``0..C-1`` in sorted order
 
 Datasets (``torch.utils.data.Dataset`` with a ``collate`` method the Trainer uses):
 :class:`ClassificationDataset` -> ``{"ids", "mask", "labels"}``, :class:`TaggingDataset` ->
-``{"ids", "mask", "tags"}``, :class:`TensorDictDataset` -> any dict of equal-length tensors.
+``{"ids", "mask", "tags"}``; :class:`~vectab.engine.data.TensorDictDataset` (any dict of
+equal-length tensors) is the generic loop's and is re-exported here.
 
 The readers were first imported from here, and still can be: ``from vectab.train.data import
 read_table`` keeps working.
@@ -20,14 +21,15 @@ from typing import Any
 import torch
 from torch.utils.data import Dataset
 
+from vectab.engine.data import TensorDictDataset
 from vectab.train.readers import TABLE_FORMATS, read_conll, read_lines, read_table
 
 __all__ = [
     "LabelEncoder",
     "ClassificationDataset",
     "TaggingDataset",
+    # re-exported from vectab.engine.data and vectab.train.readers
     "TensorDictDataset",
-    # re-exported from vectab.train.readers
     "TABLE_FORMATS",
     "read_table",
     "read_conll",
@@ -185,33 +187,3 @@ class TaggingDataset(Dataset):
             tags, _ = _pad([t for _, t in items], None)
             batch["tags"] = tags
         return batch
-
-
-class TensorDictDataset(Dataset):
-    """Rows of equal-length tensors, yielded as dicts (tabular models, custom tasks).
-
-    Example:
-        >>> data = TensorDictDataset({"categorical": torch.zeros(4, 2, dtype=torch.long),
-        ...                           "labels": torch.ones(4)})
-        >>> len(data), sorted(data.collate([data[0], data[1]]))
-        (4, ['categorical', 'labels'])
-    """
-
-    def __init__(self, tensors: dict[str, torch.Tensor]) -> None:
-        if not isinstance(tensors, dict) or not tensors:
-            raise ValueError(f"`tensors` must be a non-empty dict name -> tensor, got {tensors!r}")
-        sizes = {k: int(torch.as_tensor(v).shape[0]) for k, v in tensors.items()}
-        if len(set(sizes.values())) != 1:
-            raise ValueError(f"all tensors must have the same first dimension, got {sizes}")
-        self.tensors = {k: torch.as_tensor(v) for k, v in tensors.items()}
-        self._n = next(iter(sizes.values()))
-
-    def __len__(self) -> int:
-        return self._n
-
-    def __getitem__(self, i: int) -> dict[str, torch.Tensor]:
-        return {k: v[i] for k, v in self.tensors.items()}
-
-    def collate(self, items: Sequence[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
-        """Stack each field over the batch."""
-        return {k: torch.stack([it[k] for it in items]) for k in items[0]}

@@ -2,7 +2,7 @@
 
 Each function reads the training (and validation) file, fits a Tokenizer, builds the
 Embedding (from pretrained vectors, partly frozen, when ``vectors`` is given), the model and a
-:class:`~vectab.train.trainer.Trainer`, trains, and saves a model directory (see
+:class:`~vectab.engine.trainer.Trainer`, trains, and saves a model directory (see
 :mod:`vectab.train.saving`) with a ``run.json`` of the options, history and final metrics.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 import torch
 
 from vectab._fileio import check_output
-from vectab.train.callbacks import History
+from vectab.engine.callbacks import History
 from vectab.train.saving import LoadedModel, check_save_target, save_model, token_ids
 
 __all__ = ["TrainResult", "FREEZE_CHOICES", "train_classifier", "train_tagger"]
@@ -207,7 +207,7 @@ def train_classifier(
         projection: widths of position-wise ReLU layers between the table and the encoder
             (see :class:`~vectab.models.ClassifierConfig`); useful over a frozen table.
         ema: validate and keep a moving average of the weights with this decay (e.g. 0.999;
-            see :class:`~vectab.train.trainer.Trainer`).
+            see :class:`~vectab.engine.trainer.Trainer`).
         max_len: keep the first ``max_len`` tokens of each text.
         num_words: keep the ``num_words - 1`` most frequent words (Keras' meaning).
         lower: lower-case texts before tokenizing.
@@ -218,11 +218,11 @@ def train_classifier(
         A :class:`TrainResult` with the :class:`~vectab.train.saving.LoadedModel`.
     """
     options = {k: v for k, v in locals().items() if k != "progress"}
+    from vectab.engine.trainer import Trainer
     from vectab.models import ClassifierConfig, TextClassifier
     from vectab.text import Tokenizer
     from vectab.train.data import ClassificationDataset, LabelEncoder
     from vectab.train.readers import read_table
-    from vectab.train.trainer import Trainer
 
     _check_sizes(epochs=epochs, batch_size=batch_size, embedding_dim=embedding_dim,
                  hidden_size=hidden_size, max_len=max_len, num_words=num_words, lr=lr,
@@ -306,11 +306,11 @@ def train_tagger(
     arguments as in :func:`train_classifier`; the monitored metric is entity F1.
     """
     options = {k: v for k, v in locals().items() if k != "progress"}
+    from vectab.engine.trainer import Trainer
     from vectab.models import SequenceTagger, TaggerConfig
     from vectab.text import Tokenizer
     from vectab.train.data import TaggingDataset
     from vectab.train.readers import read_conll
-    from vectab.train.trainer import Trainer
 
     _check_sizes(epochs=epochs, batch_size=batch_size, embedding_dim=embedding_dim,
                  hidden_size=hidden_size, num_words=num_words, lr=lr, dropout=dropout)

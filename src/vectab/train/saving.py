@@ -40,8 +40,8 @@ from vectab._fileio import (
     verify_manifest,
 )
 from vectab._modelfile import read_json, read_regular, safetensors_header
+from vectab.engine.checkpoint import load_weights, save_weights
 from vectab.train import _schema
-from vectab.train.checkpoint import load_weights, save_weights
 
 __all__ = ["save_model", "load_model", "LoadedModel", "token_ids"]
 

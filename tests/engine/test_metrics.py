@@ -10,7 +10,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vectab.train.metrics import accuracy, entity_f1, get_entities, macro_f1
+from vectab.engine.metrics import accuracy, entity_f1, get_entities, macro_f1
 
 labels_1d = st.integers(1, 30).flatmap(
     lambda n: st.tuples(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from vectab.train.callbacks import Callback
-from vectab.train.trainer import Trainer
+from vectab.engine.callbacks import Callback
+from vectab.engine.trainer import Trainer
 
 
 def weights(model):

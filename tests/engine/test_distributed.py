@@ -10,7 +10,7 @@ import sys
 import pytest
 import torch
 
-from vectab.train import distributed as d
+from vectab.engine import distributed as d
 from vectab.train.saving import load_model
 
 POS, NEG = ["great", "superb", "lovely", "fine"], ["awful", "dull", "boring", "poor"]

@@ -9,14 +9,14 @@ import pytest
 import torch
 from torch import nn
 
-from vectab.train.callbacks import Callback
-from vectab.train.optim import (
+from vectab.engine.callbacks import Callback
+from vectab.engine.optim import (
     SPARSE_AUTO_ROWS,
     clip_grad_norm,
     load_optimizer_state,
     optimizer_state_tensors,
 )
-from vectab.train.trainer import Trainer
+from vectab.engine.trainer import Trainer
 
 
 def weights(model):
@@ -167,7 +167,7 @@ def test_error_mid_epoch_closes_the_progress_bar(toy_classifier, cls_data):
 
     from rich.console import Console
 
-    from vectab.train.callbacks import RichProgress
+    from vectab.engine.callbacks import RichProgress
 
     train, _ = cls_data
 

@@ -2,13 +2,14 @@
 
 It trains any ``nn.Module`` that follows the task-model contract (``loss(batch)``,
 ``decode(batch)``, ``predict_proba(batch)``, ``task``; see :mod:`vectab.models`) on datasets that
-yield the batch dicts of that contract (see :mod:`vectab.train.data`).
+yield the batch dicts of that contract (:mod:`vectab.train.data` has the task datasets,
+:mod:`vectab.engine.data` a generic one).
 
 Defaults worth knowing:
 
 - **Optimizers**: AdamW for dense weights; embedding tables with sparse gradients are updated
   by SparseAdam in the same step. ``sparse=None`` (auto) turns a table sparse when it has at
-  least 100,000 rows (:data:`vectab.train.optim.SPARSE_AUTO_ROWS`) or was built with
+  least 100,000 rows (:data:`vectab.engine.optim.SPARSE_AUTO_ROWS`) or was built with
   ``sparse=True``: at 1,000,000 x 300 a dense AdamW step costs seconds, SparseAdam ~50 ms.
 - **Repeatable**: epoch ``e`` reseeds torch with ``(seed, e)`` before shuffling and dropout, so
   the same seed gives the same run, and ``fit(..., resume_from=checkpoint)`` continues
@@ -16,7 +17,7 @@ Defaults worth knowing:
 - **Device**: CUDA when available, else CPU; mixed precision (bf16, or fp16 with loss scaling)
   on CUDA only.
 - Under ``torchrun`` the model is wrapped in DistributedDataParallel (see
-  :mod:`vectab.train.distributed`); only rank 0 writes checkpoints and reports progress.
+  :mod:`vectab.engine.distributed`); only rank 0 writes checkpoints and reports progress.
 """
 
 from __future__ import annotations
@@ -33,13 +34,13 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset, RandomSampler, SequentialSampler
 
 from vectab._fileio import committed_dir
-from vectab.train import distributed as dist_utils
-from vectab.train.callbacks import History, make_progress
-from vectab.train.checkpoint import load_checkpoint, load_weights, save_checkpoint, state_tensors
-from vectab.train.ema import PREFIX as EMA_PREFIX
-from vectab.train.ema import WeightAverage, check_decay
-from vectab.train.evaluation import Collector, default_monitor
-from vectab.train.optim import (
+from vectab.engine import distributed as dist_utils
+from vectab.engine.callbacks import History, make_progress
+from vectab.engine.checkpoint import load_checkpoint, load_weights, save_checkpoint, state_tensors
+from vectab.engine.ema import PREFIX as EMA_PREFIX
+from vectab.engine.ema import WeightAverage, check_decay
+from vectab.engine.evaluation import Collector, default_monitor
+from vectab.engine.optim import (
     build_optimizers,
     clip_grad_norm,
     load_optimizer_state,
@@ -97,7 +98,7 @@ class Trainer:
         clip_grad_norm: clip the global gradient norm to this (``None`` = no clipping).
         ema: keep an exponential moving average of the weights with this decay (e.g. 0.999;
             Keras' ``use_ema=True, ema_momentum=``; the warm-up is described in
-            :mod:`vectab.train.ema`). Validation,
+            :mod:`vectab.engine.ema`). Validation,
             the best checkpoint and the model after ``fit`` use the average; training goes on
             from the trained weights. Sparse tables are not averaged. ``None``: off.
         early_stopping_patience: stop after this many epochs without improvement of
@@ -112,12 +113,12 @@ class Trainer:
         device: ``"auto"`` (CUDA when available), ``"cpu"``, ``"cuda"``, ``"cuda:1"``...
         mixed_precision: ``"auto"`` (on for CUDA), ``True``, ``False``, ``"bf16"``, ``"fp16"``;
             CUDA only.
-        callbacks: objects with Keras-style hooks (see :mod:`vectab.train.callbacks`).
+        callbacks: objects with Keras-style hooks (see :mod:`vectab.engine.callbacks`).
         progress: ``True`` for a progress bar on stderr, or a callable receiving event dicts.
 
     Example:
         >>> import torch
-        >>> from vectab.train.data import TensorDictDataset
+        >>> from vectab.engine.data import TensorDictDataset
         >>> class Regressor(torch.nn.Module):
         ...     task = "regression"
         ...     def __init__(self):

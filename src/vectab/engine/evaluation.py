@@ -2,7 +2,7 @@
 
 classification: ``accuracy`` and ``macro_f1`` (multi-label: exact-match accuracy and macro-F1
 over the label columns); tagging: entity-level ``entity_precision``, ``entity_recall``,
-``entity_f1`` (CoNLL/seqeval rules, from :mod:`vectab.train.metrics`); regression: ``mse``,
+``entity_f1`` (CoNLL/seqeval rules, from :mod:`vectab.engine.metrics`); regression: ``mse``,
 ``mae``. Every task also reports the mean ``loss``.
 """
 
@@ -77,7 +77,7 @@ class Collector:
 
     def metrics(self) -> dict[str, float]:
         """The task's metrics over everything added (needs targets)."""
-        from vectab.train import metrics as m
+        from vectab.engine import metrics as m
 
         out: dict[str, float] = {"loss": self.loss_sum / max(self.count, 1)}
         if not self.true:
