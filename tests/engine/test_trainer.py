@@ -153,10 +153,10 @@ def test_callbacks_and_progress_events(toy_classifier, cls_data, capsys):
     Trainer(toy_classifier(), epochs=5, callbacks=[Stopper()],
             progress=events.append).fit(train, valid)
     assert seen == [0, 1]
-    kinds = [e["event"] for e in events]
-    assert kinds[0] == "epoch_begin" and kinds[-1] == "train_end"
-    assert kinds.count("epoch_end") == 2 and kinds.count("batch") == 2 * 7
-    assert "val_accuracy" in [e for e in events if e["event"] == "epoch_end"][0]["logs"]
+    kinds = [e.kind for e in events]
+    assert kinds[0] == "start" and kinds[-1] == "end"
+    assert kinds.count("epoch_end") == 2 and kinds.count("update") == 2 * 7
+    assert "val_accuracy" in [e for e in events if e.kind == "epoch_end"][0].metrics
     out = capsys.readouterr()
     assert out.out == "" and out.err == ""  # the library prints nothing
 
@@ -165,9 +165,7 @@ def test_error_mid_epoch_closes_the_progress_bar(toy_classifier, cls_data):
     import io
     import sys
 
-    from rich.console import Console
-
-    from vectab.engine.callbacks import RichProgress
+    from vectab._render import Renderer
 
     train, _ = cls_data
 
@@ -176,7 +174,7 @@ def test_error_mid_epoch_closes_the_progress_bar(toy_classifier, cls_data):
             raise RuntimeError("boom")
 
     before = sys.stdout, sys.stderr
-    bar = RichProgress(console=Console(file=io.StringIO()))
+    bar = Renderer(io.StringIO(), force_terminal=True)
     with pytest.raises(RuntimeError, match="boom"):
         Trainer(toy_classifier(), epochs=2, callbacks=[Boom()], progress=bar).fit(train)
     # rich's live display redirects sys.stdout/sys.stderr while it runs: both are back
@@ -186,7 +184,7 @@ def test_error_mid_epoch_closes_the_progress_bar(toy_classifier, cls_data):
     events = []
     with pytest.raises(RuntimeError, match="boom"):
         Trainer(toy_classifier(), epochs=2, callbacks=[Boom()], progress=events.append).fit(train)
-    assert events[-1]["event"] == "train_end" and events[-1]["aborted"] is True
+    assert events[-1].kind == "end" and events[-1].aborted is True
 
 
 def test_tagger_metrics_and_predict(toy_tagger, tag_data):

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from vectab.cli._common import check_output, is_main_process, stderr_console
+from vectab.cli._common import check_output, is_main_process
 
 FREEZE_HELP = (
     "Pretrained rows: 'pretrained' = fixed (new words learn), 'all' = whole table fixed, 'none'."
@@ -42,9 +42,9 @@ DeviceOption = Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cu
 def _progress() -> Any:
     if not is_main_process():
         return None
-    from vectab.engine.callbacks import RichProgress
+    from vectab._render import Renderer
 
-    return RichProgress(console=stderr_console())
+    return Renderer()  # stderr: a bar on a terminal, a full line per epoch in a log
 
 
 def _done(result: Any, out: Path) -> None:

@@ -1,4 +1,4 @@
-"""Callbacks, the History a fit returns, and a progress bar for when one is asked for.
+"""Callbacks and the History a fit returns.
 
 A callback is any object with some of these methods (missing ones are skipped), the same hooks
 as ``keras.callbacks.Callback``:
@@ -10,15 +10,16 @@ as ``keras.callbacks.Callback``:
 - ``on_train_end(trainer, history)``
 
 Setting ``trainer.stop_training = True`` in a hook ends the fit after the current epoch.
+Progress is not a callback: ``Trainer(progress=...)`` emits :class:`vectab._progress.ProgressEvent`
+values, drawn by :class:`vectab._render.Renderer` when ``progress=True``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from typing import Any
 
-__all__ = ["Callback", "History", "RichProgress", "make_progress"]
+__all__ = ["Callback", "History"]
 
 
 class Callback:
@@ -79,75 +80,3 @@ class History:
     def from_dict(cls, data: dict[str, Any]) -> History:
         """Rebuild from :meth:`to_dict` output."""
         return cls(**data)
-
-
-class RichProgress:
-    """Render the Trainer's progress events as a rich progress bar on stderr.
-
-    Used by the ``vectab`` command and by ``Trainer(progress=True)``; pass your own callable
-    instead to route progress anywhere else (it receives the same event dicts).
-    """
-
-    def __init__(self, console: Any = None) -> None:
-        self._console = console
-        self._bar: Any = None
-        self._task: Any = None
-
-    def __call__(self, event: dict[str, Any]) -> None:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        kind = event["event"]
-        if kind == "epoch_begin":
-            self._close()
-            self._bar = Progress(
-                TextColumn("[bold]epoch {task.fields[epoch]}/{task.fields[epochs]}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                TimeRemainingColumn(),
-                TextColumn("{task.fields[info]}"),
-                console=self._console or Console(stderr=True),
-                transient=False,
-            )
-            self._bar.start()
-            self._task = self._bar.add_task(
-                "train", total=event["steps"], epoch=event["epoch"] + 1,
-                epochs=event["epochs"], info="",
-            )
-        elif kind == "batch" and self._bar is not None:
-            self._bar.update(self._task, completed=event["step"],
-                             info=f"loss {event['loss']:.4f}")
-        elif kind == "epoch_end" and self._bar is not None:
-            logs = event["logs"]
-            info = "  ".join(f"{k} {v:.4f}" for k, v in logs.items()
-                             if k != "epoch" and isinstance(v, float))
-            self._bar.update(self._task, info=info)
-            self._close()
-        elif kind == "train_end":
-            self._close()
-
-    def _close(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
-
-
-def make_progress(progress: bool | Callable[[dict[str, Any]], None] | None) -> Callable | None:
-    """Turn the Trainer's ``progress`` argument into a callable (or None)."""
-    if progress is None or progress is False:
-        return None
-    if progress is True:
-        return RichProgress()
-    if callable(progress):
-        return progress
-    raise TypeError(
-        f"`progress` must be True, False, None or a callable taking an event dict, got {progress!r}"
-    )

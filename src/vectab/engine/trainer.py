@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +34,9 @@ from torch import nn
 from torch.utils.data import DataLoader, Dataset, RandomSampler, SequentialSampler
 
 from vectab._fileio import committed_dir
+from vectab._progress import ProgressArg, ProgressEvent, emitter
 from vectab.engine import distributed as dist_utils
-from vectab.engine.callbacks import History, make_progress
+from vectab.engine.callbacks import History
 from vectab.engine.checkpoint import load_checkpoint, load_weights, save_checkpoint, state_tensors
 from vectab.engine.ema import PREFIX as EMA_PREFIX
 from vectab.engine.ema import WeightAverage, check_decay
@@ -114,7 +115,11 @@ class Trainer:
         mixed_precision: ``"auto"`` (on for CUDA), ``True``, ``False``, ``"bf16"``, ``"fp16"``;
             CUDA only.
         callbacks: objects with Keras-style hooks (see :mod:`vectab.engine.callbacks`).
-        progress: ``True`` for a progress bar on stderr, or a callable receiving event dicts.
+        progress: ``True`` for the one renderer (a bar on a terminal, a line per epoch with
+            every metric elsewhere), or a callable receiving :class:`vectab._progress.ProgressEvent`
+            values (task ``"train"``: ``start`` per epoch with ``total`` batches, ``update`` per
+            batch with the running ``loss``, ``epoch_end`` with every train and validation
+            metric, ``end``, ``aborted=True`` on an error or Ctrl-C).
 
     Example:
         >>> import torch
@@ -157,7 +162,7 @@ class Trainer:
         device: str | torch.device = "auto",
         mixed_precision: bool | str = "auto",
         callbacks: Sequence[Any] = (),
-        progress: bool | Callable[[dict[str, Any]], None] | None = None,
+        progress: ProgressArg = None,
     ) -> None:
         if not isinstance(model, nn.Module) or not hasattr(model, "loss"):
             raise TypeError(
@@ -194,7 +199,9 @@ class Trainer:
         self.dist = dist_utils.context()
         self.device = dist_utils.resolve_device(device, self.dist)
         self.amp_dtype = _amp_dtype(mixed_precision, self.device)
-        self._progress = make_progress(progress) if self.dist.is_main else None
+        emit = emitter(progress)  # checked on every rank: a bad value fails everywhere
+        self._progress = emit if self.dist.is_main else None
+        self._where: tuple[int, int, int] = (0, 0, 0)  # (epoch, step, steps) for the end event
         self.model.to(self.device)
         # NCCL has no sparse all-reduce: under torchrun on GPUs, "auto" keeps tables dense.
         auto_off = sparse is None and self.dist.backend == "nccl"
@@ -300,9 +307,15 @@ class Trainer:
         """The weight average in the model for a ``with`` block (nothing to do without ``ema``)."""
         return self.ema.averaged() if self.ema is not None else contextlib.nullcontext()
 
-    def _emit(self, event: dict[str, Any]) -> None:
+    def _emit(
+        self, kind: str, metrics: dict[str, Any] | None = None, aborted: bool = False
+    ) -> None:
         if self._progress is not None:
-            self._progress(event)
+            epoch, step, steps = self._where
+            self._progress(ProgressEvent(
+                "train", kind, done=step, total=steps, unit="batches", epoch=epoch + 1,
+                epochs=self.epochs, metrics=metrics or {}, aborted=aborted,
+            ))
 
     def _call(self, hook: str, *args: Any) -> None:
         for cb in self.callbacks:
@@ -338,6 +351,7 @@ class Trainer:
             self.ema.swap_out()
         if resume_from is not None:
             start, bad_epochs, best_state = self._resume(resume_from)
+        self._where = (start, 0, 0)
         self._call("on_train_begin")
         try:
             return self._fit_epochs(
@@ -345,7 +359,7 @@ class Trainer:
             )
         except BaseException:
             # an error or Ctrl-C mid-epoch: stop the progress bar so the terminal is left clean
-            self._emit({"event": "train_end", "history": self.history, "aborted": True})
+            self._emit("end", aborted=True)
             raise
 
     def _fit_epochs(
@@ -371,7 +385,7 @@ class Trainer:
                     bad_epochs += 1
                 self.history.append(logs)
                 self._call("on_epoch_end", logs)
-                self._emit({"event": "epoch_end", "epoch": epoch, "logs": logs})
+                self._emit("epoch_end", {k: v for k, v in logs.items() if k != "epoch"})
             if self.patience is not None and bad_epochs > 0 and bad_epochs >= self.patience:
                 self.history.stopped_early = self.stop_training = True
             self._save_last(epoch, bad_epochs)  # the trained weights: a resume goes on from them
@@ -383,22 +397,23 @@ class Trainer:
             self._restore_best(best_state)
         self.model.eval()
         self._call("on_train_end", self.history)
-        self._emit({"event": "train_end", "history": self.history})
+        self._emit("end")
         return self.history
 
     def _train_epoch(self, data: Any, epoch: int) -> dict[str, float]:
         torch.manual_seed(_epoch_seed(self.seed, epoch) + 1)
         loader = self._loader(data, train=True, epoch=epoch)
         steps = len(loader)
-        self._emit({"event": "epoch_begin", "epoch": epoch, "epochs": self.epochs, "steps": steps})
+        self._where = (epoch, 0, steps)
+        self._emit("start")
         self.model.train()
         total, count = 0.0, 0
         for step, batch in enumerate(loader, start=1):
             loss = self._step(self._to_device(batch))
             total, count = total + loss, count + 1
             self._call("on_batch_end", step, {"loss": loss})
-            self._emit({"event": "batch", "epoch": epoch, "step": step, "steps": steps,
-                        "loss": total / count})
+            self._where = (epoch, step, steps)
+            self._emit("update", {"loss": total / count})
         return {"epoch": epoch, "loss": total / max(count, 1)}
 
     # ----------------------------------------------------------------- checkpoints
