@@ -1,4 +1,5 @@
-"""Text to integer ids: a Keras-exact Tokenizer, pad_sequences, masks and collate."""
+"""Text to integer ids: a Keras-exact Tokenizer, pad_sequences, masks, collate, hashed ids and
+skip-grams."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ from typing import TYPE_CHECKING
 from vectab._lazy import attach
 
 if TYPE_CHECKING:  # what a type checker sees; tests/test_public_api.py keeps it = _EXPORTS
+    from vectab.text.helpers import hashing_trick as hashing_trick
+    from vectab.text.helpers import make_sampling_table as make_sampling_table
+    from vectab.text.helpers import one_hot as one_hot
+    from vectab.text.helpers import skipgrams as skipgrams
     from vectab.text.sequence import collate as collate
     from vectab.text.sequence import lengths_to_mask as lengths_to_mask
     from vectab.text.sequence import pad_sequences as pad_sequences
@@ -23,6 +28,10 @@ _EXPORTS: dict[str, str] = {
     "sequences_to_mask": "vectab.text.sequence",
     "lengths_to_mask": "vectab.text.sequence",
     "collate": "vectab.text.sequence",
+    "hashing_trick": "vectab.text.helpers",
+    "one_hot": "vectab.text.helpers",
+    "skipgrams": "vectab.text.helpers",
+    "make_sampling_table": "vectab.text.helpers",
 }
 
 __getattr__, __dir__, __all__ = attach(__name__, _EXPORTS)
