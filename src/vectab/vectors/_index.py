@@ -11,6 +11,7 @@ import math
 
 import torch
 
+from vectab._progress import ProgressArg, ProgressEvent, emitter
 from vectab.vectors._exact import apply_exclude, by_chunks, normalize_rows, search_exact
 
 __all__ = ["FastIndex"]
@@ -51,6 +52,11 @@ class FastIndex:
             must find in full (None: ``nprobe`` 16, no calibration).
         iterations: Lloyd iterations of the k-means.
         seed: seed of the k-means sample, its initial centroids and the calibration sample.
+        progress: ``True`` for the one renderer, or a callable receiving
+            :class:`vectab._progress.ProgressEvent` values while the index is built (task
+            ``"index"``, unit ``"vectors"``: ``start``, an ``update`` once the centroids are
+            trained and once the rows are in their lists, ``end`` with ``nlist``, ``nprobe``
+            and the calibration ``recall``).
 
     Attributes:
         nprobe: cells probed per query.
@@ -77,16 +83,42 @@ class FastIndex:
         target_recall: float | None = _TARGET_RECALL,
         iterations: int = _KMEANS_ITERATIONS,
         seed: int = 0,
+        progress: ProgressArg = None,
     ) -> None:
         if target_recall is not None and not 0 < target_recall <= 1:
             raise ValueError(f"`target_recall` must be in (0, 1] or None, got {target_recall!r}")
+        emit = emitter(progress)
         n_rows = unit_matrix.shape[0]
         if nlist is None:
             nlist = int(math.sqrt(n_rows))
         self.nlist = max(1, min(int(nlist), n_rows))
         self._matrix = unit_matrix
+        if emit is None:
+            self._build(nprobe, target_recall, iterations, seed, None)
+            return
+        emit(ProgressEvent("index", "start", done=0, total=n_rows, unit="vectors"))
+        try:
+            self._build(nprobe, target_recall, iterations, seed, emit)
+        except BaseException:
+            emit(ProgressEvent("index", "end", total=n_rows, unit="vectors", aborted=True))
+            raise
+        metrics = {"nlist": self.nlist, "nprobe": self.nprobe}
+        if self.recall is not None:
+            metrics["recall"] = self.recall
+        emit(ProgressEvent("index", "end", done=n_rows, total=n_rows, unit="vectors",
+                           metrics=metrics))
+
+    def _build(self, nprobe, target_recall, iterations, seed, emit) -> None:
+        """Train the centroids, sort the rows into their cells, calibrate ``nprobe``."""
+        unit_matrix, n_rows = self._matrix, self._matrix.shape[0]
         self.centroids = _spherical_kmeans(unit_matrix, self.nlist, iterations, seed)
+        if emit is not None:
+            emit(ProgressEvent("index", "update", done=0, total=n_rows, unit="vectors",
+                               metrics={"nlist": self.nlist}))
         cells = _assign(unit_matrix, self.centroids)
+        if emit is not None:
+            emit(ProgressEvent("index", "update", done=n_rows, total=n_rows, unit="vectors",
+                               metrics={"nlist": self.nlist}))
         self.perm = torch.argsort(cells, stable=True)
         counts = torch.bincount(cells, minlength=self.nlist)
         self.offsets = torch.zeros(self.nlist + 1, dtype=torch.long, device=cells.device)

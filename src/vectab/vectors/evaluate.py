@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from vectab._progress import ProgressArg, ProgressEvent, emitter
+
 __all__ = [
     "evaluate_word_pairs",
     "evaluate_word_analogies",
@@ -138,6 +140,7 @@ def evaluate_word_pairs(
     restrict_vocab: int = 300000,
     case_insensitive: bool = True,
     dummy4unknown: bool = False,
+    progress: ProgressArg = None,
 ) -> WordPairsResult:
     """Correlate cosine similarities with human scores (gensim's ``evaluate_word_pairs``).
 
@@ -150,6 +153,9 @@ def evaluate_word_pairs(
         restrict_vocab: only the first ``restrict_vocab`` words count as known.
         case_insensitive: compare upper-cased words (the first case variant's vector is used).
         dummy4unknown: give pairs with unknown words similarity 0 instead of skipping them.
+        progress: ``True`` for the one renderer, or a callable receiving
+            :class:`vectab._progress.ProgressEvent` values (task ``"evaluate word pairs"``,
+            unit ``"queries"``: ``start``, then ``end`` with the correlations).
 
     Returns:
         Pearson and Spearman correlations, the percentage of pairs with unknown words, and the
@@ -162,6 +168,10 @@ def evaluate_word_pairs(
         >>> round(r.spearman, 3), r.oov_ratio
         (1.0, 0.0)
     """
+    emit = emitter(progress)
+    task = "evaluate word pairs"
+    if emit is not None:
+        emit(ProgressEvent(task, "start", unit="queries"))
     ok_vocab = _ok_vocab(vectors, restrict_vocab, case_insensitive)
     gold, pairs_ids, oov = [], [], 0
     for row in _read_pairs(pairs, delimiter, encoding):
@@ -195,13 +205,19 @@ def evaluate_word_pairs(
         model[known] = np.einsum("ij,ij->i", va, vb) / np.where(den > 0, den, 1.0)
     gold_arr = np.asarray(gold, dtype=np.float64)
     n_scored = len(gold) if dummy4unknown else len(gold) + oov
-    return WordPairsResult(
+    result = WordPairsResult(
         pearson=_pearson(gold_arr, model),
         spearman=_pearson(_rank(gold_arr), _rank(model)),
         oov_ratio=100.0 * oov / n_scored,
         pairs=len(gold),
         oov=oov,
     )
+    if emit is not None:
+        metrics = {"pearson": result.pearson, "spearman": result.spearman,
+                   "oov_ratio": result.oov_ratio}
+        emit(ProgressEvent(task, "end", done=n_scored, total=n_scored, unit="queries",
+                           metrics=metrics))
+    return result
 
 
 def _read_analogies(path: str | os.PathLike, case_insensitive: bool):
@@ -254,6 +270,7 @@ def evaluate_word_analogies(
     restrict_vocab: int = 300000,
     case_insensitive: bool = True,
     dummy4unknown: bool = False,
+    progress: ProgressArg = None,
 ) -> AnalogyResult:
     """Solve "a is to b as c is to ?" questions by 3CosAdd and 3CosMul (gensim's rules).
 
@@ -269,10 +286,15 @@ def evaluate_word_analogies(
         restrict_vocab: size of the vocabulary used for questions and answers.
         case_insensitive: compare upper-cased words.
         dummy4unknown: count questions with unknown words as wrong instead of skipping them.
+        progress: ``True`` for the one renderer, or a callable receiving
+            :class:`vectab._progress.ProgressEvent` values (task ``"evaluate analogies"``,
+            unit ``"queries"``: ``start`` with the number of questions to solve, an ``update``
+            per batch solved, ``end`` with both accuracies).
 
     Returns:
         Overall ("Total accuracy") and per-section accuracy for both methods.
     """
+    emit = emitter(progress)
     ok_vocab = _ok_vocab(vectors, restrict_vocab, case_insensitive)
     n_rows = min(restrict_vocab, len(vectors))
     names: list[str] = []
@@ -296,6 +318,9 @@ def evaluate_word_analogies(
     totals = np.bincount(np.asarray(section_of, dtype=np.int64), minlength=len(names))
     if dummy4unknown:
         totals = totals + np.asarray(oov_per_section, dtype=np.int64)
+    task, n_solve = "evaluate analogies", len(questions)
+    if emit is not None:
+        emit(ProgressEvent(task, "start", done=0, total=n_solve, unit="queries"))
     if questions:
         unit = vectors.unit_matrix()[:n_rows]
         keys = vectors.index_to_key
@@ -314,6 +339,9 @@ def evaluate_word_analogies(
                             break
                     if predicted == expected:
                         correct[method, section_of[start + j]] += 1
+            if emit is not None:
+                done = min(start + batch, n_solve)
+                emit(ProgressEvent(task, "update", done=done, total=n_solve, unit="queries"))
     sections = [
         AnalogySection(name, int(correct[0, i]), int(correct[1, i]), int(totals[i]))
         for i, name in enumerate(names)
@@ -321,7 +349,7 @@ def evaluate_word_analogies(
     total = AnalogySection(
         "Total accuracy", int(correct[0].sum()), int(correct[1].sum()), int(totals.sum())
     )
-    return AnalogyResult(
+    result = AnalogyResult(
         accuracy=total.accuracy,
         accuracy_cosmul=total.accuracy_cosmul,
         sections=[*sections, total],
@@ -329,3 +357,9 @@ def evaluate_word_analogies(
         questions=n_questions,
         oov=oov,
     )
+    if emit is not None:
+        metrics = {"accuracy": result.accuracy, "accuracy_cosmul": result.accuracy_cosmul,
+                   "oov_ratio": result.oov_ratio}
+        emit(ProgressEvent(task, "end", done=n_solve, total=n_solve, unit="queries",
+                           metrics=metrics))
+    return result

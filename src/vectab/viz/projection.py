@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from vectab._progress import ProgressArg, ProgressEvent, emitter
 from vectab.viz._inputs import WordsArg, require, select
 
 __all__ = ["Projection", "project", "METHODS"]
@@ -76,7 +77,8 @@ def pca(matrix: np.ndarray, n_components: int) -> np.ndarray:
 
 
 def _tsne(
-    matrix: np.ndarray, n_components: int, seed: int, perplexity: float | None
+    matrix: np.ndarray, n_components: int, seed: int, perplexity: float | None,
+    metrics: dict[str, float],
 ) -> tuple[np.ndarray, list[str]]:
     manifold = require("sklearn.manifold", package="scikit-learn", purpose="t-SNE")
     n = matrix.shape[0]
@@ -98,12 +100,16 @@ def _tsne(
         method="barnes_hut" if n_components < 4 else "exact",
     )
     if n >= 2000:
-        return tsne.fit_transform(matrix), notes
-    # Few points: OpenMP threads only add spin-waiting (20x slower on a busy 2-core machine).
-    from threadpoolctl import threadpool_limits
+        coords = tsne.fit_transform(matrix)
+    else:
+        # Few points: OpenMP threads only add spin-waiting (20x slower on a busy 2-core machine).
+        from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=1):
-        return tsne.fit_transform(matrix), notes
+        with threadpool_limits(limits=1):
+            coords = tsne.fit_transform(matrix)
+    metrics["kl_divergence"] = float(tsne.kl_divergence_)
+    metrics["iterations"] = int(getattr(tsne, "n_iter_", 0))
+    return coords, notes
 
 
 def _umap(matrix: np.ndarray, n_components: int, seed: int) -> tuple[np.ndarray, list[str]]:
@@ -135,6 +141,7 @@ def project(
     seed: int = 0,
     perplexity: float | None = None,
     normalize: bool = True,
+    progress: ProgressArg = None,
 ) -> Projection:
     """Project word vectors to 2-D or 3-D for drawing.
 
@@ -153,6 +160,10 @@ def project(
             with a note in ``Projection.notes``.
         normalize: scale every vector to unit length first, so that distances in the picture
             follow cosine similarity (how word vectors are compared). Default True.
+        progress: ``True`` for the one renderer, or a callable receiving
+            :class:`vectab._progress.ProgressEvent` values: task ``"PCA"``, ``"t-SNE"`` or
+            ``"UMAP"``, a ``start`` and an ``end`` event counting the points projected (the
+            end of a t-SNE carries its ``kl_divergence`` and ``iterations``).
 
     Returns:
         A `Projection` with ``words``, ``coords`` ``(n, n_components)``, ``method`` and ``notes``.
@@ -171,6 +182,7 @@ def project(
         >>> p.words, p.coords.shape, p.method
         (['a', 'b', 'c', 'd'], (4, 2), 'pca')
     """
+    emit = emitter(progress)
     if method not in METHODS:
         raise ValueError(f"`method` must be one of {', '.join(METHODS)}; got {method!r}")
     if isinstance(n_components, bool) or n_components not in (2, 3):
@@ -193,12 +205,23 @@ def project(
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         matrix = matrix / np.where(norms > 0, norms, 1.0)
     notes: list[str] = []
-    if method == "pca":
-        coords = pca(matrix, n_components)
-    elif method == "tsne":
-        coords, notes = _tsne(matrix, n_components, seed, perplexity)
-    else:
-        coords, notes = _umap(matrix, n_components, seed)
+    metrics: dict[str, float] = {}
+    task, n = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}[method], len(chosen)
+    if emit is not None:
+        emit(ProgressEvent(task, "start", done=0, total=n, unit="points"))
+    try:
+        if method == "pca":
+            coords = pca(matrix, n_components)
+        elif method == "tsne":
+            coords, notes = _tsne(matrix, n_components, seed, perplexity, metrics)
+        else:
+            coords, notes = _umap(matrix, n_components, seed)
+    except BaseException:
+        if emit is not None:
+            emit(ProgressEvent(task, "end", done=0, total=n, unit="points", aborted=True))
+        raise
+    if emit is not None:
+        emit(ProgressEvent(task, "end", done=n, total=n, unit="points", metrics=metrics))
     return Projection(
         words=chosen,
         coords=np.asarray(coords, dtype=np.float64),
