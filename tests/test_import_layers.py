@@ -36,6 +36,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("base",),
     ("text",),
     ("nn",),
+    ("layers",),  # Keras-style layers (vectab.layers) on nn
     ("vectors",),
     ("datasets",),  # the packaged GloVe default: builds a Vectors
     ("engine",),  # the generic training loop (Trainer, callbacks, checkpoints): no task model

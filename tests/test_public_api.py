@@ -12,8 +12,8 @@ import pytest
 
 import vectab
 
-SUBPACKAGES = ["vectab.text", "vectab.nn", "vectab.vectors", "vectab.engine", "vectab.models",
-               "vectab.train", "vectab.viz"]
+SUBPACKAGES = ["vectab.text", "vectab.nn", "vectab.layers", "vectab.vectors", "vectab.engine",
+               "vectab.models", "vectab.train", "vectab.viz"]
 
 
 @pytest.mark.parametrize("name", vectab.__all__)
