@@ -150,23 +150,30 @@ def _checked_ids(sequence: Any, vocabulary_size: int) -> list[int]:
             f"`sequence` must be a list of int word ids, got {type(sequence).__name__}: "
             f"{shown(sequence)}."
         )
-    array = np.asarray(sequence) if len(sequence) else np.zeros(0, dtype=np.int64)
-    if array.ndim != 1 or array.dtype.kind not in "iu":
-        bad = next(
-            (x for x in sequence if isinstance(x, bool) or not isinstance(x, numbers.Integral)),
-            sequence,
-        )
-        raise TypeError(
-            f"`sequence` must be a flat list of int word ids, got {type(bad).__name__}: "
-            f"{shown(bad)}. Convert the ids with int() first."
-        )
-    if array.size and (array.min() < 0 or array.max() >= vocabulary_size):
-        worst = array.min() if array.min() < 0 else array.max()
+    if isinstance(sequence, np.ndarray):
+        if sequence.ndim != 1 or sequence.dtype.kind not in "iu":
+            raise TypeError(
+                "`sequence` must be a 1-D array of int word ids, got an array of shape "
+                f"{sequence.shape} and dtype {sequence.dtype}."
+            )
+        ids = sequence.tolist()
+    else:
+        ids = list(sequence)
+        if not set(map(type, ids)) <= {int}:
+            for x in ids:
+                if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Integral):
+                    raise TypeError(
+                        f"`sequence` must be a flat list of int word ids, got "
+                        f"{type(x).__name__}: {shown(x)}. Convert the ids with int() first."
+                    )
+            ids = [int(x) for x in ids]
+    if ids and (min(ids) < 0 or max(ids) >= vocabulary_size):
+        worst = min(ids) if min(ids) < 0 else max(ids)
         raise ValueError(
             f"`sequence` ids must lie in [0, vocabulary_size) = [0, {vocabulary_size}), got "
-            f"{int(worst)}. Pass vocabulary_size = the largest id + 1."
+            f"{worst}. Pass vocabulary_size = the largest id + 1."
         )
-    return array.tolist()
+    return ids
 
 
 def _check_skipgram_options(
@@ -276,8 +283,7 @@ def skipgrams(
         labels = [1] * positives + [0] * negatives
 
     if shuffle:
-        if seed is None:
-            seed = draw.randint(0, 10_000_000)  # Keras' randint(0, 10e6): the same draw
+        seed = draw.randint(0, 10_000_000) if seed is None else int(seed)  # Keras' randint(0, 10e6)
         draw.seed(seed)
         draw.shuffle(couples)
         draw.seed(seed)
