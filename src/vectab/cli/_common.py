@@ -389,6 +389,19 @@ def stderr_console() -> Any:
     return Console(stderr=True)
 
 
+def progress_renderer() -> Any:
+    """The one progress renderer (:class:`vectab._render.Renderer` on stderr) for a command.
+
+    A rich bar on a terminal; on a pipe or in a log one plain line per epoch or stage with every
+    metric. None on the non-zero ranks of a torchrun job, which stay quiet.
+    """
+    if not is_main_process():
+        return None
+    from vectab._render import Renderer
+
+    return Renderer()
+
+
 def is_main_process() -> bool:
     """False on the non-zero ranks of a torchrun job (they stay quiet)."""
     return os.environ.get("RANK", "0") == "0"
@@ -405,6 +418,7 @@ __all__ = [
     "is_main_process",
     "is_user_error",
     "one_line",
+    "progress_renderer",
     "stderr_console",
     "user_errors",
     "verbose_enabled",

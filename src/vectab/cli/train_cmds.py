@@ -6,45 +6,83 @@ process group, and only rank 0 shows progress, prints and writes the model direc
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from vectab.cli._common import check_output, is_main_process
+from vectab.cli._common import check_output, is_main_process, progress_renderer
+from vectab.train.run_config import ClassifierRun, TaggerRun, flag_of
 
-FREEZE_HELP = (
-    "Pretrained rows: 'pretrained' = fixed (new words learn), 'all' = whole table fixed, 'none'."
-)
+# The options of both training commands are generated from the run configs, where each is
+# declared once (name, type, default, help, minimum): see vectab.train.run_config.
 
 
-# The options both training commands take, written once.
-OutOption = Annotated[Path, typer.Option("--out", help="Directory to save the model to.")]
-ValidOption = Annotated[
-    Path | None, typer.Option("--valid", help="Validation file (early stopping).")
-]
-VectorsOption = Annotated[Path | None, typer.Option("--vectors", help="Pretrained vectors file.")]
-FreezeOption = Annotated[str, typer.Option("--freeze", help=FREEZE_HELP)]
-ExtendVocabOption = Annotated[
-    bool,
-    typer.Option(
-        "--extend-vocab",
-        help="Also give ids to the vectors' words absent from the training file.",
-    ),
-]
-EmbeddingDimOption = Annotated[
-    int, typer.Option("--embedding-dim", min=1, help="Table width without --vectors.")
-]
-LrOption = Annotated[float, typer.Option("--lr", help="Learning rate.")]
-DeviceOption = Annotated[str, typer.Option("--device", help="auto, cpu, cuda, cuda:N.")]
+def _annotation(field: dataclasses.Field) -> Any:
+    """``Annotated[type, typer.Option(...)]`` of one run-config field."""
+    meta, tp = field.metadata, str(field.type)
+    optional = "None" in tp or tp.startswith("tuple")
+    if meta["path"]:
+        base: Any = Path
+    elif tp.startswith("tuple"):
+        base = list[int]  # a repeated option
+    else:
+        base = {"bool": bool, "int": int, "float": float, "str": str}[tp.split(" ")[0]]
+    flag = flag_of(field)
+    decls = [f"{flag}/--no-{flag[2:]}"] if base is bool else [flag]
+    extra = {"min": meta["minimum"]} if base is int and meta["minimum"] is not None else {}
+    if optional and base is not str:
+        base = base | None
+    return Annotated[base, typer.Option(*decls, help=meta["help"], **extra)]
+
+
+def _cli_default(field: dataclasses.Field) -> Any:
+    if field.default is dataclasses.MISSING or field.metadata["cli_required"]:
+        return inspect.Parameter.empty  # required
+    return None if isinstance(field.default, tuple) else field.default
+
+
+def _from_cli(run_cls: type, values: dict[str, Any]) -> dict[str, Any]:
+    """The CLI's values as the run config's: a repeated option as a tuple, 'none' as None."""
+    out = dict(values)
+    for field in dataclasses.fields(run_cls):
+        value = out[field.name]
+        if str(field.type).startswith("tuple"):
+            out[field.name] = tuple(value or ())
+        elif "None" in str(field.type) and value == "none" and field.type.startswith("str"):
+            out[field.name] = None
+    return out
+
+
+def _command(run_cls: type, recipe: str, doc: str) -> Any:
+    """A typer command whose options are the fields of ``run_cls``, running ``recipe``."""
+
+    def command(**options: Any) -> None:
+        from vectab.train import pipeline
+
+        out = options["out"]
+        check_output(out, option="--out", kind="dir")
+        values = _from_cli(run_cls, options)
+        train = values.pop("train")
+        result = getattr(pipeline, recipe)(train, **values, progress=_progress())
+        _done(result, out)
+
+    fields = dataclasses.fields(run_cls)
+    annotations = {f.name: _annotation(f) for f in fields}
+    command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=_cli_default(f),
+                           annotation=annotations[f.name]) for f in fields]
+    )
+    command.__annotations__ = {**annotations, "return": None}
+    command.__doc__ = doc
+    command.__name__ = f"{recipe}_cmd"
+    return command
 
 
 def _progress() -> Any:
-    if not is_main_process():
-        return None
-    from vectab._render import Renderer
-
-    return Renderer()  # stderr: a bar on a terminal, a full line per epoch in a log
+    return progress_renderer()  # stderr: a bar on a terminal, a full line per epoch in a log
 
 
 def _done(result: Any, out: Path) -> None:
@@ -69,122 +107,14 @@ def _done(result: Any, out: Path) -> None:
     typer.echo(f"saved model to {out}")
 
 
-def train_classifier_cmd(
-    train: Annotated[
-        Path, typer.Option("--train", help="Training file: CSV, TSV, JSONL or Parquet.")
-    ],
-    out: OutOption,
-    valid: ValidOption = None,
-    text_col: Annotated[str, typer.Option("--text-col", help="Name of the text column.")] = "text",
-    label_col: Annotated[
-        str, typer.Option("--label-col", help="Name of the label column.")
-    ] = "label",
-    vectors: VectorsOption = None,
-    freeze: FreezeOption = "pretrained",
-    extend_vocab: ExtendVocabOption = False,
-    encoder: Annotated[
-        str, typer.Option("--encoder", help="bilstm, lstm, bigru, gru, cnn, mean, max.")
-    ] = "bilstm",
-    embedding_dim: EmbeddingDimOption = 100,
-    hidden_size: Annotated[
-        int, typer.Option("--hidden-size", min=1, help="RNN hidden size per direction.")
-    ] = 128,
-    projection: Annotated[
-        list[int] | None,
-        typer.Option(
-            "--projection",
-            help="Width of a per-word ReLU layer before the encoder (repeat for more).",
-        ),
-    ] = None,
-    dropout: Annotated[
-        float, typer.Option("--dropout", help="Dropout before the output layer.")
-    ] = 0.5,
-    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Maximum number of epochs.")] = 5,
-    batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, help="Examples per step (per process).")
-    ] = 32,
-    lr: LrOption = 1e-3,
-    ema: Annotated[
-        float | None,
-        typer.Option(
-            "--ema", help="Validate and keep a moving average of the weights (decay, e.g. 0.999)."
-        ),
-    ] = None,
-    max_len: Annotated[
-        int | None, typer.Option("--max-len", min=1, help="Keep the first N tokens of a text.")
-    ] = None,
-    num_words: Annotated[
-        int | None, typer.Option("--num-words", min=1, help="Keep the N-1 most frequent words.")
-    ] = None,
-    patience: Annotated[
-        int | None, typer.Option("--patience", min=0, help="Early stopping patience (epochs).")
-    ] = 2,
-    seed: Annotated[
-        int, typer.Option("--seed", help="Random seed (the same seed repeats a run).")
-    ] = 0,
-    device: DeviceOption = "auto",
-) -> None:
-    """Train a text classifier on a labelled file and save it as a model directory."""
-    from vectab.train.pipeline import train_classifier
-
-    check_output(out, option="--out", kind="dir")
-
-    result = train_classifier(
-        train, valid=valid, text_col=text_col, label_col=label_col, vectors=vectors,
-        freeze=freeze, extend_vocab=extend_vocab, encoder=encoder, embedding_dim=embedding_dim,
-        hidden_size=hidden_size, projection=tuple(projection or ()), dropout=dropout,
-        epochs=epochs, batch_size=batch_size, lr=lr, ema=ema, max_len=max_len,
-        num_words=num_words, early_stopping_patience=patience, seed=seed, device=device,
-        out=out, progress=_progress(),
-    )
-    _done(result, out)
-
-
-def train_tagger_cmd(
-    train: Annotated[Path, typer.Option("--train", help="Training file: CoNLL/BIO columns.")],
-    out: OutOption,
-    valid: ValidOption = None,
-    token_col: Annotated[
-        int, typer.Option("--token-col", help="Column of the tokens (0-based).")
-    ] = 0,
-    tag_col: Annotated[int, typer.Option("--tag-col", help="Column of the tags (-1 = last).")] = -1,
-    vectors: VectorsOption = None,
-    freeze: FreezeOption = "pretrained",
-    extend_vocab: ExtendVocabOption = False,
-    embedding_dim: EmbeddingDimOption = 100,
-    hidden_size: Annotated[
-        int, typer.Option("--hidden-size", min=1, help="LSTM hidden size per direction.")
-    ] = 128,
-    dropout: Annotated[float, typer.Option("--dropout", help="Dropout.")] = 0.5,
-    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Maximum number of epochs.")] = 10,
-    batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, help="Sentences per step (per process).")
-    ] = 32,
-    lr: LrOption = 1e-3,
-    num_words: Annotated[
-        int | None, typer.Option("--num-words", min=1, help="Keep the N-1 most frequent tokens.")
-    ] = None,
-    lower: Annotated[bool, typer.Option("--lower/--no-lower", help="Lower-case tokens.")] = False,
-    patience: Annotated[
-        int | None, typer.Option("--patience", min=0, help="Early stopping patience (epochs).")
-    ] = 3,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
-    device: DeviceOption = "auto",
-) -> None:
-    """Train a BiLSTM-CRF tagger on a CoNLL/BIO file and save it as a model directory."""
-    from vectab.train.pipeline import train_tagger
-
-    check_output(out, option="--out", kind="dir")
-
-    result = train_tagger(
-        train, valid=valid, token_col=token_col, tag_col=tag_col, vectors=vectors,
-        freeze=freeze, extend_vocab=extend_vocab, embedding_dim=embedding_dim,
-        hidden_size=hidden_size, dropout=dropout,
-        epochs=epochs, batch_size=batch_size, lr=lr, num_words=num_words, lower=lower,
-        early_stopping_patience=patience, seed=seed, device=device, out=out,
-        progress=_progress(),
-    )
-    _done(result, out)
+train_classifier_cmd = _command(
+    ClassifierRun, "train_classifier",
+    "Train a text classifier on a labelled file and save it as a model directory.",
+)
+train_tagger_cmd = _command(
+    TaggerRun, "train_tagger",
+    "Train a BiLSTM-CRF tagger on a CoNLL/BIO file and save it as a model directory.",
+)
 
 
 def _write_lines(lines: list[str], out: Path | None) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from vectab.cli._common import check_output
+from vectab.cli._common import check_output, progress_renderer
 
 FORMAT_HELP = (
     "Input format: auto (from the content), word2vec, word2vec-binary, glove, fasttext, ..."
@@ -18,7 +18,7 @@ FORMAT_HELP = (
 def _load(path: Path, fmt: str) -> Any:
     from vectab.vectors.io import load_vectors
 
-    return load_vectors(path, format=fmt)
+    return load_vectors(path, format=fmt, progress=progress_renderer())
 
 
 def _rows(rows: list[tuple[str, float]]) -> str:
@@ -132,7 +132,9 @@ def evaluate(
     out: dict[str, Any] = {}
     pairs, analogies = pairs or [], analogies or []
     for path in pairs:
-        r = evaluate_word_pairs(kv, path, restrict_vocab=restrict_vocab)
+        r = evaluate_word_pairs(
+            kv, path, restrict_vocab=restrict_vocab, progress=progress_renderer()
+        )
         out[str(path)] = r.to_dict()
         if not as_json:
             typer.echo(
@@ -140,7 +142,9 @@ def evaluate(
                 f"pairs {r.pairs}  oov {r.oov_ratio:.1f}%"
             )
     for path in analogies:
-        r = evaluate_word_analogies(kv, path, restrict_vocab=restrict_vocab)
+        r = evaluate_word_analogies(
+            kv, path, restrict_vocab=restrict_vocab, progress=progress_renderer()
+        )
         out[str(path)] = r.to_dict()
         if not as_json:
             typer.echo(

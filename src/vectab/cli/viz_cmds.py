@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from vectab.cli._common import check_output
+from vectab.cli._common import check_output, progress_renderer
 
 IMAGE_SUFFIXES = (".png", ".svg", ".pdf")
 PAGE_SUFFIXES = (".html", ".htm")
@@ -69,7 +69,7 @@ def _analogies(values: list[str] | None) -> list[tuple[str, str, str, str]]:
 def _load(path: Path, fmt: str, *, limit: int | None = None, vocab: Any = None) -> Any:
     from vectab.vectors.io import load_vectors
 
-    return load_vectors(path, format=fmt, limit=limit, vocab=vocab)
+    return load_vectors(path, format=fmt, limit=limit, vocab=vocab, progress=progress_renderer())
 
 
 def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> None:

@@ -4,42 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from vectab._fileio import atomic_write
-from vectab.cli._common import check_output, is_main_process, stderr_console
-
-
-def _progress_bar(epochs: int, total_words: int) -> tuple[Any, Any]:
-    """A rich progress bar on stderr and the callback that drives it."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    bar = Progress(
-        TextColumn("[bold]word2vec[/] epoch {task.fields[epoch]}/{task.fields[epochs]}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>5.1f}%"),
-        TextColumn("{task.fields[speed]:>10,.0f} words/s"),
-        TextColumn("loss {task.fields[loss]:.4f}"),
-        TimeRemainingColumn(),
-        console=stderr_console(),
-        transient=False,
-    )
-    task = bar.add_task(
-        "train", total=max(total_words * epochs, 1), epoch=1, epochs=epochs, speed=0.0, loss=0.0
-    )
-
-    def update(p: Any) -> None:
-        bar.update(
-            task,
-            completed=p.epoch * total_words + p.words_done,
-            epoch=p.epoch + 1,
-            speed=p.words_per_sec,
-            loss=p.loss,
-        )
-
-    return bar, update
+from vectab.cli._common import (
+    check_output,
+    is_main_process,
+    progress_renderer,
+    stderr_console,
+)
 
 
 def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> None:
@@ -104,25 +79,17 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
             epochs=epochs, workers=workers, seed=seed, device=device,
         )
         model.build_vocab(corpus_file=corpus)
-        show = is_main_process()
-        if show:
+        if is_main_process():
             stderr_console().print(
                 f"vocabulary: {len(model.wv):,} words (min_count={min_count}) from "
                 f"{model.corpus_total_words:,} tokens in {model.corpus_count:,} sentences"
             )
-        bar, update = _progress_bar(epochs, model.corpus_total_words) if show else (None, None)
-        if bar is not None:
-            bar.start()
-        try:
-            model.train(
-                corpus_file=corpus,
-                total_words=model.corpus_total_words,
-                epochs=epochs,
-                progress=update,
-            )
-        finally:
-            if bar is not None:
-                bar.stop()
+        model.train(
+            corpus_file=corpus,
+            total_words=model.corpus_total_words,
+            epochs=epochs,
+            progress=progress_renderer(),  # the one renderer; it closes the bar on an abort
+        )
         if format is None:
             format = "word2vec-binary" if out.suffix.lower() == ".bin" else "word2vec"
         save_vectors(model.wv, out, format=format)
