@@ -139,7 +139,7 @@ def test_classification_dataset_truncates_and_keeps_empty_rows():
     data = ClassificationDataset([[1, 2, 3, 4], [], [5]], [0, 1, 0], max_len=2)
     batch = data.collate([data[0], data[1], data[2]])
     assert batch["ids"].tolist() == [[1, 2], [0, 0], [5, 0]]
-    assert batch["mask"].tolist() == [[True, True], [True, False], [True, False]]
+    assert batch["mask"].tolist() == [[True, True], [False, False], [True, False]]
     assert batch["labels"].dtype == torch.long
     multi = ClassificationDataset([[1], [2]], [[1, 0, 1], [0, 1, 0]])
     assert multi.collate([multi[0], multi[1]])["labels"].dtype == torch.float32

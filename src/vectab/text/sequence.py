@@ -273,11 +273,21 @@ def collate(
     maxlen: int | None = None,
     truncating: str = "pre",
     value: int = 0,
+    min_len: int = 0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Pad a list of id lists into ``(ids, mask)`` tensors, for ``DataLoader(collate_fn=...)``.
 
     The mask comes from the lengths, so an id equal to ``value`` inside a sequence stays
     unmasked. PyTorch equivalent: ``nn.utils.rnn.pad_sequence`` plus a hand-built mask.
+    Sequences may be lists, numpy arrays or 1-D tensors.
+
+    The empty-sequence rule (the one for every batch vectab builds, the training datasets'
+    included): an empty sequence is a row of ``value`` with an all-False mask; it is never
+    given a step marked real. Without ``maxlen`` the batch is as wide as its longest sequence
+    but at least ``min_len`` steps: the task datasets pass ``min_len=1`` so that a batch of
+    only empty sequences still has one (masked) step for the encoders, which give an
+    all-masked row a finite output (RNN packing clamps its length to 1, poolings divide by at
+    least 1, the CRF scores it 0).
 
     Shape:
         - Output: ids ``(batch, seq)`` int64, mask ``(batch, seq)`` bool (True = real token).
@@ -286,16 +296,22 @@ def collate(
         >>> ids, mask = collate([[5, 6, 7], [8]])
         >>> ids.tolist(), mask.tolist()
         ([[5, 6, 7], [8, 0, 0]], [[True, True, True], [True, False, False]])
+        >>> ids, mask = collate([[], []], min_len=1)
+        >>> ids.tolist(), mask.tolist()
+        ([[0], [0]], [[False], [False]])
     """
     check_choice(padding, "padding", SIDES)
     check_choice(truncating, "truncating", SIDES)
     check_int(maxlen, "maxlen", allow_none=True)
+    check_int(min_len, "min_len", minimum=0)
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"`value` must be an int id, got {short(value)}.")
+    if not isinstance(sequences, (str, bytes)) and isinstance(sequences, Sequence):
+        sequences = [s.tolist() if isinstance(s, torch.Tensor) else s for s in sequences]
     _, lengths = flatten_ids(sequences, "sequences")
     sequences = [s.tolist() if isinstance(s, np.ndarray) else list(s) for s in sequences]
     if maxlen is None:
-        maxlen = int(lengths.max()) if len(lengths) else 0
+        maxlen = max(int(lengths.max()) if len(lengths) else 0, min_len)
     if not sequences or maxlen == 0:
         empty = torch.zeros((len(sequences), maxlen), dtype=torch.int64)
         return empty, empty.bool()

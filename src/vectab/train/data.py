@@ -22,6 +22,7 @@ import torch
 from torch.utils.data import Dataset
 
 from vectab.engine.data import TensorDictDataset
+from vectab.text.sequence import collate
 from vectab.train.readers import TABLE_FORMATS, read_conll, read_lines, read_table
 
 __all__ = [
@@ -84,24 +85,19 @@ def _as_ids(seq: Sequence[int]) -> torch.Tensor:
     return seq if torch.is_tensor(seq) else torch.as_tensor(list(seq), dtype=torch.long)
 
 
-def _pad(seqs: Sequence[torch.Tensor], max_len: int | None) -> tuple[torch.Tensor, torch.Tensor]:
-    """Post-pad id tensors into ``(ids, mask)``; an empty sequence keeps one padding step."""
-    from torch.nn.utils.rnn import pad_sequence
-
-    rows = [s[:max_len] if max_len else s for s in seqs]
-    rows = [r if len(r) else torch.zeros(1, dtype=torch.long) for r in rows]
-    ids = pad_sequence(rows, batch_first=True) if rows else torch.zeros((0, 1), dtype=torch.long)
-    lengths = torch.tensor([len(r) for r in rows], dtype=torch.long)
-    mask = torch.arange(ids.shape[1]).unsqueeze(0) < lengths.unsqueeze(1)
-    return ids, mask
+def _pad(seqs: Sequence[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Post-pad into ``(ids, mask)`` with :func:`vectab.text.sequence.collate`'s rule: an empty
+    sequence is an all-False row, and a batch is at least one step wide."""
+    return collate(seqs, padding="post", min_len=1)
 
 
 class ClassificationDataset(Dataset):
     """Id sequences with class ids (or multi-hot rows) for a ``TextClassifier``.
 
     Sequences are truncated to their first ``max_len`` ids and post-padded per batch (a batch
-    is as long as its longest sequence). An empty sequence becomes one padding step that the
-    mask marks as real, so every row has at least one step for the encoder.
+    is as long as its longest sequence, at least one step). An empty sequence is a row of
+    padding with an all-False mask (:func:`vectab.text.sequence.collate`'s rule); the
+    encoders give it a finite output, the same as when it is predicted alone.
 
     Example:
         >>> data = ClassificationDataset([[3, 1], [2]], [1, 0])
@@ -135,7 +131,7 @@ class ClassificationDataset(Dataset):
 
     def collate(self, items: Sequence[tuple[torch.Tensor, Any]]) -> dict[str, torch.Tensor]:
         """Stack items into ``{"ids": (B,T) long, "mask": (B,T) bool, "labels": (B,)}``."""
-        ids, mask = _pad([s for s, _ in items], self.max_len)
+        ids, mask = _pad([s[: self.max_len] if self.max_len else s for s, _ in items])
         batch = {"ids": ids, "mask": mask}
         if items and items[0][1] is not None:
             first = items[0][1]
@@ -181,9 +177,9 @@ class TaggingDataset(Dataset):
 
     def collate(self, items: Sequence[tuple[list[int], Any]]) -> dict[str, torch.Tensor]:
         """Stack items into ``{"ids", "mask", "tags"}``, all ``(B,T)``; padded tags are 0."""
-        ids, mask = _pad([s for s, _ in items], None)
+        ids, mask = _pad([s for s, _ in items])
         batch = {"ids": ids, "mask": mask}
         if items and items[0][1] is not None:
-            tags, _ = _pad([t for _, t in items], None)
+            tags, _ = _pad([t for _, t in items])
             batch["tags"] = tags
         return batch

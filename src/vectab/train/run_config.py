@@ -1,0 +1,296 @@
+"""The options of one training run, written once: CLI, pipeline keywords and ``run.json``.
+
+:class:`ClassifierRun` and :class:`TaggerRun` hold every option of ``vectab train
+classifier|tagger`` once: name, type, default, help text, the rule it must follow, and the
+model-config field it sets (``metadata["model"]``). The three views are built from them:
+
+- ``vectab train classifier|tagger``: the typer options are generated from the fields
+  (:mod:`vectab.cli.train_cmds`); the flag is ``--`` + the name with dashes unless
+  ``metadata["flag"]`` says otherwise (``early_stopping_patience`` is ``--patience``).
+- :func:`~vectab.train.pipeline.train_classifier` / ``train_tagger``: their keywords are the
+  fields (``**options`` builds the run config, so a name or default exists in one place).
+- ``run.json``: ``{"options": run.to_dict(), "history": ..., "best_epoch": ..., "metrics":
+  ...}``; :meth:`RunConfig.from_dict` reads ``options`` back (strict: an unknown key or a value
+  of the wrong type is an error naming the key).
+
+Architecture options (``encoder``, ``hidden_size``, ``dropout``, ``projection``,
+``constraints``) are the model configs' (:class:`~vectab.models.ClassifierConfig`,
+:class:`~vectab.models.TaggerConfig`): the run config passes them on by name and the model
+config checks them, at once, before any file is read. tests/train/test_run_config.py keeps
+their defaults equal to the model configs'.
+
+This module imports no torch (the CLI builds its options from it at start-up).
+
+Example:
+    >>> run = ClassifierRun("train.csv", encoder="mean", epochs=3)
+    >>> run.epochs, run.early_stopping_patience, run.model_options()["encoder"]
+    (3, 2, 'mean')
+    >>> RunConfig.from_dict(run.to_dict()) == run
+    True
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+import os
+from typing import Any, ClassVar, TypeVar
+
+from vectab._checks import check_bool, check_int, shown
+from vectab.models._config import type_problem
+
+__all__ = ["RunConfig", "ClassifierRun", "TaggerRun", "FREEZE_CHOICES", "OOV_INIT_CHOICES"]
+
+R = TypeVar("R", bound="RunConfig")
+
+#: ``freeze`` option -> ``Embedding.from_vectors(freeze=...)``.
+FREEZE_CHOICES = {"pretrained": "pretrained", "all": True, "none": False}
+OOV_INIT_CHOICES = ("random", "zeros", "mean")
+
+FREEZE_HELP = (
+    "Pretrained rows: 'pretrained' = fixed (new words learn), 'all' = whole table fixed, 'none'."
+)
+
+
+def option(default: Any = dataclasses.MISSING, *, help: str, flag: str | None = None,
+           minimum: int | None = None, choices: Any = None, model: str | None = None,
+           path: bool = False, cli_required: bool = False) -> Any:
+    """A run-config field: its default and everything the CLI and the checks need.
+
+    Args:
+        help: the CLI help text.
+        flag: the CLI flag (default ``--`` + the field name with dashes).
+        minimum: smallest int allowed (the CLI refuses less at parse time, the run config too).
+        choices: allowed values of a string option.
+        model: the model-config field the value is passed to.
+        path: a file or directory (kept as ``str``; the CLI parses a ``Path``).
+        cli_required: the CLI requires the option although the library has a default.
+    """
+    metadata = {"help": help, "flag": flag, "minimum": minimum, "choices": choices,
+                "model": model, "path": path, "cli_required": cli_required}
+    if isinstance(default, tuple | list):
+        return dataclasses.field(default=tuple(default), metadata=metadata)
+    return dataclasses.field(default=default, metadata=metadata)
+
+
+def flag_of(field: dataclasses.Field) -> str:
+    """The CLI flag of a run-config field, e.g. ``--batch-size``."""
+    return field.metadata.get("flag") or "--" + field.name.replace("_", "-")
+
+
+def _check_lr(value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`lr` must be a number > 0, got {type(value).__name__}: {shown(value)}; "
+                        "e.g. lr=1e-3")
+    if not 0 < value < math.inf:
+        raise ValueError(f"`lr` must be a number > 0, got {value!r}; e.g. lr=1e-3")
+
+
+@dataclasses.dataclass(frozen=True)
+class RunConfig:
+    """The options both training recipes share; see :class:`ClassifierRun`, :class:`TaggerRun`.
+
+    ``train`` is the one positional field; the rest are keywords with defaults.
+    """
+
+    task: ClassVar[str] = ""
+    model_config: ClassVar[str] = ""  # the vectab.models class the "model" fields go to
+
+    train: str = option(help="Training file.", path=True)
+    valid: str | None = option(None, help="Validation file (early stopping).", path=True)
+    vectors: str | None = option(None, help="Pretrained vectors file.", path=True)
+    freeze: str = option("pretrained", help=FREEZE_HELP, choices=tuple(FREEZE_CHOICES))
+    oov_init: str = option("random", help="Rows of words missing from --vectors: random, zeros, "
+                           "mean.", choices=OOV_INIT_CHOICES)
+    extend_vocab: bool = option(
+        False, help="Also give ids to the vectors' words absent from the training file."
+    )
+    embedding_dim: int = option(100, help="Table width without --vectors.", minimum=1)
+    epochs: int = option(5, help="Maximum number of epochs.", minimum=1)
+    batch_size: int = option(32, help="Examples per step (per process).", minimum=1)
+    lr: float = option(1e-3, help="Learning rate.")
+    num_words: int | None = option(None, help="Keep the N-1 most frequent words.", minimum=1)
+    lower: bool = option(True, help="Lower-case the text.")
+    early_stopping_patience: int | None = option(
+        2, help="Early stopping patience (epochs).", flag="--patience", minimum=0
+    )
+    seed: int = option(0, help="Random seed (the same seed repeats a run).")
+    device: str = option("auto", help="auto, cpu, cuda, cuda:N.")
+    out: str | None = option(None, help="Directory to save the model to.", path=True,
+                             cli_required=True)
+
+    def __post_init__(self) -> None:
+        if type(self) is RunConfig:
+            raise TypeError("RunConfig is abstract: build a ClassifierRun or a TaggerRun")
+        for field in dataclasses.fields(self):
+            self._check(field, getattr(self, field.name))
+        self._check_model_options()
+
+    def _check(self, field: dataclasses.Field, value: Any) -> None:
+        """Check one field by its declaration (type, minimum, choices); paths become str."""
+        name, meta = field.name, field.metadata
+        optional = "None" in str(field.type)
+        if value is None and optional:
+            return
+        if meta["path"]:
+            if not isinstance(value, str | os.PathLike):
+                raise TypeError(f"`{name}` must be a file path (str or Path), got "
+                                f"{type(value).__name__}: {shown(value)}")
+            object.__setattr__(self, name, os.fspath(value))
+        elif name == "lr":
+            _check_lr(value)
+        elif meta["model"]:
+            if str(field.type).startswith("tuple"):
+                if not isinstance(value, tuple | list):
+                    raise TypeError(f"`{name}` must be a list of ints, got "
+                                    f"{type(value).__name__}: {shown(value)}")
+                object.__setattr__(self, name, tuple(value))
+            return  # checked by the model config (_check_model_options)
+        elif field.type.startswith("bool"):
+            check_bool(value, name)
+        elif field.type.startswith("int"):
+            if meta["minimum"] is not None:
+                check_int(value, name, minimum=meta["minimum"], allow_none=optional)
+            elif isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise TypeError(f"`{name}` must be an int, got {type(value).__name__}: "
+                                f"{shown(value)}")
+        elif field.type.startswith("float"):
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f"`{name}` must be a number, got {type(value).__name__}: "
+                                f"{shown(value)}")
+        elif field.type.startswith("str"):
+            if not isinstance(value, str):
+                raise TypeError(f"`{name}` must be a str, got {type(value).__name__}: "
+                                f"{shown(value)}")
+            if meta["choices"] and value not in meta["choices"]:
+                raise ValueError(f"`{name}` must be one of {sorted(meta['choices'])}, got "
+                                 f"{value!r}")
+
+    def _check_model_options(self) -> None:
+        """Let the model config check its fields now, before any file is read."""
+
+    def model_options(self) -> dict[str, Any]:
+        """The values of the fields that go to the model config, by model-config field name."""
+        return {f.metadata["model"]: getattr(self, f.name) for f in dataclasses.fields(self)
+                if f.metadata.get("model")}
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``{"task": ..., field: value}``, tuples as lists."""
+        out: dict[str, Any] = {"task": self.task}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            out[field.name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    @classmethod
+    def from_dict(cls: type[R], data: Any) -> R:
+        """Read :meth:`to_dict`'s output back (``run.json``'s ``options``).
+
+        On :class:`RunConfig` the ``task`` key picks the class. Strict: an unknown key, a
+        missing ``train`` or a value of the wrong type raises, naming the key; a key left out
+        takes its default.
+        """
+        if not isinstance(data, dict):
+            raise TypeError(f"`data` must be a dict from to_dict(), got {type(data).__name__}")
+        data = dict(data)
+        task = data.pop("task", None)
+        kinds = {sub.task: sub for sub in (ClassifierRun, TaggerRun)}
+        target: type[RunConfig] = cls
+        if cls is RunConfig:
+            if task not in kinds:
+                raise ValueError(f"`task` must be one of {sorted(kinds)}, got {task!r}")
+            target = kinds[task]
+        elif task is not None and task != cls.task:
+            raise ValueError(f"`task` is {task!r} but {cls.__name__} is {cls.task!r}")
+        names = [f.name for f in dataclasses.fields(target)]
+        unknown = sorted(set(data) - set(names))
+        if unknown:
+            raise ValueError(f"{target.__name__}.from_dict: unknown keys {unknown}; known keys "
+                             f"are {names}")
+        if "train" not in data:
+            raise ValueError(f"{target.__name__}.from_dict: missing key 'train'")
+        problem = type_problem(target, data)
+        if problem is not None:
+            name, expected, value = problem
+            raise TypeError(f"{target.__name__}.from_dict: `{name}` must be {expected}, got "
+                            f"{type(value).__name__}: {shown(value)}")
+        return target(**data)  # type: ignore[return-value]
+
+    @classmethod
+    def from_options(cls: type[R], train: Any, options: dict[str, Any]) -> R:
+        """Build from the pipeline's keywords; an unknown keyword raises TypeError naming it."""
+        names = [f.name for f in dataclasses.fields(cls)]
+        unknown = sorted(set(options) - set(names[1:]))
+        if unknown:
+            raise TypeError(f"unknown option(s) {unknown}; the options are {names[1:]}")
+        return cls(train, **options)
+
+
+@dataclasses.dataclass(frozen=True)
+class ClassifierRun(RunConfig):
+    """The options of :func:`~vectab.train.pipeline.train_classifier` (``vectab train
+    classifier``); the architecture ones go to :class:`~vectab.models.ClassifierConfig`."""
+
+    task: ClassVar[str] = "classification"
+    model_config: ClassVar[str] = "ClassifierConfig"
+
+    train: str = option(help="Training file: CSV, TSV, JSONL or Parquet.", path=True)
+    text_col: str = option("text", help="Name of the text column.")
+    label_col: str = option("label", help="Name of the label column.")
+    encoder: str = option("bilstm", help="bilstm, lstm, bigru, gru, cnn, mean, max.",
+                          model="encoder")
+    hidden_size: int = option(128, help="RNN hidden size per direction.", minimum=1,
+                              model="hidden_size")
+    projection: tuple[int, ...] = option(
+        (), help="Width of a per-word ReLU layer before the encoder (repeat for more).",
+        model="projection",
+    )
+    dropout: float = option(0.5, help="Dropout before the output layer.", model="dropout")
+    ema: float | None = option(
+        None, help="Validate and keep a moving average of the weights (decay, e.g. 0.999)."
+    )
+    max_len: int | None = option(None, help="Keep the first N tokens of a text.", minimum=1)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.text_col == self.label_col:
+            raise ValueError(
+                f"`text_col` and `label_col` are both {self.text_col!r}: the label would be the "
+                "text itself; pass the column of the labels as label_col (--label-col)"
+            )
+
+    def _check_model_options(self) -> None:
+        from vectab.models.classifier import ClassifierConfig
+
+        ClassifierConfig(1, self.embedding_dim, 2, **self.model_options())
+
+
+@dataclasses.dataclass(frozen=True)
+class TaggerRun(RunConfig):
+    """The options of :func:`~vectab.train.pipeline.train_tagger` (``vectab train tagger``);
+    the architecture ones go to :class:`~vectab.models.TaggerConfig`."""
+
+    task: ClassVar[str] = "tagging"
+    model_config: ClassVar[str] = "TaggerConfig"
+
+    train: str = option(help="Training file: CoNLL/BIO columns.", path=True)
+    token_col: int = option(0, help="Column of the tokens (0-based).")
+    tag_col: int = option(-1, help="Column of the tags (-1 = last).")
+    hidden_size: int = option(128, help="LSTM hidden size per direction.", minimum=1,
+                              model="hidden_size")
+    dropout: float = option(0.5, help="Dropout.", model="dropout")
+    constraints: str | None = option(
+        "auto", help="CRF transitions to forbid: auto (the tags' scheme), BIO, BIOES or none.",
+        model="constraints",
+    )
+    epochs: int = option(10, help="Maximum number of epochs.", minimum=1)
+    lower: bool = option(False, help="Lower-case tokens.")
+    early_stopping_patience: int | None = option(
+        3, help="Early stopping patience (epochs).", flag="--patience", minimum=0
+    )
+
+    def _check_model_options(self) -> None:
+        from vectab.models.tagger import TaggerConfig
+
+        TaggerConfig(1, self.embedding_dim, ["O", "B-X"], **self.model_options())
