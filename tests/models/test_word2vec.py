@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 import torch
 
-from vectab.models import Word2Vec, _w2v_numba
-from vectab.models.word2vec import LineSentences, Word2VecProgress
+from vectab._progress import ProgressEvent
+from vectab.models import Word2Vec
+from vectab.models.word2vec import LineSentences, _numba
 from vectab.vectors.store import Vectors
 
 
@@ -41,9 +42,9 @@ def group_gap(wv: Vectors) -> float:
 
 @pytest.fixture(params=["numba", "torch"])
 def backend(request, monkeypatch):
-    if request.param == "numba" and not _w2v_numba.AVAILABLE:
+    if request.param == "numba" and not _numba.AVAILABLE:
         pytest.skip("numba is not installed")
-    monkeypatch.setattr(_w2v_numba, "AVAILABLE", request.param == "numba")
+    monkeypatch.setattr(_numba, "AVAILABLE", request.param == "numba")
     return request.param
 
 
@@ -135,21 +136,26 @@ def test_callbacks_and_progress():
         def on_train_end(self, model):
             seen.append("end")
 
-    reports: list[Word2VecProgress] = []
+    reports: list[ProgressEvent] = []
     Word2Vec(zipf_corpus(), min_count=1, vector_size=8, epochs=3, workers=1,
              callbacks=[Recorder()], progress=reports.append)
     assert seen == ["begin", 1, 2, 3, "end"]
-    done = [r for r in reports if r.epoch_done]
-    assert [r.epoch for r in done] == [0, 1, 2]
-    assert all(r.words_done == r.total_words > 0 and r.words_per_sec > 0 for r in done)
-    assert done[0].alpha > done[-1].alpha
+    assert all(isinstance(r, ProgressEvent) and r.task == "word2vec" for r in reports)
+    done = [r for r in reports if r.kind == "epoch_end"]
+    assert [r.epoch for r in done] == [1, 2, 3] and all(r.epochs == 3 for r in done)
+    assert all(r.done == r.total > 0 and r.unit == "words" for r in done)
+    assert all(r.metrics["words_per_sec"] > 0 and r.metrics["effective_words"] > 0 for r in done)
+    assert done[0].metrics["alpha"] > done[-1].metrics["alpha"]
+    assert reports[-1].kind == "end" and not reports[-1].aborted
 
 
 def test_alpha_decays_to_min_alpha():
-    reports: list[Word2VecProgress] = []
+    reports: list[ProgressEvent] = []
     Word2Vec(zipf_corpus(), min_count=1, vector_size=8, epochs=2,
              workers=1, progress=reports.append)
-    assert reports[-1].alpha == pytest.approx(0.0001)
+    assert [r for r in reports if r.kind == "epoch_end"][-1].metrics["alpha"] == pytest.approx(
+        0.0001
+    )
 
 
 # ------------------------------------------------------------------ continue training, save / load

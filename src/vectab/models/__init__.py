@@ -15,8 +15,8 @@ if TYPE_CHECKING:  # what a type checker sees; tests/test_public_api.py keeps it
     from vectab.models.tabular import TabularEmbeddings as TabularEmbeddings
     from vectab.models.tagger import SequenceTagger as SequenceTagger
     from vectab.models.tagger import TaggerConfig as TaggerConfig
-    from vectab.models.word2vec import LineSentences as LineSentences
-    from vectab.models.word2vec import Word2Vec as Word2Vec
+    from vectab.models.word2vec.corpus import LineSentences as LineSentences
+    from vectab.models.word2vec.model import Word2Vec as Word2Vec
 
 _EXPORTS: dict[str, str] = {
     "TextClassifier": "vectab.models.classifier",
@@ -25,8 +25,8 @@ _EXPORTS: dict[str, str] = {
     "TaggerConfig": "vectab.models.tagger",
     "TabularEmbeddings": "vectab.models.tabular",
     "TabularConfig": "vectab.models.tabular",
-    "Word2Vec": "vectab.models.word2vec",
-    "LineSentences": "vectab.models.word2vec",
+    "Word2Vec": "vectab.models.word2vec.model",
+    "LineSentences": "vectab.models.word2vec.corpus",
     "MODEL_TYPES": "vectab.models.registry",
 }
 

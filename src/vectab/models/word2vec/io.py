@@ -22,7 +22,7 @@ from vectab._modelfile import (
     want_str,
 )
 from vectab.errors import ModelFormatError
-from vectab.models import _w2v_vocab
+from vectab.models.word2vec import vocab
 from vectab.vectors.store import Vectors
 
 __all__ = ["save_model", "load_model"]
@@ -213,7 +213,7 @@ def load_model(cls: Any, path: str | os.PathLike[str]) -> Any:
     model.syn1neg = arrays["syn1neg"].copy()
     model.counts = arrays["counts"]
     model.sample_int = arrays["sample_int"]
-    model.cum_table = _w2v_vocab.cum_table(model.counts, model.ns_exponent)
+    model.cum_table = vocab.cum_table(model.counts, model.ns_exponent)
     for name in _STATE:  # known names only, each checked above: a file cannot replace a method
         setattr(model, name, meta["state"][name])
     return model

@@ -1,4 +1,4 @@
-"""word2vec (skip-gram and CBOW with negative sampling), with gensim's parameters and meanings.
+"""The Word2Vec model: skip-gram and CBOW with negative sampling, gensim's parameters and meanings.
 
 ``vectab.models.Word2Vec`` is a drop-in for ``gensim.models.Word2Vec`` (``hs=0``): the same
 argument names, vocabulary rules (``min_count``, ``max_vocab_size``, ``max_final_vocab``,
@@ -19,14 +19,15 @@ from typing import Any
 import numpy as np
 import torch
 
-from vectab.models import _w2v_numba, _w2v_vocab
-from vectab.models._w2v_corpus import LineSentences, check_corpus
-from vectab.models._w2v_io import load_model, save_model
-from vectab.models._w2v_train import Word2VecProgress, numba_job, run_epochs
+from vectab._progress import ProgressArg, emitter
+from vectab.models.word2vec import _numba, vocab
+from vectab.models.word2vec.corpus import check_corpus
+from vectab.models.word2vec.io import load_model, save_model
+from vectab.models.word2vec.state import TrainState
+from vectab.models.word2vec.train import run_epochs
 from vectab.vectors.store import Vectors
 
-__all__ = ["Word2Vec", "Word2VecProgress", "LineSentences"]
-
+__all__ = ["Word2Vec"]
 
 
 def _check_int(name: str, value: Any, low: int, rule: str, fix: str) -> int:
@@ -78,7 +79,11 @@ class Word2Vec:
         max_final_vocab: keep at most this many words (raises ``min_count`` as needed).
         shrink_windows: draw each word's effective window uniformly in ``1..window``.
         device: ``"cpu"``, ``"cuda"`` or ``"auto"`` (CUDA when available).
-        progress: called with a :class:`Word2VecProgress` several times per epoch.
+        progress: ``None``/``False`` (no reports), ``True`` (the ``vectab`` command's bar) or a
+            callable receiving :class:`vectab._progress.ProgressEvent` values
+            (``task="word2vec"``, ``unit="words"``): ``"start"`` per epoch, ``"update"``
+            several times per epoch, ``"epoch_end"``, ``"end"``; ``metrics`` holds ``loss``,
+            ``alpha``, ``words_per_sec`` and ``effective_words``.
 
     Attributes:
         wv: the input vectors, a :class:`vectab.vectors.store.Vectors` (rows = vocabulary).
@@ -120,7 +125,7 @@ class Word2Vec:
         max_final_vocab: int | None = None,
         shrink_windows: bool = True,
         device: str = "cpu",
-        progress: Callable[[Word2VecProgress], None] | None = None,
+        progress: ProgressArg = None,
     ) -> None:
         self.vector_size = _check_int("vector_size", vector_size, 1, "> 0", "e.g. vector_size=100")
         self.window = _check_int("window", window, 1, ">= 1", "e.g. window=5")
@@ -172,6 +177,7 @@ class Word2Vec:
         if device not in ("cpu", "cuda", "auto") and not str(device).startswith("cuda:"):
             raise ValueError(f"`device` must be 'cpu', 'cuda' or 'auto', got {device!r}")
         self.device = device
+        emitter(progress)  # a wrong type fails here, not after the vocabulary scan
         self.progress = progress
         self.wv = Vectors([], np.zeros((0, self.vector_size), dtype=np.float32))
         self.syn1neg = np.zeros((0, self.vector_size), dtype=np.float32)
@@ -212,7 +218,7 @@ class Word2Vec:
         and counts are added, ready to continue training on the new corpus.
         """
         corpus = check_corpus(corpus_iterable, corpus_file, passes=1)
-        raw, total_words, n_sentences = _w2v_vocab.scan_corpus(
+        raw, total_words, n_sentences = vocab.scan_corpus(
             corpus, max_vocab_size=self.max_vocab_size
         )
         if update and not len(self.wv):
@@ -221,21 +227,21 @@ class Word2Vec:
                 "build_vocab(corpus) first"
             )
         self.corpus_count, self.corpus_total_words, self.raw_vocab = n_sentences, total_words, raw
-        min_count = _w2v_vocab.effective_min_count(raw, self.min_count, self.max_final_vocab)
+        min_count = vocab.effective_min_count(raw, self.min_count, self.max_final_vocab)
         self.effective_min_count = min_count
         if not update:
-            words, counts = _w2v_vocab.select_words(raw, min_count, sort=bool(self.sorted_vocab))
+            words, counts = vocab.select_words(raw, min_count, sort=bool(self.sorted_vocab))
             if not words:
                 raise ValueError(
                     f"the vocabulary is empty: the corpus has {total_words} words and none occurs "
                     f"min_count={min_count} times or more; lower min_count or pass a larger corpus"
                 )
             self.counts = counts
-            self.sample_int = _w2v_vocab.sample_ints(counts, int(counts.sum()), self.sample)
+            self.sample_int = vocab.sample_ints(counts, int(counts.sum()), self.sample)
             self._set_tables(words, None, None)
         else:
             self._update_vocab(raw, min_count)
-        self.cum_table = _w2v_vocab.cum_table(self.counts, self.ns_exponent)
+        self.cum_table = vocab.cum_table(self.counts, self.ns_exponent)
         if not keep_raw_vocab:
             self.raw_vocab = {}
 
@@ -250,7 +256,7 @@ class Word2Vec:
         sample_int = np.concatenate([self.sample_int, np.zeros(len(new_words), dtype=np.uint32)])
         if retain:
             new_counts = np.fromiter((raw[w] for w in retain), dtype=np.int64, count=len(retain))
-            thresholds = _w2v_vocab.sample_ints(new_counts, int(new_counts.sum()), self.sample)
+            thresholds = vocab.sample_ints(new_counts, int(new_counts.sum()), self.sample)
             row_of = {w: len(old) + i for i, w in enumerate(new_words)} | old
             rows = np.fromiter((row_of[w] for w in retain), dtype=np.int64, count=len(retain))
             sample_int[rows] = thresholds
@@ -288,13 +294,15 @@ class Word2Vec:
         end_alpha: float | None = None,
         compute_loss: bool | None = None,
         callbacks: Sequence[Any] = (),
-        progress: Callable[[Word2VecProgress], None] | None = None,
+        progress: ProgressArg = None,
     ) -> tuple[int, int]:
         """Train on a corpus (gensim's ``train``); return ``(effective_words, raw_words)``.
 
         As in gensim, ``epochs`` and one of ``total_examples`` (sentences) or ``total_words``
         (raw words) are required: they drive the learning-rate decay. After ``build_vocab`` on
         the same corpus, pass ``total_examples=model.corpus_count, epochs=model.epochs``.
+        ``progress`` (as in the constructor; None uses the constructor's) reports this call;
+        the events' ``total`` is ``total_words`` (None when only ``total_examples`` is given).
         """
         if not len(self.wv):
             raise ValueError("the vocabulary is empty: call build_vocab(corpus) before train()")
@@ -324,13 +332,28 @@ class Word2Vec:
             self.compute_loss = bool(compute_loss)
         self.epochs = epochs
         self.running_training_loss = 0.0
+        emit = emitter(self.progress if progress is None else progress)
         device = self._resolve_device()
-        if device.type == "cpu" and _w2v_numba.AVAILABLE:
-            job, threads = numba_job(self), self.workers
+        state = self._train_state()
+        if device.type == "cpu" and _numba.AVAILABLE:
+            job, threads = _numba.numba_job(state), self.workers
         else:
-            from vectab.models._w2v_torch import torch_job
+            from vectab.models.word2vec._torch import torch_job
 
-            job, threads = torch_job(self, device), 1
+            job, self._device_tables = torch_job(state, device)
+            threads = 1
+
+        def on_epoch_end(loss: float, examples: int) -> None:
+            self.running_training_loss += loss
+            self.epoch_losses.append(loss / max(examples, 1))
+            self._sync_tables()
+            for cb in callbacks:
+                getattr(cb, "on_epoch_end", lambda m: None)(self)
+
+        def on_epoch_begin() -> None:
+            for cb in callbacks:
+                getattr(cb, "on_epoch_begin", lambda m: None)(self)
+
         for cb in callbacks:
             getattr(cb, "on_train_begin", lambda m: None)(self)
         # the torch kernel's ops are small: one CPU thread avoids OpenMP oversubscription
@@ -339,10 +362,10 @@ class Word2Vec:
             torch.set_num_threads(1)
         try:
             result = run_epochs(
-                self, corpus, epochs=epochs, start_alpha=self.alpha, end_alpha=self.min_alpha,
-                total_words=total_words, total_examples=total_examples, callbacks=callbacks,
-                progress=progress if progress is not None else self.progress, train_job=job,
-                threads=threads,
+                state, corpus, epochs=epochs, start_alpha=self.alpha, end_alpha=self.min_alpha,
+                total_words=total_words, total_examples=total_examples, train_job=job,
+                threads=threads, emit=emit, on_epoch_begin=on_epoch_begin,
+                on_epoch_end=on_epoch_end,
             )
         finally:
             torch.set_num_threads(torch_threads)
@@ -351,6 +374,16 @@ class Word2Vec:
         for cb in callbacks:
             getattr(cb, "on_train_end", lambda m: None)(self)
         return result
+
+    def _train_state(self) -> TrainState:
+        """The tables and settings the kernels and the epoch loop receive (no copies)."""
+        return TrainState(
+            syn0=self.wv.vectors, syn1neg=self.syn1neg, sample_int=self.sample_int,
+            cum_table=self.cum_table, index_to_key=self.wv.index_to_key, sg=bool(self.sg),
+            cbow_mean=bool(self.cbow_mean), window=self.window,
+            shrink_windows=self.shrink_windows, negative=self.negative,
+            batch_words=self.batch_words, seed=self.seed, train_count=self.train_count,
+        )
 
     def _resolve_device(self) -> torch.device:
         if self.device == "auto":

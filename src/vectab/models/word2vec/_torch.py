@@ -14,10 +14,11 @@ bounded step.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import torch
+
+from vectab.models.word2vec.state import TrainState
 
 __all__ = ["torch_job", "examples_from_job"]
 
@@ -78,17 +79,24 @@ def examples_from_job(
     return ids[uniq], example, ids[context], pos[uniq], n
 
 
-def torch_job(model: Any, device: torch.device) -> Callable[..., tuple[int, float, int]]:
-    """Bind the model's tables (moved to ``device``) to the torch kernel."""
-    syn0 = torch.from_numpy(model.wv.vectors).to(device)
-    syn1 = torch.from_numpy(model.syn1neg).to(device)
-    model._device_tables = (syn0, syn1)
-    sample_int = torch.from_numpy(model.sample_int.astype(np.int64)).to(device)
-    cum = torch.from_numpy(model.cum_table.astype(np.int64)).to(device)
-    cum_max = int(model.cum_table[-1])
+def torch_job(
+    state: TrainState, device: torch.device
+) -> tuple[Callable[..., tuple[int, float, int]], tuple[torch.Tensor, torch.Tensor]]:
+    """Bind ``state``'s tables (moved to ``device``) to the torch kernel.
+
+    Returns ``(job, (syn0, syn1neg))``: ``job(ids, ends, a0, a1, seed)`` trains one job and
+    returns ``(effective_words, loss_sum, examples)``; the two tensors are the tables it
+    updates (the arrays of ``state`` themselves on CPU, copies on CUDA that the caller copies
+    back).
+    """
+    syn0 = torch.from_numpy(state.syn0).to(device)
+    syn1 = torch.from_numpy(state.syn1neg).to(device)
+    sample_int = torch.from_numpy(state.sample_int.astype(np.int64)).to(device)
+    cum = torch.from_numpy(state.cum_table.astype(np.int64)).to(device)
+    cum_max = int(state.cum_table[-1])
     batch = BATCH_EXAMPLES.get(device.type, BATCH_EXAMPLES["cuda"])
-    negative, window, sg = int(model.negative), int(model.window), bool(model.sg)
-    cbow_mean, shrink = bool(model.cbow_mean), bool(model.shrink_windows)
+    negative, window, sg = int(state.negative), int(state.window), bool(state.sg)
+    cbow_mean, shrink = bool(state.cbow_mean), bool(state.shrink_windows)
 
     @torch.no_grad()
     def job(word_ids: np.ndarray, ends: np.ndarray, a0: float, a1: float, seed: int):
@@ -121,7 +129,7 @@ def torch_job(model: Any, device: torch.device) -> Callable[..., tuple[int, floa
             )
         return effective, float(loss), n_ex
 
-    return job
+    return job, (syn0, syn1)
 
 
 def _step(syn0, syn1, cum, targets, local, inputs, alpha, negative, cbow_mean, cum_max, gen):
