@@ -101,9 +101,15 @@ def test_sparse_tables_are_not_averaged(toy_classifier):
     assert trainer.config()["ema"] == 0.99
 
 
-@pytest.mark.parametrize("bad", [0, 1, 1.5, -0.1, True, "0.9"])
+@pytest.mark.parametrize("bad", [0, 1, 1.5, -0.1, float("nan")])
 def test_bad_decay(toy_classifier, bad):
-    with pytest.raises(ValueError, match=r"`ema` must be None or a decay in \(0, 1\)"):
+    with pytest.raises(ValueError, match=r"`ema` must be a number in \(0, 1\) or None, got"):
+        Trainer(toy_classifier(), ema=bad)
+
+
+@pytest.mark.parametrize("bad", [True, "0.9"])
+def test_a_decay_of_the_wrong_type_is_a_type_error(toy_classifier, bad):
+    with pytest.raises(TypeError, match=r"`ema` must be a number in \(0, 1\) or None, got"):
         Trainer(toy_classifier(), ema=bad)
 
 

@@ -288,7 +288,7 @@ def test_optimizer_state_round_trip(toy_classifier, cls_data):
     ("kwargs", "exc", "match"),
     [
         ({"batch_size": 0}, ValueError, "batch_size"),
-        ({"batch_size": 2.5}, ValueError, "batch_size"),
+        ({"batch_size": 2.5}, TypeError, "batch_size"),
         ({"epochs": -1}, ValueError, "epochs"),
         ({"optimizer": "rmsprop"}, ValueError, "optimizer"),
         ({"lr": 0}, ValueError, "lr"),

@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator
 import torch
 from torch import nn
 
+from vectab._checks import check_float
+
 __all__ = ["WeightAverage", "check_decay"]
 
 PREFIX = "ema."
@@ -27,14 +29,11 @@ PREFIX = "ema."
 
 def check_decay(decay: object) -> float | None:
     """Validate the Trainer's ``ema`` argument: None, or a float in (0, 1)."""
-    if decay is None:
-        return None
-    if isinstance(decay, bool) or not isinstance(decay, (int, float)) or not 0.0 < decay < 1.0:
-        raise ValueError(
-            f"`ema` must be None or a decay in (0, 1) such as 0.999 (the average spans about "
-            f"1 / (1 - ema) steps), got {decay!r}"
-        )
-    return float(decay)
+    check_float(
+        decay, "ema", minimum=0, maximum=1, min_open=True, max_open=True, allow_none=True,
+        fix=" Pass a decay such as 0.999 (the average spans about 1 / (1 - ema) steps).",
+    )
+    return None if decay is None else float(decay)
 
 
 class WeightAverage:

@@ -18,6 +18,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from vectab._checks import check_float
+
 __all__ = [
     "SPARSE_AUTO_ROWS",
     "OPTIMIZERS",
@@ -109,9 +111,8 @@ def build_optimizers(
     """
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"`optimizer` must be one of {OPTIMIZERS}, got {optimizer!r}")
-    for name, value in (("lr", lr), ("weight_decay", weight_decay)):
-        if not isinstance(value, (int, float)) or value < 0 or (name == "lr" and value == 0):
-            raise ValueError(f"`{name}` must be a positive number, got {value!r}")
+    check_float(lr, "lr", minimum=0, min_open=True)
+    check_float(weight_decay, "weight_decay", minimum=0)
     sparse_params = _dedupe(p for m in sparse_tables for p in m.parameters(recurse=True))
     sparse_ids = {id(p) for p in sparse_params}
     table_ids = {id(p) for m in embedding_tables(model) for p in m.parameters()}

@@ -33,6 +33,7 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, RandomSampler, SequentialSampler
 
+from vectab._checks import check_bool, check_float, check_int, check_seed, shown
 from vectab._fileio import committed_dir
 from vectab._progress import ProgressArg, ProgressEvent, emitter
 from vectab.engine import distributed as dist_utils
@@ -169,18 +170,14 @@ class Trainer:
                 f"`model` must be an nn.Module with loss(batch) and decode(batch) (a vectab task "
                 f"model), got {type(model).__name__}"
             )
-        for name, value in (("batch_size", batch_size), ("epochs", epochs)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"`{name}` must be a positive int, got {value!r}")
-        if early_stopping_patience is not None and (
-            not isinstance(early_stopping_patience, int) or early_stopping_patience < 0
-        ):
-            raise ValueError(
-                "`early_stopping_patience` must be None or an int >= 0, got "
-                f"{early_stopping_patience!r}"
-            )
-        if clip_grad_norm is not None and not clip_grad_norm > 0:
-            raise ValueError(f"`clip_grad_norm` must be None or > 0, got {clip_grad_norm!r}")
+        check_int(batch_size, "batch_size")
+        check_int(epochs, "epochs")
+        check_int(early_stopping_patience, "early_stopping_patience", minimum=0, allow_none=True)
+        check_float(sparse_lr, "sparse_lr", minimum=0, min_open=True, allow_none=True)
+        check_float(clip_grad_norm, "clip_grad_norm", minimum=0, min_open=True, allow_none=True)
+        check_bool(sparse, "sparse", allow_none=True)
+        check_bool(restore_best, "restore_best")
+        check_seed(seed)
         ema = check_decay(ema)
         self.model = model
         self.task = getattr(model, "task", "classification")
@@ -524,6 +521,11 @@ class Trainer:
 
 def _amp_dtype(mixed_precision: bool | str, device: torch.device) -> torch.dtype | None:
     allowed = ("auto", True, False, "bf16", "fp16")
+    if not isinstance(mixed_precision, (bool, np.bool_, str)):  # 0 == False: not a flag
+        raise TypeError(
+            f"`mixed_precision` must be one of {allowed}, got {type(mixed_precision).__name__}: "
+            f"{shown(mixed_precision)}."
+        )
     if mixed_precision not in allowed:
         raise ValueError(f"`mixed_precision` must be one of {allowed}, got {mixed_precision!r}")
     if mixed_precision is False or (mixed_precision == "auto" and device.type != "cuda"):
