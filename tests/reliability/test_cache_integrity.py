@@ -99,9 +99,10 @@ EDITS = {"utime_back": _edit_in_place_then_utime,
          "rename_over": _replace_by_rename, "copy2_over": _copy2_over}
 
 
-def _fake_stat_without_inode(path):
-    """A filesystem that reports no inode and no ctime (size and mtime are real)."""
-    real = os.stat(path)
+def _fake_stat_without_inode(path, opened=None):
+    """A filesystem that reports no inode and no ctime (size and mtime are real); ``opened``:
+    the load's open file, whose ``fstat`` the cache takes instead of ``os.stat(path)``."""
+    real = opened.stat if opened is not None else os.stat(path)
     return types.SimpleNamespace(
         st_dev=real.st_dev, st_ino=0, st_size=real.st_size,
         st_mtime_ns=real.st_mtime_ns, st_ctime_ns=0

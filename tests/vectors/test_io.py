@@ -88,9 +88,11 @@ def test_vectors_are_zero_copy_to_torch(tmp_path, table):
 
 def test_progress_callback(tmp_path, table):
     path = save_vectors(table, tmp_path / "v.txt", format="glove")
-    calls = []
-    load_vectors(path, progress=lambda done, total: calls.append((done, total)), cache=False)
-    assert calls and calls[-1] == (path.stat().st_size, path.stat().st_size)
+    events = []
+    load_vectors(path, progress=events.append, cache=False)
+    size = path.stat().st_size
+    assert [e.kind for e in events][0] == "start" and events[-1].kind == "end"
+    assert (events[-1].done, events[-1].total, events[-1].unit) == (size, size, "bytes")
 
 
 def test_progress_bar(tmp_path, table):
@@ -107,7 +109,7 @@ BAD_LOAD_ARGS = [
     ({"dtype": "nonsense"}, ValueError, "`dtype`"),
     ({"cache": "yes"}, TypeError, "`cache` must be True or False"),
     ({"on_error": "ignore"}, ValueError, "`on_error` must be one of"),
-    ({"progress": "bar"}, TypeError, "`progress` must be a bool or a callable"),
+    ({"progress": "bar"}, TypeError, "`progress` must be True, False, None or a callable"),
     ({"vocab": "the"}, TypeError, "wrap a single word in a list"),
     ({"vocab": 3}, TypeError, "`vocab` must be a Tokenizer"),
     ({"vocab": ["a", 1]}, TypeError, "only str words"),

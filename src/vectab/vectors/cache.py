@@ -47,6 +47,7 @@ import xxhash
 from vectab._fileio import atomic_path
 from vectab.errors import VectorFormatError
 from vectab.vectors.formats._report import LoadReport
+from vectab.vectors.formats._source import Source
 from vectab.vectors.formats.native import read_native, write_native
 
 __all__ = ["cache_dir", "clear_cache", "CacheEntry"]
@@ -93,13 +94,18 @@ def clear_cache() -> int:
     return removed
 
 
-def _stat(path: Path) -> os.stat_result:
-    return os.stat(path)
+def _stat(path: Path, opened: Source | None = None) -> os.stat_result:
+    """``os.stat(path)``; of the load's open file (``os.fstat``, the same fields) when given."""
+    return opened.stat if opened is not None else os.stat(path)
 
 
-def _content_hash(path: Path) -> str:
-    """xxh3-128 of the file's bytes, read in 16 MB pieces."""
+def _content_hash(path: Path | Source) -> str:
+    """xxh3-128 of the file's bytes, read in 16 MB pieces (from the open `Source` when given)."""
     h = xxhash.xxh3_128()
+    if isinstance(path, Source):
+        for chunk in path.chunks():
+            h.update(chunk)
+        return h.hexdigest()
     buffer = bytearray(16 << 20)
     view = memoryview(buffer)
     with open(path, "rb", buffering=0) as f:
@@ -108,9 +114,10 @@ def _content_hash(path: Path) -> str:
     return h.hexdigest()
 
 
-def _source_identity(path: Path) -> tuple[dict[str, object], bool]:
-    """The stat identity of ``path`` and whether it needs a content hash besides."""
-    stat = _stat(path)
+def _source_identity(path: Path, opened: Source | None = None) -> tuple[dict[str, object], bool]:
+    """The stat identity of ``path`` (of its open `Source` when given) and whether it needs a
+    content hash besides."""
+    stat = _stat(path, opened)
     identity: dict[str, object] = {
         "dev": stat.st_dev,
         "inode": stat.st_ino,
@@ -134,7 +141,7 @@ class CacheEntry:
 
     def __init__(
         self,
-        source: str | os.PathLike[str],
+        source: str | os.PathLike[str] | Source,
         *,
         format: str,
         dtype: np.dtype,
@@ -142,7 +149,11 @@ class CacheEntry:
         encoding: str = "utf-8",
         unicode_errors: str = "strict",
     ) -> None:
-        resolved = Path(source).resolve()
+        opened = source if isinstance(source, Source) else None
+        # an open file's path needs no Path.resolve (which stats it again to find symlink loops)
+        resolved = (
+            Path(os.path.realpath(source.path)) if opened is not None else Path(source).resolve()
+        )
         options = {"format": format, "dtype": np.dtype(dtype).name, "on_error": on_error}
         if (encoding, unicode_errors) != ("utf-8", "strict"):  # words decoded another way
             options.update(encoding=encoding, unicode_errors=unicode_errors)
@@ -150,16 +161,18 @@ class CacheEntry:
         name = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
         self.source = resolved
         self.path = cache_dir() / f"{resolved.name[:40]}.{name}{_SUFFIX}"
-        stat_identity, self._needs_hash = _source_identity(resolved)
+        self._opened = opened  # the load's open file: identity and hash come from it
+        stat_identity, self._needs_hash = _source_identity(resolved, opened)
         self.identity = json.dumps(
             {"path": str(resolved), **stat_identity, **options}, sort_keys=True
         )
         # taken before the parse, like the stat: a change during the parse means a rebuild next time
-        self._content = _content_hash(resolved) if self._needs_hash else None
+        self._content = _content_hash(opened or resolved) if self._needs_hash else None
 
     def _source_hash(self) -> str:
         if self._content is None:
-            self._content = _content_hash(self.source)
+            usable = self._opened is not None and not self._opened.file.closed
+            self._content = _content_hash(self._opened if usable else self.source)
         return self._content
 
     def load(self) -> tuple[list[str], np.ndarray, LoadReport] | None:

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from vectab._progress import ProgressArg, emitter
 from vectab.vectors._save import save_vectors
 from vectab.vectors.cache import CacheEntry
 from vectab.vectors.formats._report import Decoder, Problems, wanted_words
+from vectab.vectors.formats._source import Source
 from vectab.vectors.formats.binary import read_binary
 from vectab.vectors.formats.detect import READ_FORMATS, detect_format
 from vectab.vectors.formats.fasttext import FastTextSubwords, read_fasttext_bin
@@ -30,10 +31,9 @@ from vectab.vectors.store import Vectors
 __all__ = ["load_vectors", "save_vectors"]
 
 _DTYPES = (np.float16, np.float32, np.float64)
-ProgressArg = bool | Callable[[int, int | None], None]
 
 
-def _check_options(format: str, limit: Any, dtype: Any, cache: Any, progress: Any) -> np.dtype:
+def _check_options(format: str, limit: Any, dtype: Any, cache: Any) -> np.dtype:
     if format not in READ_FORMATS:
         raise ValueError(f"`format` must be one of {READ_FORMATS}, got {format!r}")
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
@@ -47,26 +47,7 @@ def _check_options(format: str, limit: Any, dtype: Any, cache: Any, progress: An
     dtype = np.dtype(dtype)
     if not isinstance(cache, bool):
         raise TypeError(f"`cache` must be True or False, got {cache!r}")
-    if not (isinstance(progress, bool) or callable(progress)):
-        raise TypeError(f"`progress` must be a bool or a callable(done, total), got {progress!r}")
     return dtype
-
-
-class _Bar:
-    """``progress=True``: a rich progress bar on stderr (only when the caller asks for it)."""
-
-    def __init__(self, path: Path) -> None:
-        from rich.progress import Progress
-
-        self._progress = Progress(transient=True)
-        self._task = self._progress.add_task(f"loading {path.name}", total=None)
-        self._progress.start()
-
-    def __call__(self, done: int, total: int | None) -> None:
-        self._progress.update(self._task, completed=done, total=total)
-
-    def close(self) -> None:
-        self._progress.stop()
 
 
 def _select(words: list[str], matrix: np.ndarray, limit: int | None, keep: set[str] | None):
@@ -79,13 +60,11 @@ def _select(words: list[str], matrix: np.ndarray, limit: int | None, keep: set[s
     return words, matrix
 
 
-def _parse(path: Path, fmt: str, *, limit, keep, dtype, problems, progress, decoder):
-    kwargs = dict(
-        limit=limit, keep=keep, dtype=dtype, problems=problems, progress=progress, decoder=decoder
-    )
-    if fmt == "word2vec-binary":
-        return read_binary(path, **kwargs)
-    return read_text(path, header=fmt != "glove", **kwargs)
+def _parse(source: Source, *, limit, keep, dtype, problems, decoder):
+    kwargs = dict(limit=limit, keep=keep, dtype=dtype, problems=problems, decoder=decoder)
+    if source.format == "word2vec-binary":
+        return read_binary(source, **kwargs)
+    return read_text(source, header=source.format != "glove", **kwargs)
 
 
 def load_vectors(
@@ -115,7 +94,9 @@ def load_vectors(
         on_error: ``"raise"`` a `VectorFormatError` (``path:line: expected ..., found ...``)
             at the first bad row, or ``"skip"`` bad rows and report them: the counts per
             reason are in ``vectors.load_report`` and in a warning.
-        progress: True for a progress bar, or a callable ``(bytes_done, bytes_total)``.
+        progress: True for the progress bar of the ``vectab`` command, or a callable that
+            receives `vectab._progress.ProgressEvent` values (task ``"load <name>"``, done and
+            total in bytes of the file on disk, metrics ``{"words": rows read}``).
         encoding: the words' encoding (gensim's ``encoding``): UTF-8, or any encoding that
             keeps ASCII bytes as ASCII (``"latin-1"``, ``"cp1252"``, ...). With UTF-8 a leading
             byte-order mark is skipped.
@@ -140,31 +121,19 @@ def load_vectors(
         >>> load_vectors(p, vocab=["#", "cat"], cache=False).index_to_key
         ['#']
     """
-    dtype = _check_options(format, limit, dtype, cache, progress)
+    dtype = _check_options(format, limit, dtype, cache)
+    emit = emitter(progress)
     decoder = Decoder(encoding, unicode_errors)
     problems = Problems(path, on_error)
     keep = wanted_words(vocab)
     path = Path(os.fspath(path))
-    if not path.is_file():
-        raise FileNotFoundError(f"`path`: no vector file at {str(path)!r}")
-    fmt = detect_format(path) if format == "auto" else format
-    bar = _Bar(path) if progress is True else None
-    callback = bar if bar is not None else (progress or None)
-    try:
+    # opened once: detection, the cache identity and the reader all read this one open file
+    with Source(path, progress=emit, task=f"load {path.name}") as source:
+        source.format = detect_format(source) if format == "auto" else format
         vectors = _load(
-            path,
-            fmt,
-            limit=limit,
-            keep=keep,
-            dtype=dtype,
-            cache=cache,
-            problems=problems,
-            progress=callback,
+            source, limit=limit, keep=keep, dtype=dtype, cache=cache, problems=problems,
             decoder=decoder,
         )
-    finally:
-        if bar is not None:
-            bar.close()
     report = vectors.load_report
     if report.skipped:
         lines = [report.summary()] + [e for ex in report.examples.values() for e in ex[:1]]
@@ -172,29 +141,27 @@ def load_vectors(
     return vectors
 
 
-def _cache_entry(path: Path, fmt: str, dtype: np.dtype, problems: Problems, decoder: Decoder):
+def _cache_entry(source: Source, dtype: np.dtype, problems: Problems, decoder: Decoder):
     """The cache slot for these options (the decoding options are part of its key)."""
     return CacheEntry(
-        path, format=fmt, dtype=dtype, on_error="skip" if problems.skip else "raise",
+        source, format=str(source.format), dtype=dtype,
+        on_error="skip" if problems.skip else "raise",
         encoding=decoder.encoding, unicode_errors=decoder.errors,
     )
 
 
-def _load(
-    path: Path, fmt: str, *, limit, keep, dtype, cache, problems, progress, decoder
-) -> Vectors:
+def _load(source: Source, *, limit, keep, dtype, cache, problems, decoder) -> Vectors:
     subwords = None
     report = problems.report
-    parse = dict(
-        limit=limit, keep=keep, dtype=dtype, problems=problems, progress=progress, decoder=decoder
-    )
+    fmt = source.format
+    parse = dict(limit=limit, keep=keep, dtype=dtype, problems=problems, decoder=decoder)
     entry = (
-        _cache_entry(path, fmt, dtype, problems, decoder)
+        _cache_entry(source, dtype, problems, decoder)
         if cache and fmt not in ("vectab", "fasttext-bin")
         else None
     )
     if fmt == "vectab":
-        words, matrix, ngrams, meta = read_native(path)
+        words, matrix, ngrams, meta = read_native(source)
         words, matrix = _select(words, matrix, limit, keep)
         if matrix.dtype != dtype:
             matrix = matrix.astype(dtype)
@@ -203,20 +170,20 @@ def _load(
         report.rows_read = report.rows_kept = len(words)
     elif fmt == "fasttext-bin":
         words, matrix, subwords = read_fasttext_bin(
-            path, limit=limit, keep=keep, dtype=dtype, problems=problems, progress=progress,
+            source, limit=limit, keep=keep, dtype=dtype, problems=problems,
             encoding=decoder.encoding, unicode_errors=decoder.errors,
         )
     elif entry is None:
-        words, matrix = _parse(path, fmt, **parse)
+        words, matrix = _parse(source, **parse)
     else:
         cached = entry.load()
         if cached is not None:
             words, matrix, report = cached
             words, matrix = _select(words, matrix, limit, keep)
         elif limit is not None or keep is not None:  # a partial read: parse it, cache nothing
-            words, matrix = _parse(path, fmt, **parse)
+            words, matrix = _parse(source, **parse)
         else:
-            words, matrix = _parse(path, fmt, **{**parse, "limit": None, "keep": None})
+            words, matrix = _parse(source, **{**parse, "limit": None, "keep": None})
             entry.store(words, matrix, report)
     vectors = Vectors(words, matrix, subwords=subwords)
     vectors.load_report = report

@@ -24,7 +24,9 @@ from typing import IO
 
 from vectab.errors import VectorFormatError
 
-__all__ = ["open_binary", "compression_of", "open_for_write", "file_size"]
+__all__ = [
+    "open_binary", "compression_of", "compression_of_head", "decompressing", "open_for_write"
+]
 
 _MAGIC = {
     b"\x1f\x8b": "gzip",
@@ -51,7 +53,11 @@ def compression_of(path: str | os.PathLike[str]) -> str | None:
         'gzip'
     """
     with open(path, "rb") as f:
-        head = f.read(10)
+        return compression_of_head(f.read(10))
+
+
+def compression_of_head(head: bytes) -> str | None:
+    """Name the compression whose magic bytes start ``head`` (a file's first 10 bytes)."""
     for magic, name in _MAGIC.items():
         if head.startswith(magic):
             return name
@@ -124,7 +130,7 @@ def _zip_member(path: Path, archive: zipfile.ZipFile) -> str:
 
 
 def open_binary(path: str | os.PathLike[str]) -> IO[bytes]:
-    """Open ``path`` for reading bytes, decompressing on the fly.
+    """Open ``path`` for reading bytes, decompressing on the fly (closing it closes the file).
 
     Example:
         >>> import bz2, tempfile, pathlib
@@ -138,16 +144,28 @@ def open_binary(path: str | os.PathLike[str]) -> IO[bytes]:
     kind = compression_of(path)
     if kind is None:
         return open(path, "rb", buffering=_BUFFER)
+    return decompressing(path, path, kind)
+
+
+def decompressing(file: str | os.PathLike[str] | IO[bytes], path: Path, kind: str) -> IO[bytes]:
+    """A stream of the data ``file`` (a path, or an open binary file at the start of the
+    archive, which stays open when the stream is closed) holds compressed with ``kind``.
+
+    Its errors are `VectorFormatError` naming ``path``.
+    """
     owner = None
     try:
         if kind == "gzip":
-            inner: IO[bytes] = gzip.GzipFile(path, "rb")  # type: ignore[assignment]
+            if isinstance(file, (str, os.PathLike)):
+                inner: IO[bytes] = gzip.GzipFile(file, "rb")  # type: ignore[assignment]
+            else:
+                inner = gzip.GzipFile(fileobj=file, mode="rb")  # type: ignore[assignment]
         elif kind == "bz2":
-            inner = bz2.BZ2File(path, "rb")  # type: ignore[assignment]
+            inner = bz2.BZ2File(file, "rb")  # type: ignore[assignment]
         elif kind == "xz":
-            inner = lzma.LZMAFile(path, "rb")  # type: ignore[assignment]
+            inner = lzma.LZMAFile(file, "rb")  # type: ignore[assignment]
         else:
-            owner = zipfile.ZipFile(path)
+            owner = zipfile.ZipFile(file)
             try:
                 inner = owner.open(_zip_member(path, owner))
             except BaseException:
@@ -156,13 +174,6 @@ def open_binary(path: str | os.PathLike[str]) -> IO[bytes]:
     except _DAMAGE as error:
         raise _damaged(path, kind, error) from None
     return io.BufferedReader(_Guarded(inner, path, kind, owner), buffer_size=_BUFFER)
-
-
-def file_size(path: str | os.PathLike[str]) -> int | None:
-    """Uncompressed size of ``path`` in bytes when known cheaply, else None."""
-    if compression_of(path) is None:
-        return os.path.getsize(path)
-    return None
 
 
 def open_for_write(tmp_path: str | os.PathLike[str], final_name: str) -> IO[bytes]:

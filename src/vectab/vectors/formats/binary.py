@@ -10,16 +10,16 @@ import contextlib
 import io
 import mmap
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import IO
 
 import numpy as np
 
 from vectab.errors import VectorFormatError
-from vectab.vectors.formats._compress import file_size, open_binary
 from vectab.vectors.formats._kernels import kernels_ready, scan_binary
 from vectab.vectors.formats._report import UTF8, Decoder, Problems
 from vectab.vectors.formats._rows import RowSink
+from vectab.vectors.formats._source import Source, opened
 from vectab.vectors.formats.text import MAX_LINE, _release, parse_header
 
 __all__ = ["read_binary", "write_binary"]
@@ -49,18 +49,18 @@ def _scan(buf: bytes, pos: int, record: int, max_rows: int) -> tuple[list[int], 
 
 
 def read_binary(
-    path: str | os.PathLike[str],
+    source: str | os.PathLike[str] | Source,
     *,
     limit: int | None,
     keep: set[str] | None,
     dtype: np.dtype,
     problems: Problems,
-    progress: Callable[[int, int | None], None] | None = None,
     decoder: Decoder = UTF8,
 ) -> tuple[list[str], np.ndarray]:
-    """Read a word2vec binary file; returns the words and a ``(rows, dim)`` matrix."""
-    total = file_size(path)
-    with open_binary(path) as f:
+    """Read a word2vec binary file (a path, or the load's `Source`); returns the words and a
+    ``(rows, dim)`` matrix."""
+    with opened(source) as src:
+        path, total, f = src.path, src.length, src.stream()
         first = f.readline(1 << 10)
         skip = decoder.bom_length(first)
         first = first[skip:]
@@ -151,8 +151,7 @@ def read_binary(
                 done = pos
                 released = _release(mapped, released, pos)
             index += found
-            if progress is not None:
-                progress(done, total)
+            src.advance(done, words=sink.rows_read)
             if found == 0 and len(buf) - pos >= whole:  # a whole record's bytes, and no record
                 _no_space(path, index, bytes(buf[pos : pos + whole]))
             if eof and found < step:

@@ -8,7 +8,7 @@ import os
 import struct
 
 from vectab.errors import VectorFormatError
-from vectab.vectors.formats._compress import open_binary
+from vectab.vectors.formats._source import Source, opened
 
 __all__ = ["detect_format", "FORMATS", "READ_FORMATS", "WRITE_FORMATS"]
 
@@ -23,7 +23,6 @@ FORMATS = {
 }
 READ_FORMATS = ("auto", *FORMATS)
 WRITE_FORMATS = ("word2vec", "word2vec-binary", "glove", "fasttext", "vectab")
-_HEAD = 1 << 20
 
 
 def _is_number(token: bytes) -> bool:
@@ -55,10 +54,11 @@ def _is_old_fasttext(head: bytes) -> bool:
     )
 
 
-def detect_format(path: str | os.PathLike[str]) -> str:
+def detect_format(path: str | os.PathLike[str] | Source) -> str:
     """Name the format of a vector file from its content (one of `FORMATS`).
 
-    Compressed files (.gz, .bz2, .xz, one-member .zip) are looked into.
+    Compressed files (.gz, .bz2, .xz, one-member .zip) are looked into. ``path`` may be an
+    open `Source` (its first MiB is read once, and kept for the reader).
 
     Example:
         >>> import tempfile, pathlib
@@ -70,8 +70,9 @@ def detect_format(path: str | os.PathLike[str]) -> str:
         >>> detect_format(d / "b.txt")
         'glove'
     """
-    with open_binary(path) as f:
-        head = f.read(_HEAD)
+    with opened(path) as source:
+        head = source.head()
+        path = source.path
     if not head.strip():
         raise VectorFormatError(path, None, "the file is empty (expected word vectors)")
     if len(head) >= 4 and struct.unpack("<i", head[:4])[0] == 793712314:

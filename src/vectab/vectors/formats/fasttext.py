@@ -27,8 +27,8 @@ from typing import IO
 import numpy as np
 
 from vectab.errors import OutOfVocabularyError, VectorFormatError
-from vectab.vectors.formats._compress import compression_of, open_binary
 from vectab.vectors.formats._report import Decoder, Problems
+from vectab.vectors.formats._source import Source, opened
 
 __all__ = ["FastTextSubwords", "read_fasttext_bin", "ngram_hashes", "FASTTEXT_MAGIC"]
 
@@ -163,11 +163,11 @@ class _Stream:
     ``_CHUNK`` bytes, so a false size fails when the data ends, not at allocation.
     """
 
-    def __init__(self, f: IO[bytes], path: object, compressed: bool) -> None:
+    def __init__(self, f: IO[bytes], path: object, size: int | None) -> None:
         self._f = f
         self.path = path
-        self.compressed = compressed
-        self._size = None if compressed else os.fstat(f.fileno()).st_size
+        self.compressed = size is None
+        self._size = size
         self._buf = b""
         self._pos = 0
         self._entry = struct.Struct("<qb")
@@ -393,7 +393,7 @@ def _check_rows(
 
 
 def _read_matrix(
-    s: _Stream, h: dict[str, int], path: object, raw_words: list[bytes], problems: Problems
+    s: _Stream, h: dict[str, int], file: IO[bytes], raw_words: list[bytes], problems: Problems
 ) -> tuple[np.ndarray, set[int]]:
     """The input matrix, checked to be finite in bounded chunks before it is used.
 
@@ -451,7 +451,8 @@ def _read_matrix(
     del scratch
     if nbytes == 0:
         return np.zeros((rows, cols), dtype=np.float32), bad
-    return np.memmap(path, dtype="<f4", mode="c", offset=offset, shape=(rows, cols)), bad
+    # mapped from the file already open (not the path again: a rename can't swap it)
+    return np.memmap(file, dtype="<f4", mode="c", offset=offset, shape=(rows, cols)), bad
 
 
 def _decode_words(
@@ -489,25 +490,23 @@ def _decode_words(
 
 
 def read_fasttext_bin(
-    path: str | os.PathLike[str],
+    source: str | os.PathLike[str] | Source,
     *,
     limit: int | None,
     keep: set[str] | None,
     dtype: np.dtype,
     problems: Problems,
-    progress: Callable[[int, int | None], None] | None = None,
     encoding: str = "utf-8",
     unicode_errors: str = "strict",
 ) -> tuple[list[str], np.ndarray, FastTextSubwords | None]:
     """Read a fastText ``.bin`` model: in-vocabulary words, their vectors, and the n-gram model.
 
     Args:
-        path: the model, plain or compressed.
+        source: the model, plain or compressed: a path, or the load's `Source`.
         limit: read only the first ``limit`` words.
         keep: keep only these words.
         dtype: of the word vectors (the n-gram rows stay float32).
         problems: raise or count bad words (NaN rows, words that do not decode, duplicates).
-        progress: called with ``(1, 1)`` when done.
         encoding: of the words' bytes (gensim's ``encoding``).
         unicode_errors: ``"strict"`` (a word that does not decode is a bad row), ``"replace"``
             or ``"ignore"``, as ``bytes.decode``.
@@ -522,9 +521,8 @@ def read_fasttext_bin(
             skips them, NaN/inf word rows, words that do not decode and duplicate words.
     """
     encoding = Decoder(encoding, unicode_errors).encoding
-    compressed = compression_of(path) is not None
-    with open_binary(path) as f:
-        s = _Stream(f, path, compressed)
+    with opened(source) as src:
+        s = _Stream(src.stream(), src.path, src.length)
         h = _read_header(s)
         raw_words = _read_vocab(s, h)
         if h["pruneidx_size"] > 0:
@@ -539,9 +537,8 @@ def read_fasttext_bin(
                 raise s.error(
                     "quantized fastText models (.ftz) are not supported; use the full .bin"
                 )
-        matrix, bad = _read_matrix(s, h, path, raw_words, problems)
-    if progress is not None:
-        progress(1, 1)
+        matrix, bad = _read_matrix(s, h, src.file, raw_words, problems)
+        src.advance(s.tell(), words=h["nwords"])
     nwords, minn, maxn = h["nwords"], h["minn"], h["maxn"]
     subwords = FastTextSubwords(matrix[nwords:], min_n=minn, max_n=maxn)
     chosen = _decode_words(

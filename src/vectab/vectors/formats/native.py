@@ -43,6 +43,7 @@ import numpy as np
 import xxhash
 
 from vectab.errors import VectorFormatError
+from vectab.vectors.formats._source import Source, opened
 
 __all__ = ["write_native", "read_native", "read_native_header", "MAGIC_FORMAT"]
 
@@ -307,12 +308,16 @@ def _tensor(f: IO[bytes], header: dict[str, Any], base: int, name: str, mmap: bo
 
 
 def read_native(
-    path: str | os.PathLike[str], *, mmap: bool = True, verify: bool = True, legacy: str = "warn"
+    source: str | os.PathLike[str] | Source,
+    *,
+    mmap: bool = True,
+    verify: bool = True,
+    legacy: str = "warn",
 ) -> tuple[list[str], np.ndarray, np.ndarray | None, dict[str, str]]:
     """Open a vectab file: words, vectors (a copy-on-write memory map), ngrams, metadata.
 
     Args:
-        path: the ``.vectab`` file.
+        source: the ``.vectab`` file: a path, or the load's open `Source`.
         mmap: map ``vectors`` and ``ngrams`` instead of reading them into memory.
         verify: check the checksum of the whole file (a `VectorFormatError` if any stored byte
             changed); False checks only the header and the file's length.
@@ -330,10 +335,10 @@ def read_native(
     """
     if legacy not in ("warn", "raise"):
         raise ValueError(f"`legacy` must be 'warn' or 'raise', got {legacy!r}")
-    with open(
-        path, "rb"
-    ) as f:  # one open file for header, checksum and map: a rename can't swap it
-        size = os.fstat(f.fileno()).st_size
+    # one open file for header, checksum and map: a rename can't swap it
+    with opened(source) as src:
+        path, f, size = src.path, src.file, src.size
+        f.seek(0)
         header, text = _read_header(f, path, size)
         meta = header["__metadata__"]
         base = 8 + len(text)

@@ -38,10 +38,10 @@ from typing import IO
 import numpy as np
 
 from vectab.errors import VectorFormatError
-from vectab.vectors.formats._compress import file_size, open_binary
 from vectab.vectors.formats._kernels import kernels_ready
 from vectab.vectors.formats._report import UTF8, Decoder, Problems
 from vectab.vectors.formats._rows import RowSink
+from vectab.vectors.formats._source import Source, opened
 from vectab.vectors.formats._textparse import (
     arrow_block,
     compiled_block,
@@ -119,24 +119,24 @@ def _line_blocks(f: IO[bytes], head: bytes, max_line: Callable[[], int]) -> Iter
 
 
 def read_text(
-    path: str | os.PathLike[str],
+    source: str | os.PathLike[str] | Source,
     *,
     header: bool,
     limit: int | None,
     keep: set[str] | None,
     dtype: np.dtype,
     problems: Problems,
-    progress: Callable[[int, int | None], None] | None = None,
     decoder: Decoder = UTF8,
 ) -> tuple[list[str], np.ndarray]:
     """Read a word2vec text (``header=True``) or GloVe (``header=False``) file.
 
+    ``source``: a path, or the `Source` of the load (opened once; progress goes through it).
     Returns the words and a ``(rows, dim)`` matrix of ``dtype``; memory grows with the rows
     kept, not with the file. Problems are raised or counted by ``problems``; words are decoded
     by ``decoder`` (see the module's rules).
     """
-    total = file_size(path)
-    with open_binary(path) as f:
+    with opened(source) as src:
+        path, total, f = src.path, src.length, src.stream()
         first = f.readline(_MAX_HEADER if header else MAX_LINE + 1)
         skip = decoder.bom_length(first)
         first = first[skip:]
@@ -196,8 +196,7 @@ def read_text(
                 next_line += _parse_block(
                     buf, lo, hi, dim, next_line, trailing_space, sink, problems, decoder
                 )
-                if progress is not None:
-                    progress(done, total)
+                src.advance(done, words=sink.rows_read)
                 if sink.full:
                     break
         except _LineTooLong as error:
