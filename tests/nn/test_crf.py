@@ -164,8 +164,6 @@ def test_infer_scheme():
     "args, options",
     [
         ((0,), {}),
-        ((True,), {}),
-        ((2.0,), {}),
         ((3,), {"tags": ["O", "B-X"]}),
         ((3,), {"constraints": "BIO"}),
         ((3,), {"constraints": "BILOU", "tags": ["O", "B-X", "I-X"]}),
@@ -176,6 +174,12 @@ def test_infer_scheme():
 def test_bad_construction_raises(args, options):
     with pytest.raises(ValueError):
         CRF(*args, **options)
+
+
+@pytest.mark.parametrize("num_tags", [True, 2.0, "3"])
+def test_num_tags_of_the_wrong_type_is_a_type_error(num_tags):
+    with pytest.raises(TypeError, match="`num_tags` must be an int >= 1"):
+        CRF(num_tags)
 
 
 def test_bad_inputs_raise():

@@ -16,12 +16,15 @@ BAD_CONSTRUCTOR_ARGS = [
     ({"output_dim": -3}, ValueError, "`output_dim` must be an int >= 1, got -3"),
     ({"input_length": 0}, ValueError, "`input_length` must be an int >= 1"),
     ({"mask_zero": "no"}, TypeError, "`mask_zero` must be True or False, got str: 'no'"),
-    ({"padding_idx": 10}, ValueError, r"`padding_idx` must be an integer in \[-10, 10\)"),
+    ({"padding_idx": 10}, ValueError, r"`padding_idx` must be an int in \[-10, 9\], got 10"),
     ({"padding_idx": -11}, ValueError, "`padding_idx`"),
-    ({"padding_idx": 1.5}, ValueError, "`padding_idx`"),
-    ({"max_norm": 0}, ValueError, "`max_norm` must be None or a positive number"),
+    ({"padding_idx": 1.5}, TypeError, "`padding_idx`"),
+    ({"max_norm": 0}, ValueError, "`max_norm` must be a number > 0 or None, got 0"),
     ({"max_norm": -1.0}, ValueError, "`max_norm`"),
-    ({"max_norm": "2"}, ValueError, "`max_norm`"),
+    ({"max_norm": "2"}, TypeError, "`max_norm`"),
+    ({"norm_type": float("nan")}, ValueError, "`norm_type`"),
+    ({"sparse": "no"}, TypeError, "`sparse` must be True or False"),
+    ({"scale_grad_by_freq": 0}, TypeError, "`scale_grad_by_freq` must be True or False"),
     ({"embeddings_initializer": "unifrom"}, ValueError, "Did you mean 'uniform'"),
     ({"embeddings_initializer": 3}, TypeError, "`embeddings_initializer` must be a name"),
     ({"embeddings_initializer": np.zeros((9, 4))},
@@ -108,8 +111,10 @@ def test_bad_from_pretrained_and_from_vectors_arguments():
         Embedding.from_pretrained(torch.zeros(3))
     with pytest.raises(ValueError, match=r"`freeze` must be .* \(True = the row stays fixed\)"):
         Embedding.from_pretrained(torch.zeros(3, 2), freeze=np.ones(4, bool))
-    for freeze in ("yes", 1, None):
-        with pytest.raises(ValueError, match="`freeze` must be 'pretrained', True or False"):
+    with pytest.raises(ValueError, match="`freeze` must be 'pretrained', True or False"):
+        Embedding.from_vectors(None, {"a": 1}, freeze="yes")
+    for freeze in (1, None):
+        with pytest.raises(TypeError, match="`freeze` must be 'pretrained', True or False"):
             Embedding.from_vectors(None, {"a": 1}, freeze=freeze)
     with pytest.raises(TypeError, match="`tokenizer` must be a fitted Tokenizer"):
         Embedding.from_vectors(None, ["a", "b"])

@@ -134,7 +134,6 @@ def test_pooling_functions():
         {"kind": "transformer"},
         {"hidden_size": 0},
         {"num_layers": -1},
-        {"num_filters": 1.5},
         {"dropout": 1.0},
         {"dropout": -0.1},
         {"kernel_sizes": ()},
@@ -144,6 +143,17 @@ def test_pooling_functions():
 )
 def test_bad_options_raise(options):
     with pytest.raises(ValueError):
+        SequenceEncoder(D, **options)
+
+
+@pytest.mark.parametrize(
+    ("options", "name"),
+    [({"num_filters": 1.5}, "num_filters"), ({"hidden_size": "8"}, "hidden_size"),
+     ({"dropout": "0.1"}, "dropout"), ({"kernel_sizes": (3, 2.0)}, r"kernel_sizes\[1\]"),
+     ({"kind": 3}, "kind")],
+)
+def test_options_of_the_wrong_type_raise_type_error(options, name):
+    with pytest.raises(TypeError, match=f"`{name}`"):
         SequenceEncoder(D, **options)
 
 
@@ -183,8 +193,10 @@ def test_packed_and_dense_runs_agree(kind, pooling):
 
 
 def test_bad_pack_raises():
-    with pytest.raises(ValueError, match="pack"):
-        SequenceEncoder(D, pack="auto")
+    # A flag is a bool: 'auto' (or 0) used to be read as a value, now it is the wrong type.
+    for pack in ("auto", 0):
+        with pytest.raises(TypeError, match="`pack` must be None, True or False"):
+            SequenceEncoder(D, pack=pack)
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor, nn
 
+from vectab._checks import check_int
 from vectab.nn.encoders import check_mask, is_left_aligned, left_align_index
 
 CONSTRAINT_SCHEMES = ("BIO", "BIOES")
@@ -31,8 +32,8 @@ def _split(tag: str, scheme: str) -> tuple[str, str]:
     if not sep or not kind or prefix not in _PREFIXES[scheme]:
         allowed = "/".join(_PREFIXES[scheme])
         raise ValueError(
-            f"`tags` must follow the {scheme} scheme ('O' or '{allowed}-TYPE'); "
-            f"received {tag!r}. Pass constraints=None to use tags without a scheme."
+            f"`tags` must follow the {scheme} scheme ('O' or '{allowed}-TYPE'), "
+            f"got {tag!r}. Pass constraints=None to use tags without a scheme."
         )
     return prefix, kind
 
@@ -71,7 +72,7 @@ def allowed_transitions(tags: Sequence[str], scheme: str) -> tuple[Tensor, Tenso
         ([True, True, False], [True, True, False], [True, True, True])
     """
     if scheme not in CONSTRAINT_SCHEMES:
-        raise ValueError(f"`constraints` must be None, 'BIO' or 'BIOES'; received {scheme!r}.")
+        raise ValueError(f"`constraints` must be None, 'BIO' or 'BIOES', got {scheme!r}.")
     parts = [_split(t, scheme) for t in tags]
     k = len(parts)
     trans = torch.ones(k, k, dtype=torch.bool)
@@ -127,10 +128,9 @@ class CRF(nn.Module):
         tags: Sequence[str] | None = None,
     ) -> None:
         super().__init__()
-        if isinstance(num_tags, bool) or not isinstance(num_tags, int) or num_tags < 1:
-            raise ValueError(f"`num_tags` must be a positive int; received {num_tags!r}.")
+        check_int(num_tags, "num_tags")
         if tags is not None and len(tags) != num_tags:
-            raise ValueError(f"`tags` must list num_tags={num_tags} names; received {len(tags)}.")
+            raise ValueError(f"`tags` must list num_tags={num_tags} names, got {len(tags)}.")
         self.num_tags = num_tags
         self.constraints = constraints
         self.tags = list(tags) if tags is not None else None
@@ -168,8 +168,8 @@ class CRF(nn.Module):
     def _check(self, emissions: Tensor, mask: Tensor | None) -> tuple[Tensor, Tensor]:
         if emissions.dim() != 3 or emissions.shape[-1] != self.num_tags:
             raise ValueError(
-                f"`emissions` must have shape (batch, seq, num_tags={self.num_tags}); "
-                f"received {tuple(emissions.shape)}."
+                f"`emissions` must have shape (batch, seq, num_tags={self.num_tags}), "
+                f"got {tuple(emissions.shape)}."
             )
         b, t = emissions.shape[:2]
         check_mask(mask, (b, t))
@@ -216,8 +216,8 @@ class CRF(nn.Module):
         emissions, mask = self._check(emissions, mask)
         if tags.shape != mask.shape:
             raise ValueError(
-                f"`tags` must have shape (batch, seq) = {tuple(mask.shape)}; "
-                f"received {tuple(tags.shape)}."
+                f"`tags` must have shape (batch, seq) = {tuple(mask.shape)}, "
+                f"got {tuple(tags.shape)}."
             )
         start, trans, end = self._scores()
         tags = tags.masked_fill(~mask, 0)
@@ -247,8 +247,8 @@ class CRF(nn.Module):
         """
         if reduction not in ("mean", "sum", "token_mean", "none"):
             raise ValueError(
-                "`reduction` must be 'mean', 'sum', 'token_mean' or 'none'; "
-                f"received {reduction!r}."
+                "`reduction` must be 'mean', 'sum', 'token_mean' or 'none', "
+                f"got {reduction!r}."
             )
         losses = self.log_partition(emissions, mask) - self.score(emissions, tags, mask)
         if reduction == "none":

@@ -30,7 +30,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from vectab._checks import check_bool, check_int
+from vectab._checks import check_bool, check_float, check_int, shown
 from vectab.nn import constraints as _constraints
 from vectab.nn import initializers as _initializers
 from vectab.nn import regularizers as _regularizers
@@ -44,11 +44,6 @@ from vectab.nn._table import (
 from vectab.nn.functional import check_ids, renorm_rows, split_embedding
 
 __all__ = ["Embedding", "VectorSource"]
-
-
-def _positive_int(name: str, value: Any) -> int:
-    check_int(value, name)
-    return int(value)
 
 
 def _float_dtype(dtype: Any) -> torch.dtype:
@@ -175,18 +170,18 @@ class Embedding(PartlyFrozenTable):
         if name is not None and not isinstance(name, str):
             raise TypeError(f"`name` must be a str or None; got {type(name).__name__} {name!r}.")
         self.name = name
-        self.num_embeddings = _positive_int("input_dim", input_dim)
-        self.embedding_dim = _positive_int("output_dim", output_dim)
+        check_int(input_dim, "input_dim")
+        check_int(output_dim, "output_dim")
+        self.num_embeddings, self.embedding_dim = int(input_dim), int(output_dim)
         self.padding_idx = self._check_padding_idx(padding_idx)
         check_bool(mask_zero, "mask_zero")
         self.mask_zero = bool(mask_zero)
-        self.input_length = None if input_length is None else _positive_int(
-            "input_length", input_length
-        )
-        if max_norm is not None and (
-            isinstance(max_norm, bool) or not isinstance(max_norm, (int, float)) or max_norm <= 0
-        ):
-            raise ValueError(f"`max_norm` must be None or a positive number; got {max_norm!r}.")
+        check_int(input_length, "input_length", allow_none=True)
+        self.input_length = None if input_length is None else int(input_length)
+        check_float(max_norm, "max_norm", minimum=0, min_open=True, allow_none=True)
+        check_float(norm_type, "norm_type", minimum=0, min_open=True)
+        check_bool(scale_grad_by_freq, "scale_grad_by_freq")
+        check_bool(sparse, "sparse")
         self.max_norm = None if max_norm is None else float(max_norm)
         self.norm_type = float(norm_type)
         self.scale_grad_by_freq = bool(scale_grad_by_freq)
@@ -225,13 +220,9 @@ class Embedding(PartlyFrozenTable):
         if padding_idx is None:
             return None
         n = self.num_embeddings
-        if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)) or not (
-            -n <= padding_idx < n
-        ):
-            raise ValueError(
-                f"`padding_idx` must be an integer in [-{n}, {n}) (negative counts from the "
-                f"end, as in torch.nn.Embedding); got {padding_idx!r}."
-            )
+        check_int(padding_idx, "padding_idx", minimum=-n, maximum=n - 1, fix=(
+            " Negative counts from the end, as in torch.nn.Embedding."
+        ))
         return int(padding_idx) % n
 
     # ----------------------------------------------------------------- the lookup
@@ -422,8 +413,11 @@ class Embedding(PartlyFrozenTable):
             mask_zero: id 0 is padding (Keras' ``mask_zero``).
             sparse: sparse gradients.
         """
-        if not (isinstance(freeze, (bool, np.bool_)) or freeze == "pretrained"):
-            raise ValueError(f"`freeze` must be 'pretrained', True or False; got {freeze!r}.")
+        rule = "`freeze` must be 'pretrained', True or False"
+        if not isinstance(freeze, (bool, np.bool_, str)):
+            raise TypeError(f"{rule}, got {type(freeze).__name__}: {shown(freeze)}.")
+        if not isinstance(freeze, (bool, np.bool_)) and freeze != "pretrained":
+            raise ValueError(f"{rule}, got {freeze!r}.")
         word_index = tokenizer
         if not isinstance(tokenizer, dict):
             word_index = getattr(tokenizer, "word_index", None)

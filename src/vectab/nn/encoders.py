@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from vectab._checks import check_bool, check_choice, check_int, check_rate
 from vectab.nn.pooling import (
     AttentionPooling,
     check_pooling,
@@ -42,12 +43,12 @@ def check_mask(mask: Tensor | None, shape: tuple[int, int], *, name: str = "mask
     if not isinstance(mask, Tensor) or mask.dtype != torch.bool:
         got = mask.dtype if isinstance(mask, Tensor) else type(mask).__name__
         raise TypeError(
-            f"`{name}` must be a bool tensor (True = real token); received {got}. "
+            f"`{name}` must be a bool tensor (True = real token), got {got}. "
             f"Build it with `ids != 0` or `Embedding.compute_mask(ids)`."
         )
     if tuple(mask.shape) != tuple(shape):
         raise ValueError(
-            f"`{name}` must have shape (batch, seq) = {tuple(shape)}; received {tuple(mask.shape)}."
+            f"`{name}` must have shape (batch, seq) = {tuple(shape)}, got {tuple(mask.shape)}."
         )
 
 
@@ -139,34 +140,25 @@ class SequenceEncoder(nn.Module):
         pack: bool | None = None,
     ) -> None:
         super().__init__()
-        if kind not in ENCODER_KINDS:
-            raise ValueError(
-                f"`kind` must be one of {', '.join(ENCODER_KINDS)}; received {kind!r}."
-            )
+        check_choice(kind, "kind", ENCODER_KINDS)
         for name, value in (
             ("input_size", input_size),
             ("hidden_size", hidden_size),
             ("num_layers", num_layers),
             ("num_filters", num_filters),
         ):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"`{name}` must be a positive int; received {value!r}.")
-        if not isinstance(dropout, (int, float)) or not 0.0 <= dropout < 1.0:
-            raise ValueError(f"`dropout` must be a float in [0, 1); received {dropout!r}.")
+            check_int(value, name)
+        check_rate(dropout, "dropout")
         kernel_sizes = tuple(kernel_sizes)
-        if not kernel_sizes or any(
-            isinstance(k, bool) or not isinstance(k, int) or k < 1 for k in kernel_sizes
-        ):
-            raise ValueError(
-                "`kernel_sizes` must be a non-empty list of positive ints; received "
-                f"{kernel_sizes!r}."
-            )
+        if not kernel_sizes:
+            raise ValueError("`kernel_sizes` must be a non-empty list of ints >= 1, got ().")
+        for i, size in enumerate(kernel_sizes):
+            check_int(size, f"kernel_sizes[{i}]")
         self.kind = kind
         self.input_size = input_size
         self.pooling = check_pooling(pooling or _DEFAULT_POOLING.get(kind, "last"))
         self.recurrent = kind in ("lstm", "bilstm", "gru", "bigru")
-        if pack not in (None, True, False):
-            raise ValueError(f"`pack` must be None, True or False; received {pack!r}.")
+        check_bool(pack, "pack", allow_none=True)
         self.pack = pack
         self.input_dropout = nn.Dropout(dropout)
         if self.recurrent:
@@ -196,7 +188,7 @@ class SequenceEncoder(nn.Module):
     def forward(self, x: Tensor, mask: Tensor | None = None) -> tuple[Tensor, Tensor]:
         if x.dim() != 3 or x.shape[-1] != self.input_size:
             raise ValueError(
-                f"`x` must have shape (batch, seq, {self.input_size}); received {tuple(x.shape)}."
+                f"`x` must have shape (batch, seq, {self.input_size}), got {tuple(x.shape)}."
             )
         check_mask(mask, (x.shape[0], x.shape[1]))
         if mask is not None and bool(mask.all()):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from vectab._checks import check_choice
+
 POOLING_MODES = ("last", "mean", "max", "attention")
 
 
@@ -112,8 +114,5 @@ class AttentionPooling(nn.Module):
 
 def check_pooling(pooling: str) -> str:
     """Validate a pooling name; return it."""
-    if pooling not in POOLING_MODES:
-        raise ValueError(
-            f"`pooling` must be one of {', '.join(POOLING_MODES)}; received {pooling!r}."
-        )
+    check_choice(pooling, "pooling", POOLING_MODES)
     return pooling
