@@ -49,7 +49,13 @@ def test_no_regularizer_gives_zero():
     assert regularization_loss(nn.Identity()).item() == 0.0
 
 
-@pytest.mark.parametrize("bad", [-0.1, "0.1", True])
+@pytest.mark.parametrize("bad", [-0.1, float("nan")])
 def test_bad_factors(bad):
-    with pytest.raises(ValueError, match="must be a non-negative number"):
+    with pytest.raises(ValueError, match="`l1` must be a number >= 0, got"):
+        regularizers.L1L2(l1=bad)
+
+
+@pytest.mark.parametrize("bad", ["0.1", True])
+def test_factors_of_the_wrong_type(bad):
+    with pytest.raises(TypeError, match="`l1` must be a number >= 0, got"):
         regularizers.L1L2(l1=bad)

@@ -23,6 +23,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from vectab._checks import check_float, check_int
 from vectab.nn._names import from_name
 
 __all__ = [
@@ -61,6 +62,8 @@ class MaxNorm(Constraint):
     """Scale each row whose L2 norm exceeds ``max_value`` down to it; Keras' ``MaxNorm``."""
 
     def __init__(self, max_value: float = 2.0, axis: int = -1):
+        check_float(max_value, "max_value", minimum=0)
+        check_int(axis, "axis", minimum=None)
         self.max_value, self.axis = float(max_value), int(axis)
 
     def __call__(self, w: torch.Tensor) -> torch.Tensor:
@@ -75,6 +78,7 @@ class UnitNorm(Constraint):
     """Divide each row by its L2 norm; Keras' ``UnitNorm``."""
 
     def __init__(self, axis: int = -1):
+        check_int(axis, "axis", minimum=None)
         self.axis = int(axis)
 
     def __call__(self, w: torch.Tensor) -> torch.Tensor:
@@ -98,9 +102,13 @@ class MinMaxNorm(Constraint):
     def __init__(
         self, min_value: float = 0.0, max_value: float = 1.0, rate: float = 1.0, axis: int = -1
     ):
+        check_float(min_value, "min_value", minimum=0)
+        check_float(max_value, "max_value", minimum=0)
+        check_float(rate, "rate", minimum=0, maximum=1)
+        check_int(axis, "axis", minimum=None)
         if min_value > max_value:
             raise ValueError(
-                f"`min_value` must be <= `max_value`; got min_value={min_value}, "
+                f"`min_value` must be <= `max_value`, got min_value={min_value}, "
                 f"max_value={max_value}."
             )
         self.min_value, self.max_value = float(min_value), float(max_value)

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from vectab._checks import check_float, check_seed
 from vectab.nn._names import from_name
 
 Shape = Sequence[int]
@@ -81,6 +82,9 @@ class RandomUniform(Initializer):
     """U(minval, maxval); Keras' ``RandomUniform`` and the ``"uniform"`` default."""
 
     def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: int | None = None):
+        check_float(minval, "minval")
+        check_float(maxval, "maxval")
+        check_seed(seed, allow_none=True)
         self.minval, self.maxval, self.seed = float(minval), float(maxval), seed
 
     def fill_(self, table: torch.Tensor) -> torch.Tensor:
@@ -94,6 +98,9 @@ class RandomNormal(Initializer):
     """N(mean, stddev**2); Keras' ``RandomNormal`` (``"normal"``, ``"random_normal"``)."""
 
     def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None):
+        check_float(mean, "mean")
+        check_float(stddev, "stddev", minimum=0)
+        check_seed(seed, allow_none=True)
         self.mean, self.stddev, self.seed = float(mean), float(stddev), seed
 
     def fill_(self, table: torch.Tensor) -> torch.Tensor:
@@ -127,6 +134,7 @@ class GlorotUniform(Initializer):
     """U(-limit, limit), limit = sqrt(6 / (fan_in + fan_out)); Keras' ``GlorotUniform``."""
 
     def __init__(self, seed: int | None = None):
+        check_seed(seed, allow_none=True)
         self.seed = seed
 
     def fill_(self, table: torch.Tensor) -> torch.Tensor:
@@ -153,6 +161,8 @@ class Orthogonal(Initializer):
     """Orthogonal rows or columns (QR of a normal matrix), times ``gain``; Keras' ``Orthogonal``."""
 
     def __init__(self, gain: float = 1.0, seed: int | None = None):
+        check_float(gain, "gain")
+        check_seed(seed, allow_none=True)
         self.gain, self.seed = float(gain), seed
 
     def fill_(self, table: torch.Tensor) -> torch.Tensor:
@@ -166,6 +176,7 @@ class Constant(Initializer):
     """Every entry equal to ``value``; Keras' ``Constant``."""
 
     def __init__(self, value: float = 0.0):
+        check_float(value, "value")
         self.value = float(value)
 
     def fill_(self, table: torch.Tensor) -> torch.Tensor:

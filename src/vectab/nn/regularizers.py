@@ -21,6 +21,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from vectab._checks import check_float
 from vectab.nn._names import from_name
 
 __all__ = ["L1", "L1L2", "L2", "Regularizer", "get", "regularization_loss"]
@@ -46,10 +47,7 @@ class L1L2(Regularizer):
 
     def __init__(self, l1: float = 0.0, l2: float = 0.0):
         for name, value in (("l1", l1), ("l2", l2)):
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-                raise ValueError(
-                    f"`{name}` must be a non-negative number; got {value!r}. Use e.g. {name}=0.01."
-                )
+            check_float(value, name, minimum=0, fix=f" Use e.g. {name}=0.01.")
         self.l1, self.l2 = float(l1), float(l2)
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
