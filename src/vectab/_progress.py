@@ -1,7 +1,8 @@
 """The one progress protocol: long-running library calls report :class:`ProgressEvent` values.
 
 Every call that takes a ``progress`` argument (``load_vectors``, ``Trainer``, ``Word2Vec``,
-``tsne``, ``evaluate``, ``FastIndex``) accepts the same three things:
+``viz.projection.project`` (PCA, t-SNE, UMAP), ``evaluate_word_pairs``,
+``evaluate_word_analogies``, ``FastIndex``) accepts the same three things:
 
 - ``None`` or ``False``: no reports;
 - a callable: it receives one :class:`ProgressEvent` per report, from the calling thread;
@@ -40,13 +41,14 @@ class ProgressEvent:
 
     Attributes:
         task: what runs, in words a user reads: ``"load glove.txt"``, ``"train"``,
-            ``"word2vec"``, ``"t-SNE"``, ``"evaluate"``, ``"index"``.
+            ``"word2vec"``, ``"PCA"``/``"t-SNE"``/``"UMAP"``, ``"evaluate word pairs"``,
+            ``"evaluate analogies"``, ``"index"``. A renderer keeps one bar per task name.
         kind: ``"start"`` (a stage begins; ``total`` known if it ever is), ``"update"``
             (``done`` moved), ``"epoch_end"`` (an epoch finished: ``metrics`` holds all of
             its numbers, validation included), ``"end"`` (the call finished or was aborted).
         done: units finished in the current stage (epoch, file, iteration run).
         total: units in the stage, or None when unknown.
-        unit: what ``done`` counts: ``"bytes"``, ``"batches"``, ``"words"``, ``"iterations"``,
+        unit: what ``done`` counts: ``"bytes"``, ``"batches"``, ``"words"``, ``"points"``,
             ``"queries"``, ``"vectors"``.
         epoch: the 1-based epoch when the task has epochs, else None.
         epochs: the number of epochs when the task has epochs, else None.

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from vectab.cli._common import check_output
+from vectab.cli._common import check_output, progress_renderer
 
 STEPS = 7
 NEIGHBOUR_WORDS = ("king", "france", "movie", "excellent")
@@ -116,7 +116,7 @@ def run_quickstart(out: Path, *, epochs: int, seed: int, console: Any) -> dict[s
         return ClassificationDataset(seqs, [classes.index(y) for _, y in rows])
 
     trainer = Trainer(model, lr=3e-3, batch_size=16, epochs=epochs, seed=seed, device="cpu",
-                      early_stopping_patience=None, progress=True)
+                      early_stopping_patience=None, progress=progress_renderer())
     trainer.fit(dataset(train))
     metrics = trainer.evaluate(dataset(test))
     results["test_accuracy"] = float(metrics["accuracy"])
