@@ -268,3 +268,32 @@ def test_activation_matches_keras(name):
         tnp(vl.activation(name)(torch.as_tensor(x))), knp(k_fn(keras.ops.convert_to_tensor(x))),
         atol=1e-5, rtol=1e-5,
     )
+
+
+def test_embedding_weights_and_trainable_false_as_keras():
+    matrix = RNG.standard_normal((5, 3)).astype("float32")
+    k_layer = keras.layers.Embedding(5, 3, weights=[matrix], trainable=False)
+    v_layer = vl.Embedding(5, 3, weights=[matrix], trainable=False)
+    ids = np.array([[1, 4, 0]])
+    k_out = knp(k_layer(keras.ops.convert_to_tensor(ids)))
+    np.testing.assert_allclose(tnp(v_layer(torch.as_tensor(ids))), k_out)
+    np.testing.assert_array_equal(v_layer.get_weights()[0], k_layer.get_weights()[0])
+    assert not any(p.requires_grad for p in v_layer.parameters())
+
+
+def test_dense_regularizers_give_keras_losses():
+    x = RNG.standard_normal((4, 5)).astype("float32")
+    k_layer = keras.layers.Dense(3, kernel_regularizer="l2", bias_regularizer="l1",
+                                 activity_regularizer="l2")
+    v_layer = vl.Dense(3, kernel_regularizer="l2", bias_regularizer="l1",
+                       activity_regularizer="l2")
+    k_layer(keras.ops.convert_to_tensor(x))  # builds; losses are read after a call
+    v_layer(torch.as_tensor(x))
+    weights = [w + 0.1 for w in k_layer.get_weights()]
+    k_layer.set_weights(weights)
+    v_layer.set_weights(weights)
+    k_layer(keras.ops.convert_to_tensor(x))
+    v_layer(torch.as_tensor(x))
+    expected = sorted(float(knp(v)) for v in k_layer.losses)
+    got = sorted(float(v) for v in v_layer.regularization_losses())
+    np.testing.assert_allclose(got, expected, rtol=1e-5)

@@ -162,3 +162,14 @@ def test_layers_are_plain_torch_modules():
     assert out.shape == (3, 2)
     assert all(p.grad is not None for p in model.parameters())
     assert set(model.state_dict()) >= {"0.weight", "1.weight", "1.bias", "3.weight", "3.bias"}
+
+
+def test_numpy_inputs_and_trainable_flag():
+    layer = vl.Dense(2)
+    layer.trainable = False
+    out = layer(np.ones((3, 4)))  # float64 numpy -> float32, as Keras
+    assert out.dtype == torch.float32 and not any(p.requires_grad for p in layer.parameters())
+    layer.trainable = True
+    assert all(p.requires_grad for p in layer.parameters())
+    with pytest.raises(TypeError, match="`trainable` must be a bool"):
+        layer.trainable = "yes"

@@ -218,13 +218,30 @@ class Layer(nn.Module):
     def __call__(self, x: Any, *args: Any, **kwargs: Any) -> Any:
         if _graph.is_symbolic(x):
             return _graph.call_symbolic(self, x, kwargs.get("mask"))
+        x = _as_tensor(x)
+        if isinstance(kwargs.get("mask"), np.ndarray):
+            kwargs["mask"] = torch.as_tensor(kwargs["mask"]).bool()
         if not self.built:
             self.build(_shape_of(x))
             self.built = True
             device = _device_of(x)
             if device is not None:
                 self.to(device)
+            if not self.__dict__.get("_trainable", True):
+                self.requires_grad_(False)
         return super().__call__(x, *args, **kwargs)
+
+    @property
+    def trainable(self) -> bool:
+        """Keras' ``trainable``: False freezes every parameter (``requires_grad=False``)."""
+        return self.__dict__.get("_trainable", True)
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        if not isinstance(value, bool):
+            raise TypeError(f"`trainable` must be a bool; got {type(value).__name__}: {value!r}.")
+        self.__dict__["_trainable"] = value
+        self.requires_grad_(value)
 
     def compute_mask(self, x: Any, mask: Any = None) -> Any:
         """The output mask (Keras): ``mask`` when ``supports_masking``, else None."""
@@ -301,6 +318,16 @@ def _shape_of(x: Any) -> Any:
     if isinstance(x, torch.Tensor):
         return tuple(x.shape)
     return tuple(np.shape(x))
+
+
+def _as_tensor(x: Any) -> Any:
+    """Numpy input as a tensor: floats as torch's default dtype (Keras casts to float32)."""
+    if isinstance(x, (list, tuple)):
+        return [_as_tensor(v) for v in x]
+    if isinstance(x, np.ndarray):
+        t = torch.as_tensor(x)
+        return t.to(torch.get_default_dtype()) if t.is_floating_point() else t
+    return x
 
 
 def _device_of(x: Any) -> torch.device | None:

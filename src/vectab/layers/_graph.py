@@ -7,10 +7,10 @@ of nodes, for the merge layers) builds the layer from the node's shape, computes
 returns a new ``Node`` recording ``layer`` and its ``inputs`` (the nodes it was called on) with
 the output ``shape`` from ``layer.compute_output_shape``. A layer with several outputs
 (``LSTM(return_state=True)``) returns a list of nodes sharing ``layer`` and ``inputs``, with
-``index`` 0, 1, ... . A model walks the graph from its output nodes back to its ``Input`` nodes
-(:func:`trace`) and, to run it, calls each ``node.layer`` on its inputs' values in that order,
-taking output ``index`` when the layer returns a list, and passing masks along with
-``layer.compute_mask``.
+``index`` 0, 1, ... (run the layer once for all of them). A model walks the graph from its
+output nodes back to its ``Input`` nodes (:func:`trace`) and, to run it, calls each
+``node.layer`` on its inputs' values in that order, taking output ``index`` when the layer
+returns a list, and passing masks along with ``layer.compute_mask``.
 
 Example:
     >>> from vectab.layers import Input, Embedding, LSTM, Dense
