@@ -84,10 +84,11 @@ def test_zero_rows_score_zero():
     assert torch.isfinite(scores).all()
 
 
-@pytest.mark.parametrize("k", [0, -1, 1.5, True, 3001])
-def test_bad_k(data, k):
+@pytest.mark.parametrize(("k", "error"), [(0, ValueError), (-1, ValueError), (1.5, TypeError),
+                                          (True, TypeError), (3001, ValueError)])
+def test_bad_k(data, k, error):
     q, m = data
-    with pytest.raises(ValueError, match="`k`"):
+    with pytest.raises(error, match="`k`"):
         topk_cosine(q, m, k)
 
 
@@ -110,17 +111,20 @@ def test_bad_types(bad):
         topk_cosine(bad, torch.randn(3, 2), 1)
 
 
-@pytest.mark.parametrize("chunk_size", [0, -3, 2.5])
-def test_bad_chunk_size(data, chunk_size):
+@pytest.mark.parametrize(("chunk_size", "error"), [(0, ValueError), (-3, ValueError),
+                                                   (2.5, TypeError)])
+def test_bad_chunk_size(data, chunk_size, error):
     q, m = data
-    with pytest.raises(ValueError, match="chunk_size"):
+    with pytest.raises(error, match="`chunk_size`"):
         topk_cosine(q, m, 2, chunk_size=chunk_size)
 
 
-@pytest.mark.parametrize("nprobe", [0, -2, 1.5, True, "4"])
-def test_bad_nprobe(data, nprobe):
+@pytest.mark.parametrize(("nprobe", "error"), [(0, ValueError), (-2, ValueError),
+                                               (1.5, TypeError), (True, TypeError),
+                                               ("4", TypeError)])
+def test_bad_nprobe(data, nprobe, error):
     q, m = data
-    with pytest.raises(ValueError, match="nprobe"):
+    with pytest.raises(error, match="`nprobe`"):
         topk_cosine(q, m, 2, fast=True, nprobe=nprobe)
 
 

@@ -172,9 +172,10 @@ def test_fast_index_is_built_once_and_reset_with_the_vectors(monkeypatch):
     assert kv._fast is None
 
 
-@pytest.mark.parametrize("nprobe", [0, -1, 2.5, True])
-def test_bad_nprobe(kv, nprobe):
-    with pytest.raises(ValueError, match="nprobe"):
+@pytest.mark.parametrize(("nprobe", "error"), [(0, ValueError), (-1, ValueError),
+                                               (2.5, TypeError), (True, TypeError)])
+def test_bad_nprobe(kv, nprobe, error):
+    with pytest.raises(error, match="`nprobe`"):
         kv.most_similar_batch(["w1"], topn=3, fast=True, nprobe=nprobe)
 
 
@@ -193,12 +194,28 @@ def test_topn_zero_and_oov_in_batch(kv):
 
 
 # ----- bad input -------------------------------------------------------------------------
-@pytest.mark.parametrize("topn", [-1, 1.5, "3", True])
-def test_bad_topn(kv, topn):
-    with pytest.raises(ValueError, match="topn"):
+@pytest.mark.parametrize(("topn", "error"), [(-1, ValueError), (1.5, TypeError),
+                                             ("3", TypeError), (True, TypeError)])
+def test_bad_topn(kv, topn, error):
+    with pytest.raises(error, match="`topn`"):
         kv.most_similar("w1", topn=topn)
-    with pytest.raises(ValueError, match="topn"):
+    with pytest.raises(error, match="`topn`"):
         kv.most_similar_cosmul("w1", topn=topn)
+
+
+@pytest.mark.parametrize(("restrict_vocab", "error"), [(-1, ValueError), ("10", TypeError)])
+def test_bad_restrict_vocab(kv, restrict_vocab, error):
+    with pytest.raises(error, match="`restrict_vocab`"):
+        kv.most_similar("w1", restrict_vocab=restrict_vocab)
+    with pytest.raises(error, match="`restrict_vocab`"):
+        kv.most_similar_cosmul("w1", restrict_vocab=restrict_vocab)
+
+
+def test_flags_are_bools(kv):
+    with pytest.raises(TypeError, match="`norm` must be True or False"):
+        kv.get_vector("w1", norm="no")
+    with pytest.raises(TypeError, match="`fast` must be True or False"):
+        kv.most_similar_batch(["w1"], fast="no")
 
 
 @pytest.mark.parametrize("positive", [3, {"w1"}, [3.5], [("w1", 1.0, 2)]])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from vectab._checks import check_int
 from vectab.vectors.formats import _kernels
 
 __all__ = ["normalize_rows", "search_exact", "check_k", "apply_exclude", "by_chunks"]
@@ -71,8 +72,7 @@ def apply_exclude(scores: torch.Tensor, exclude: torch.Tensor | None, ids=None) 
 
 def check_k(k: int, n_rows: int) -> None:
     """Refuse a ``k`` that is not a positive int or is more than the ``n_rows`` searched."""
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ValueError(f"`k` must be a positive int, got {k!r}")
+    check_int(k, "k")
     if k > n_rows:
         raise ValueError(f"`k` is {k} but the matrix has only {n_rows} rows; pass k <= {n_rows}")
 

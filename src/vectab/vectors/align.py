@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from vectab._checks import check_int, check_seed
+
 __all__ = ["build_embedding_matrix", "CoverageReport"]
 
 _TRANSFORMS: dict[str, Callable[[str], str]] = {
@@ -64,10 +66,12 @@ class CoverageReport:
 
     def most_frequent_missing(self, n: int = 20) -> list[tuple[str, int]]:
         """The ``n`` most frequent words without a vector, with their counts."""
+        check_int(n, "n", minimum=0)
         return list(zip(self.missing[:n], self.missing_counts[:n]))
 
     def summary(self, n_missing: int = 10) -> str:
         """A few readable lines: coverage, hits per fallback, the most frequent missing words."""
+        check_int(n_missing, "n_missing", minimum=0)
         lines = [
             f"vocabulary: {self.num_words} words ({self.num_rows} rows with padding)",
             f"found: {self.num_found} words = {self.type_coverage:.1%} of types"
@@ -122,10 +126,7 @@ def _vocabulary(word_index: Any, num_words: int | None, word_counts: Any):
             raise ValueError(
                 f"`word_index` maps {word!r} to {i!r}; ids must be ints >= 1 (0 is the padding row)"
             )
-    if num_words is not None and (
-        isinstance(num_words, bool) or not isinstance(num_words, int) or num_words < 1
-    ):
-        raise ValueError(f"`num_words` must be a positive int or None, got {num_words!r}")
+    check_int(num_words, "num_words", allow_none=True)
     return word_index, num_words, word_counts, special
 
 
@@ -195,6 +196,7 @@ def build_embedding_matrix(
         >>> report.pretrained_mask.tolist()
         [False, True, True, False]
     """
+    check_seed(seed)
     word_index, num_words, word_counts, special = _vocabulary(word_index, num_words, word_counts)
     has_subwords = getattr(vectors, "subwords", None) is not None
     if fallbacks is None:

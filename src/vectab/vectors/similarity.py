@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from vectab._checks import check_bool, check_int
 from vectab.vectors._exact import check_k, normalize_rows, search_exact
 from vectab.vectors._index import FastIndex
 
@@ -117,11 +118,10 @@ def topk_cosine(
             f"got {tuple(q.shape)}"
         )
     check_k(k, m.shape[0])
-    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
-        raise ValueError(f"`chunk_size` must be a positive int or None, got {chunk_size!r}")
-    bad_nprobe = isinstance(nprobe, bool) or not isinstance(nprobe, int) or nprobe < 1
-    if nprobe is not None and bad_nprobe:
-        raise ValueError(f"`nprobe` must be a positive int or None, got {nprobe!r}")
+    check_int(chunk_size, "chunk_size", allow_none=True)
+    check_int(nprobe, "nprobe", allow_none=True)
+    check_bool(fast, "fast")
+    check_bool(normalized, "normalized")
     q = q.to(device=m.device, dtype=torch.float32)
     m = m.to(torch.float32)
     if not normalized:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from vectab._checks import check_bool, check_int
 from vectab.errors import OutOfVocabularyError
 from vectab.vectors._save import save_vectors
 from vectab.vectors.align import CoverageReport, OovInit, build_embedding_matrix
@@ -34,9 +35,9 @@ def _ensure_list(value: Any, name: str) -> list:
     raise TypeError(f"`{name}` must be a word, a 1-D vector or a list of them, got {value!r}")
 
 
-def _check_topn(topn: int) -> None:
-    if isinstance(topn, bool) or not isinstance(topn, int) or topn < 0:
-        raise ValueError(f"`topn` must be an int >= 0, got {topn!r}")
+def _check_search(topn: int, restrict_vocab: Any = None) -> None:
+    check_int(topn, "topn", minimum=0)
+    check_int(restrict_vocab, "restrict_vocab", minimum=0, allow_none=True)
 
 
 class Vectors:
@@ -120,6 +121,7 @@ class Vectors:
         (fastText) and the word has character n-grams; otherwise
         :class:`~vectab.errors.OutOfVocabularyError` (a ``KeyError``), never a zero vector.
         """
+        check_bool(norm, "norm")
         i = self.key_to_index.get(word)
         if i is not None:
             vec = self.vectors[i]
@@ -219,6 +221,7 @@ class Vectors:
 
     def fill_norms(self, *, force: bool = False) -> None:
         """Compute the row norms (again with ``force=True`` after editing ``vectors`` in place)."""
+        check_bool(force, "force")
         if self._norms is None or force:
             self._norms = np.linalg.norm(self.vectors, axis=1)
             self._unit = None
@@ -306,7 +309,7 @@ class Vectors:
         Returns:
             ``[(word, cosine), ...]``, best first.
         """
-        _check_topn(topn)
+        _check_search(topn, restrict_vocab)
         items, weights, exclude = self._terms(positive, negative)
         if not items:
             raise ValueError("`positive` and `negative` are both empty; pass at least one word")
@@ -350,7 +353,7 @@ class Vectors:
         as they are (not normalized), as in gensim. ``restrict_vocab`` limits the search here
         (gensim accepts it but searches everything).
         """
-        _check_topn(topn)
+        _check_search(topn, restrict_vocab)
         positive = _ensure_list(positive, "positive")
         negative = _ensure_list(negative, "negative")
         if not positive:
@@ -429,10 +432,9 @@ class Vectors:
             exclude = torch.as_tensor(exclude, dtype=torch.long, device=self.device).view(
                 q.shape[0], -1
             )
-        if nprobe is not None and (
-            isinstance(nprobe, bool) or not isinstance(nprobe, int) or nprobe < 1
-        ):
-            raise ValueError(f"`nprobe` must be a positive int or None, got {nprobe!r}")
+        check_bool(fast, "fast")
+        check_int(chunk_size, "chunk_size", allow_none=True)
+        check_int(nprobe, "nprobe", allow_none=True)
         index = self._fast_index() if fast and self.vectors.size >= FAST_MIN_ELEMENTS else None
         return search_unit(
             q,
@@ -475,7 +477,8 @@ class Vectors:
         """
         if isinstance(words, str):
             raise TypeError("`words` must be a list of words, got a single str; wrap it in a list")
-        _check_topn(topn)
+        _check_search(topn)
+        check_bool(fast, "fast")
         rows = [self.get_vector(w) for w in words]
         ids = [self.key_to_index.get(w, -1) for w in words]
         if not rows or topn == 0:
