@@ -108,8 +108,9 @@ def test_amounts_and_numbers():
     assert format_amount(512, None, "bytes") == "512 B"
     assert format_amount(3, 7, "batches") == "3/7 batches"
     assert format_amount(12_000, None, "words") == "12,000 words"
-    assert format_metrics({"loss": 0.5, "words": 3, "alpha": 2.5e-05}) == (
-        "loss 0.5000 words 3 alpha 2.5e-05"
+    assert format_metrics({"loss": 0.5, "words": 3, "alpha": 2.5e-05, "words_per_sec": 681512.3,
+                           "mse": 1556.50281}) == (
+        "loss 0.5000 words 3 alpha 2.5e-05 words_per_sec 681512 mse 1556.5028"
     )
 
 

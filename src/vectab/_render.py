@@ -42,15 +42,17 @@ __all__ = ["Renderer", "format_amount", "format_metrics", "format_number"]
 
 
 def format_number(value: Any) -> str:
-    """A metric as a log shows it: ints whole, floats to 4 decimals (``.4g`` when tiny or huge)."""
+    """Format a metric for a log: ints whole, floats to 4 decimals (whole from 1e4, .4g tiny)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, int):
         return str(value)
     if math.isnan(value) or math.isinf(value):
         return str(value)
-    if value == 0 or 1e-3 <= abs(value) < 1e5:
+    if value == 0 or 1e-3 <= abs(value) < 1e4:
         return f"{value:.4f}"
+    if 1e4 <= abs(value) < 1e15:  # rates and counts: whole numbers read best
+        return f"{value:.0f}"
     return f"{value:.4g}"
 
 
@@ -241,9 +243,14 @@ class Renderer:
         fields = {
             "description": _title(event),
             "amount": format_amount(event.done, event.total, event.unit),
-            "info": format_metrics(stage.metrics),
         }
+        if event.kind != "epoch_end":  # an epoch's full numbers go in its line, not the bar
+            # the bar's line is one terminal row: the metrics give way to the bar and times
+            room = bar.console.width - len(fields["description"]) - len(fields["amount"]) - 61
+            info = format_metrics(stage.metrics)
+            fields["info"] = info if len(info) <= room else info[: max(room - 1, 0)] + "…"
         if stage.bar_task is None:
+            fields.setdefault("info", "")
             stage.bar_task = bar.add_task(total=event.total, completed=event.done, **fields)
         elif event.kind == "start":  # a new epoch or stage: the bar starts over
             bar.reset(stage.bar_task, total=event.total, completed=event.done, **fields)
