@@ -8,6 +8,8 @@ import types
 import typing
 from typing import Any, TypeVar
 
+from vectab._checks import check_int
+
 C = TypeVar("C", bound="ConfigMixin")
 
 
@@ -27,7 +29,7 @@ class ConfigMixin:
         """Build the config from :meth:`to_dict`'s output; unknown keys are an error."""
         if not isinstance(data, dict):
             raise TypeError(
-                f"`data` must be a dict from to_dict(); received {type(data).__name__}."
+                f"`data` must be a dict from to_dict(), got {type(data).__name__}."
             )
         names = {field.name for field in dataclasses.fields(cls)}  # type: ignore[arg-type]
         unknown = sorted(set(data) - names)
@@ -48,7 +50,7 @@ class ConfigMixin:
         if problem is not None:
             name, expected, value = problem
             raise TypeError(
-                f"{cls.__name__}.from_dict: `{name}` must be {expected}; received {value!r} "
+                f"{cls.__name__}.from_dict: `{name}` must be {expected}, got {value!r} "
                 f"({type(value).__name__}). Values are taken as they are, never converted."
             )
         return cls(**data)
@@ -101,15 +103,6 @@ def type_problem(cls: type, data: dict[str, Any]) -> tuple[str, str, Any] | None
 
 
 def check_padding_idx(value: Any, vocab_size: int) -> None:
-    """Raise ValueError unless ``value`` is None or an id in ``[-vocab_size, vocab_size)``."""
-    if value is None:
-        return
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or not -vocab_size <= value < vocab_size
-    ):
-        raise ValueError(
-            f"`padding_idx` must be None or an id in [-{vocab_size}, {vocab_size}) (the table's "
-            f"rows); received {value!r}."
-        )
+    """Raise unless ``value`` is None or an id in ``[-vocab_size, vocab_size)``."""
+    check_int(value, "padding_idx", minimum=-vocab_size, maximum=vocab_size - 1,
+              allow_none=True, fix=" It is a row of the table; negative counts from the end.")

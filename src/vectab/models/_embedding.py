@@ -25,8 +25,8 @@ def build_embedding(config: Any, embedding: nn.Module | None) -> nn.Module:
         )
     if not isinstance(embedding, nn.Module) or not hasattr(embedding, "embedding_dim"):
         raise TypeError(
-            "`embedding` must be a vectab.nn.Embedding (or torch.nn.Embedding); "
-            f"received {type(embedding).__name__}."
+            "`embedding` must be a vectab.nn.Embedding (or torch.nn.Embedding), "
+            f"got {type(embedding).__name__}."
         )
     shape = (embedding.num_embeddings, embedding.embedding_dim)
     if shape != (config.vocab_size, config.embedding_dim):
@@ -46,7 +46,7 @@ def resolve_mask(embedding: nn.Module, ids: Tensor, mask: Tensor | None) -> Tens
     if both say so.
     """
     if ids.dim() != 2:
-        raise ValueError(f"`ids` must have shape (batch, seq); received {tuple(ids.shape)}.")
+        raise ValueError(f"`ids` must have shape (batch, seq), got {tuple(ids.shape)}.")
     check_mask(mask, (ids.shape[0], ids.shape[1]))
     own = None
     compute = getattr(embedding, "compute_mask", None)

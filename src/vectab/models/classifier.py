@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from vectab._checks import check_int, check_rate
+from vectab._checks import check_bool, check_choice, check_int, check_rate
 from vectab.models._config import ConfigMixin, check_padding_idx
 from vectab.models._embedding import build_embedding, resolve_mask
 from vectab.nn.encoders import ENCODER_KINDS, SequenceEncoder
@@ -72,17 +72,16 @@ class ClassifierConfig(ConfigMixin):
         check_int(self.vocab_size, "vocab_size")
         check_int(self.embedding_dim, "embedding_dim")
         check_int(self.num_classes, "num_classes")
-        if self.encoder not in ENCODER_KINDS:
-            raise ValueError(
-                f"`encoder` must be one of {', '.join(ENCODER_KINDS)}; received {self.encoder!r}."
-            )
+        check_choice(self.encoder, "encoder", ENCODER_KINDS)
+        for flag in ("multi_label", "mask_zero", "sparse"):
+            check_bool(getattr(self, flag), flag)
         if self.pooling is not None:
             check_pooling(self.pooling)
         check_rate(self.dropout, "dropout")
         check_rate(self.embedding_dropout, "embedding_dropout")
         if self.multi_label and self.num_classes < 2:
             raise ValueError(
-                f"`num_classes` must be >= 2 with multi_label=True; received {self.num_classes}."
+                f"`num_classes` must be >= 2 with multi_label=True, got {self.num_classes}."
             )
         check_int(self.hidden_size, "hidden_size")
         check_int(self.num_layers, "num_layers")
@@ -134,7 +133,7 @@ class TextClassifier(nn.Module):
         super().__init__()
         if not isinstance(config, ClassifierConfig):
             raise TypeError(
-                f"`config` must be a ClassifierConfig; received {type(config).__name__}."
+                f"`config` must be a ClassifierConfig, got {type(config).__name__}."
             )
         self.config = config
         self.embedding = build_embedding(config, embedding)

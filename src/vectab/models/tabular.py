@@ -74,14 +74,14 @@ class TabularConfig(ConfigMixin):
         if len(self.embedding_dims) != n:
             raise ValueError(
                 f"`embedding_dims` must give one size per categorical column ({n}); "
-                f"received {len(self.embedding_dims)}."
+                f"got {len(self.embedding_dims)}."
             )
         for i, dim in enumerate(self.embedding_dims):
             check_int(dim, f"embedding_dims[{i}]")
         self.tables = list(range(n)) if self.tables is None else list(self.tables)
         if len(self.tables) != n:
             raise ValueError(
-                f"`tables` must give one table index per column ({n}); received {len(self.tables)}."
+                f"`tables` must give one table index per column ({n}), got {len(self.tables)}."
             )
         for i, table in enumerate(self.tables):
             for j in range(i):
@@ -132,7 +132,7 @@ class TabularEmbeddings(nn.Module):
     def __init__(self, config: TabularConfig) -> None:
         super().__init__()
         if not isinstance(config, TabularConfig):
-            raise TypeError(f"`config` must be a TabularConfig; received {type(config).__name__}.")
+            raise TypeError(f"`config` must be a TabularConfig, got {type(config).__name__}.")
         from vectab.nn import Embedding
 
         self.config = config
@@ -164,7 +164,7 @@ class TabularEmbeddings(nn.Module):
         if n_cat:
             if categorical is None or categorical.dim() != 2 or categorical.shape[1] != n_cat:
                 got = None if categorical is None else tuple(categorical.shape)
-                raise ValueError(f"`categorical` must have shape (batch, {n_cat}); received {got}.")
+                raise ValueError(f"`categorical` must have shape (batch, {n_cat}), got {got}.")
             limits = torch.tensor(self.config.cardinalities, device=categorical.device)
             if bool(((categorical < 0) | (categorical > limits)).any()):
                 raise ValueError(
@@ -181,7 +181,7 @@ class TabularEmbeddings(nn.Module):
             want = (parts[0].shape[0] if parts else -1, self.config.num_numeric)
             if numeric is None or numeric.dim() != 2 or numeric.shape[1] != want[1]:
                 got = None if numeric is None else tuple(numeric.shape)
-                raise ValueError(f"`numeric` must have shape (batch, {want[1]}); received {got}.")
+                raise ValueError(f"`numeric` must have shape (batch, {want[1]}), got {got}.")
             parts.append(numeric.to(self.mlp[0].weight.dtype))
         return self.mlp(torch.cat(parts, dim=1))
 

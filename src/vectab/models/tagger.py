@@ -8,7 +8,7 @@ from typing import ClassVar
 import torch
 from torch import Tensor, nn
 
-from vectab._checks import check_int, check_rate
+from vectab._checks import check_bool, check_choice, check_int, check_rate
 from vectab.models._config import ConfigMixin, check_padding_idx
 from vectab.models._embedding import build_embedding, resolve_mask
 from vectab.nn.crf import CONSTRAINT_SCHEMES, CRF, infer_scheme
@@ -56,25 +56,19 @@ class TaggerConfig(ConfigMixin):
         if isinstance(self.tags, str) or not self.tags or len(set(self.tags)) != len(self.tags):
             raise ValueError(
                 "`tags` must be a non-empty list of distinct tag names, e.g. ['O', 'B-PER', "
-                f"'I-PER']; received {self.tags!r}."
+                f"'I-PER'], got {self.tags!r}."
             )
         self.tags = [str(t) for t in self.tags]
         if "" in self.tags:
-            raise ValueError(f"`tags` must be non-empty tag names; received {self.tags!r}.")
+            raise ValueError(f"`tags` must be non-empty tag names, got {self.tags!r}.")
         check_padding_idx(self.padding_idx, self.vocab_size)
         check_int(self.hidden_size, "hidden_size")
         check_int(self.num_layers, "num_layers")
-        if self.encoder not in _TAGGER_ENCODERS:
-            raise ValueError(
-                f"`encoder` must be one of {', '.join(_TAGGER_ENCODERS)}; received "
-                f"{self.encoder!r}."
-            )
+        check_choice(self.encoder, "encoder", _TAGGER_ENCODERS)
         check_rate(self.dropout, "dropout")
-        if self.constraints not in (None, "auto", *CONSTRAINT_SCHEMES):
-            raise ValueError(
-                "`constraints` must be None, 'auto', 'BIO' or 'BIOES'; received "
-                f"{self.constraints!r}."
-            )
+        check_choice(self.constraints, "constraints", (None, "auto", *CONSTRAINT_SCHEMES))
+        for flag in ("use_crf", "mask_zero", "sparse"):
+            check_bool(getattr(self, flag), flag)
 
     @property
     def scheme(self) -> str | None:
@@ -110,7 +104,7 @@ class SequenceTagger(nn.Module):
     def __init__(self, config: TaggerConfig, *, embedding: nn.Module | None = None) -> None:
         super().__init__()
         if not isinstance(config, TaggerConfig):
-            raise TypeError(f"`config` must be a TaggerConfig; received {type(config).__name__}.")
+            raise TypeError(f"`config` must be a TaggerConfig, got {type(config).__name__}.")
         self.config = config
         self.embedding = build_embedding(config, embedding)
         self.encoder = SequenceEncoder(
