@@ -310,3 +310,20 @@ def test_the_renderer_imports_rich_only_to_draw():
     code = ("import sys, vectab, vectab._progress, vectab._render; "
             "assert 'rich' not in sys.modules and 'torch' not in sys.modules, sorted(sys.modules)")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_piped_plot_command_logs_the_load_and_the_t_sne(tmp_path):
+    pytest.importorskip("sklearn")
+    pytest.importorskip("matplotlib")
+    from vectab.cli.main import app
+    from vectab.vectors.io import save_vectors
+
+    path = tmp_path / "v.txt"
+    save_vectors(vectors(), path, format="word2vec")
+    result = CliRunner().invoke(app, ["vectors", "plot", str(path), "--method", "tsne",
+                                      "-o", str(tmp_path / "p.png")])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("load v.txt: ") and " B/" in lines[0]
+    assert re.match(r"t-SNE: 8/8 points kl_divergence \d+\.\d{4} iterations \d+ \(", lines[1])

@@ -142,6 +142,7 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
             "title": title,
             "seed": seed,
             "perplexity": perplexity,
+            "progress": progress_renderer(),  # t-SNE / UMAP can take a while: say so
         }
         if kind == "page":
             from vectab.viz import to_html

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from vectab._fileio import atomic_write
+from vectab._progress import ProgressArg
 from vectab.viz._inputs import GroupsArg, WordsArg, normalize_groups, words_for
 from vectab.viz._page import PAGE
 from vectab.viz.projection import project
@@ -87,6 +88,7 @@ def to_html(
     title: str | None = None,
     seed: int = 0,
     perplexity: float | None = None,
+    progress: ProgressArg = None,
 ) -> str:
     """Build one interactive HTML page of the projected words.
 
@@ -107,6 +109,7 @@ def to_html(
         title: the page title; default names the method and the number of words.
         seed: random seed of t-SNE / UMAP.
         perplexity: t-SNE perplexity (clipped for few points).
+        progress: reports of the projection (see `vectab.viz.projection.project`).
 
     Returns:
         The page as a string.
@@ -128,7 +131,8 @@ def to_html(
     chosen = words_for(
         vectors, words, default=list(word_to_group), required=[], default_top=DEFAULT_TOP
     )
-    proj = project(vectors, chosen, method=method, n_components=2, seed=seed, perplexity=perplexity)
+    proj = project(vectors, chosen, method=method, n_components=2, seed=seed, perplexity=perplexity,
+                   progress=progress)
     ids, sims = nearest_neighbors(proj.vectors, int(neighbors))
 
     xy = proj.coords

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from vectab._fileio import atomic_path
+from vectab._progress import ProgressArg
 from vectab.viz._inputs import GroupsArg, WordsArg, normalize_groups, require, words_for
 from vectab.viz.projection import project
 
@@ -190,6 +191,7 @@ def plot(
     seed: int = 0,
     perplexity: float | None = None,
     fontsize: float = 8.0,
+    progress: ProgressArg = None,
 ) -> Figure:
     """Draw word vectors in 2-D: a labelled scatter plot, groups in colours, analogy arrows.
 
@@ -215,6 +217,7 @@ def plot(
         out: also save the figure there (format from the suffix: .png, .svg or .pdf), atomically.
         seed: random seed of t-SNE / UMAP.
         perplexity: t-SNE perplexity (clipped for few points).
+        progress: reports of the projection (see `vectab.viz.projection.project`).
         fontsize: label size in points.
 
     Returns:
@@ -252,7 +255,8 @@ def plot(
     chosen = words_for(
         vectors, words, default=list(word_to_group), required=analogy_words, default_top=DEFAULT_TOP
     )
-    proj = project(vectors, chosen, method=method, n_components=2, seed=seed, perplexity=perplexity)
+    proj = project(vectors, chosen, method=method, n_components=2, seed=seed, perplexity=perplexity,
+                   progress=progress)
     xy = proj.coords
 
     if ax is None:
