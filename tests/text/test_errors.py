@@ -80,11 +80,13 @@ def test_oov_token_on_unfitted_tokenizer():
         Tokenizer(oov_token="<OOV>").texts_to_sequences(["a"])
 
 
-@pytest.mark.parametrize("mode", ["tf-idf", "TFIDF", "", None, 1])
-def test_bad_matrix_mode(mode):
-    with pytest.raises(ValueError, match="`mode`"):
+@pytest.mark.parametrize(("mode", "error"), [("tf-idf", ValueError), ("TFIDF", ValueError),
+                                            ("", ValueError), (None, TypeError), (1, TypeError)])
+def test_bad_matrix_mode(mode, error):
+    # A non-str option is the wrong type (#10's one rule), a str outside the choices a wrong value.
+    with pytest.raises(error, match="`mode` must be one of 'binary', 'count', 'tfidf', 'freq'"):
         fitted().texts_to_matrix(["the"], mode=mode)
-    with pytest.raises(ValueError, match="`mode`"):
+    with pytest.raises(error, match="`mode`"):
         fitted().sequences_to_matrix([[1]], mode=mode)
 
 
@@ -133,7 +135,8 @@ def test_bad_ids_for_sequences_to_texts(sequences, error):
     ("kwargs", "error", "name"),
     [
         ({"padding": "left"}, ValueError, "padding"),
-        ({"padding": None}, ValueError, "padding"),
+        ({"padding": None}, TypeError, "padding"),
+        ({"truncating": 1}, TypeError, "truncating"),
         ({"truncating": "middle"}, ValueError, "truncating"),
         ({"maxlen": 0}, ValueError, "maxlen"),
         ({"maxlen": -3}, ValueError, "maxlen"),

@@ -1,5 +1,5 @@
 """Argument checks shared by the text module: each error names the argument, the rule, the
-value received and the fix."""
+value it got and the fix (option checks are vectab._checks')."""
 
 from __future__ import annotations
 
@@ -51,13 +51,6 @@ def check_text(text: Any, name: str) -> None:
         f"`{name}` must be a str (or a list of str tokens), got {type(text).__name__}: "
         f"{short(text)}. Convert values with str() and drop missing ones (None, NaN) first."
     )
-
-
-def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> None:
-    """Raise ``ValueError`` unless ``value`` is one of ``choices``."""
-    if not isinstance(value, str) or value not in choices:
-        options = ", ".join(repr(c) for c in choices)
-        raise ValueError(f"`{name}` must be one of {options}; got {short(value)}.")
 
 
 def check_ids(values: np.ndarray, name: str) -> np.ndarray:

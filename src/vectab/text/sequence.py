@@ -9,15 +9,14 @@ bool masks (True = real token), and :func:`collate` turns a list of id lists int
 from __future__ import annotations
 
 import itertools
-import numbers
 from collections.abc import Sequence
 from typing import Any, overload
 
 import numpy as np
 import torch
 
-from vectab._checks import check_int
-from vectab.text._checks import check_choice, flatten_ids, short
+from vectab._checks import check_choice, check_int
+from vectab.text._checks import flatten_ids, short
 
 __all__ = ["pad_sequences", "sequences_to_mask", "lengths_to_mask", "collate"]
 
@@ -171,8 +170,7 @@ def pad_sequences(
 
 def _maxlen_of(lengths: np.ndarray | torch.Tensor, maxlen: int | None) -> int:
     if maxlen is not None:
-        if isinstance(maxlen, bool) or not isinstance(maxlen, numbers.Integral) or maxlen < 0:
-            raise ValueError(f"`maxlen` must be an int >= 0 or None, got {short(maxlen)}.")
+        check_int(maxlen, "maxlen", minimum=0)
         return int(maxlen)
     return int(lengths.max()) if len(lengths) else 0
 
@@ -304,8 +302,7 @@ def collate(
     check_choice(truncating, "truncating", SIDES)
     check_int(maxlen, "maxlen", allow_none=True)
     check_int(min_len, "min_len", minimum=0)
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"`value` must be an int id, got {short(value)}.")
+    check_int(value, "value", minimum=None, fix=" The padding value is an id.")
     if not isinstance(sequences, (str, bytes)) and isinstance(sequences, Sequence):
         sequences = [s.tolist() if isinstance(s, torch.Tensor) else s for s in sequences]
     _, lengths = flatten_ids(sequences, "sequences")

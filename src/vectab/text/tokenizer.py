@@ -30,10 +30,9 @@ from typing import Any
 
 import numpy as np
 
-from vectab._checks import check_bool, check_int
+from vectab._checks import check_bool, check_choice, check_int
 from vectab.text import _corpus
 from vectab.text._checks import (
-    check_choice,
     check_text,
     check_texts,
     short,
@@ -183,12 +182,7 @@ class Tokenizer:
             raise TypeError(f"`oov_token` must be a str or None, got {short(oov_token)}.")
         if analyzer is not None and not callable(analyzer):
             raise TypeError(f"`analyzer` must be a callable text -> tokens, got {short(analyzer)}.")
-        if (
-            isinstance(document_count, bool)
-            or not isinstance(document_count, int)
-            or (document_count < 0)
-        ):
-            raise ValueError(f"`document_count` must be an int >= 0, got {short(document_count)}.")
+        check_int(document_count, "document_count", minimum=0)
         self.word_counts: OrderedDict[str, int] = OrderedDict()
         self.word_docs: defaultdict[str, int] = defaultdict(int)
         self.filters = filters
@@ -293,6 +287,7 @@ class Tokenizer:
         Returns:
             The number of words added.
         """
+        check_bool(only_reachable, "only_reachable")
         if isinstance(words, (str, bytes)) or not isinstance(words, Iterable):
             raise TypeError(f"`words` must be an iterable of str, got {short(words)}.")
         words = list(words)
@@ -500,4 +495,6 @@ class Tokenizer:
             {'hi': 1, 'there': 2}
         """
         payload = {"class_name": "Tokenizer", "config": self.get_config()}
+        check_int(indent, "indent", minimum=0, allow_none=True)
+        check_bool(ensure_ascii, "ensure_ascii")
         return json.dumps(payload, indent=indent, ensure_ascii=ensure_ascii)
