@@ -37,6 +37,7 @@ from vectab._checks import check_bool, check_float, check_int, check_seed, shown
 from vectab._fileio import committed_dir
 from vectab._progress import ProgressArg, ProgressEvent, emitter
 from vectab.engine import distributed as dist_utils
+from vectab.engine import losses as _losses
 from vectab.engine.callbacks import History
 from vectab.engine.checkpoint import load_checkpoint, load_weights, save_checkpoint, state_tensors
 from vectab.engine.ema import PREFIX as EMA_PREFIX
@@ -80,6 +81,121 @@ class _LossModule(nn.Module):
         return self.model.loss(batch) + _regularization(self.model)
 
 
+class _OutputLoss(nn.Module):
+    """``forward(x, y, sample_weight)`` = ``(loss(model(x), y) + regularization, model(x))``.
+
+    A loss returning one value per sample is averaged over the batch after the sample weights
+    (Keras' ``sum_over_batch_size``); a scalar loss is used as it is.
+    """
+
+    def __init__(self, model: nn.Module, loss: Any) -> None:
+        super().__init__()
+        self.model = model
+        self.loss = loss
+
+    def forward(self, x: Any, y: Any, sample_weight: Any = None) -> tuple[torch.Tensor, Any]:
+        y_pred = _call_model(self.model, x)
+        return _reduce(self.loss(y_pred, y), sample_weight) + _regularization(self.model), y_pred
+
+
+def _call_model(model: nn.Module, x: Any) -> Any:
+    return model(**x) if isinstance(x, dict) else model(x)
+
+
+def _reduce(values: torch.Tensor, sample_weight: Any) -> torch.Tensor:
+    if values.ndim == 0:
+        return values
+    if sample_weight is not None:
+        weight = sample_weight.to(values.dtype)
+        values = values * weight.reshape(weight.shape + (1,) * (values.ndim - weight.ndim))
+    return values.sum() / values.numel()
+
+
+_TARGET_KEYS = ("y", "labels", "targets", "target")
+
+
+def _split_batch(batch: Any) -> tuple[Any, Any, Any]:
+    """``(inputs, targets, sample_weight)`` of a batch: a tuple/list ``(x[, y[, w]])`` or a dict
+    (targets under ``y``/``labels``/``targets``, weights under ``sample_weight``; the other keys
+    are the inputs, passed as keyword arguments unless there is only one)."""
+    if isinstance(batch, dict):
+        rest = dict(batch)
+        y = next((rest.pop(k) for k in _TARGET_KEYS if k in rest), None)
+        w = rest.pop("sample_weight", None)
+        x = next(iter(rest.values())) if len(rest) == 1 else rest
+        return x, y, w
+    if isinstance(batch, (list, tuple)):
+        if len(batch) not in (1, 2, 3):
+            raise ValueError(
+                f"a batch must be (x,), (x, y) or (x, y, sample_weight); got a "
+                f"{type(batch).__name__} of {len(batch)} items. Pack several inputs as one "
+                f"list: ([x1, x2], y)."
+            )
+        return (*batch, None, None)[:3]
+    return batch, None, None
+
+
+def _as_tensor(value: Any) -> Any:
+    if value is None or torch.is_tensor(value):
+        return value
+    if isinstance(value, dict):
+        return {k: _as_tensor(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) and value and all(
+        isinstance(v, (np.ndarray, torch.Tensor)) for v in value
+    ):
+        return [_as_tensor(v) for v in value]  # several inputs
+    t = torch.as_tensor(np.asarray(value))
+    return t.to(torch.float32) if t.is_floating_point() else t
+
+
+def _num_rows(value: Any) -> int:
+    if isinstance(value, dict):
+        value = next(iter(value.values()))
+    if isinstance(value, list):
+        value = value[0]
+    return int(value.shape[0])
+
+
+def _take(value: Any, index: torch.Tensor) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {k: _take(v, index) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_take(v, index) for v in value]
+    return value[index]
+
+
+class ArrayDataset(Dataset):
+    """``(x, y[, sample_weight])`` arrays, lists or tensors as a dataset that hands out whole
+    batches by fancy indexing (no per-item collate). ``x`` may be a list or dict of arrays
+    (several inputs). Floats become float32, as in Keras."""
+
+    def __init__(self, x: Any, y: Any = None, sample_weight: Any = None) -> None:
+        self.x, self.y, self.w = _as_tensor(x), _as_tensor(y), _as_tensor(sample_weight)
+        n = _num_rows(self.x)
+        for name, value in (("y", self.y), ("sample_weight", self.w)):
+            if value is not None and _num_rows(value) != n:
+                raise ValueError(
+                    f"`{name}` must have one row per input row ({n}); got {_num_rows(value)}"
+                )
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> tuple[Any, ...]:
+        return self.__getitems__([i])
+
+    def __getitems__(self, indices: list[int]) -> tuple[Any, ...]:
+        index = torch.as_tensor(indices, dtype=torch.long)
+        return (_take(self.x, index), _take(self.y, index), _take(self.w, index))
+
+    @staticmethod
+    def collate(batch: Any) -> Any:
+        return batch
+
+
 def _epoch_seed(seed: int, epoch: int) -> int:
     return (seed * 1_000_003 + epoch * 7_919 + 17) % (2**63 - 1)
 
@@ -116,6 +232,14 @@ class Trainer:
         mixed_precision: ``"auto"`` (on for CUDA), ``True``, ``False``, ``"bf16"``, ``"fp16"``;
             CUDA only.
         callbacks: objects with Keras-style hooks (see :mod:`vectab.engine.callbacks`).
+        loss: for a plain ``nn.Module`` (no task contract): a Keras loss name (``"mse"``,
+            ``"binary_crossentropy"``, ... see :mod:`vectab.engine.losses`) or a callable
+            ``(y_pred, y_true) -> tensor`` (per-sample values are averaged after sample
+            weights). The data are then ``(x, y[, sample_weight])`` arrays/lists/tensors, a
+            Dataset or DataLoader of such tuples, or of dicts (targets under ``y``/``labels``).
+            ``optimizer`` may also be a ready ``torch.optim.Optimizer``.
+        metrics: Keras metric names or callables logged beside the loss (with ``loss=``).
+        shuffle: reshuffle the training data each epoch (False: the same batches in order).
         progress: ``True`` for the one renderer (a bar on a terminal, a line per epoch with
             every metric elsewhere), or a callable receiving :class:`vectab._progress.ProgressEvent`
             values (task ``"train"``: ``start`` per epoch with ``total`` batches, ``update`` per
@@ -146,7 +270,7 @@ class Trainer:
         self,
         model: nn.Module,
         *,
-        optimizer: str = "adamw",
+        optimizer: str | torch.optim.Optimizer = "adamw",
         lr: float = 1e-3,
         weight_decay: float = 0.01,
         sparse_lr: float | None = None,
@@ -164,12 +288,25 @@ class Trainer:
         mixed_precision: bool | str = "auto",
         callbacks: Sequence[Any] = (),
         progress: ProgressArg = None,
+        loss: Any = None,
+        metrics: Sequence[Any] = (),
+        shuffle: bool = True,
     ) -> None:
-        if not isinstance(model, nn.Module) or not hasattr(model, "loss"):
+        if not isinstance(model, nn.Module):
             raise TypeError(
-                f"`model` must be an nn.Module with loss(batch) and decode(batch) (a vectab task "
-                f"model), got {type(model).__name__}"
+                f"`model` must be a torch nn.Module; got {type(model).__name__}: {shown(model)}"
             )
+        if loss is None and not callable(getattr(model, "loss", None)):
+            raise TypeError(
+                f"`loss` is needed for a {type(model).__name__}: pass loss='mse' (a Keras loss "
+                f"name) or a callable (y_pred, y_true) -> tensor, or give the model the task "
+                f"contract loss(batch)/decode(batch)"
+            )
+        check_bool(shuffle, "shuffle")
+        self.generic = loss is not None
+        self.loss_fn = _losses.get_loss(loss) if self.generic else None
+        self.metric_fns = [_losses.get_metric(m, loss=loss) for m in metrics]
+        self.shuffle = shuffle
         check_int(batch_size, "batch_size")
         check_int(epochs, "epochs")
         check_int(early_stopping_patience, "early_stopping_patience", minimum=0, allow_none=True)
@@ -180,7 +317,7 @@ class Trainer:
         check_seed(seed)
         ema = check_decay(ema)
         self.model = model
-        self.task = getattr(model, "task", "classification")
+        self.task = "generic" if self.generic else getattr(model, "task", "classification")
         self.optimizer_name, self.lr, self.weight_decay = optimizer, lr, weight_decay
         self.sparse_lr, self.sparse = sparse_lr, sparse
         self.batch_size, self.epochs, self.clip = batch_size, epochs, clip_grad_norm
@@ -202,16 +339,19 @@ class Trainer:
         self.model.to(self.device)
         # NCCL has no sparse all-reduce: under torchrun on GPUs, "auto" keeps tables dense.
         auto_off = sparse is None and self.dist.backend == "nccl"
-        self.sparse_tables = use_sparse_tables(self.model, False if auto_off else sparse)
-        self.optimizers = build_optimizers(
-            self.model, self.sparse_tables, optimizer=optimizer, lr=lr,
-            weight_decay=weight_decay, sparse_lr=sparse_lr,
-        )
+        if isinstance(optimizer, torch.optim.Optimizer):  # a ready optimizer: used as it is
+            self.sparse_tables = []
+            self.optimizers = {"dense": optimizer}
+        else:
+            self.sparse_tables = use_sparse_tables(self.model, False if auto_off else sparse)
+            self.optimizers = build_optimizers(
+                self.model, self.sparse_tables, optimizer=optimizer, lr=lr,
+                weight_decay=weight_decay, sparse_lr=sparse_lr,
+            )
         use_scaler = self.amp_dtype == torch.float16
         self.scaler = torch.amp.GradScaler("cuda") if use_scaler else None
-        self._loss_module: nn.Module = dist_utils.wrap(
-            _LossModule(self.model), self.dist, self.device
-        )
+        inner = _OutputLoss(self.model, self.loss_fn) if self.generic else _LossModule(self.model)
+        self._loss_module: nn.Module = dist_utils.wrap(inner, self.dist, self.device)
         # after wrapping: DistributedDataParallel has broadcast rank 0's weights by now
         skip = [p for table in self.sparse_tables for p in table.parameters()]
         self.ema = WeightAverage(self.model, ema, skip=skip) if ema is not None else None
@@ -221,7 +361,8 @@ class Trainer:
     def config(self) -> dict[str, Any]:
         """The Trainer's options as a JSON-ready dict (saved beside trained models)."""
         return {
-            "optimizer": self.optimizer_name,
+            "optimizer": self.optimizer_name if isinstance(self.optimizer_name, str)
+            else type(self.optimizer_name).__name__,
             "lr": self.lr,
             "weight_decay": self.weight_decay,
             "sparse_lr": self.sparse_lr,
@@ -245,6 +386,8 @@ class Trainer:
     def _loader(self, data: Any, *, train: bool, epoch: int = 0) -> DataLoader:
         if isinstance(data, DataLoader):
             return data
+        if self.generic and isinstance(data, (tuple, list)) and not isinstance(data, Dataset):
+            data = ArrayDataset(*data)  # (x, y[, sample_weight]) arrays
         if not isinstance(data, Dataset) and not hasattr(data, "__getitem__"):
             raise TypeError(
                 f"data must be a torch Dataset (e.g. vectab.train.data.ClassificationDataset) or a "
@@ -252,7 +395,7 @@ class Trainer:
             )
         if train and self.dist.world_size > 1:
             sampler: Any = dist_utils.sampler(data, self.dist, seed=self.seed, epoch=epoch)
-        elif train:
+        elif train and self.shuffle:
             gen = torch.Generator().manual_seed(_epoch_seed(self.seed, epoch))
             sampler = RandomSampler(data, generator=gen)
         else:
@@ -260,10 +403,14 @@ class Trainer:
         return DataLoader(data, batch_size=self.batch_size, sampler=sampler,
                           collate_fn=getattr(data, "collate", None))
 
-    def _to_device(self, batch: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-        nb = self.device.type == "cuda"
-        return {k: v.to(self.device, non_blocking=nb) if torch.is_tensor(v) else v
-                for k, v in batch.items()}
+    def _to_device(self, batch: Any) -> Any:
+        if isinstance(batch, dict):
+            return {k: self._to_device(v) for k, v in batch.items()}
+        if isinstance(batch, (list, tuple)):
+            return type(batch)(self._to_device(v) for v in batch)
+        if torch.is_tensor(batch):
+            return batch.to(self.device, non_blocking=self.device.type == "cuda")
+        return batch
 
     def _autocast(self) -> Any:
         if self.amp_dtype is None:
@@ -271,9 +418,15 @@ class Trainer:
         return torch.autocast(device_type=self.device.type, dtype=self.amp_dtype)
 
     # ----------------------------------------------------------------- training
-    def _step(self, batch: dict[str, torch.Tensor]) -> float:
+    def _step(self, batch: Any, sums: dict[str, float] | None = None) -> float:
         with self._autocast():
-            loss = self._loss_module(batch)
+            if self.generic:
+                x, y, w = _split_batch(batch)
+                loss, y_pred = self._loss_module(x, y, w)
+                if sums is not None:
+                    self._add_metrics(sums, y_pred, y)
+            else:
+                loss = self._loss_module(batch)
         if not torch.isfinite(loss):
             raise FloatingPointError(
                 f"training loss became {float(loss)}; lower `lr` or keep `clip_grad_norm` set"
@@ -405,13 +558,24 @@ class Trainer:
         self._emit("start")
         self.model.train()
         total, count = 0.0, 0
+        sums: dict[str, float] = {}
         for step, batch in enumerate(loader, start=1):
-            loss = self._step(self._to_device(batch))
-            total, count = total + loss, count + 1
+            batch = self._to_device(batch)
+            loss = self._step(batch, sums)
+            # a plain model's epoch loss is the mean over examples, as Keras reports it
+            n = _num_rows(_split_batch(batch)[0]) if self.generic else 1
+            total, count = total + loss * n, count + n
             self._call("on_batch_end", step, {"loss": loss})
             self._where = (epoch, step, steps)
             self._emit("update", {"loss": total / count})
-        return {"epoch": epoch, "loss": total / max(count, 1)}
+        return {"epoch": epoch, "loss": total / max(count, 1), **_means(sums)}
+
+    def _add_metrics(self, sums: dict[str, float], y_pred: Any, y: Any) -> None:
+        with torch.no_grad():
+            for name, fn in self.metric_fns:
+                values = fn(y_pred.detach().float(), y)
+                sums[name] = sums.get(name, 0.0) + float(values.sum())
+                sums[f"{name}/n"] = sums.get(f"{name}/n", 0.0) + values.numel()
 
     # ----------------------------------------------------------------- checkpoints
     def _save_best(self) -> dict[str, torch.Tensor] | None:
@@ -483,6 +647,40 @@ class Trainer:
 
     # ----------------------------------------------------------------- inference
     @torch.no_grad()
+    def _evaluate_outputs(self, data: Any) -> dict[str, float]:
+        was_training = self.model.training
+        self.model.eval()
+        total, count, sums = 0.0, 0, {}
+        try:
+            for batch in self._loader(data, train=False):
+                x, y, w = _split_batch(self._to_device(batch))
+                with self._autocast():
+                    loss, y_pred = self._loss_module(x, y, w)
+                n = _num_rows(x)
+                total, count = total + float(loss) * n, count + n
+                self._add_metrics(sums, y_pred, y)
+        finally:
+            self.model.train(was_training)
+        return {"loss": total / max(count, 1), **_means(sums)}
+
+    @torch.no_grad()
+    def _predict_outputs(self, data: Any) -> np.ndarray | list[np.ndarray]:
+        was_training = self.model.training
+        self.model.eval()
+        outs: list[Any] = []
+        try:
+            for batch in self._loader(data, train=False):
+                x = _split_batch(self._to_device(batch))[0]
+                with self._autocast():
+                    outs.append(_call_model(self.model, x))
+        finally:
+            self.model.train(was_training)
+        if outs and isinstance(outs[0], (list, tuple)):
+            return [torch.cat([o[i] for o in outs]).float().cpu().numpy()
+                    for i in range(len(outs[0]))]
+        return torch.cat(outs).float().cpu().numpy() if outs else np.zeros((0,), np.float32)
+
+    @torch.no_grad()
     def _collect(self, data: Any, *, with_loss: bool) -> Collector:
         tags = list(getattr(getattr(self.model, "config", None), "tags", []) or []) or None
         collector = Collector(self.task, tags)
@@ -501,11 +699,17 @@ class Trainer:
         return collector
 
     def evaluate(self, data: Any) -> dict[str, float]:
-        """Return the mean loss and the task's metrics on ``data`` (see :mod:`.evaluation`)."""
+        """Return the mean loss and the task's metrics on ``data`` (see :mod:`.evaluation`); a
+        plain model with ``loss=``: the mean loss and each of ``metrics``."""
+        if self.generic:
+            return self._evaluate_outputs(data)
         return self._collect(data, with_loss=True).metrics()
 
     def predict(self, data: Any) -> np.ndarray | list[list[int]]:
-        """Predicted class ids ``(N,)`` (multi-label ``(N, C)`` bool), tag-id lists, or values."""
+        """Predicted class ids ``(N,)`` (multi-label ``(N, C)`` bool), tag-id lists, or values;
+        a plain model with ``loss=``: its outputs as numpy (a list for several outputs)."""
+        if self.generic:
+            return self._predict_outputs(data)
         return self._collect(data, with_loss=False).predictions()
 
     @torch.no_grad()
@@ -517,6 +721,10 @@ class Trainer:
             with self._autocast():
                 out.append(self.model.predict_proba(self._to_device(batch)).float().cpu())
         return torch.cat(out).numpy() if out else np.zeros((0, 0), dtype=np.float32)
+
+
+def _means(sums: dict[str, float]) -> dict[str, float]:
+    return {k: v / max(sums[f"{k}/n"], 1) for k, v in sums.items() if not k.endswith("/n")}
 
 
 def _amp_dtype(mixed_precision: bool | str, device: torch.device) -> torch.dtype | None:
