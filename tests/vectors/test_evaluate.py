@@ -167,11 +167,21 @@ def test_analogies_need_a_section_header(tmp_path):
         evaluate_word_analogies(kv, path)
 
 
-@pytest.mark.parametrize("restrict_vocab", [0, -5, 2.5, None, True])
-def test_bad_restrict_vocab(restrict_vocab):
+@pytest.mark.parametrize(("restrict_vocab", "error"), [
+    (0, ValueError), (-5, ValueError), (2.5, TypeError), (None, TypeError), (True, TypeError),
+])
+def test_bad_restrict_vocab(restrict_vocab, error):
     kv = Vectors(["a", "b"], np.eye(2, dtype="float32"))
-    with pytest.raises(ValueError, match="restrict_vocab"):
+    with pytest.raises(error, match="`restrict_vocab` must be an int >= 1"):
         evaluate_word_pairs(kv, [("a", "b", 1.0)], restrict_vocab=restrict_vocab)
+
+
+@pytest.mark.parametrize("flag", ["case_insensitive", "dummy4unknown"])
+def test_evaluation_flags_are_bools(flag):
+    # 'no' used to be truthy: it upper-cased / counted unknown pairs.
+    kv = Vectors(["a", "b"], np.eye(2, dtype="float32"))
+    with pytest.raises(TypeError, match=f"`{flag}` must be True or False"):
+        evaluate_word_pairs(kv, [("a", "b", 1.0)], **{flag: "no"})
 
 
 @pytest.mark.parametrize("pairs", [[], [("x", "y", 1.0)], [("a", "b")], [("a", "b", "high")]])

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from vectab._checks import check_bool, check_int
 from vectab._progress import ProgressArg, ProgressEvent, emitter
 
 __all__ = [
@@ -88,14 +89,14 @@ class AnalogyResult:
         return out
 
 
+def _check_options(restrict_vocab: Any, case_insensitive: Any, dummy4unknown: Any) -> None:
+    check_int(restrict_vocab, "restrict_vocab")
+    check_bool(case_insensitive, "case_insensitive")
+    check_bool(dummy4unknown, "dummy4unknown")
+
+
 def _ok_vocab(vectors: Any, restrict_vocab: int, case_insensitive: bool) -> dict[str, int]:
     """Word (upper-cased when case-insensitive) -> row id; the first case variant wins."""
-    if (
-        isinstance(restrict_vocab, bool)
-        or not isinstance(restrict_vocab, int)
-        or restrict_vocab < 1
-    ):
-        raise ValueError(f"`restrict_vocab` must be a positive int, got {restrict_vocab!r}")
     keys = vectors.index_to_key[:restrict_vocab]
     if case_insensitive:
         return {k.upper(): i for i, k in reversed(list(enumerate(keys)))}
@@ -168,6 +169,7 @@ def evaluate_word_pairs(
         >>> round(r.spearman, 3), r.oov_ratio
         (1.0, 0.0)
     """
+    _check_options(restrict_vocab, case_insensitive, dummy4unknown)
     emit = emitter(progress)
     task = "evaluate word pairs"
     if emit is not None:
@@ -294,6 +296,7 @@ def evaluate_word_analogies(
     Returns:
         Overall ("Total accuracy") and per-section accuracy for both methods.
     """
+    _check_options(restrict_vocab, case_insensitive, dummy4unknown)
     emit = emitter(progress)
     ok_vocab = _ok_vocab(vectors, restrict_vocab, case_insensitive)
     n_rows = min(restrict_vocab, len(vectors))
