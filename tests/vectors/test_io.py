@@ -102,9 +102,10 @@ def test_progress_bar(tmp_path, table):
 
 BAD_LOAD_ARGS = [
     ({"format": "csv"}, ValueError, "`format` must be one of"),
-    ({"limit": -1}, ValueError, "`limit` must be None or an int >= 0"),
-    ({"limit": 2.5}, ValueError, "`limit`"),
-    ({"limit": True}, ValueError, "`limit`"),
+    ({"limit": -1}, ValueError, "`limit` must be an int >= 0 or None, got -1"),
+    ({"limit": 2.5}, TypeError, "`limit`"),
+    ({"limit": True}, TypeError, "`limit`"),
+    ({"limit": "10"}, TypeError, "`limit` must be an int >= 0 or None, got str: '10'"),
     ({"dtype": np.int32}, ValueError, "`dtype` must be float16, float32 or float64"),
     ({"dtype": "nonsense"}, ValueError, "`dtype`"),
     ({"cache": "yes"}, TypeError, "`cache` must be True or False"),
@@ -133,7 +134,8 @@ def test_missing_file(tmp_path):
 BAD_SAVE = [
     ({"format": "npz"}, "v", ValueError, "`format` must be one of"),
     ({"format": "fasttext-bin"}, "v", ValueError, "`format` must be one of"),
-    ({"precision": -1}, "v", ValueError, "`precision` must be None or an int in 0..17"),
+    ({"precision": -1}, "v", ValueError, r"`precision` must be an int in \[0, 17\] or None"),
+    ({"precision": "3"}, "v", TypeError, r"`precision` must be an int in \[0, 17\] or None"),
     ({"precision": 3, "format": "word2vec-binary"}, "v", ValueError, "text formats only"),
     ({"format": "vectab"}, "v.vectab.gz", ValueError, "cannot be compressed"),
     ({"format": "glove"}, "v.zip", ValueError, "writing .zip archives is not supported"),

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from vectab._checks import check_int
 from vectab._fileio import atomic_path
 from vectab.vectors.formats._compress import open_for_write
 from vectab.vectors.formats.binary import write_binary
@@ -62,12 +63,8 @@ def save_vectors(
             f"`format` must be one of {WRITE_FORMATS}, got {format!r} "
             f"({FORMATS.get(format, 'unknown')})"
         )
-    if precision is not None and (
-        isinstance(precision, bool) or not isinstance(precision, int) or not 0 <= precision <= 17
-    ):
-        raise ValueError(
-            f"`precision` must be None or an int in 0..17 (decimals), got {precision!r}"
-        )
+    check_int(precision, "precision", minimum=0, maximum=17, allow_none=True,
+              fix=" It is the number of decimals written.")
     if precision is not None and format not in ("word2vec", "glove", "fasttext"):
         raise ValueError(
             f"`precision` applies to text formats only; format={format!r} stores exact values"

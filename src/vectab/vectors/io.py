@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from vectab._checks import check_bool, check_int
 from vectab._progress import ProgressArg, emitter
 from vectab.vectors._save import save_vectors
 from vectab.vectors.cache import CacheEntry
@@ -36,8 +37,7 @@ _DTYPES = (np.float16, np.float32, np.float64)
 def _check_options(format: str, limit: Any, dtype: Any, cache: Any) -> np.dtype:
     if format not in READ_FORMATS:
         raise ValueError(f"`format` must be one of {READ_FORMATS}, got {format!r}")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
-        raise ValueError(f"`limit` must be None or an int >= 0 (rows to read), got {limit!r}")
+    check_int(limit, "limit", minimum=0, allow_none=True, fix=" It is the number of rows to read.")
     try:
         ok = dtype is not None and np.dtype(dtype) in [np.dtype(d) for d in _DTYPES]
     except TypeError:
@@ -45,8 +45,7 @@ def _check_options(format: str, limit: Any, dtype: Any, cache: Any) -> np.dtype:
     if not ok:
         raise ValueError(f"`dtype` must be float16, float32 or float64, got {dtype!r}")
     dtype = np.dtype(dtype)
-    if not isinstance(cache, bool):
-        raise TypeError(f"`cache` must be True or False, got {cache!r}")
+    check_bool(cache, "cache")
     return dtype
 
 
