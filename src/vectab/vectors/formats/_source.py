@@ -61,9 +61,8 @@ class Source:
         self.file: IO[bytes] = open(self.path, "rb", buffering=_BUFFER)  # noqa: SIM115
         try:
             self.stat = os.fstat(self.file.fileno())
-            self.compression = compression_of_head(
-                os.pread(self.file.fileno(), _MAGIC_BYTES, 0)
-            )
+            self.compression = compression_of_head(self.file.read(_MAGIC_BYTES))
+            self.file.seek(0)
         except BaseException:
             self.file.close()
             raise
@@ -120,10 +119,16 @@ class Source:
         return self._head
 
     def chunks(self, size: int = 16 << 20) -> Iterator[bytes]:
-        """The bytes on disk (compressed as they are), ``size`` at a time, from the open file
-        (positioned reads: the readers' position does not move)."""
+        """The bytes on disk (compressed as they are), ``size`` at a time, from the open file;
+        its position is put back after each chunk, so a reader's stream does not move."""
         offset = 0
-        while chunk := os.pread(self.file.fileno(), size, offset):
+        while True:
+            where = self.file.tell()
+            self.file.seek(offset)
+            chunk = self.file.read(size)
+            self.file.seek(where)
+            if not chunk:
+                return
             offset += len(chunk)
             yield chunk
 
