@@ -57,7 +57,11 @@ def test_plot_labels_every_word_without_overlap():
     words = words + [f"near{i}" for i in range(8)]
     fig = plot((words, m), words=words)
     labels = [t.get_text() for t in fig.axes[0].texts]
-    assert sorted(labels) == sorted(words)
+    # every word outside the pile; in the pile the most frequent (first) ones, the rest dropped
+    # rather than put far away
+    assert set(WORDS) <= set(labels)
+    piled = [w for w in labels if w.startswith("near")]
+    assert len(piled) >= 4 and piled == [f"near{i}" for i in range(len(piled))]
     assert overlaps(label_boxes(fig)) == []
     assert isinstance(fig, matplotlib.figure.Figure)
 
@@ -161,3 +165,106 @@ def test_missing_matplotlib_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(ImportError, match=r"matplotlib.*vectab\[viz\]"):
         plot(vectors())
+
+
+STOP_FIRST = ["the", ",", "of", "and", ".", "to", "in", "a", '"', "'s"]
+
+
+def many(n: int, seed: int = 0) -> tuple[list[str], np.ndarray]:
+    """A frequency-sorted vocabulary: stop words and punctuation first, as in GloVe, then words
+    in 8 blobs."""
+    rng = np.random.default_rng(seed)
+    words = STOP_FIRST + [f"word{i}" for i in range(n + 50)]
+    centres = rng.normal(size=(8, 20)) * 3
+    m = centres[rng.integers(8, size=len(words))] + rng.normal(size=(len(words), 20))
+    return words, m.astype(np.float32)
+
+
+def leader_lengths(fig) -> list[float]:
+    ax = fig.axes[0]
+    out = []
+    for line in ax.lines:
+        xy = line.get_xydata()
+        if len(xy) == 2:
+            px = ax.transData.transform(xy)
+            out.append(float(np.hypot(*(px[1] - px[0]))))
+    return out
+
+
+@pytest.mark.parametrize("n", [300, 1000])
+def test_many_words_stay_readable(n):
+    from vectab.viz._inputs import STOPWORDS
+    from vectab.viz.plots import MAX_OFFSET
+
+    words, m = many(n)
+    fig = plot((words, m), n)
+    ax = fig.axes[0]
+    drawn = sum(len(c.get_offsets()) for c in ax.collections)
+    assert drawn == n  # n words, stop words skipped: word0 .. word{n-1}
+    labels = [t.get_text() for t in ax.texts if t.get_text()]
+    assert not {w for w in labels if w.lower() in STOPWORDS or not w[0].isalnum()}
+    assert set(labels) <= {f"word{i}" for i in range(n)}
+    assert {f"word{i}" for i in range(10)} <= set(labels)  # the most frequent are labelled
+    assert 60 <= len(labels) < n  # a subset: those that fit
+    boxes = label_boxes(fig)
+    assert overlaps(boxes) == []
+    height = max(b.height for b in boxes)
+    lengths = leader_lengths(fig)
+    assert lengths and max(lengths) <= MAX_OFFSET * height + 4  # short leader lines only
+
+
+def test_stop_words_in_a_word_list_are_drawn_not_labelled():
+    words, m = many(20)
+    chosen = ["the", "of", ",", "word0", "word1", "word2"]
+    fig = plot((words, m), chosen)
+    assert sum(len(c.get_offsets()) for c in fig.axes[0].collections) == 6
+    assert {t.get_text() for t in fig.axes[0].texts} == {"word0", "word1", "word2"}
+    for keep in (False, []):
+        fig = plot((words, m), chosen, stopwords=keep)
+        assert {t.get_text() for t in fig.axes[0].texts} == set(chosen)
+    fig = plot((words, m), chosen, stopwords=["WORD1"])  # a list of one's own, any case
+    assert {t.get_text() for t in fig.axes[0].texts} == {"the", "of", "word0", "word2"}
+    fig = plot((words, m), 3, stopwords=False)  # a count keeps the stop words too
+    assert [t.get_text() for t in fig.axes[0].texts] == ["the", ",", "of"]
+
+
+def colours_of(fig) -> list[tuple[float, ...]]:
+    ax = fig.axes[0]
+    order = np.concatenate([c.get_offsets().data[:, 0] for c in ax.collections])
+    faces = [tuple(c.get_facecolor()[0]) for c in ax.collections for _ in c.get_offsets()]
+    return [faces[i] for i in np.argsort(order, kind="stable")]
+
+
+def test_kmeans_cluster_colours():
+    from vectab.viz._inputs import kmeans
+
+    words, m = many(200)
+    first = plot((words, m), 200, annotate=False)
+    again = plot((words, m), 200, annotate=False)
+    assert len(first.axes[0].collections) == 4  # k = sqrt(200 / 10) ~ 4
+    assert colours_of(first) == colours_of(again)  # deterministic
+    assert len(plot((words, m), 200, annotate=False, clusters=7).axes[0].collections) == 7
+    assert len(plot((words, m), 200, annotate=False, clusters=0).axes[0].collections) == 1
+    assert len(plot((words, m), 30, annotate=False).axes[0].collections) == 1  # few: one colour
+    groups = {"a": ["word0", "word1"]}  # groups win over clusters
+    assert len(plot((words, m), 200, groups=groups, annotate=False).axes[0].collections) == 2
+    # k-means finds well separated blobs, the same for a seed
+    rng = np.random.default_rng(3)
+    blobs = np.vstack([rng.normal(size=(30, 5)) * 0.1 + 5 * k for k in range(3)])
+    ids = kmeans(blobs, 3, seed=1)
+    assert ids.tolist() == [0] * 30 + [1] * 30 + [2] * 30
+    assert kmeans(blobs[::-1], 3, seed=1).tolist() == [0] * 30 + [1] * 30 + [2] * 30
+
+
+def test_bad_label_options():
+    words, m = vectors()
+    cases = [
+        ({"clusters": -1}, ValueError, "`clusters`"),
+        ({"clusters": "3"}, TypeError, "`clusters`"),
+        ({"clusters": 2.5}, TypeError, "`clusters`"),
+        ({"stopwords": "the"}, TypeError, "`stopwords`"),
+        ({"stopwords": 3}, TypeError, "`stopwords`"),
+    ]
+    for kwargs, exc, message in cases:
+        with pytest.raises(exc, match=message):
+            plot((words, m), **kwargs)

@@ -10,12 +10,40 @@ import numpy as np
 
 from vectab.errors import OutOfVocabularyError
 
-__all__ = ["require", "select", "words_for", "normalize_groups", "WordsArg", "GroupsArg"]
+__all__ = [
+    "require",
+    "select",
+    "words_for",
+    "normalize_groups",
+    "stopword_set",
+    "is_stopword",
+    "importance",
+    "kmeans",
+    "auto_clusters",
+    "WordsArg",
+    "GroupsArg",
+    "StopwordsArg",
+    "STOPWORDS",
+]
 
 VIZ_HINT = 'pip install "vectab[viz]"'
 
 WordsArg = Sequence[str] | int | None
 GroupsArg = Mapping[str, str] | Mapping[str, Sequence[str]] | Sequence[Sequence[str]] | None
+StopwordsArg = Iterable[str] | bool | None
+
+# English function words: the most frequent words of any corpus (GloVe's top 100 are mostly
+# these), useless as labels. Tokens without a letter or digit ("," "--" "``") count too.
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself yourselves
+    's 't 'd 'll 're 've 'm n't mr mrs ms""".split()
+)
 
 
 def require(module: str, *, package: str | None = None, purpose: str) -> Any:
@@ -105,22 +133,140 @@ def words_for(
     default: Sequence[str],
     required: Sequence[str],
     default_top: int,
+    stop: frozenset[str] | None = None,
 ) -> WordsArg:
     """The words a picture draws.
 
     ``words=None`` gives ``default`` (e.g. the words of the groups) when not empty, else the
     first ``default_top`` words; ``required`` words (e.g. of analogy arrows) are always added.
+    A count (``words=N`` or ``default_top``) skips the ``stop`` words: the N first other words.
     """
     if words is None:
         wanted = [*default, *required]
-        return list(dict.fromkeys(wanted)) if wanted else default_top
-    if isinstance(words, bool) or isinstance(words, str) or not required:
+        if wanted:
+            return list(dict.fromkeys(wanted))
+        words = default_top
+    if isinstance(words, bool) or isinstance(words, str):
         return words  # `select` checks it
     if isinstance(words, (int, np.integer)):
-        if words < 1:
+        if words < 1 or (stop is None and not required):
             return words
-        words = _as_words_and_matrix(vectors)[0][: int(words)]
+        words = top_words(vectors, int(words), stop)
+    elif not required:
+        return words
     return list(dict.fromkeys([*words, *required]))
+
+
+def stopword_set(stopwords: StopwordsArg) -> frozenset[str] | None:
+    """``stopwords`` as a set of lower-case words: None or True -> `STOPWORDS`, False or ``[]`` ->
+    None (keep every word), any other list of words -> those words."""
+    if stopwords is None or stopwords is True:
+        return STOPWORDS
+    if stopwords is False:
+        return None
+    if isinstance(stopwords, str) or not isinstance(stopwords, Iterable):
+        raise TypeError(
+            "`stopwords` must be None (the built-in English list), False (keep every word) or a "
+            f"list of words, got {type(stopwords).__name__}: {stopwords!r}"
+        )
+    words = frozenset(str(w).lower() for w in stopwords)
+    return words or None
+
+
+def is_stopword(word: str, stop: frozenset[str] | None) -> bool:
+    """True when ``word`` is in ``stop`` (case-insensitive) or, with any list, has no letter or
+    digit (punctuation tokens such as ``,`` or ``--``)."""
+    if stop is None:
+        return False
+    return word.lower() in stop or not any(ch.isalnum() for ch in word)
+
+
+def top_words(vectors: Any, n: int, stop: frozenset[str] | None) -> list[str]:
+    """The ``n`` first (most frequent) words of ``vectors`` that are not stop words."""
+    keys = _as_words_and_matrix(vectors)[0]
+    if stop is None:
+        return keys[:n]
+    out = []
+    for w in keys:
+        if not is_stopword(w, stop):
+            out.append(w)
+            if len(out) == n:
+                break
+    return out
+
+
+def importance(vectors: Any, words: Sequence[str]) -> np.ndarray:
+    """Each word's frequency rank: its row in ``vectors`` (GloVe, word2vec and fastText files are
+    sorted by frequency); words not in the rows (fastText subwords) come last, in order."""
+    keys, _, store = _as_words_and_matrix(vectors)
+    index = store.key_to_index if store is not None else {w: i for i, w in enumerate(keys)}
+    big = len(keys)
+    return np.array([index.get(w, big + k) for k, w in enumerate(words)], dtype=np.int64)
+
+
+def kmeans(points: np.ndarray, k: int, *, seed: int = 0, iterations: int = 100) -> np.ndarray:
+    """Cluster the rows of ``points`` into ``k`` groups (k-means++ start, Lloyd steps).
+
+    Deterministic for a given ``seed``. Returns one cluster id per row, in ``range(k)``,
+    numbered by first appearance (the first row is in cluster 0).
+
+    Example:
+        >>> import numpy as np
+        >>> pts = np.array([[0.0, 0], [0.1, 0], [5, 5], [5.1, 5], [0, 0.1]])
+        >>> kmeans(pts, 2).tolist()
+        [0, 0, 1, 1, 0]
+    """
+    points = np.asarray(points, dtype=np.float64)
+    n = len(points)
+    k = max(1, min(int(k), n))
+    rng = np.random.default_rng(seed)
+    centres = [points[rng.integers(n)]]
+    d2 = ((points - centres[0]) ** 2).sum(axis=1)
+    for _ in range(1, k):
+        total = d2.sum()
+        pick = rng.choice(n, p=d2 / total) if total > 0 else rng.integers(n)
+        centres.append(points[pick])
+        d2 = np.minimum(d2, ((points - points[pick]) ** 2).sum(axis=1))
+    c = np.stack(centres)
+    labels = np.full(n, -1)
+    for _ in range(iterations):
+        dist = (points**2).sum(axis=1)[:, None] - 2 * points @ c.T + (c**2).sum(axis=1)[None]
+        new = dist.argmin(axis=1)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+        for j in range(k):
+            members = points[labels == j]
+            if len(members):
+                c[j] = members.mean(axis=0)
+    _, first = np.unique(labels, return_index=True)
+    renumber = np.empty(labels.max() + 1, dtype=np.int64)
+    renumber[labels[np.sort(first)]] = np.arange(len(first))
+    return renumber[labels]
+
+
+def auto_clusters(
+    matrix: np.ndarray, order: np.ndarray, clusters: int | None, *, seed: int
+) -> np.ndarray | None:
+    """Cluster ids of the words (cosine k-means on the original vectors) or None for none.
+
+    ``clusters=None`` picks ``k = sqrt(n / 10)`` (2 to 12) from 50 words on, none below;
+    0 or 1 means none. ``order`` is the words' importance: cluster 0 holds the most important
+    word, and so on.
+    """
+    n = len(matrix)
+    if clusters is None:
+        if n < 50:
+            return None
+        clusters = int(np.clip(round(np.sqrt(n / 10)), 2, 12))
+    if clusters <= 1:
+        return None
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    unit = matrix / np.where(norms > 0, norms, 1.0)
+    ranked = np.argsort(order, kind="stable")
+    labels = np.empty(n, dtype=np.int64)
+    labels[ranked] = kmeans(unit[ranked], clusters, seed=seed)
+    return labels
 
 
 def normalize_groups(groups: GroupsArg) -> tuple[dict[str, str], list[str]]:
