@@ -83,8 +83,8 @@ def test_bad_arguments(tmp_path):
     words, m = pair(10)
     cases = [
         ({"neighbors": -1}, ValueError, "`neighbors` must be an int >= 0"),
-        ({"neighbors": 2.5}, ValueError, "`neighbors`"),
-        ({"neighbors": True}, ValueError, "`neighbors`"),
+        ({"neighbors": 2.5}, TypeError, "`neighbors`"),
+        ({"neighbors": True}, TypeError, "`neighbors`"),
         ({"method": "svd"}, ValueError, "`method`"),
         ({"words": ["w1"]}, ValueError, "at least 2 words"),
     ]

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from vectab._checks import check_int
 from vectab._fileio import atomic_write
 from vectab._progress import ProgressArg
 from vectab.viz._inputs import GroupsArg, WordsArg, normalize_groups, words_for
@@ -125,8 +126,7 @@ def to_html(
         >>> page.startswith("<!DOCTYPE html>"), page.count("</script>")  # the page's own two
         (True, 2)
     """
-    if isinstance(neighbors, bool) or not isinstance(neighbors, (int, np.integer)) or neighbors < 0:
-        raise ValueError(f"`neighbors` must be an int >= 0, got {neighbors!r}")
+    check_int(neighbors, "neighbors", minimum=0)
     word_to_group, group_names = normalize_groups(groups)
     chosen = words_for(
         vectors, words, default=list(word_to_group), required=[], default_top=DEFAULT_TOP

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from vectab._checks import check_bool, check_choice, check_float, check_int, check_seed
 from vectab._progress import ProgressArg, ProgressEvent, emitter
 from vectab.viz._inputs import WordsArg, require, select
 
@@ -182,13 +183,12 @@ def project(
         >>> p.words, p.coords.shape, p.method
         (['a', 'b', 'c', 'd'], (4, 2), 'pca')
     """
+    check_choice(method, "method", METHODS)
+    check_int(n_components, "n_components", minimum=2, maximum=3, fix=" Pass 2 or 3.")
+    check_float(perplexity, "perplexity", minimum=0, min_open=True, allow_none=True)
+    check_seed(seed)
+    check_bool(normalize, "normalize")
     emit = emitter(progress)
-    if method not in METHODS:
-        raise ValueError(f"`method` must be one of {', '.join(METHODS)}; got {method!r}")
-    if isinstance(n_components, bool) or n_components not in (2, 3):
-        raise ValueError(f"`n_components` must be 2 or 3, got {n_components!r}")
-    if perplexity is not None and (isinstance(perplexity, bool) or not perplexity > 0):
-        raise ValueError(f"`perplexity` must be a positive number, got {perplexity!r}")
     chosen, matrix = select(vectors, words)
     if len(chosen) < 2:
         raise ValueError(
