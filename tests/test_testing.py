@@ -70,8 +70,8 @@ X = torch.randn(2, 3)
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (_Frozen, "frozen parameter 'frozen' received a gradient"),
-        (_Unused, "trainable parameter 'unused.weight' received no gradient"),
+        (_Frozen, "frozen parameter 'frozen' got a gradient"),
+        (_Unused, "trainable parameter 'unused.weight' got no gradient"),
         (_Noisy, "two eval-mode calls on the same input differ"),
         (_Mutating, "buffer 'table' changed"),
         (lambda: nn.Linear(3, 4), r"output shape \(2, 4\) != expected \(2, 3\)"),

@@ -1,7 +1,7 @@
 """Exceptions raised by vectab.
 
 Every error a user can cause names the argument (or file and line), states the rule, shows
-what was received and suggests the fix.
+what it got and suggests the fix.
 """
 
 from __future__ import annotations

@@ -82,12 +82,12 @@ def _check_gradients(
         grad = param.grad
         if not param.requires_grad:
             if grad is not None:
-                _fail(f"frozen parameter {name!r} received a gradient")
+                _fail(f"frozen parameter {name!r} got a gradient")
             continue
         if grad is None:
             if name in allow_zero_grad:
                 continue
-            _fail(f"trainable parameter {name!r} received no gradient")
+            _fail(f"trainable parameter {name!r} got no gradient")
         values = grad.coalesce().values() if grad.is_sparse else grad
         if not torch.isfinite(values).all():
             _fail(f"the gradient of {name!r} is not finite")

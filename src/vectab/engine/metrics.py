@@ -21,8 +21,8 @@ def _as_array(values: Any, name: str) -> np.ndarray:
     array = np.asarray(values)
     if array.ndim not in (1, 2):
         raise ValueError(
-            f"`{name}` must be 1-D labels or a 2-D (samples, classes) indicator matrix; "
-            f"received shape {array.shape}."
+            f"`{name}` must be 1-D labels or a 2-D (samples, classes) indicator matrix, "
+            f"got shape {array.shape}."
         )
     return array
 
@@ -31,7 +31,7 @@ def _pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
     true, pred = _as_array(y_true, "y_true"), _as_array(y_pred, "y_pred")
     if true.shape != pred.shape:
         raise ValueError(
-            f"`y_true` and `y_pred` must have the same shape; received {true.shape} and "
+            f"`y_true` and `y_pred` must have the same shape, got {true.shape} and "
             f"{pred.shape}."
         )
     return true, pred
@@ -152,8 +152,8 @@ def entity_f1(
     """
     if len(true_seqs) != len(pred_seqs):
         raise ValueError(
-            f"`true_seqs` and `pred_seqs` must hold the same number of sequences; "
-            f"received {len(true_seqs)} and {len(pred_seqs)}."
+            f"`true_seqs` and `pred_seqs` must hold the same number of sequences, "
+            f"got {len(true_seqs)} and {len(pred_seqs)}."
         )
     for i, (t, p) in enumerate(zip(true_seqs, pred_seqs)):
         if isinstance(t, str) or isinstance(p, str):
