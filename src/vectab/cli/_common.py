@@ -304,7 +304,7 @@ def guard_tree(command: Any) -> None:
         guard_tree(sub)
 
 
-def _received(exc: Any, args: list[str]) -> str | None:
+def _typed_value(exc: Any, args: list[str]) -> str | None:
     """The value typed after the option that a BadParameter is about, if it can be found."""
     param = getattr(exc, "param", None)
     opts = [*getattr(param, "opts", []), *getattr(param, "secondary_opts", [])]
@@ -322,7 +322,7 @@ def _received(exc: Any, args: list[str]) -> str | None:
 
 def _usage_line(exc: Any, args: list[str] | None = None) -> str:
     msg = one_line(exc.format_message())
-    value = _received(exc, args or [])
+    value = _typed_value(exc, args or [])
     if value is not None and repr(value) not in msg:
         msg = f"{msg.rstrip('.')}; got {value!r}"
     ctx = getattr(exc, "ctx", None)
