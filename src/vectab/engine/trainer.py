@@ -479,6 +479,7 @@ class Trainer:
         valid_data: Any = None,
         *,
         resume_from: str | Path | None = None,
+        initial_epoch: int = 0,
     ) -> History:
         """Train for up to ``epochs`` epochs; return the :class:`History`.
 
@@ -488,14 +489,17 @@ class Trainer:
             valid_data: evaluated after each epoch; drives early stopping and the best weights.
             resume_from: a checkpoint directory (``checkpoint_dir/last``) to continue from.
                 The run then ends exactly as an uninterrupted one would.
+            initial_epoch: the epoch to start at (Keras' ``fit(initial_epoch=)``): epochs
+                ``initial_epoch .. epochs - 1`` run.
         """
+        check_int(initial_epoch, "initial_epoch", minimum=0)
         monitor = self.monitor or default_monitor(self.task, valid_data is not None)
         if monitor.startswith("val_") and valid_data is None:
             raise ValueError(
                 f"`monitor`={monitor!r} needs valid_data; pass valid_data or monitor='loss'"
             )
         minimize = any(s in monitor for s in ("loss", "mse", "mae"))
-        start, bad_epochs, best_state = 0, 0, None
+        start, bad_epochs, best_state = initial_epoch, 0, None
         self.history, self.stop_training = History(), False
         if self.ema is not None:  # a fit stopped while putting the trained weights back
             self.ema.swap_out()
