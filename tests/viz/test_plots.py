@@ -154,6 +154,10 @@ def test_bad_arguments(tmp_path):
         ({"groups": ["king", "queen"]}, TypeError, "list of word lists"),
         ({"groups": 5}, TypeError, "`groups` must be"),
         ({"method": "mds"}, ValueError, "`method`"),
+        ({"annotate": "no"}, TypeError, "`annotate` must be True or False"),
+        ({"fontsize": "8"}, TypeError, "`fontsize`"),
+        ({"fontsize": 0}, ValueError, "`fontsize` must be a number > 0"),
+        ({"seed": 1.5}, TypeError, "`seed`"),
     ]
     for kwargs, exc, message in cases:
         with pytest.raises(exc, match=message):

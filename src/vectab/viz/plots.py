@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from vectab._checks import check_int
+from vectab._checks import check_bool, check_float, check_int, check_seed
 from vectab._fileio import atomic_path
 from vectab._progress import ProgressArg
 from vectab.viz._inputs import (
@@ -366,6 +366,9 @@ def plot(
             )
     quads = _check_analogies(analogies)
     check_int(clusters, "clusters", minimum=0, allow_none=True)
+    check_bool(annotate, "annotate")
+    check_float(fontsize, "fontsize", minimum=0, min_open=True)
+    check_seed(seed)
     stop = stopword_set(stopwords)
     word_to_group, group_names = normalize_groups(groups)
     analogy_words = [w for quad in quads for w in quad]
