@@ -85,7 +85,7 @@ def test_train_tagger_and_predict(tmp_path):
         (["--text-col", "sentence"],
          "text column 'sentence' not found; columns present: ['text', 'label']"),
         (["--label-col", "y"], "label column 'y' not found"),
-        (["--freeze", "half"], "`freeze` must be one of"),
+        (["--freeze", "half"], "--freeze must be one of"),
         (["--encoder", "transformer"], "encoder"),
     ],
 )

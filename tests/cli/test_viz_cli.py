@@ -147,7 +147,7 @@ def test_user_errors_are_one_line(vec_file, tmp_path):
             "images only",
         ),
         (["--words", "king,zebra", "-o", str(tmp_path / "p.png")], "zebra"),
-        (["--words", "king,queen", "--method", "lda", "-o", str(tmp_path / "p.png")], "`method`"),
+        (["--words", "king,queen", "--method", "lda", "-o", str(tmp_path / "p.png")], "--method"),
     ]
     for args, message in cases:
         code, _, stderr = run("vectors", "plot", str(vec_file), *args)

@@ -49,7 +49,7 @@ def test_cli_options_are_the_run_config_fields(run_cls, name, recipe):
 def test_pipeline_keywords_are_the_run_config_fields(run_cls, name, recipe):
     signature = inspect.signature(recipe)
     fields = dataclasses.fields(run_cls)
-    expected = {f.name: f.default for f in fields[1:]} | {"progress": None}
+    expected = {f.name: f.default for f in fields[1:]} | {"progress": None, "on_coverage": None}
     assert {k: p.default for k, p in signature.parameters.items() if k != "train"} == expected
     with pytest.raises(TypeError, match=r"unknown option\(s\) \['patience'\]"):
         recipe("t.csv", patience=2)  # the CLI's flag is not a keyword: the field name is
@@ -126,7 +126,7 @@ def test_cli_none_and_repeated_options_reach_the_run(tmp_path, monkeypatch):
 
     seen = {}
 
-    def fake(train, *, progress=None, **options):
+    def fake(train, *, progress=None, on_coverage=None, **options):
         seen["run"] = pipeline.TaggerRun.from_options(train, options)
         raise ValueError("stop here")
 

@@ -113,6 +113,12 @@ def verbose_enabled() -> bool:
     return os.environ.get("VECTAB_VERBOSE", "") not in ("", "0")
 
 
+def quiet_enabled() -> bool:
+    """True when --quiet was given to `vectab` (no progress bars or progress lines)."""
+    ctx = _current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get("vectab.quiet"))
+
+
 def one_line(text: str, limit: int = MAX_LINE) -> str:
     """Collapse ``text`` to one line; keep its start and its end when longer than ``limit``."""
     flat = " ".join(str(text).split())
@@ -260,7 +266,7 @@ def _handle(exc: BaseException, params: dict[str, Any]) -> NoReturn:
     if verbose_enabled():
         traceback.print_exception(exc, file=sys.stderr)
     if is_user_error(exc):
-        _fail(f"error: {format_user_error(exc, params)}", EXIT_USER)
+        _fail(f"error: {cli_names(format_user_error(exc, params))}", EXIT_USER)
     where = ""
     tb = traceback.extract_tb(exc.__traceback__)
     if tb:
@@ -296,12 +302,89 @@ def user_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def _no_type(ctx: Any) -> None:
+    return None
+
+
+def normalise_flags(command: Any) -> None:
+    """Every boolean option of ``command`` is ``--flag/--no-flag`` and shows no ``<bool>`` type.
+
+    A flag declared alone (``--fast``) gets its ``--no-fast`` form, one declared with another
+    negative (``--sg/--cbow``) gets ``--no-sg`` too; ``--help`` and eager actions
+    (``--version``) stay as they are.
+    """
+    for param in getattr(command, "params", None) or []:
+        if not getattr(param, "is_bool_flag", False) or param.is_eager:
+            continue
+        longs = [o for o in param.opts if o.startswith("--")]
+        if longs and not any(o.startswith("--no-") for o in param.secondary_opts):
+            param.secondary_opts = [*param.secondary_opts, "--no-" + longs[0][2:]]
+        param.display_type_rich = _no_type  # the type column: nothing for a flag
+
+
 def guard_tree(command: Any) -> None:
-    """Wrap the callback of ``command`` and of every command below it with :func:`user_errors`."""
+    """Wrap the callback of ``command`` and of every command below it with :func:`user_errors`;
+    make its boolean options ``--flag/--no-flag`` (:func:`normalise_flags`)."""
     if getattr(command, "callback", None) is not None:
         command.callback = user_errors(command.callback)
+    normalise_flags(command)
     for sub in (getattr(command, "commands", None) or {}).values():
         guard_tree(sub)
+
+
+def option_names(ctx: Any = None) -> dict[str, str]:
+    """Python parameter name -> CLI option (``text_col`` -> ``--text-col``) of the command run."""
+    ctx = ctx if ctx is not None else _current_context(silent=True)
+    names: dict[str, str] = {}
+    while ctx is not None:
+        for param in getattr(ctx.command, "params", None) or []:
+            opts = [o for o in getattr(param, "opts", []) if o.startswith("--")]
+            if getattr(param, "param_type_name", "") == "option" and opts and param.name:
+                names.setdefault(param.name, opts[0])
+        ctx = ctx.parent
+    names.update(ctx_extra_names())
+    return names
+
+
+def ctx_extra_names() -> dict[str, str]:
+    """Names a command maps itself (``ctx.meta["vectab.option_names"]``): library -> CLI."""
+    ctx = _current_context(silent=True)
+    return dict(ctx.meta.get("vectab.option_names", {})) if ctx is not None else {}
+
+
+def cli_names(message: str, names: dict[str, str] | None = None) -> str:
+    """``message`` with the library's Python names as the command's options.
+
+    `` `text_col` `` and ``text_col=`` become ``--text-col``, as does a bare name with an
+    underscore (``as text_col``); ``format='csv'|'tsv'`` becomes ``--format csv|tsv``. A clause
+    ``or pass name=...`` for a name the command has no option for is dropped (there is
+    nothing to pass on the command line).
+
+    Example:
+        >>> cli_names("column 'x' not found. Pass the right name as text_col",
+        ...           {"text_col": "--text-col"})
+        "column 'x' not found. Pass the right name as --text-col"
+        >>> cli_names("bad extension; or pass format='csv'|'tsv'", {"format": "--format"})
+        'bad extension; or pass --format csv|tsv'
+        >>> cli_names("bad extension '.txt'; use .csv or pass format='csv'|'tsv'", {})
+        "bad extension '.txt'; use .csv"
+    """
+    import re
+
+    names = option_names() if names is None else names
+
+    def choices(match: re.Match) -> str:
+        return names[match.group(1)] + " " + match.group(2).replace("'", "")
+
+    for name, flag in sorted(names.items(), key=lambda kv: -len(kv[0])):
+        message = re.sub(rf"`{name}`", flag, message)
+        message = re.sub(rf"\b({name})=((?:'[^']*'\|?)+)", choices, message)
+        message = re.sub(rf"(?<![\w-]){name}=", flag + "=", message)
+        if "_" in name:
+            message = re.sub(rf"(?<![\w`.-]){name}(?![\w(`])", flag, message)
+    message = re.sub(r",? or pass [a-z_]+=\S+", "", message)  # no such option here
+    message = re.sub(r"(--[\w-]+) / \1\b", r"\1", message)
+    return re.sub(r"(--[\w-]+) \(\1\)", r"\1", message)
 
 
 def _typed_value(exc: Any, args: list[str]) -> str | None:
@@ -346,6 +429,7 @@ class VectabGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        args = self.hoist_global_options(list(sys.argv[1:] if args is None else args))
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except _cx.NoArgsIsHelpError as exc:  # `vectab train` alone: its help
@@ -356,7 +440,7 @@ class VectabGroup(TyperGroup):
         except _cx.ClickException as exc:  # usage: unknown option, bad value, missing argument
             if not standalone_mode:
                 raise
-            typer.echo(_usage_line(exc, list(sys.argv[1:] if args is None else args)), err=True)
+            typer.echo(_usage_line(exc, args), err=True)
             sys.exit(EXIT_USER)
         except typer.Abort:
             if not standalone_mode:
@@ -374,6 +458,22 @@ class VectabGroup(TyperGroup):
             return rv
         # non-standalone click returns the exit code of a typer.Exit, else the callback's value
         sys.exit(rv if isinstance(rv, int) and not isinstance(rv, bool) else 0)
+
+    def hoist_global_options(self, args: list[str]) -> list[str]:
+        """Move the root's flags (``--verbose``, ``--quiet``, ...) to the front, from any position.
+
+        ``vectab train tagger data.conll --verbose`` is ``vectab --verbose train tagger
+        data.conll``. Only flags (no value) move, and nothing after ``--``.
+        """
+        flags = set()
+        for param in self.params:
+            if getattr(param, "is_flag", False) and not param.is_eager:
+                flags.update(param.opts)
+                flags.update(param.secondary_opts)
+        end = args.index("--") if "--" in args else len(args)
+        front = [a for a in args[:end] if a in flags]
+        rest = [a for a in args[:end] if a not in flags]
+        return front + rest + args[end:]
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -395,7 +495,7 @@ def progress_renderer() -> Any:
     A rich bar on a terminal; on a pipe or in a log one plain line per epoch or stage with every
     metric. None on the non-zero ranks of a torchrun job, which stay quiet.
     """
-    if not is_main_process():
+    if not is_main_process() or quiet_enabled():
         return None
     from vectab._render import Renderer
 
@@ -413,12 +513,16 @@ __all__ = [
     "EXIT_INTERNAL",
     "VectabGroup",
     "check_output",
+    "cli_names",
     "format_user_error",
     "guard_tree",
     "is_main_process",
     "is_user_error",
+    "normalise_flags",
+    "option_names",
     "one_line",
     "progress_renderer",
+    "quiet_enabled",
     "stderr_console",
     "user_errors",
     "verbose_enabled",

@@ -159,7 +159,14 @@ def evaluate(
 
 def coverage(
     file: Annotated[Path, typer.Argument(help="Word-vector file.")],
-    texts: Annotated[Path, typer.Option("--texts", help="Text file, one text per line.")],
+    texts: Annotated[
+        Path,
+        typer.Option("--texts", help="Texts: .txt (one per line) or a CSV/TSV/JSONL/Parquet "
+                     "table (its --text-col only; the header row is not text)."),
+    ],
+    text_col: Annotated[
+        str, typer.Option("--text-col", help="Text column of a table given as --texts.")
+    ] = "text",
     num_words: Annotated[
         int | None, typer.Option("--num-words", min=1, help="Keep the N-1 most frequent words.")
     ] = None,
@@ -171,10 +178,13 @@ def coverage(
 ) -> None:
     """How much of a corpus's vocabulary the vectors cover (types and tokens)."""
     from vectab.text import Tokenizer
-    from vectab.train.readers import read_lines
+    from vectab.train.readers import TABLE_FORMATS, read_lines, read_table
     from vectab.vectors.align import build_embedding_matrix
 
-    lines = read_lines(texts)
+    if texts.suffix.lower() in TABLE_FORMATS:  # the text column only, as `train` reads it
+        lines = read_table(texts, text_col=text_col, label_col=None)[0]
+    else:
+        lines = read_lines(texts)
     tokenizer = Tokenizer(num_words=num_words, lower=lower)
     tokenizer.fit_on_texts(lines)
     if not tokenizer.word_index:

@@ -27,8 +27,9 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
         ],
         out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the vectors.")],
         sg: Annotated[
-            bool, typer.Option("--sg/--cbow", help="Skip-gram (default) or CBOW.")
-        ] = True,
+            bool, typer.Option("--sg/--cbow", help="Skip-gram or CBOW (the default, as "
+                               "Word2Vec's and gensim's sg=0).")
+        ] = False,
         vector_size: Annotated[
             int, typer.Option("--vector-size", min=1, help="Dimension of the vectors.")
         ] = 100,

@@ -141,7 +141,8 @@ def _finish(trainer: Any, model: Any, tokenizer: Any, labels: list, *, run: RunC
 
 
 def train_classifier(
-    train: str | os.PathLike[str], *, progress: Any = None, **options: Any
+    train: str | os.PathLike[str], *, progress: Any = None, on_coverage: Any = None,
+    **options: Any
 ) -> TrainResult:
     """Train a ``TextClassifier`` on a CSV/TSV/JSONL/Parquet file and save it to ``out``.
 
@@ -159,6 +160,8 @@ def train_classifier(
     Args:
         train: labelled training file (``valid`` drives early stopping and the best epoch).
         progress: ``True``, or a callable receiving the Trainer's progress events.
+        on_coverage: called with the :class:`~vectab.vectors.align.CoverageReport` of the
+            training words (with ``vectors`` only) once the table is built, before training.
         **options: the :class:`~vectab.train.run_config.ClassifierRun` fields.
 
     Returns:
@@ -190,6 +193,8 @@ def train_classifier(
     embedding, coverage = _embedding(tokenizer, vectors=run.vectors, freeze=run.freeze,
                                      embedding_dim=run.embedding_dim, seed=run.seed,
                                      oov_init=run.oov_init, extend_vocab=run.extend_vocab)
+    if on_coverage is not None and coverage is not None:
+        on_coverage(coverage)  # before the first epoch: a vocabulary mismatch shows at once
     if run.valid is not None:
         valid_data = ClassificationDataset(tokenizer.texts_to_sequences(vtexts),
                                            encoder_.encode(vlabels, source=run.valid),
@@ -220,7 +225,8 @@ def _tag_list(tags: list[list[str]]) -> list[str]:
 
 
 def train_tagger(
-    train: str | os.PathLike[str], *, progress: Any = None, **options: Any
+    train: str | os.PathLike[str], *, progress: Any = None, on_coverage: Any = None,
+    **options: Any
 ) -> TrainResult:
     """Train a BiLSTM-CRF ``SequenceTagger`` on a CoNLL/BIO file and save it to ``out``.
 
@@ -266,6 +272,8 @@ def train_tagger(
     embedding, coverage = _embedding(tokenizer, vectors=run.vectors, freeze=run.freeze,
                                      embedding_dim=run.embedding_dim, seed=run.seed,
                                      oov_init=run.oov_init, extend_vocab=run.extend_vocab)
+    if on_coverage is not None and coverage is not None:
+        on_coverage(coverage)  # before the first epoch: a vocabulary mismatch shows at once
     valid_data = None
     if run.valid is not None:
         vsents, vtags = read_conll(run.valid, token_col=run.token_col, tag_col=run.tag_col)
@@ -291,6 +299,7 @@ def _signature(run_cls: type[RunConfig]) -> inspect.Signature:
     params += [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.default,
                                  annotation=f.type) for f in dataclasses.fields(run_cls)[1:]]
     params.append(inspect.Parameter("progress", inspect.Parameter.KEYWORD_ONLY, default=None))
+    params.append(inspect.Parameter("on_coverage", inspect.Parameter.KEYWORD_ONLY, default=None))
     return inspect.Signature(params, return_annotation="TrainResult")
 
 

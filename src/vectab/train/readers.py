@@ -23,7 +23,7 @@ from typing import Any
 
 from vectab.errors import VectorFormatError
 
-__all__ = ["TABLE_FORMATS", "read_table", "read_conll", "read_lines"]
+__all__ = ["TABLE_FORMATS", "read_table", "read_table_lines", "read_conll", "read_lines"]
 
 TABLE_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl",
                  ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
@@ -196,6 +196,30 @@ def read_table(
         >>> read_table(p, text_col="sentence")
         (['good film', 'bad'], [1, 0])
     """
+    texts, labels, _ = read_table_lines(path, text_col=text_col, label_col=label_col,
+                                        format=format)
+    return texts, labels
+
+
+def read_table_lines(
+    path: str | os.PathLike[str],
+    *,
+    text_col: str = "text",
+    label_col: str | None = "label",
+    format: str | None = None,
+) -> tuple[list[str], list | None, list[int] | None]:
+    """:func:`read_table` plus the 1-based file line of each row (None for Parquet).
+
+    For CSV the line is the one where the row ends (a quoted field may span lines); blank
+    lines hold no row (except in a one-column CSV/TSV, where they are empty texts).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "texts.jsonl"
+        >>> _ = p.write_text('{"text": "good"}\\n\\n{"text": "bad"}\\n')
+        >>> read_table_lines(p, label_col=None)
+        (['good', 'bad'], None, [1, 3])
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: file not found")
@@ -206,10 +230,10 @@ def read_table(
         raise _missing(path, "text", text_col, header)
     texts = ["" if t is None else str(t) for t in columns[text_col]]
     if label_col is None:
-        return texts, None
+        return texts, None, lines
     if label_col not in columns:
         raise _missing(path, "label", label_col, header)
-    return texts, _normalise_labels(columns[label_col], path, label_col, lines)
+    return texts, _normalise_labels(columns[label_col], path, label_col, lines), lines
 
 
 def read_lines(path: str | os.PathLike[str]) -> list[str]:

@@ -37,8 +37,8 @@ import numbers
 import os
 from typing import Any, ClassVar, TypeVar
 
-from vectab._checks import check_bool, check_int, shown
-from vectab.models._config import type_problem
+# vectab._checks (numpy) and vectab.models are imported where used: the CLI reads these
+# fields to build its options, and `vectab --help` must not pay for numpy.
 
 __all__ = ["RunConfig", "ClassifierRun", "TaggerRun", "FREEZE_CHOICES", "OOV_INIT_CHOICES"]
 
@@ -80,6 +80,8 @@ def flag_of(field: dataclasses.Field) -> str:
 
 
 def _check_lr(value: Any) -> None:
+    from vectab._checks import shown
+
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"`lr` must be a number > 0, got {type(value).__name__}: {shown(value)}; "
                         "e.g. lr=1e-3")
@@ -129,6 +131,8 @@ class RunConfig:
 
     def _check(self, field: dataclasses.Field, value: Any) -> None:
         """Check one field by its declaration (type, minimum, choices); paths become str."""
+        from vectab._checks import check_bool, check_int, shown
+
         name, meta = field.name, field.metadata
         optional = "None" in str(field.type)
         if value is None and optional:
@@ -210,6 +214,9 @@ class RunConfig:
                              f"are {names}")
         if "train" not in data:
             raise ValueError(f"{target.__name__}.from_dict: missing key 'train'")
+        from vectab._checks import shown
+        from vectab.models._config import type_problem
+
         problem = type_problem(target, data)
         if problem is not None:
             name, expected, value = problem
