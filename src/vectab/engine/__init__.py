@@ -14,7 +14,11 @@ from vectab._lazy import attach
 
 if TYPE_CHECKING:  # what a type checker sees; tests/test_public_api.py keeps it = _EXPORTS
     from vectab.engine.callbacks import Callback as Callback
+    from vectab.engine.callbacks import CSVLogger as CSVLogger
+    from vectab.engine.callbacks import EarlyStopping as EarlyStopping
     from vectab.engine.callbacks import History as History
+    from vectab.engine.callbacks import ModelCheckpoint as ModelCheckpoint
+    from vectab.engine.callbacks import ReduceLROnPlateau as ReduceLROnPlateau
     from vectab.engine.data import TensorDictDataset as TensorDictDataset
     from vectab.engine.metrics import accuracy as accuracy
     from vectab.engine.metrics import entity_f1 as entity_f1
@@ -26,6 +30,10 @@ _EXPORTS: dict[str, str] = {
     "Trainer": "vectab.engine.trainer",
     "Callback": "vectab.engine.callbacks",
     "History": "vectab.engine.callbacks",
+    "EarlyStopping": "vectab.engine.callbacks",
+    "ModelCheckpoint": "vectab.engine.callbacks",
+    "ReduceLROnPlateau": "vectab.engine.callbacks",
+    "CSVLogger": "vectab.engine.callbacks",
     "TensorDictDataset": "vectab.engine.data",
     "accuracy": "vectab.engine.metrics",
     "macro_f1": "vectab.engine.metrics",
