@@ -41,7 +41,8 @@ def test_nearest_neighbors_match_brute_force():
 
 def test_page_is_self_contained_and_escapes_words():
     words, m = pair(len(NASTY))
-    page = to_html((NASTY, m), neighbors=3, title='<My "plot">')
+    # the words as a list: a count (words=None) would skip the punctuation-only "<!--"
+    page = to_html((NASTY, m), NASTY, neighbors=3, title='<My "plot">')
     assert page.count("</script>") == 2  # the page's own two scripts only
     assert "<!--" not in page
     assert "\u2028" not in page
@@ -92,3 +93,36 @@ def test_bad_arguments(tmp_path):
         with pytest.raises(exc, match=message):
             to_html((words, m), out=tmp_path / "p.html", **kwargs)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_importance_stop_words_and_clusters():
+    rng = np.random.default_rng(0)
+    words = ["the", ",", "of", "paris"] + [f"w{i}" for i in range(196)]
+    m = rng.normal(size=(200, 8))[rng.integers(4, size=200)] * 3 + rng.normal(size=(200, 8))
+    data = data_of(to_html((words, m), 120))
+    assert data["words"] == ["paris"] + [f"w{i}" for i in range(119)]  # stop words skipped
+    assert data["imp"] == list(range(120))  # the vectors' order: the most frequent first
+    assert data["order"] == list(range(120))
+    # k-means when no groups are given: k = sqrt(120 / 10) ~ 3, named by their frequent words
+    assert data["clustered"] is True and len(data["groups"]) == 3
+    assert data["groups"][0].startswith("paris, ") and data["group"][0] == 0
+    assert sorted(set(data["group"])) == [0, 1, 2] and len(data["colors"]) == 3
+    assert data_of(to_html((words, m), 120))["group"] == data["group"]  # deterministic
+    # a word list keeps its stop words as points, never labelled automatically
+    chosen = ["w5", "of", "paris", "the", "w1"]
+    data = data_of(to_html((words, m), chosen))
+    assert data["words"] == chosen
+    assert data["imp"] == [4, 1, 2, 0, 3]  # frequency rank: the rows of the vectors
+    assert [chosen[i] for i in data["order"]] == ["paris", "w1", "w5"]
+    assert data["groups"] == [] and data["clustered"] is False  # few words: one colour
+    data = data_of(to_html((words, m), chosen, stopwords=False, clusters=2))
+    assert [chosen[i] for i in data["order"]] == ["the", "of", "paris", "w1", "w5"]
+    assert len(data["groups"]) == 2
+    data = data_of(to_html((words, m), 120, clusters=0, groups={"capital": ["paris"]}))
+    assert data["groups"] == ["capital", "other"] and data["clustered"] is False
+    assert data_of(to_html((words, m), 120, clusters=0))["groups"] == []
+    for bad, exc in ((-1, ValueError), ("3", TypeError), (1.5, TypeError)):
+        with pytest.raises(exc, match="`clusters`"):
+            to_html((words, m), clusters=bad)
+    with pytest.raises(TypeError, match="`stopwords`"):
+        to_html((words, m), stopwords="the")

@@ -158,3 +158,136 @@ def test_wheel_zooms_and_drag_pans(browser_page):
     page.click("#reset")
     assert page.evaluate("window.vectab.view()") == before
     assert errors == []
+
+
+def big_words(n: int = 400) -> tuple[list[str], np.ndarray]:
+    """A frequency-sorted vocabulary (stop words first, as in GloVe) with 'paris', 'party' and
+    'part' among words in 6 blobs: the page labels a subset and zooming reveals more."""
+    rng = np.random.default_rng(0)
+    words = ["the", ",", "of", "part", "party"] + [f"w{i}" for i in range(n - 6)] + ["paris"]
+    centres = rng.normal(size=(6, 12)) * 2
+    m = centres[rng.integers(6, size=n)] + rng.normal(size=(n, 12))
+    return words, m
+
+
+@pytest.fixture(scope="module")
+def big_url(tmp_path_factory):
+    words, m = big_words()
+    out = tmp_path_factory.mktemp("big") / "big.html"
+    to_html((words, m), words, neighbors=3, out=out, title="big page")
+    return out.as_uri()
+
+
+@pytest.fixture
+def big_page(browser, big_url):
+    browser, _ = browser
+    page = browser.new_page(viewport={"width": 1100, "height": 800})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(big_url)
+    yield page, errors
+    page.close()
+
+
+def shown_labels(page) -> list[dict]:
+    """The label elements on the page: word, point index and the box the browser drew."""
+    return page.eval_on_selector_all(
+        "text.lbl",
+        """els => els.map(e => { const b = e.getBBox(); return {word: e.textContent,
+            i: +e.dataset.i, x: b.x, y: b.y, w: b.width, h: b.height}; })""",
+    )
+
+
+def test_labels_at_load_are_important_words_without_overlap(big_page):
+    page, errors = big_page
+    words, _ = big_words()
+    labels = shown_labels(page)
+    assert 8 <= len(labels) < len(words) // 4  # a readable subset, not 400 labels
+    got = [lab["word"] for lab in labels]
+    assert not {"the", ",", "of"} & set(got)  # stop words and punctuation are not labelled
+    assert {"part", "party"} <= set(got)  # the most frequent words are
+    ranks = sorted(words.index(w) for w in got)
+    assert np.median(ranks) < len(words) / 3  # mostly frequent words
+    width, height = page.eval_on_selector("#plot", "e => [e.clientWidth, e.clientHeight]")
+    for a in labels:
+        assert 0 <= a["x"] and a["x"] + a["w"] <= width + 1 and 0 <= a["y"] <= height
+    for k, a in enumerate(labels):
+        for b in labels[k + 1 :]:
+            assert (
+                a["x"] + a["w"] <= b["x"]
+                or b["x"] + b["w"] <= a["x"]
+                or a["y"] + a["h"] <= b["y"]
+                or b["y"] + b["h"] <= a["y"]
+            ), (a, b)
+    # no groups given: k-means clusters, k = sqrt(400 / 10) ~ 6, named by their frequent words
+    assert page.inner_text("aside h2 >> nth=0").lower() == "clusters (k-means)"
+    assert page.locator("#legend div").count() == 6
+    assert errors == []
+
+
+def test_search_is_case_insensitive_with_prefix_matches(big_page):
+    page, errors = big_page
+    page.fill("#search", "Paris")  # the vectors have 'paris'
+    assert words_of(page, "circle.pt.hit") == ["paris"]
+    assert "not in this picture" not in page.inner_text("#status")
+    page.fill("#search", "Par")  # no such word: the words that start with it, frequent first
+    assert page.inner_text("#matches").split("\n") == ["part", "party", "paris"]
+    assert words_of(page, "circle.pt.hit") == []
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # picks 'party' and centres it
+    assert words_of(page, "circle.pt.hit") == ["party"]
+    assert page.input_value("#search") == "party"
+    i = big_words()[0].index("party")
+    cx, cy = page.eval_on_selector(
+        f'circle.pt[data-i="{i}"]', "e => [+e.getAttribute('cx'), +e.getAttribute('cy')]"
+    )
+    width, height = page.eval_on_selector("#plot", "e => [e.clientWidth, e.clientHeight]")
+    assert cx == pytest.approx(width / 2, abs=1) and cy == pytest.approx(height / 2, abs=1)
+    assert page.eval_on_selector_all("text.lbl.hit", "els => els.map(e => e.textContent)") == [
+        "party"
+    ]
+    page.fill("#search", "PAR")
+    page.click("#matches li:nth-child(3)")  # a click picks too
+    assert words_of(page, "circle.pt.hit") == ["paris"]
+    page.fill("#search", "zebra")
+    assert "not in this picture" in page.inner_text("#status")
+    assert errors == []
+
+
+def test_zooming_in_reveals_more_labels(big_page):
+    page, errors = big_page
+    width, height = page.eval_on_selector("#plot", "e => [e.clientWidth, e.clientHeight]")
+    box = page.locator("#plot").bounding_box()
+    points = np.array(
+        page.eval_on_selector_all(
+            "circle.pt", "els => els.map(e => [+e.getAttribute('cx'), +e.getAttribute('cy')])"
+        )
+    )
+    crowd = (np.linalg.norm(points[:, None] - points[None], axis=2) < 60).sum(axis=1)
+    mx, my = points[int(crowd.argmax())]  # zoom into the most crowded place
+
+    before = page.evaluate("window.vectab.labels()")
+    s0 = page.evaluate("window.vectab.view()")["s"]
+    page.mouse.move(box["x"] + mx, box["y"] + my)
+    for _ in range(3):
+        page.mouse.wheel(0, -300)
+    f = page.evaluate("window.vectab.view()")["s"] / s0
+    assert f > 2
+
+    def shown_after_zoom(p):  # the wheel keeps the point under the mouse in place
+        x, y = mx + (p["px"] - mx) * f, my + (p["py"] - my) * f
+        return 0 <= x <= width and 0 <= y <= height
+
+    region = [p for p in before if shown_after_zoom(p)]
+    after = page.evaluate("window.vectab.labels()")
+    assert len(shown_labels(page)) == len(after)
+    assert len(after) >= 2 * len(region) + 4  # the same area now holds more labels
+    assert {p["word"] for p in region} <= {p["word"] for p in after}  # none lost on the way
+    assert len(after) <= len(before) + 10  # about as many per screen as before: readable
+    page.click("#reset")
+    assert len(page.evaluate("window.vectab.labels()")) == len(before)
+    for _ in range(2):
+        page.click("#zoomin")  # the + button zooms too
+    assert page.evaluate("window.vectab.view()")["s"] == pytest.approx(s0 * 2.25)
+    assert errors == []

@@ -1,8 +1,10 @@
 """The interactive page's template: HTML, CSS and JavaScript in one string, nothing external.
 
 ``/*VECTAB_TITLE*/`` (escaped HTML) and ``/*VECTAB_DATA*/`` (script-safe JSON) are filled in by
-`vectab.viz.to_html`. The script reads the data, draws one SVG circle per word and handles
-hover, search, zoom (wheel) and pan (drag).
+`vectab.viz.to_html`. The script reads the data, draws one SVG circle per word, labels the most
+important words that fit at the current zoom (``D.order``: importance order, stop words left out;
+about one label per `LABEL_AREA` square pixels) and handles hover, search (case-insensitive,
+prefix matches ranked by ``D.imp``), zoom (wheel, the +/- buttons) and pan (drag).
 """
 
 PAGE = r"""<!DOCTYPE html>
@@ -20,7 +22,14 @@ PAGE = r"""<!DOCTYPE html>
   header { display: flex; gap: 12px; align-items: center; padding: 8px 12px;
     border-bottom: 1px solid #ddd; flex-wrap: wrap; }
   header h1 { font-size: 16px; margin: 0 12px 0 0; font-weight: 600; }
+  #find { position: relative; }
   #search { width: 220px; padding: 4px 8px; font-size: 14px; }
+  #matches { position: absolute; z-index: 2; top: 100%; left: 0; width: 220px; margin: 2px 0 0;
+    padding: 2px 0; list-style: none; background: #fff; border: 1px solid #bbb;
+    box-shadow: 0 2px 6px rgba(0, 0, 0, 0.15); max-height: 320px; overflow-y: auto; }
+  #matches:empty { display: none; }
+  #matches li { padding: 2px 8px; cursor: pointer; }
+  #matches li:hover, #matches li.on { background: #e8f0fe; }
   #status { color: #666; }
   #main { flex: 1; display: flex; min-height: 0; }
   #plot { flex: 1; cursor: grab; user-select: none; touch-action: none; }
@@ -40,6 +49,7 @@ PAGE = r"""<!DOCTYPE html>
   text.lbl { font-size: 11px; fill: #333; pointer-events: none; paint-order: stroke;
     stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
   text.lbl.hit { font-weight: 700; font-size: 13px; fill: #000; }
+  svg.searching text.lbl.auto { opacity: 0.4; }
   #tip { position: fixed; pointer-events: none; background: rgba(20, 20, 20, 0.88); color: #fff;
     padding: 3px 7px; border-radius: 4px; font-size: 13px; display: none; white-space: pre; }
   #help { color: #888; font-size: 12px; margin-top: 12px; }
@@ -48,9 +58,11 @@ PAGE = r"""<!DOCTYPE html>
 <body>
 <header>
   <h1>/*VECTAB_TITLE*/</h1>
-  <input id="search" type="search" list="wordlist" placeholder="search a word…" autocomplete="off"
-    aria-label="search a word">
+  <div id="find"><input id="search" type="search" placeholder="search a word…"
+    autocomplete="off" aria-label="search a word"><ul id="matches" role="listbox"></ul></div>
   <label><input id="labels" type="checkbox"> all labels</label>
+  <button id="zoomin" type="button" aria-label="zoom in">+</button>
+  <button id="zoomout" type="button" aria-label="zoom out">−</button>
   <button id="reset" type="button">reset view</button>
   <span id="status"></span>
 </header>
@@ -65,7 +77,6 @@ PAGE = r"""<!DOCTYPE html>
   </aside>
 </div>
 <div id="tip"></div>
-<datalist id="wordlist"></datalist>
 <script type="application/json" id="vectab-data">/*VECTAB_DATA*/</script>
 <script>
 (function () {
@@ -76,11 +87,11 @@ PAGE = r"""<!DOCTYPE html>
   var gPoints = document.getElementById("points"), gTexts = document.getElementById("texts");
   var tip = document.getElementById("tip"), status = document.getElementById("status");
   var search = document.getElementById("search"), allLabels = document.getElementById("labels");
-  var exact = new Map(), lower = new Map();
-  D.words.forEach(function (w, i) {
-    exact.set(w, i);
-    if (!lower.has(w.toLowerCase())) lower.set(w.toLowerCase(), i);
-  });
+  var exact = new Map(), lowerWords = D.words.map(function (w) { return w.toLowerCase(); });
+  D.words.forEach(function (w, i) { exact.set(w, i); });
+  var byImportance = D.words.map(function (w, i) { return i; });
+  byImportance.sort(function (a, b) { return D.imp[a] - D.imp[b]; });
+  var LABEL_AREA = 14000;  // screen px² per automatic label: the same density at every zoom
   var W = 1, H = 1, s = 1, ox = 0, oy = 0;  // screen = (ox + s*(x-0.5), oy - s*(y-0.5))
   var hit = -1, nbrs = [], circles = [], texts = new Map();
 
@@ -99,12 +110,6 @@ PAGE = r"""<!DOCTYPE html>
   }
   gPoints.appendChild(frag);
 
-  var list = document.getElementById("wordlist"), opts = document.createDocumentFragment();
-  D.words.forEach(function (w) {
-    var o = document.createElement("option"); o.value = w; opts.appendChild(o);
-  });
-  list.appendChild(opts);
-
   var legend = document.getElementById("legend");
   D.groups.forEach(function (name, g) {
     var row = document.createElement("div"), sw = document.createElement("span");
@@ -114,6 +119,7 @@ PAGE = r"""<!DOCTYPE html>
     legend.appendChild(row);
   });
   if (!D.groups.length) legend.textContent = "none";
+  if (D.clustered) legend.previousElementSibling.textContent = "Clusters (k-means)";
 
   function fit() {
     var r = svg.getBoundingClientRect();
@@ -121,24 +127,91 @@ PAGE = r"""<!DOCTYPE html>
     s = 0.9 * Math.min(W, H); ox = W / 2; oy = H / 2;
   }
 
-  function labelled() {
-    var set = new Set();
-    if (allLabels.checked) { for (var i = 0; i < N; i++) set.add(i); }
-    if (hit >= 0) { set.add(hit); nbrs.forEach(function (j) { set.add(j); }); }
-    return set;
+  function forced() {  // labels always shown: the searched word, its neighbours, or all
+    var out = [];
+    if (hit >= 0) out.push(hit);
+    nbrs.forEach(function (j) { if (j !== hit) out.push(j); });
+    if (allLabels.checked) {
+      for (var i = 0; i < N; i++) if (i !== hit && nbrs.indexOf(i) < 0) out.push(i);
+    }
+    return out;
+  }
+
+  var measure = document.createElement("canvas").getContext("2d"), widths = new Map();
+  function width(i) {
+    var key = i === hit ? -1 - i : i;  // the searched word is bold and larger
+    if (!widths.has(key)) {
+      measure.font = (i === hit ? "700 13px " : "11px ") + getComputedStyle(svg).fontFamily;
+      widths.set(key, measure.measureText(D.words[i]).width + 2);
+    }
+    return widths.get(key);
+  }
+
+  // Greedy label placement in screen pixels: first the forced labels (each at the first of 8
+  // spots around its point that overlaps no label placed before; beyond 300, to the right),
+  // then, unless all are shown, the most important visible words whose label fits at one of
+  // the spots with a margin, up to one label per LABEL_AREA px² of the picture.
+  var placed = new Map();  // point -> [x, y] of its label's top-left corner
+  function placeLabels() {
+    var boxes = [], h = 12;
+    placed = new Map();
+    function spots(i) {
+      var w = width(i), x = sx(i), y = sy(i), r = 6;
+      return [[x + r, y - h / 2], [x - r - w, y - h / 2], [x - w / 2, y - r - h],
+        [x - w / 2, y + r], [x + r, y - r - h], [x + r, y + r], [x - r - w, y - r - h],
+        [x - r - w, y + r]];
+    }
+    function free(a, w, m) {
+      for (var j = 0; j < boxes.length; j++) {
+        var b = boxes[j];
+        if (a[0] - m < b[0] + b[2] && b[0] < a[0] + w + m && a[1] - m < b[1] + h &&
+            b[1] < a[1] + h + m) return false;
+      }
+      return true;
+    }
+    var must = forced(), spread = must.length <= 300;
+    must.forEach(function (i) {
+      var cand = spots(i), pick = cand[0], w = width(i);
+      if (spread) {
+        for (var k = 0; k < cand.length; k++) {
+          if (free(cand[k], w, 0)) { pick = cand[k]; break; }
+        }
+      }
+      boxes.push([pick[0], pick[1], w]); placed.set(i, pick);
+    });
+    if (allLabels.checked) return;
+    var cap = Math.max(8, Math.round(W * H / LABEL_AREA)), shown = 0;
+    for (var n = 0; n < D.order.length && shown < cap; n++) {
+      var i = D.order[n];
+      if (placed.has(i)) continue;
+      var x = sx(i), y = sy(i);
+      if (x < 0 || x > W || y < 0 || y > H) continue;
+      var cand = spots(i), w = width(i);
+      for (var k = 0; k < 4; k++) {  // right, left, above, below
+        var a = cand[k];
+        if (a[0] >= 0 && a[0] + w <= W && a[1] >= 0 && a[1] + h <= H && free(a, w, 3)) {
+          boxes.push([a[0], a[1], w]); placed.set(i, a); shown++; break;
+        }
+      }
+    }
   }
 
   function syncLabels() {
-    var want = labelled();
-    texts.forEach(function (t, i) { if (!want.has(i)) { t.remove(); texts.delete(i); } });
-    want.forEach(function (i) {
-      if (texts.has(i)) return;
-      var t = document.createElementNS(NS, "text");
-      t.setAttribute("class", i === hit ? "lbl hit" : "lbl");
-      t.textContent = D.words[i];
-      gTexts.appendChild(t); texts.set(i, t);
+    placeLabels();
+    texts.forEach(function (t, i) { if (!placed.has(i)) { t.remove(); texts.delete(i); } });
+    var must = new Set(forced());
+    placed.forEach(function (pick, i) {
+      var t = texts.get(i);
+      if (!t) {
+        t = document.createElementNS(NS, "text");
+        t.textContent = D.words[i];
+        t.setAttribute("data-i", String(i));
+        gTexts.appendChild(t); texts.set(i, t);
+      }
+      t.setAttribute("class", i === hit ? "lbl hit" : (must.has(i) ? "lbl" : "lbl auto"));
+      t.setAttribute("x", pick[0].toFixed(1));
+      t.setAttribute("y", (pick[1] + 12 - 2).toFixed(1));
     });
-    texts.forEach(function (t, i) { t.setAttribute("class", i === hit ? "lbl hit" : "lbl"); });
   }
 
   function render() {
@@ -148,43 +221,7 @@ PAGE = r"""<!DOCTYPE html>
       c.setAttribute("cy", sy(i).toFixed(1));
       c.setAttribute("r", i === hit ? 7 : (c.classList.contains("nbr") ? 5.5 : 4));
     }
-    placeLabels();
-  }
-
-  // Greedy label placement: the searched word first, each label at the first of 8 spots
-  // around its point that overlaps no label placed before (up to 300 labels; beyond, to the right).
-  var widths = new Map();
-  function placeLabels() {
-    var order = Array.from(texts.keys());
-    order.sort(function (a, b) {
-      return (b === hit) - (a === hit) ||
-        (nbrs.indexOf(a) + 1 || 1e9) - (nbrs.indexOf(b) + 1 || 1e9);
-    });
-    var boxes = [], h = 12, spread = order.length <= 300;
-    order.forEach(function (i) {
-      var t = texts.get(i);
-      if (!widths.has(i)) widths.set(i, t.getComputedTextLength() + 2);
-      var w = widths.get(i), x = sx(i), y = sy(i), r = 6;
-      var spots = [[x + r, y - h / 2], [x - r - w, y - h / 2], [x - w / 2, y - r - h],
-        [x - w / 2, y + r], [x + r, y - r - h], [x + r, y + r], [x - r - w, y - r - h],
-        [x - r - w, y + r]];
-      var pick = spots[0];
-      if (spread) {
-        for (var k = 0; k < spots.length; k++) {
-          var a = spots[k], free = true;
-          for (var j = 0; j < boxes.length && free; j++) {
-            var b = boxes[j];
-            if (a[0] < b[0] + b[2] && b[0] < a[0] + w && a[1] < b[1] + h && b[1] < a[1] + h) {
-              free = false;
-            }
-          }
-          if (free) { pick = a; break; }
-        }
-      }
-      boxes.push([pick[0], pick[1], w]);
-      t.setAttribute("x", pick[0].toFixed(1));
-      t.setAttribute("y", (pick[1] + h - 2).toFixed(1));
-    });
+    syncLabels();
   }
 
   function clearSelection() {
@@ -195,7 +232,7 @@ PAGE = r"""<!DOCTYPE html>
     document.getElementById("neighbors").textContent = "";
   }
 
-  function select(i) {
+  function select(i, centre) {
     clearSelection();
     hit = i; nbrs = D.nbrs[i] || [];
     svg.classList.add("searching");
@@ -208,28 +245,82 @@ PAGE = r"""<!DOCTYPE html>
       var li = document.createElement("li"), sim = document.createElement("span");
       sim.className = "sim"; sim.textContent = " " + D.sims[i][r].toFixed(3);
       li.appendChild(document.createTextNode(D.words[j])); li.appendChild(sim);
-      li.addEventListener("click", function () { search.value = D.words[j]; select(j); });
+      li.addEventListener("click", function () { search.value = D.words[j]; select(j, true); });
       ol.appendChild(li);
     });
     var x = sx(i), y = sy(i);
-    if (x < 0 || x > W || y < 0 || y > H) { ox += W / 2 - x; oy += H / 2 - y; }
+    if (centre || x < 0 || x > W || y < 0 || y > H) { ox += W / 2 - x; oy += H / 2 - y; }
     status.textContent = "“" + D.words[i] + "” and " + nbrs.length + " nearest neighbours";
-    syncLabels(); render();
+    render();
+  }
+
+  // Case-insensitive: the word as typed first, then the same word in any case, then the words
+  // that start with it, each the most important (frequent) first.
+  function matches(q) {
+    var low = q.toLowerCase(), same = [], prefix = [];
+    byImportance.forEach(function (i) {
+      var w = lowerWords[i];
+      if (w === low) { if (D.words[i] === q) same.unshift(i); else same.push(i); }
+      else if (w.lastIndexOf(low, 0) === 0) prefix.push(i);
+    });
+    return { same: same, all: same.concat(prefix) };
+  }
+
+  var menu = document.getElementById("matches"), found = [], active = -1;
+  function showMatches(list) {
+    found = list.slice(0, 12); active = -1; menu.textContent = "";
+    found.forEach(function (i, k) {
+      var li = document.createElement("li");
+      li.textContent = D.words[i]; li.setAttribute("data-i", String(i));
+      li.setAttribute("role", "option");
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); pick(k); });
+      menu.appendChild(li);
+    });
+  }
+  function pick(k) {
+    var i = found[k];
+    if (i === undefined) return;
+    search.value = D.words[i]; menu.textContent = ""; found = [];
+    select(i, true);
   }
 
   function onSearch() {
     var q = search.value.trim();
-    if (!q) { clearSelection(); status.textContent = ""; syncLabels(); render(); return; }
-    var i = exact.has(q) ? exact.get(q) : lower.get(q.toLowerCase());
-    if (i === undefined) { status.textContent = "“" + q + "” is not in this picture"; return; }
-    select(i);
+    if (!q) {
+      menu.textContent = ""; found = [];
+      clearSelection(); status.textContent = ""; render(); return;
+    }
+    var m = matches(q);
+    showMatches(m.all);
+    if (m.same.length) { select(m.same[0]); return; }
+    clearSelection(); render();
+    if (!m.all.length) { status.textContent = "“" + q + "” is not in this picture"; return; }
+    status.textContent = m.all.length + (m.all.length === 1 ? " word starts" : " words start") +
+      " with “" + q + "”: Enter picks “" + D.words[m.all[0]] + "”";
   }
   search.addEventListener("input", onSearch);
-  search.addEventListener("keydown", function (e) { if (e.key === "Enter") onSearch(); });
+  search.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      if (!found.length) return;
+      active = (active + (e.key === "ArrowDown" ? 1 : found.length - 1)) % found.length;
+      Array.prototype.forEach.call(menu.children, function (li, k) {
+        li.classList.toggle("on", k === active);
+      });
+    } else if (e.key === "Enter") {
+      if (found.length) pick(active >= 0 ? active : 0); else onSearch();
+    }
+  });
+  search.addEventListener("blur", function () { menu.textContent = ""; found = []; });
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape") { search.value = ""; onSearch(); }
   });
-  allLabels.addEventListener("change", function () { syncLabels(); render(); });
+  allLabels.addEventListener("change", function () { render(); });
+  function zoomBy(f) {  // around the centre of the picture
+    ox = W / 2 - (W / 2 - ox) * f; oy = H / 2 - (H / 2 - oy) * f; s *= f; render();
+  }
+  document.getElementById("zoomin").addEventListener("click", function () { zoomBy(1.5); });
+  document.getElementById("zoomout").addEventListener("click", function () { zoomBy(1 / 1.5); });
   document.getElementById("reset").addEventListener("click", function () { fit(); render(); });
 
   gPoints.addEventListener("mouseover", function (e) {
@@ -272,9 +363,15 @@ PAGE = r"""<!DOCTYPE html>
 
   allLabels.checked = N <= 150;
   if (D.notes.length) status.textContent = D.notes.join("; ");
-  fit(); syncLabels(); render();
+  fit(); render();
   window.vectab = {
-    data: D, select: select, view: function () { return { s: s, ox: ox, oy: oy }; }
+    data: D, select: select, view: function () { return { s: s, ox: ox, oy: oy }; },
+    labels: function () {  // the words labelled now, their label boxes on the screen
+      return Array.from(placed.keys()).map(function (i) {
+        var p = placed.get(i);
+        return { word: D.words[i], x: p[0], y: p[1], w: width(i), h: 12, px: sx(i), py: sy(i) };
+      });
+    }
   };
 })();
 </script>

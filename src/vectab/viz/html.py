@@ -13,7 +13,17 @@ import numpy as np
 from vectab._checks import check_int
 from vectab._fileio import atomic_write
 from vectab._progress import ProgressArg
-from vectab.viz._inputs import GroupsArg, WordsArg, normalize_groups, words_for
+from vectab.viz._inputs import (
+    GroupsArg,
+    StopwordsArg,
+    WordsArg,
+    auto_clusters,
+    importance,
+    is_stopword,
+    normalize_groups,
+    stopword_set,
+    words_for,
+)
 from vectab.viz._page import PAGE
 from vectab.viz.projection import project
 
@@ -24,7 +34,7 @@ METHOD_NAMES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
 # matplotlib's tab10, so the page and the PNG colour groups alike; grey for "other"
 PALETTE = [
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a",
 ]  # fmt: skip
 OTHER_COLOUR = "#9a9a9a"
 
@@ -90,19 +100,26 @@ def to_html(
     seed: int = 0,
     perplexity: float | None = None,
     progress: ProgressArg = None,
+    stopwords: StopwordsArg = None,
+    clusters: int | None = None,
 ) -> str:
     """Build one interactive HTML page of the projected words.
 
     The page is a single file with inline SVG and JavaScript: no server, no CDN, no network.
-    Hovering a point shows its word; the search box highlights a word and its nearest
+    Hovering a point shows its word; the search box (case-insensitive, it lists the words that
+    start with what is typed, the most frequent first) highlights a word and its nearest
     neighbours (cosine similarity in the original space, computed here and embedded, listed in
-    the side panel); the mouse wheel zooms and dragging pans; groups have colours and a legend.
+    the side panel); the mouse wheel zooms and dragging pans; groups have colours and a legend
+    (without groups: k-means clusters, named by their most frequent words). The most frequent
+    words are labelled at every zoom: as many as fit without overlap, about one per 14,000
+    square pixels of the screen, so zooming in labels more words of the region shown.
     TensorBoard's Embedding Projector is the closest peer (see `export_projector`).
 
     Args:
         vectors: a `vectab.vectors.Vectors`, or a ``(words, matrix)`` pair.
-        words: a list of words, an int N (the N first, i.e. most frequent, words) or None:
-            the words of ``groups`` when given, else the first 1000.
+        words: a list of words, an int N (the N first, i.e. most frequent, words that are not
+            stop words) or None: the words of ``groups`` when given, else the first 1000
+            (stop words skipped).
         method: ``"pca"``, ``"tsne"`` or ``"umap"`` (see `vectab.viz.project`).
         groups: ``{word: group}``, ``{group: [words]}`` or a list of word lists.
         neighbors: how many nearest neighbours (among the drawn words) the search shows; 0: none.
@@ -111,6 +128,12 @@ def to_html(
         seed: random seed of t-SNE / UMAP.
         perplexity: t-SNE perplexity (clipped for few points).
         progress: reports of the projection (see `vectab.viz.projection.project`).
+        stopwords: words never labelled automatically (searching still finds them) nor picked
+            by a count ``words=N``: None (default) the built-in English list, False or ``[]``
+            none, or your own list (see `vectab.viz.plot`).
+        clusters: without ``groups``, colour the words by k-means clusters of their vectors:
+            None picks ``k = sqrt(n / 10)`` (2 to 12) from 50 words on; an int k sets it; 0 or
+            1: one colour.
 
     Returns:
         The page as a string.
@@ -127,12 +150,26 @@ def to_html(
         (True, 2)
     """
     check_int(neighbors, "neighbors", minimum=0)
+    check_int(clusters, "clusters", minimum=0, allow_none=True)
+    stop = stopword_set(stopwords)
     word_to_group, group_names = normalize_groups(groups)
     chosen = words_for(
-        vectors, words, default=list(word_to_group), required=[], default_top=DEFAULT_TOP
+        vectors,
+        words,
+        default=list(word_to_group),
+        required=[],
+        default_top=DEFAULT_TOP,
+        stop=stop,
     )
-    proj = project(vectors, chosen, method=method, n_components=2, seed=seed, perplexity=perplexity,
-                   progress=progress)
+    proj = project(
+        vectors,
+        chosen,
+        method=method,
+        n_components=2,
+        seed=seed,
+        perplexity=perplexity,
+        progress=progress,
+    )
     ids, sims = nearest_neighbors(proj.vectors, int(neighbors))
 
     xy = proj.coords
@@ -140,6 +177,19 @@ def to_html(
     scale = float((hi - lo).max()) or 1.0
     unit = (xy - (lo + hi) / 2) / scale + 0.5  # in [0, 1], aspect ratio kept
 
+    ranks = importance(vectors, proj.words)
+    by_rank = np.argsort(ranks, kind="stable")
+    imp = np.empty(len(ranks), dtype=np.int64)
+    imp[by_rank] = np.arange(len(ranks))  # 0: the most frequent word
+    labelable = [int(i) for i in by_rank if not is_stopword(proj.words[i], stop)]
+    cluster_ids = None if group_names else auto_clusters(proj.vectors, ranks, clusters, seed=seed)
+    if cluster_ids is not None:  # each cluster named by its 3 most frequent words
+        group_names = [
+            ", ".join([proj.words[i] for i in labelable if cluster_ids[i] == c][:3])
+            or f"cluster {c + 1}"
+            for c in range(int(cluster_ids.max()) + 1)
+        ]
+        word_to_group = {w: group_names[c] for w, c in zip(proj.words, cluster_ids)}
     labels = [word_to_group.get(w) for w in proj.words]
     if group_names and any(lab is None for lab in labels):
         group_names = [*group_names, "other"]
@@ -162,6 +212,9 @@ def to_html(
         "sims": np.round(sims.astype(np.float64), 3).tolist(),
         "method": name,
         "notes": list(proj.notes),
+        "imp": imp.tolist(),
+        "order": labelable,
+        "clustered": cluster_ids is not None,
     }
     parts = {"TITLE": html.escape(title), "DATA": _script_json(data)}
     page = re.sub(r"/\*VECTAB_(TITLE|DATA)\*/", lambda m: parts[m.group(1)], PAGE)
