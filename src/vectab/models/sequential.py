@@ -36,6 +36,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from vectab._checks import check_bool, check_float, check_int
 from vectab.engine.callbacks import History
 from vectab.engine.trainer import ArrayDataset, Trainer
 from vectab.layers import _graph
@@ -58,11 +59,8 @@ def _check_verbose(verbose: Any) -> bool:
 
 
 def _batch_size(batch_size: Any) -> int:
-    if batch_size is None:
-        return 32
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise ValueError(f"`batch_size` must be a positive int or None (32); got {batch_size!r}.")
-    return batch_size
+    check_int(batch_size, "batch_size", allow_none=True, fix=" None means 32, as in Keras.")
+    return 32 if batch_size is None else int(batch_size)
 
 
 def _rows(x: Any) -> int:
@@ -146,6 +144,8 @@ class Model(nn.Module):
     def get_layer(self, name: str | None = None, index: int | None = None) -> Any:
         """The layer called ``name``, or at position ``index`` of :attr:`layers`."""
         if index is not None:
+            n = len(self.layers)
+            check_int(index, "index", minimum=-n, maximum=n - 1)
             return self.layers[index]
         for layer in self.layers:
             if getattr(layer, "name", None) == name:
@@ -233,9 +233,7 @@ class Model(nn.Module):
         keras_optimizers.check_optimizer(optimizer)
         if loss is not None:
             losses.get_loss(loss)
-        if not isinstance(jit_compile, bool):
-            raise TypeError(f"`jit_compile` must be a bool; got "
-                            f"{type(jit_compile).__name__}: {jit_compile!r}.")
+        check_bool(jit_compile, "jit_compile")
         metrics = list(metrics or [])
         out_shape = self._output_shape()
         for m in metrics:
@@ -340,8 +338,7 @@ class Model(nn.Module):
         """
         self._require_compiled("fit")
         show = _check_verbose(verbose)
-        if not isinstance(validation_split, (int, float)) or not 0 <= validation_split < 1:
-            raise ValueError(f"`validation_split` must be in [0, 1); got {validation_split!r}.")
+        check_float(validation_split, "validation_split", minimum=0, maximum=1, max_open=True)
         if validation_split and validation_data is None:
             if isinstance(x, torch.utils.data.DataLoader):
                 raise ValueError("`validation_split` needs arrays; pass validation_data= "
@@ -373,6 +370,7 @@ class Model(nn.Module):
         """The loss, or ``[loss, *metrics]`` with metrics (a dict with ``return_dict``)."""
         self._require_compiled("evaluate")
         _check_verbose(verbose)
+        check_bool(return_dict, "return_dict")
         trainer = self._trainer(batch_size=_batch_size(batch_size), for_training=False)
         logs = trainer.evaluate(self._dataset(x, y, sample_weight, None))
         if return_dict:
