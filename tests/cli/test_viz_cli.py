@@ -107,9 +107,28 @@ def test_plot_top_and_tsne_svg(vec_file, tmp_path):
     )
     assert code == 0, stdout
     svg = out.read_text()
-    assert (
-        svg.startswith("<?xml") and "queen" in svg and "italy" not in svg
-    )  # italy is the 9th word
+    # the 8 first words but the stop word 'the': king .. italy, not 'one' (the 10th line)
+    assert svg.startswith("<?xml") and "<!-- queen -->" in svg and "<!-- italy -->" in svg
+    assert "<!-- the -->" not in svg and "<!-- one -->" not in svg
+
+
+def test_plot_stopwords_and_clusters_options(vec_file, tmp_path):
+    out = tmp_path / "plot.svg"
+    code, stdout, _ = run(
+        "vectors", "plot", str(vec_file), "--top", "8", "--no-stopwords", "-o", str(out)
+    )
+    assert code == 0, stdout
+    svg = out.read_text()
+    assert "<!-- the -->" in svg and "<!-- rome -->" in svg and "<!-- italy -->" not in svg
+    page = tmp_path / "page.html"
+    code, stdout, _ = run(
+        "vectors", "plot", str(vec_file), "--top", "11", "--clusters", "3", "-o", str(page)
+    )
+    assert code == 0, stdout
+    data = json.loads(re.search(r'id="vectab-data">(.*?)</script>', page.read_text(), re.S)[1])
+    assert data["words"] == WORDS[1:] and data["clustered"] is True and len(data["groups"]) == 3
+    code, _, stderr = run("vectors", "plot", str(vec_file), "--clusters", "-1", "-o", str(page))
+    assert code != 0 and "--clusters" in stderr
 
 
 def test_projector(vec_file, tmp_path):

@@ -96,7 +96,8 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
         top: Annotated[
             int | None,
             typer.Option(
-                help="Draw the N first (most frequent) words (default 100; 1000 for .html)."
+                help="Draw the N first (most frequent) words, stop words skipped (default 100; "
+                "1000 for .html)."
             ),
         ] = None,
         method: Annotated[str, typer.Option(help="pca, tsne or umap.")] = "pca",
@@ -115,6 +116,22 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
         format: Annotated[
             str, typer.Option(help="Format of VECTORS (default: detected).")
         ] = "auto",
+        stopwords: Annotated[
+            bool,
+            typer.Option(
+                "--stopwords/--no-stopwords",
+                help="Skip English stop words and punctuation in labels and --top (default); "
+                "--no-stopwords keeps them.",
+            ),
+        ] = True,
+        clusters: Annotated[
+            int | None,
+            typer.Option(
+                min=0,
+                help="Without groups, colour N k-means clusters (default: sqrt(words / 10), "
+                "2 to 12, from 50 words on; 0: one colour).",
+            ),
+        ] = None,
     ) -> None:
         """Draw words in 2-D (PCA, t-SNE or UMAP) as an image or an interactive HTML page."""
         suffix = out.suffix.lower()
@@ -130,8 +147,10 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
         if quads and kind == "page":
             raise ValueError("--analogy arrows are drawn in images only; use -o plot.png")
         if chosen is None:
-            vecs = _load(vectors_path, format, limit=top or DEFAULT_TOP[kind])
-            chosen_arg: Any = len(vecs)
+            n = top or DEFAULT_TOP[kind]
+            # stop words are skipped: read enough lines to keep n others
+            vecs = _load(vectors_path, format, limit=2 * n + 200 if stopwords else n)
+            chosen_arg: Any = n
         else:
             needed = set(chosen) | {w for q in quads for w in q}
             vecs = _load(vectors_path, format, vocab=needed)
@@ -142,6 +161,8 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
             "title": title,
             "seed": seed,
             "perplexity": perplexity,
+            "stopwords": None if stopwords else False,
+            "clusters": clusters,
             "progress": progress_renderer(),  # t-SNE / UMAP can take a while: say so
         }
         if kind == "page":

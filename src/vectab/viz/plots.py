@@ -234,11 +234,10 @@ def _annotate(
     at the nearest spot free of other labels within `MAX_OFFSET` label heights; a word with no
     such spot, or one of ``skip`` (stop words), is left unlabelled. A label that is not touching
     its point gets a short leader line to the nearest side of its box."""
-    from matplotlib.patheffects import withStroke
-
     fig = ax.figure
     keep = np.flatnonzero(~skip)
-    halo = [withStroke(linewidth=2.5, foreground="white")]  # readable over other points
+    # a pale box keeps a label readable over other points (and the text stays text in SVG)
+    halo = {"boxstyle": "square,pad=0.05", "facecolor": "white", "edgecolor": "none", "alpha": 0.7}
     texts = {
         i: ax.text(
             xy[i, 0],
@@ -248,7 +247,7 @@ def _annotate(
             ha="center",
             va="center",
             zorder=4,
-            path_effects=halo,
+            bbox=halo,
         )
         for i in keep
     }
