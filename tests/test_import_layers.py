@@ -47,7 +47,10 @@ LAYERS: list[tuple[str, ...]] = [
     ("__main__",),
     ("facade",),  # vectab/__init__.py's public names
 ]
-BASE_MODULES = {"errors", "_checks", "_fileio", "_lazy", "_modelfile", "_progress", "_render"}
+BASE_MODULES = {
+    "errors", "_checks", "_fileio", "_lazy", "_modelfile", "_progress", "_render",
+    "_cachedir", "_jit",  # the user's cache folder; numba's njit with its cache there
+}
 RANK = {unit: rank for rank, units in enumerate(LAYERS) for unit in units}
 
 # Violations known when the contract was added and not yet fixed: (importer, imported module).

@@ -44,6 +44,7 @@ from pathlib import Path
 import numpy as np
 import xxhash
 
+from vectab._cachedir import cache_root
 from vectab._fileio import atomic_path
 from vectab.errors import VectorFormatError
 from vectab.vectors.formats._report import LoadReport
@@ -59,17 +60,16 @@ _RACY_NS = 2_000_000_000  # a source changed this recently may share a timestamp
 def cache_dir() -> Path:
     """Where cached vectors live: ``$VECTAB_CACHE_DIR``, else ``~/.cache/vectab``.
 
+    ``$XDG_CACHE_HOME`` replaces ``~/.cache`` when set (`vectab._cachedir.cache_root`); the
+    compiled kernels are cached in its ``numba`` folder (`vectab._jit`).
+
     Example:
         >>> import os, tempfile
         >>> os.environ["VECTAB_CACHE_DIR"] = folder = tempfile.mkdtemp()
         >>> cache_dir() == Path(folder)
         True
     """
-    env = os.environ.get("VECTAB_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "vectab"
+    return cache_root()
 
 
 def clear_cache() -> int:

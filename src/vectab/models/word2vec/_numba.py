@@ -179,12 +179,12 @@ def _train_job(
 @functools.lru_cache(maxsize=1)
 def kernel():
     """The compiled kernel (loaded from numba's on-disk cache after the first compilation)."""
-    import numba
+    from vectab._jit import njit
 
     global _negative_step_compiled
     options = dict(fastmath=True, error_model="numpy")
-    _negative_step_compiled = numba.njit(inline="always", **options)(_negative_step)
-    return numba.njit(nogil=True, cache=True, **options)(_train_job)
+    _negative_step_compiled = njit(cache=False, inline="always", **options)(_negative_step)
+    return njit(nogil=True, **options)(_train_job)
 
 
 def numba_job(state: TrainState) -> Callable[..., tuple[int, float, int]]:

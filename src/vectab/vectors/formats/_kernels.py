@@ -21,6 +21,8 @@ import threading
 
 import numpy as np
 
+from vectab._jit import njit
+
 __all__ = [
     "HAVE_NUMBA",
     "kernels_ready",
@@ -255,11 +257,11 @@ _LOCK = threading.Lock()  # numba's default thread pool must not be entered from
 _WARM: threading.Thread | None = None
 
 if HAVE_NUMBA:
-    _parse_jit = numba.njit(cache=True, parallel=True, nogil=True)(_parse_text_lines)
-    _scan_jit = numba.njit(cache=True, nogil=True)(_scan_binary)
+    _parse_jit = njit(parallel=True, nogil=True)(_parse_text_lines)
+    _scan_jit = njit(nogil=True)(_scan_binary)
     # max() without NaN checks vectorizes (scores of finite unit vectors are never NaN)
-    _chunk_max_jit = numba.njit(cache=True, fastmath=True, inline="always")(_chunk_max)
-    _topk_jit = numba.njit(cache=True, parallel=True, nogil=True)(_update_topk)
+    _chunk_max_jit = njit(fastmath=True, inline="always")(_chunk_max)
+    _topk_jit = njit(parallel=True, nogil=True)(_update_topk)
     # numba's first dispatch in a process takes a while (type registry, cache load): start it
     # now, beside whatever else the program imports, rather than inside the first load
     _WARM = threading.Thread(target=_warm_up, name="vectab-kernels", daemon=True)
