@@ -118,8 +118,11 @@ def test_renderer_argument_checks():
     for bad in ("yes", 1):
         with pytest.raises(TypeError, match="`force_terminal`"):
             Renderer(force_terminal=bad)
-    for bad in (-1, "often", True):
+    for bad in (-1, float("nan")):
         with pytest.raises(ValueError, match="`min_interval`"):
+            Renderer(min_interval=bad)
+    for bad in ("often", True):  # #10's one rule: the wrong type is a TypeError
+        with pytest.raises(TypeError, match="`min_interval` must be a number >= 0 or None"):
             Renderer(min_interval=bad)
     with pytest.raises(TypeError, match="`event`.*got dict"):
         Renderer(io.StringIO())({"event": "batch"})

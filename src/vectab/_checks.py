@@ -99,12 +99,14 @@ def check_float(
     maximum: float | None = None,
     min_open: bool = False,
     max_open: bool = False,
+    finite: bool = False,
     allow_none: bool = False,
     fix: str = "",
 ) -> None:
     """Raise unless ``value`` is a real number (ints count) within the bounds; NaN never is.
 
-    ``min_open`` / ``max_open`` exclude the bound itself: ``minimum=0, min_open=True`` is > 0.
+    ``min_open`` / ``max_open`` exclude the bound itself: ``minimum=0, min_open=True`` is > 0;
+    ``finite`` refuses infinities too.
 
     Example:
         >>> check_float(float("nan"), "lr", minimum=0, min_open=True)
@@ -122,13 +124,16 @@ def check_float(
         bound = f" {'<' if max_open else '<='} {maximum}"
     else:
         bound = " (not NaN)"
-    rule = f"`{name}` must be a number{bound}{' or None' if allow_none else ''}"
+    kind = "a finite number" if finite else "a number"
+    if finite and bound == " (not NaN)":
+        bound = ""
+    rule = f"`{name}` must be {kind}{bound}{' or None' if allow_none else ''}"
     if _is_bool(value) or not isinstance(value, numbers.Real):
         raise _got_type(rule, value, " Pass a number such as 0.5, not a str.")
     number = float(value)
     low_ok = minimum is None or (number > minimum if min_open else number >= minimum)
     high_ok = maximum is None or (number < maximum if max_open else number <= maximum)
-    if math.isnan(number) or not (low_ok and high_ok):
+    if math.isnan(number) or (finite and math.isinf(number)) or not (low_ok and high_ok):
         raise ValueError(f"{rule}, got {value!r}.{fix}")
 
 

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from vectab._checks import shown
+from vectab._checks import check_bool, check_float, shown
 
 # ``vectab._progress`` imports this module for ``progress=True``, so events are taken by their
 # fields (task, kind, done, total, unit, epoch, epochs, metrics, aborted), not imported here.
@@ -122,20 +122,9 @@ class Renderer:
         force_terminal: bool | None = None,
         min_interval: float | None = 30.0,
     ) -> None:
-        if force_terminal is not None and not isinstance(force_terminal, bool):
-            raise TypeError(
-                f"`force_terminal` must be True, False or None, "
-                f"got {type(force_terminal).__name__}: {shown(force_terminal)}."
-            )
-        if min_interval is not None and (
-            isinstance(min_interval, bool)
-            or not isinstance(min_interval, (int, float))
-            or not min_interval >= 0
-        ):
-            raise ValueError(
-                f"`min_interval` must be None or a number of seconds >= 0, "
-                f"got {shown(min_interval)}."
-            )
+        check_bool(force_terminal, "force_terminal", allow_none=True)
+        check_float(min_interval, "min_interval", minimum=0, allow_none=True,
+                    fix=" It is a number of seconds.")
         self._stream = stream
         self._force_terminal = force_terminal
         self._min_interval = min_interval

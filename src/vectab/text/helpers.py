@@ -17,7 +17,6 @@ deep inside with ``ZeroDivisionError``, ``IndexError`` or not at all), ids outsi
 from __future__ import annotations
 
 import hashlib
-import math
 import numbers
 import random
 from collections.abc import Callable, Sequence
@@ -25,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from vectab._checks import check_bool, check_int, shown
+from vectab._checks import check_bool, check_float, check_int, shown
 from vectab.text.tokenizer import DEFAULT_FILTERS, text_to_word_sequence
 
 __all__ = ["hashing_trick", "one_hot", "skipgrams", "make_sampling_table"]
@@ -126,15 +125,8 @@ def make_sampling_table(size: int, sampling_factor: float = 1e-5) -> np.ndarray:
         [0.3152, 0.3152, 0.5476, 0.7416, 0.9128]
     """
     check_int(size, "size", minimum=1)
-    rule = "`sampling_factor` must be a finite number > 0"
-    if isinstance(sampling_factor, (bool, np.bool_)) or not isinstance(
-        sampling_factor, numbers.Real
-    ):
-        raise TypeError(
-            f"{rule}, got {type(sampling_factor).__name__}: {shown(sampling_factor)}."
-        )
-    if not (math.isfinite(sampling_factor) and sampling_factor > 0):
-        raise ValueError(f"{rule}, got {sampling_factor!r}. Keras' default is 1e-5.")
+    check_float(sampling_factor, "sampling_factor", minimum=0, min_open=True, finite=True,
+                fix=" Keras' default is 1e-5.")
     gamma = 0.577
     rank = np.arange(size)
     rank[0] = 1
@@ -179,19 +171,9 @@ def _checked_ids(sequence: Any, vocabulary_size: int) -> list[int]:
 def _check_skipgram_options(
     negative_samples: Any, sampling_table: Any, seed: Any, vocabulary_size: int
 ) -> list[float] | None:
-    rule = "`negative_samples` must be a finite number >= 0"
-    if isinstance(negative_samples, (bool, np.bool_)) or not isinstance(
-        negative_samples, numbers.Real
-    ):
-        raise TypeError(
-            f"{rule}, got {type(negative_samples).__name__}: {shown(negative_samples)}."
-        )
-    if not (math.isfinite(negative_samples) and negative_samples >= 0):
-        raise ValueError(f"{rule}, got {negative_samples!r}. 1.0 draws one per positive pair.")
-    if seed is not None and (
-        isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral)
-    ):
-        raise TypeError(f"`seed` must be an int or None, got {type(seed).__name__}: {shown(seed)}.")
+    check_float(negative_samples, "negative_samples", minimum=0, finite=True,
+                fix=" 1.0 draws one per positive pair.")
+    check_int(seed, "seed", minimum=None, allow_none=True)
     if sampling_table is None:
         return None
     table = np.asarray(sampling_table)

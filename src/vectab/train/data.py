@@ -21,6 +21,7 @@ from typing import Any
 import torch
 from torch.utils.data import Dataset
 
+from vectab._checks import check_int
 from vectab.engine.data import TensorDictDataset
 from vectab.text.sequence import collate
 from vectab.train.readers import TABLE_FORMATS, read_conll, read_lines, read_table
@@ -117,8 +118,7 @@ class ClassificationDataset(Dataset):
             raise ValueError(
                 f"`labels` has {len(labels)} entries but `sequences` has {len(sequences)}"
             )
-        if max_len is not None and (not isinstance(max_len, int) or max_len < 1):
-            raise ValueError(f"`max_len` must be None or a positive int, got {max_len!r}")
+        check_int(max_len, "max_len", allow_none=True)
         self.sequences = [_as_ids(s) for s in sequences]
         self.labels = labels
         self.max_len = max_len
