@@ -52,6 +52,15 @@ def _run_masked(rnn: nn.Module, x: torch.Tensor, mask: torch.Tensor) -> tuple[An
     return out, state
 
 
+def _fixed_zero(rnn: nn.Module, name: str) -> None:
+    """Turn torch's parameter ``name`` into a zero buffer: a trainable second bias would get
+    the same gradient as the first and move the Keras bias twice as fast as Keras does."""
+    zeros = torch.zeros_like(getattr(rnn, name).detach())
+    del rnn._parameters[name]
+    rnn.register_buffer(name, zeros)
+    rnn._init_flat_weights()
+
+
 class _RNN(Layer):
     """The shared machinery of LSTM, GRU and SimpleRNN (one torch recurrent module)."""
 
@@ -100,6 +109,8 @@ class _RNN(Layer):
     def build(self, input_shape: Any) -> None:  # noqa: D102
         fan_in = int(input_shape[-1])
         self.rnn = self._make_rnn(fan_in)
+        if self.use_bias and type(self)._get_weights is _RNN._get_weights:
+            _fixed_zero(self.rnn, "bias_hh_l0")  # Keras has one bias: torch's second stays 0
         g = self._gates * self.units
         kernel = keras_init(self.kernel_initializer, (fan_in, g), "kernel_initializer")
         recurrent = keras_init(
