@@ -17,6 +17,8 @@ from typing import IO
 
 import numpy as np
 
+from vectab._checks import check_int
+
 __all__ = ["LineSentences", "check_corpus", "iter_jobs", "MAX_SENTENCE_LEN"]
 
 MAX_SENTENCE_LEN = 10_000  # gensim's MAX_WORDS_IN_BATCH: longer sentences are cut / truncated
@@ -63,6 +65,7 @@ class LineSentences:
                 "line, .gz/.bz2 allowed) or a folder of such files"
             )
         self.files = files
+        check_int(max_sentence_length, "max_sentence_length")
         self.max_sentence_length = max_sentence_length
 
     def __iter__(self) -> Iterator[list[str]]:

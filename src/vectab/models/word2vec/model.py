@@ -13,12 +13,13 @@ On CPU a numba kernel runs word2vec.c's per-pair SGD in ``workers`` threads (Hog
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import torch
 
+from vectab._checks import check_bool, check_float, check_int, check_seed
 from vectab._progress import ProgressArg, emitter
 from vectab.models.word2vec import _numba, vocab
 from vectab.models.word2vec.corpus import check_corpus
@@ -28,22 +29,6 @@ from vectab.models.word2vec.train import run_epochs
 from vectab.vectors.store import Vectors
 
 __all__ = ["Word2Vec"]
-
-
-def _check_int(name: str, value: Any, low: int, rule: str, fix: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"`{name}` must be an integer, got {type(value).__name__} {value!r}")
-    if value < low:
-        raise ValueError(f"`{name}` must be {rule}, got {value}; {fix}")
-    return int(value)
-
-
-def _check_float(name: str, value: Any, ok: Callable[[float], bool], rule: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError(f"`{name}` must be a number, got {type(value).__name__} {value!r}")
-    if not ok(float(value)):
-        raise ValueError(f"`{name}` must be {rule}, got {value}")
-    return float(value)
 
 
 class Word2Vec:
@@ -127,51 +112,33 @@ class Word2Vec:
         device: str = "cpu",
         progress: ProgressArg = None,
     ) -> None:
-        self.vector_size = _check_int("vector_size", vector_size, 1, "> 0", "e.g. vector_size=100")
-        self.window = _check_int("window", window, 1, ">= 1", "e.g. window=5")
-        self.min_count = _check_int(
-            "min_count", min_count, 1, ">= 1", "use min_count=1 to keep every word"
-        )
-        if max_vocab_size is not None:
-            _check_int("max_vocab_size", max_vocab_size, 1, "> 0 or None", "use None for no limit")
-        if max_final_vocab is not None:
-            _check_int(
-                "max_final_vocab", max_final_vocab, 1, "> 0 or None", "use None for no limit"
-            )
-        self.max_vocab_size, self.max_final_vocab = max_vocab_size, max_final_vocab
-        self.sample = _check_float(
-            "sample", sample, lambda x: x >= 0, ">= 0 (0 disables downsampling)"
-        )
-        self.alpha = _check_float("alpha", alpha, lambda x: x > 0, "> 0")
-        self.min_alpha = _check_float(
-            "min_alpha", min_alpha, lambda x: 0 <= x <= self.alpha, f"in [0, alpha={self.alpha}]"
-        )
-        self.ns_exponent = _check_float("ns_exponent", ns_exponent, np.isfinite, "a finite number")
-        self.seed = _check_int("seed", seed, 0, ">= 0", "e.g. seed=1")
-        self.workers = (
-            (os.cpu_count() or 1)
-            if workers is None
-            else _check_int("workers", workers, 1, ">= 1", "e.g. workers=2")
-        )
-        self.negative = _check_int(
-            "negative",
-            negative,
-            1,
-            "> 0 (negative sampling is the training objective)",
-            "e.g. negative=5",
-        )
-        self.epochs = _check_int("epochs", epochs, 1, ">= 1", "e.g. epochs=5")
-        self.batch_words = _check_int(
-            "batch_words", batch_words, 1, "> 0", "e.g. batch_words=10000"
-        )
+        for name, value in (("vector_size", vector_size), ("window", window),
+                            ("epochs", epochs), ("batch_words", batch_words)):
+            check_int(value, name)
+        check_int(min_count, "min_count", fix=" Use min_count=1 to keep every word.")
+        check_int(max_vocab_size, "max_vocab_size", allow_none=True)
+        check_int(max_final_vocab, "max_final_vocab", allow_none=True)
+        check_float(sample, "sample", minimum=0, fix=" 0 disables downsampling.")
+        check_float(alpha, "alpha", minimum=0, min_open=True)
+        check_float(min_alpha, "min_alpha", minimum=0, maximum=alpha)
+        check_float(ns_exponent, "ns_exponent", finite=True)
+        check_seed(seed)
+        check_int(workers, "workers", allow_none=True)
+        check_int(negative, "negative", fix=" Negative sampling is the training objective.")
         for name, value in (("sg", sg), ("cbow_mean", cbow_mean), ("sorted_vocab", sorted_vocab)):
-            if value not in (0, 1) or isinstance(value, float):
-                raise ValueError(f"`{name}` must be 0 or 1, got {value!r}")
-        if hs not in (0, False):
-            raise ValueError(
-                f"`hs` must be 0: hierarchical softmax is not implemented, got hs={hs!r}; use "
-                "negative sampling (hs=0, negative=5)"
-            )
+            check_int(value, name, minimum=0, maximum=1)
+        check_int(hs, "hs", minimum=0, maximum=0, fix=(
+            " Hierarchical softmax is not implemented: use negative sampling (hs=0, negative=5)."
+        ))
+        check_bool(compute_loss, "compute_loss")
+        check_bool(shrink_windows, "shrink_windows")
+        self.vector_size, self.window = int(vector_size), int(window)
+        self.min_count = int(min_count)
+        self.max_vocab_size, self.max_final_vocab = max_vocab_size, max_final_vocab
+        self.sample, self.alpha, self.min_alpha = float(sample), float(alpha), float(min_alpha)
+        self.ns_exponent, self.seed = float(ns_exponent), int(seed)
+        self.workers = (os.cpu_count() or 1) if workers is None else int(workers)
+        self.negative, self.epochs, self.batch_words = int(negative), int(epochs), int(batch_words)
         self.sg, self.cbow_mean, self.sorted_vocab = int(sg), int(cbow_mean), int(sorted_vocab)
         self.compute_loss, self.shrink_windows = bool(compute_loss), bool(shrink_windows)
         if device not in ("cpu", "cuda", "auto") and not str(device).startswith("cuda:"):
@@ -217,6 +184,8 @@ class Word2Vec:
         With ``update=True`` new words are appended (existing words keep their ids and vectors)
         and counts are added, ready to continue training on the new corpus.
         """
+        check_bool(update, "update")
+        check_bool(keep_raw_vocab, "keep_raw_vocab")
         corpus = check_corpus(corpus_iterable, corpus_file, passes=1)
         raw, total_words, n_sentences = vocab.scan_corpus(
             corpus, max_vocab_size=self.max_vocab_size
@@ -308,26 +277,24 @@ class Word2Vec:
             raise ValueError("the vocabulary is empty: call build_vocab(corpus) before train()")
         if epochs is None:
             raise ValueError("`epochs` is required, as in gensim: pass epochs=model.epochs")
-        epochs = _check_int("epochs", epochs, 1, ">= 1", "e.g. epochs=model.epochs")
+        check_int(epochs, "epochs", fix=" E.g. epochs=model.epochs.")
+        check_bool(compute_loss, "compute_loss", allow_none=True)
+        epochs = int(epochs)
         if total_examples is None and total_words is None:
             raise ValueError(
                 "pass total_examples (sentences) or total_words (raw words) for the learning-rate "
                 "decay; after build_vocab on the same corpus use total_examples=model.corpus_count"
             )
         for name, value in (("total_examples", total_examples), ("total_words", total_words)):
-            if value is not None:
-                _check_int(name, value, 0, ">= 0", "pass the corpus size, e.g. model.corpus_count")
+            check_int(value, name, minimum=0, allow_none=True,
+                      fix=" Pass the corpus size, e.g. model.corpus_count.")
         corpus = check_corpus(corpus_iterable, corpus_file, passes=epochs)
-        self.alpha = (
-            self.alpha
-            if start_alpha is None
-            else _check_float("start_alpha", start_alpha, lambda x: x > 0, "> 0")
-        )
-        self.min_alpha = (
-            self.min_alpha
-            if end_alpha is None
-            else _check_float("end_alpha", end_alpha, lambda x: x >= 0, ">= 0")
-        )
+        check_float(start_alpha, "start_alpha", minimum=0, min_open=True, allow_none=True)
+        check_float(end_alpha, "end_alpha", minimum=0, allow_none=True)
+        if start_alpha is not None:
+            self.alpha = float(start_alpha)
+        if end_alpha is not None:
+            self.min_alpha = float(end_alpha)
         if compute_loss is not None:
             self.compute_loss = bool(compute_loss)
         self.epochs = epochs
