@@ -90,6 +90,10 @@ def model(tmp_path_factory):
          ["format="]),
         (["vectors", "coverage", "{tmp}/v.txt", "--texts", "{tmp}/t.csv", "--text-col", "s"],
          "--text-col", ["text_col"]),
+        (["vectors", "neighbors", "{tmp}/none.txt", "good"], "none.txt", ["`path`"]),
+        (["train", "classifier", "--train", "{tmp}/t.csv", "--extend-vocab", "true", "--out",
+          "{tmp}/x"],
+         "--extend-vocab is a flag and takes no value, got 'true'", ["Got unexpected"]),
     ],
 )
 def test_errors_name_options_not_python_parameters(model, args, option, python_names):

@@ -368,6 +368,8 @@ def cli_names(message: str, names: dict[str, str] | None = None) -> str:
         'bad extension; or pass --format csv|tsv'
         >>> cli_names("bad extension '.txt'; use .csv or pass format='csv'|'tsv'", {})
         "bad extension '.txt'; use .csv"
+        >>> cli_names("`path`: no vector file at 'v.txt'", {})
+        "no vector file at 'v.txt'"
     """
     import re
 
@@ -383,6 +385,7 @@ def cli_names(message: str, names: dict[str, str] | None = None) -> str:
         if "_" in name:
             message = re.sub(rf"(?<![\w`.-]){name}(?![\w(`])", flag, message)
     message = re.sub(r",? or pass [a-z_]+=\S+", "", message)  # no such option here
+    message = re.sub(r"^`[a-z_]+`: ", "", message)  # "`path`: no file at ..." names the file
     message = re.sub(r"(--[\w-]+) / \1\b", r"\1", message)
     return re.sub(r"(--[\w-]+) \(\1\)", r"\1", message)
 
@@ -403,7 +406,34 @@ def _typed_value(exc: Any, args: list[str]) -> str | None:
     return found  # the last one given wins, as in click
 
 
+_BOOL_WORDS = {"true", "false", "yes", "no", "on", "off", "1", "0", "y", "n", "t", "f"}
+
+
+def _flag_given_a_value(exc: Any, args: list[str]) -> str | None:
+    """The line for ``--flag true`` (a flag takes no value), else None."""
+    ctx = getattr(exc, "ctx", None)
+    if ctx is None or "unexpected extra argument" not in exc.format_message():
+        return None
+    flags = {}
+    for param in getattr(ctx.command, "params", None) or []:
+        if getattr(param, "is_bool_flag", False):
+            for opt in [*param.opts, *param.secondary_opts]:
+                flags[opt] = param
+    for prev, arg in zip(args, args[1:]):
+        if prev in flags and arg.lower() in _BOOL_WORDS:
+            param = flags[prev]
+            on = [o for o in param.opts if o.startswith("--")][0]
+            off = next((o for o in param.secondary_opts if o.startswith("--no-")), None)
+            fix = f"write {on}" + (f" (or {off})" if off else "") + " alone"
+            return (f"error: {prev} is a flag and takes no value, got {arg!r}; {fix} "
+                    f"(see `{ctx.command_path} --help`)")
+    return None
+
+
 def _usage_line(exc: Any, args: list[str] | None = None) -> str:
+    flag_line = _flag_given_a_value(exc, args or [])
+    if flag_line is not None:
+        return flag_line
     msg = one_line(exc.format_message())
     value = _typed_value(exc, args or [])
     if value is not None and repr(value) not in msg:
