@@ -85,7 +85,9 @@ class _OutputLoss(nn.Module):
     """``forward(x, y, sample_weight)`` = ``(loss(model(x), y) + regularization, model(x))``.
 
     A loss returning one value per sample is averaged over the batch after the sample weights
-    (Keras' ``sum_over_batch_size``); a scalar loss is used as it is.
+    (Keras' ``sum_over_batch_size``); a scalar loss is used as it is. An output carrying a
+    Keras mask (``y_pred._keras_mask``, bool, True = real step, as ``vectab.models`` sets it)
+    averages over the real steps only, as Keras does.
     """
 
     def __init__(self, model: nn.Module, loss: Any) -> None:
@@ -95,19 +97,27 @@ class _OutputLoss(nn.Module):
 
     def forward(self, x: Any, y: Any, sample_weight: Any = None) -> tuple[torch.Tensor, Any]:
         y_pred = _call_model(self.model, x)
-        return _reduce(self.loss(y_pred, y), sample_weight) + _regularization(self.model), y_pred
+        loss = _reduce(self.loss(y_pred, y), sample_weight, _output_mask(y_pred))
+        return loss + _regularization(self.model), y_pred
 
 
 def _call_model(model: nn.Module, x: Any) -> Any:
     return model(**x) if isinstance(x, dict) else model(x)
 
 
-def _reduce(values: torch.Tensor, sample_weight: Any) -> torch.Tensor:
+def _output_mask(y_pred: Any) -> torch.Tensor | None:
+    return getattr(y_pred, "_keras_mask", None) if torch.is_tensor(y_pred) else None
+
+
+def _reduce(values: torch.Tensor, sample_weight: Any, mask: Any = None) -> torch.Tensor:
     if values.ndim == 0:
         return values
     if sample_weight is not None:
         weight = sample_weight.to(values.dtype)
         values = values * weight.reshape(weight.shape + (1,) * (values.ndim - weight.ndim))
+    if mask is not None and tuple(mask.shape) == tuple(values.shape):
+        mask = mask.to(values.dtype)  # Keras' apply_mask: mean over the real steps
+        return (values * mask).sum() / (mask.sum() + 1e-7)
     return values.sum() / values.numel()
 
 
@@ -576,10 +586,16 @@ class Trainer:
 
     def _add_metrics(self, sums: dict[str, float], y_pred: Any, y: Any) -> None:
         with torch.no_grad():
+            mask = _output_mask(y_pred)
             for name, fn in self.metric_fns:
                 values = fn(y_pred.detach().float(), y)
-                sums[name] = sums.get(name, 0.0) + float(values.sum())
-                sums[f"{name}/n"] = sums.get(f"{name}/n", 0.0) + values.numel()
+                if mask is not None and tuple(mask.shape) == tuple(values.shape):
+                    weight = mask.to(values.dtype)  # Keras: the mask is the sample weight
+                    total, n = float((values * weight).sum()), float(weight.sum())
+                else:
+                    total, n = float(values.sum()), values.numel()
+                sums[name] = sums.get(name, 0.0) + total
+                sums[f"{name}/n"] = sums.get(f"{name}/n", 0.0) + n
 
     # ----------------------------------------------------------------- checkpoints
     def _save_best(self) -> dict[str, torch.Tensor] | None:

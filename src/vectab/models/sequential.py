@@ -89,6 +89,47 @@ def _to_device(x: Any, device: torch.device) -> Any:
     return x.to(device) if torch.is_tensor(x) else x
 
 
+def _keras_layer_order(nodes: list[Any], outputs: list[Any]) -> list[Any]:
+    """The layers (and Inputs) in Keras 3's order (``ops.function.map_graph``): by depth from
+    the inputs to the outputs, ties broken by a pre-order walk from the outputs."""
+    def call(node: Any) -> tuple[int, ...]:  # one Keras node per layer call
+        return (id(node.layer), *(id(p) for p in node.inputs))
+
+    index: dict[int, int] = {}
+    done: set[tuple[int, ...]] = set()
+
+    def walk(node: Any) -> None:
+        if call(node) in done:
+            return
+        done.add(call(node))
+        index.setdefault(id(node.layer), len(index))
+        for parent in node.inputs:
+            walk(parent)
+
+    for node in outputs:
+        walk(node)
+    node_depth: dict[tuple[int, ...], int] = {}
+    layer_depth: dict[int, int] = {}
+    layers: dict[int, Any] = {}
+    by_call = {call(n): n for n in nodes}
+    for key in reversed(list(by_call)):
+        node = by_call[key]
+        depth = max(node_depth.setdefault(key, 0), layer_depth.get(id(node.layer), 0))
+        layer_depth[id(node.layer)] = node_depth[key] = depth
+        layers[id(node.layer)] = node.layer
+        for parent in node.inputs:
+            node_depth[call(parent)] = max(depth + 1, node_depth.get(call(parent), 0))
+    return sorted(layers.values(), key=lambda la: (-layer_depth[id(la)], index.get(id(la), -1)))
+
+
+def _with_mask(x: Any, mask: Any) -> Any:
+    """The output with its Keras mask attached (``x._keras_mask``, as Keras does): the
+    Trainer's losses and metrics then average over the real steps only."""
+    if mask is not None and torch.is_tensor(x) and torch.is_tensor(mask):
+        x._keras_mask = mask
+    return x
+
+
 def _class_weights(y: Any, class_weight: dict[int, float]) -> np.ndarray:
     labels = np.asarray(y.cpu() if torch.is_tensor(y) else y)
     if labels.ndim > 1 and labels.shape[-1] > 1:
@@ -125,18 +166,15 @@ class Model(nn.Module):
                 raise TypeError(f"`inputs`/`outputs` must be Input or layer-output nodes; got "
                                 f"{type(node).__name__}: {node!r}.")
         self._nodes = _graph.trace(self.inputs, self.outputs)
-        unique: list[Layer] = []
-        for node in self._nodes:
-            if not isinstance(node, _graph.Input) and all(node.layer is not u for u in unique):
-                unique.append(node.layer)
-        self._graph_layers = nn.ModuleList(unique)
+        self._order = _keras_layer_order(self._nodes, self.outputs)
+        self._graph_layers = nn.ModuleList(
+            [la for la in self._order if not isinstance(la, _graph.Input)])
 
     # ------------------------------------------------------------- running
     @property
     def layers(self) -> list[Any]:
         """The layers in order (a functional model's :class:`Input` s first, as in Keras)."""
-        ins = [n for n in self._nodes if isinstance(n, _graph.Input)]
-        return ins + list(self._graph_layers)
+        return list(self._order)
 
     def _weight_layers(self) -> list[Any]:
         return [layer for layer in self.layers if not isinstance(layer, _graph.Input)]
@@ -185,7 +223,7 @@ class Model(nn.Module):
                 values[id(node)] = (out[node.index], m)
             else:
                 values[id(node)] = (out, out_mask)
-        results = [values[id(n)][0] for n in self.outputs]
+        results = [_with_mask(*values[id(n)]) for n in self.outputs]
         return results if self._multi_out else results[0]
 
     # ------------------------------------------------------------- weights
@@ -413,12 +451,10 @@ class Model(nn.Module):
         return [None if isinstance(n, _graph.Input) else n.shape for n in self._summary_nodes()]
 
     def _summary_nodes(self) -> list[Any]:
-        rows, seen = [], set()
+        first: dict[int, Any] = {}
         for node in self._nodes:
-            if id(node.layer) not in seen:
-                seen.add(id(node.layer))
-                rows.append(node)
-        return rows
+            first.setdefault(id(node.layer), node)
+        return [first[id(layer)] for layer in self._order]
 
     def _summary_rows(self) -> list[tuple[str, str, str]]:
         rows = []
@@ -568,7 +604,7 @@ class Sequential(Model):
             shapes.append((None, *x.shape[1:]))
         if first or len(self._shapes) != len(self._stack):
             self._shapes = shapes
-        return x
+        return _with_mask(x, mask)
 
     def _summary_shapes(self) -> list[Any]:
         return list(self._shapes)
