@@ -135,6 +135,8 @@ class EarlyStopping(Callback):
                  verbose: int = 0, mode: str = "auto", baseline: float | None = None,
                  restore_best_weights: bool = False, start_from_epoch: int = 0) -> None:
         check_float(min_delta, "min_delta")
+        check_float(baseline, "baseline", allow_none=True)
+        check_int(verbose, "verbose", minimum=0)
         check_int(patience, "patience", minimum=0)
         check_int(start_from_epoch, "start_from_epoch", minimum=0)
         check_bool(restore_best_weights, "restore_best_weights")
@@ -197,6 +199,7 @@ class ModelCheckpoint(Callback):
                             f"{filepath!r}.")
         check_bool(save_best_only, "save_best_only")
         check_bool(save_weights_only, "save_weights_only")
+        check_int(verbose, "verbose", minimum=0)
         self.filepath, self.monitor = os.fspath(filepath), monitor
         self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
         self.minimize = _minimize(monitor, mode)
@@ -232,9 +235,10 @@ class ReduceLROnPlateau(Callback):
     def __init__(self, monitor: str = "val_loss", factor: float = 0.1, patience: int = 10,
                  verbose: int = 0, mode: str = "auto", min_delta: float = 1e-4,
                  cooldown: int = 0, min_lr: float = 0.0) -> None:
-        check_float(factor, "factor", minimum=0, min_open=True)
-        if factor >= 1.0:
-            raise ValueError(f"`factor` must be below 1 (it multiplies the rate); got {factor}.")
+        check_float(factor, "factor", minimum=0, maximum=1, min_open=True, max_open=True,
+                    fix=" It multiplies the learning rate.")
+        check_float(min_delta, "min_delta")
+        check_int(verbose, "verbose", minimum=0)
         check_int(patience, "patience", minimum=0)
         check_int(cooldown, "cooldown", minimum=0)
         check_float(min_lr, "min_lr", minimum=0)
