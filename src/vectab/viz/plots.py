@@ -42,13 +42,12 @@ def _candidates(w: float, h: float, r: float, rings: int) -> np.ndarray:
     """Label-centre offsets around a point, nearest first: the 8 spots touching it, then rings."""
     dx, dy = w / 2 + r, h / 2 + r
     near = [(dx, 0), (-dx, 0), (0, dy), (0, -dy), (dx, dy), (-dx, dy), (dx, -dy), (-dx, -dy)]
-    angles = np.linspace(0, 2 * np.pi, 24, endpoint=False)
-    far = [
-        (np.cos(a) * (dx + k * h), np.sin(a) * (dy + k * h))
-        for k in range(1, rings + 1)
-        for a in angles
-    ]
-    return np.array(near + far, dtype=np.float64)
+    angles = np.linspace(0, 2 * np.pi, 24, endpoint=False)[None, :]
+    k = np.arange(1, rings + 1, dtype=np.float64)[:, None] * h  # ring after ring, 24 spots each
+    far = np.column_stack(
+        [(np.cos(angles) * (dx + k)).ravel(), (np.sin(angles) * (dy + k)).ravel()]
+    )
+    return np.vstack([np.array(near, dtype=np.float64), far])
 
 
 def place_labels(
@@ -247,7 +246,6 @@ def _annotate(
             ha="center",
             va="center",
             zorder=4,
-            bbox=halo,
         )
         for i in keep
     }
@@ -273,6 +271,7 @@ def _annotate(
             t.remove()
             continue
         t.set_position(tuple(to_px.inverted().transform(centre)))
+        t.set_bbox(halo)  # after measuring: the box pad is inside place_labels' gap
         half = (sizes[row] + 2.0) / 2  # place_labels' gap
         near = np.clip(point, centre - half, centre + half)  # the box's nearest point
         if np.hypot(*(near - point)) > 9.0:  # farther than the 8 spots touching the point
