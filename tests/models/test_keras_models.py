@@ -92,6 +92,12 @@ def frozen_pretrained(m):
                          m.L.Dense(1, activation="sigmoid")])
 
 
+def regularized_embedding(m):
+    return m.Sequential([m.Input((STEPS,), dtype="int32"),
+                         m.L.Embedding(VOCAB, 4, embeddings_regularizer="l2"), m.L.Flatten(),
+                         m.L.Dense(1, activation="sigmoid")])
+
+
 def dense_activations(m):
     acts = ["relu", "tanh", "elu", "selu", "softplus", "softsign", "swish", "gelu",
             "hard_sigmoid", "linear", "sigmoid"]
@@ -118,6 +124,7 @@ ARCHS = {  # name: (builder, loss, pre-padding, y kind)
     "stacked_lstm": (stacked_lstm, "mse", False, "real"),
     "masked_global_average": (masked_average, "categorical_crossentropy", False, "onehot"),
     "frozen_pretrained": (frozen_pretrained, "binary_crossentropy", False, "binary"),
+    "embedding_l2_regularizer": (regularized_embedding, "binary_crossentropy", False, "binary"),
     "dense_activations": (dense_activations, "mse", False, "real"),
     "shared_embedding": (lambda m: _two_inputs(m, True), "binary_crossentropy", False, "binary"),
     "separate_embeddings": (lambda m: _two_inputs(m, False), "binary_crossentropy", False,
@@ -138,7 +145,7 @@ def _pair(name):
     builder, loss, pre, kind = ARCHS[name]
     km, vm = builder(K), builder(V)
     vm.set_weights(km.get_weights())
-    two = name.endswith(("embedding", "embeddings"))
+    two = name in ("shared_embedding", "separate_embeddings")
     x = [_ids(pre), _ids(pre)] if two else _ids(pre)
     return km, vm, x, _targets(kind), loss
 

@@ -322,7 +322,7 @@ class Model(nn.Module):
         module: nn.Module = self
         if compiled.get("jit_compile"):
             if self._jit is None:
-                self._jit = torch.compile(self)
+                self.__dict__["_jit"] = torch.compile(self)  # not a submodule: no cycle
             module = self._jit
         metrics = [(m, compiled["loss"]) for m in compiled["metrics"]]
         from vectab.engine import losses
