@@ -272,3 +272,22 @@ def test_bad_label_options():
     for kwargs, exc, message in cases:
         with pytest.raises(exc, match=message):
             plot((words, m), **kwargs)
+
+
+@pytest.mark.slow
+def test_real_glove_300_words_tsne_is_readable(shared_data):
+    """The README's picture: 300 GloVe words by t-SNE (its top words are stop words)."""
+    pytest.importorskip("sklearn.manifold")
+    from vectab.vectors.io import load_vectors
+    from vectab.viz._inputs import STOPWORDS
+    from vectab.viz.plots import MAX_OFFSET
+
+    glove = load_vectors(shared_data / "glove-6b-50d-top20k" / "glove.6B.50d.top20k.w2v.txt")
+    fig = plot(glove, 300, method="tsne")
+    labels = [t.get_text() for t in fig.axes[0].texts if t.get_text()]
+    assert not {w for w in labels if w in STOPWORDS or not any(ch.isalnum() for ch in w)}
+    assert {"said", "one", "new", "two", "first", "year", "people"} <= set(labels)
+    assert 150 <= len(labels) <= 300
+    boxes = label_boxes(fig)
+    assert overlaps(boxes) == []
+    assert max(leader_lengths(fig)) <= MAX_OFFSET * max(b.height for b in boxes) + 4
