@@ -23,7 +23,7 @@ from typing import Any
 
 from vectab.errors import VectorFormatError
 
-__all__ = ["TABLE_FORMATS", "read_table", "read_table_lines", "read_conll", "read_lines"]
+__all__ = ["TABLE_FORMATS", "read_table", "read_conll", "read_lines"]
 
 TABLE_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl",
                  ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
@@ -85,7 +85,12 @@ def _rows_delimited(path: Path, delimiter: str) -> tuple[list[str], list[tuple[i
                 )
             # a blank line is no row, except in a one-column file where it is an empty value
             one_column = len(header) == 1
-            rows = [(reader.line_num, row or [""]) for row in reader if row or one_column]
+            rows = []
+            end = reader.line_num
+            for row in reader:  # a row's line is where it starts (a quoted field may span lines)
+                start, end = end + 1, reader.line_num
+                if row or one_column:
+                    rows.append((start, row or [""]))
         except UnicodeDecodeError as exc:
             raise _not_utf8(path, exc) from None
         except csv.Error as exc:  # NUL bytes, a field over the size limit, ...
@@ -210,7 +215,7 @@ def read_table_lines(
 ) -> tuple[list[str], list | None, list[int] | None]:
     """:func:`read_table` plus the 1-based file line of each row (None for Parquet).
 
-    For CSV the line is the one where the row ends (a quoted field may span lines); blank
+    A row's line is the one where it starts (a quoted CSV field may span lines); blank
     lines hold no row (except in a one-column CSV/TSV, where they are empty texts).
 
     Example:
