@@ -185,3 +185,15 @@ def test_vectors_coverage_of_a_tsv_counts_its_text_column_only(tmp_path):
     assert from_table.stdout == from_lines.stdout
     for word in ("label", "pos", "neg"):
         assert word not in from_table.stdout
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_quiet_anywhere_drops_the_progress_lines(tmp_path, quiet):
+    train = tmp_path / "train.csv"
+    train.write_text("text,label\n" + "good film,1\nbad film,0\n" * 5)
+    args = ["train", "classifier", "--train", str(train), "--encoder", "mean", "--epochs", "1",
+            "--out", str(tmp_path / "m"), "--device", "cpu"]
+    result = runner.invoke(app, [*args, "--quiet"] if quiet else args)
+    assert result.exit_code == 0, result.output
+    assert ("epoch 1/1" in result.stderr) is not quiet
+    assert "saved model to" in result.stdout
