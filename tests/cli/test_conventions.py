@@ -54,6 +54,15 @@ def test_help_shows_no_bool_metavar_and_every_flag_has_its_no_form(path, command
         assert negative in result.stdout, (path, param.name)
 
 
+def test_no_command_reuses_a_global_flag():
+    """Global flags are moved to the front from any position: no command may declare one."""
+    global_opts = {o for p in _bool_flags(ROOT) for o in [*p.opts, *p.secondary_opts]}
+    assert {"--verbose", "-v", "--quiet", "-q"} <= global_opts
+    for path, command in COMMANDS[1:]:
+        for param in command.params:
+            assert not set(getattr(param, "opts", [])) & global_opts, (path, param.name)
+
+
 def test_a_flag_takes_no_value_and_its_no_form_parses(tmp_path):
     result = runner.invoke(app, ["train", "classifier", "--train", str(tmp_path / "t.csv"),
                                  "--no-extend-vocab", "--no-lower", "--out",
@@ -164,10 +173,14 @@ def test_coverage_prints_before_the_first_epoch(tmp_path):
 def test_word2vec_cli_defaults_to_the_library_sg():
     from vectab.models.word2vec import Word2Vec
 
-    library = inspect.signature(Word2Vec).parameters["sg"].default
+    library = {k: p.default for k, p in inspect.signature(Word2Vec).parameters.items()}
     command = ROOT.commands["train"].commands["word2vec"]
     sg = next(p for p in command.params if p.name == "sg")
-    assert int(sg.default) == library
+    assert int(sg.default) == library["sg"]
+    shared = [p for p in command.params if p.name in library]
+    assert len(shared) >= 10
+    for param in shared:  # every other default is the library's too
+        assert param.default == library[param.name], param.name
     help_text = runner.invoke(app, ["train", "word2vec", "--help"]).stdout
     assert "--cbow" in help_text and "--no-sg" in help_text
 
