@@ -1,9 +1,12 @@
 """The Trainer: fit / evaluate / predict for vectab's task models (Keras' ``model.fit`` for torch).
 
-It trains any ``nn.Module`` that follows the task-model contract (``loss(batch)``,
-``decode(batch)``, ``predict_proba(batch)``, ``task``; see :mod:`vectab.models`) on datasets that
-yield the batch dicts of that contract (:mod:`vectab.train.data` has the task datasets,
-:mod:`vectab.engine.data` a generic one).
+It trains any ``nn.Module`` in one of two ways: with ``loss=`` (a Keras loss name or a
+callable ``(y_pred, y_true)``) on ordinary data (``(x, y)`` arrays, a ``TensorDataset``, a
+DataLoader of tuples or dicts) - the path ``vectab.models.Sequential.fit`` takes - or, without
+it, following the task-model contract (``loss(batch)``, ``decode(batch)``,
+``predict_proba(batch)``, ``task``; see :mod:`vectab.models`) on datasets that yield the batch
+dicts of that contract (:mod:`vectab.train.data` has the task datasets, :mod:`vectab.engine.data`
+a generic one).
 
 Defaults worth knowing:
 
