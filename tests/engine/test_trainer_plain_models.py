@@ -84,3 +84,24 @@ def test_a_plain_module_without_loss_is_refused_with_the_fix():
         Trainer(nn.Linear(2, 1), loss="msee", device="cpu")
     with pytest.raises(TypeError, match="`shuffle`"):
         Trainer(nn.Linear(2, 1), loss="mse", shuffle="no", device="cpu")
+
+
+def test_plain_module_checkpoints_resume_and_restore_best(tmp_path):
+    x, y = _data(48)
+    valid = (x[:16], y[:16])
+
+    def run(epochs, resume=None, directory="ck"):
+        torch.manual_seed(0)
+        trainer = Trainer(_model(), loss="mse", metrics=["mae"], lr=0.05, epochs=epochs,
+                          batch_size=16, device="cpu", checkpoint_dir=tmp_path / directory)
+        history = trainer.fit((x, y), valid, resume_from=resume)
+        return trainer, history
+
+    full_trainer, full = run(6, directory="full")
+    assert full.best_epoch is not None and "val_mae" in full.history
+    run(3)
+    resumed_trainer, resumed = run(6, resume=tmp_path / "ck" / "last")
+    assert resumed.history["val_loss"] == pytest.approx(full.history["val_loss"])
+    for a, b in zip(full_trainer.model.parameters(), resumed_trainer.model.parameters(),
+                    strict=True):
+        torch.testing.assert_close(a, b)

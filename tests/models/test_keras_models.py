@@ -22,6 +22,8 @@ from vectab.engine import CSVLogger, EarlyStopping, ModelCheckpoint, ReduceLROnP
 from vectab.models import Model, Sequential, load_model  # noqa: E402
 from vectab.text import one_hot, pad_sequences  # noqa: E402
 
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Keras' numpy 2 notes
+
 K = types.SimpleNamespace(L=keras.layers, Sequential=keras.Sequential, Model=keras.Model,
                           Input=keras.Input)
 V = types.SimpleNamespace(L=vl, Sequential=Sequential, Model=Model, Input=vl.Input)
