@@ -331,7 +331,8 @@ def test_lazy_sequential_builds_on_fit_and_saves(tmp_path):
     model.save(tmp_path / "m")
     np.testing.assert_allclose(load_model(tmp_path / "m").predict(x, verbose=0),
                                model.predict(x, verbose=0), atol=1e-6)
-    assert model.pop() is model.layers[-1] or len(model.layers) == 2
+    dense = model.layers[-1]
+    assert model.pop() is dense and len(model.layers) == 2
     assert model.get_layer(index=0) is model.layers[0]
 
 
