@@ -87,6 +87,17 @@ def test_plain_stage_without_epochs_gives_one_line_at_its_end():
     assert line.startswith("load glove.txt: 12.3 kB/12.3 kB words 400 (")
 
 
+def test_a_task_that_fails_before_reporting_anything_writes_no_line():
+    # `vectab vectors info bad.txt` on a pipe: the error is the one line on stderr, not
+    # "load bad.txt aborted: ..." beside it.
+    out = io.StringIO()
+    render = Renderer(out)
+    render(ProgressEvent("load bad.txt", "start", total=100, unit="bytes"))
+    render(ProgressEvent("load bad.txt", "update", done=40, total=100, unit="bytes"))
+    render(ProgressEvent("load bad.txt", "end", done=40, total=100, unit="bytes", aborted=True))
+    assert out.getvalue() == ""
+
+
 def test_plain_aborted_end_says_where_it_stopped_and_updates_are_sparse():
     out = io.StringIO()
     render = Renderer(out, min_interval=0)  # every update may write a "still running" line

@@ -96,6 +96,7 @@ class _Stage:
     stage_started: float
     last_line: float
     epoch_ended: bool = False
+    wrote: bool = False  # a plain line was written for this task
     bar_task: Any = None
     metrics: dict[str, Any] = field(default_factory=dict)
 
@@ -112,7 +113,9 @@ class Renderer:
             stages).
 
     An ``"end"`` event with ``aborted=True`` (an error or Ctrl-C) stops the bar so the terminal
-    is left clean, and in plain mode writes one line saying where the task stopped.
+    is left clean, and in plain mode writes one line saying where the task stopped when that
+    task had written lines before (a load that fails at once writes nothing: the error is the
+    one line the user reads).
     """
 
     def __init__(
@@ -186,15 +189,18 @@ class Renderer:
     def _write(self, event: ProgressEvent, stage: _Stage, now: float) -> None:
         metrics = format_metrics(event.metrics)
         if event.kind == "epoch_end":
-            stage.epoch_ended = True
+            stage.epoch_ended = stage.wrote = True
             self._line(f"{_title(event)}: {metrics} ({now - stage.stage_started:.1f} s)")
         elif event.kind == "update":
             if self._min_interval is None or now - stage.last_line < self._min_interval:
                 return
             stage.last_line = now
+            stage.wrote = True
             amount = format_amount(event.done, event.total, event.unit)
             self._line(f"{_title(event)}: {amount} {metrics}".rstrip()
                        + f" ({now - stage.stage_started:.1f} s)")
+        elif event.kind == "end" and event.aborted and not stage.wrote:
+            return  # nothing was reported yet: the caller's error is the one line to read
         elif event.kind == "end" and (event.aborted or not stage.epoch_ended):
             amount = format_amount(event.done, event.total, event.unit)
             head = f"{_title(event)} aborted" if event.aborted else _title(event)
