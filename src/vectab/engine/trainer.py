@@ -41,6 +41,7 @@ from vectab._fileio import committed_dir
 from vectab._progress import ProgressArg, ProgressEvent, emitter
 from vectab.engine import distributed as dist_utils
 from vectab.engine import losses as _losses
+from vectab.engine.arrays import ArrayDataset, num_rows, split_batch
 from vectab.engine.callbacks import History
 from vectab.engine.checkpoint import load_checkpoint, load_weights, save_checkpoint, state_tensors
 from vectab.engine.ema import PREFIX as EMA_PREFIX
@@ -122,91 +123,6 @@ def _reduce(values: torch.Tensor, sample_weight: Any, mask: Any = None) -> torch
         mask = mask.to(values.dtype)  # Keras' apply_mask: mean over the real steps
         return (values * mask).sum() / (mask.sum() + 1e-7)
     return values.sum() / values.numel()
-
-
-_TARGET_KEYS = ("y", "labels", "targets", "target")
-
-
-def _split_batch(batch: Any) -> tuple[Any, Any, Any]:
-    """``(inputs, targets, sample_weight)`` of a batch: a tuple/list ``(x[, y[, w]])`` or a dict
-    (targets under ``y``/``labels``/``targets``, weights under ``sample_weight``; the other keys
-    are the inputs, passed as keyword arguments unless there is only one)."""
-    if isinstance(batch, dict):
-        rest = dict(batch)
-        y = next((rest.pop(k) for k in _TARGET_KEYS if k in rest), None)
-        w = rest.pop("sample_weight", None)
-        x = next(iter(rest.values())) if len(rest) == 1 else rest
-        return x, y, w
-    if isinstance(batch, (list, tuple)):
-        if len(batch) not in (1, 2, 3):
-            raise ValueError(
-                f"a batch must be (x,), (x, y) or (x, y, sample_weight); got a "
-                f"{type(batch).__name__} of {len(batch)} items. Pack several inputs as one "
-                f"list: ([x1, x2], y)."
-            )
-        return (*batch, None, None)[:3]
-    return batch, None, None
-
-
-def _as_tensor(value: Any) -> Any:
-    if value is None or torch.is_tensor(value):
-        return value
-    if isinstance(value, dict):
-        return {k: _as_tensor(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)) and value and all(
-        isinstance(v, (np.ndarray, torch.Tensor)) for v in value
-    ):
-        return [_as_tensor(v) for v in value]  # several inputs
-    t = torch.as_tensor(np.asarray(value))
-    return t.to(torch.float32) if t.is_floating_point() else t
-
-
-def _num_rows(value: Any) -> int:
-    if isinstance(value, dict):
-        value = next(iter(value.values()))
-    if isinstance(value, list):
-        value = value[0]
-    return int(value.shape[0])
-
-
-def _take(value: Any, index: torch.Tensor) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        return {k: _take(v, index) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_take(v, index) for v in value]
-    return value[index]
-
-
-class ArrayDataset(Dataset):
-    """``(x, y[, sample_weight])`` arrays, lists or tensors as a dataset that hands out whole
-    batches by fancy indexing (no per-item collate). ``x`` may be a list or dict of arrays
-    (several inputs). Floats become float32, as in Keras."""
-
-    def __init__(self, x: Any, y: Any = None, sample_weight: Any = None) -> None:
-        self.x, self.y, self.w = _as_tensor(x), _as_tensor(y), _as_tensor(sample_weight)
-        n = _num_rows(self.x)
-        for name, value in (("y", self.y), ("sample_weight", self.w)):
-            if value is not None and _num_rows(value) != n:
-                raise ValueError(
-                    f"`{name}` must have one row per input row ({n}); got {_num_rows(value)}"
-                )
-        self.n = n
-
-    def __len__(self) -> int:
-        return self.n
-
-    def __getitem__(self, i: int) -> tuple[Any, ...]:
-        return self.__getitems__([i])
-
-    def __getitems__(self, indices: list[int]) -> tuple[Any, ...]:
-        index = torch.as_tensor(indices, dtype=torch.long)
-        return (_take(self.x, index), _take(self.y, index), _take(self.w, index))
-
-    @staticmethod
-    def collate(batch: Any) -> Any:
-        return batch
 
 
 def _epoch_seed(seed: int, epoch: int) -> int:
@@ -434,7 +350,7 @@ class Trainer:
     def _step(self, batch: Any, sums: dict[str, float] | None = None) -> float:
         with self._autocast():
             if self.generic:
-                x, y, w = _split_batch(batch)
+                x, y, w = split_batch(batch)
                 loss, y_pred = self._loss_module(x, y, w)
                 if sums is not None:
                     self._add_metrics(sums, y_pred, y)
@@ -580,7 +496,7 @@ class Trainer:
             batch = self._to_device(batch)
             loss = self._step(batch, sums)
             # a plain model's epoch loss is the mean over examples, as Keras reports it
-            n = _num_rows(_split_batch(batch)[0]) if self.generic else 1
+            n = num_rows(split_batch(batch)[0]) if self.generic else 1
             total, count = total + loss * n, count + n
             self._call("on_batch_end", step, {"loss": loss})
             self._where = (epoch, step, steps)
@@ -676,10 +592,10 @@ class Trainer:
         total, count, sums = 0.0, 0, {}
         try:
             for batch in self._loader(data, train=False):
-                x, y, w = _split_batch(self._to_device(batch))
+                x, y, w = split_batch(self._to_device(batch))
                 with self._autocast():
                     loss, y_pred = self._loss_module(x, y, w)
-                n = _num_rows(x)
+                n = num_rows(x)
                 total, count = total + float(loss) * n, count + n
                 self._add_metrics(sums, y_pred, y)
         finally:
@@ -693,7 +609,7 @@ class Trainer:
         outs: list[Any] = []
         try:
             for batch in self._loader(data, train=False):
-                x = _split_batch(self._to_device(batch))[0]
+                x = split_batch(self._to_device(batch))[0]
                 with self._autocast():
                     outs.append(_call_model(self.model, x))
         finally:

@@ -37,8 +37,9 @@ import torch
 from torch import nn
 
 from vectab._checks import check_bool, check_float, check_int
+from vectab.engine.arrays import ArrayDataset
 from vectab.engine.callbacks import History
-from vectab.engine.trainer import ArrayDataset, Trainer
+from vectab.engine.trainer import Trainer
 from vectab.layers import _graph
 from vectab.layers._base import Layer
 from vectab.layers.wrappers import Add, Concatenate
