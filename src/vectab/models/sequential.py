@@ -43,7 +43,7 @@ from vectab.engine.trainer import Trainer
 from vectab.layers import _graph
 from vectab.layers._base import Layer
 from vectab.layers.wrappers import Add, Concatenate
-from vectab.models import keras_optimizers, keras_saving
+from vectab.models import _keras_graph, keras_optimizers, keras_saving
 
 __all__ = ["Model", "Sequential", "load_model"]
 
@@ -90,39 +90,6 @@ def _to_device(x: Any, device: torch.device) -> Any:
     return x.to(device) if torch.is_tensor(x) else x
 
 
-def _keras_layer_order(nodes: list[Any], outputs: list[Any]) -> list[Any]:
-    """The layers (and Inputs) in Keras 3's order (``ops.function.map_graph``): by depth from
-    the inputs to the outputs, ties broken by a pre-order walk from the outputs."""
-    def call(node: Any) -> tuple[int, ...]:  # one Keras node per layer call
-        return (id(node.layer), *(id(p) for p in node.inputs))
-
-    index: dict[int, int] = {}
-    done: set[tuple[int, ...]] = set()
-
-    def walk(node: Any) -> None:
-        if call(node) in done:
-            return
-        done.add(call(node))
-        index.setdefault(id(node.layer), len(index))
-        for parent in node.inputs:
-            walk(parent)
-
-    for node in outputs:
-        walk(node)
-    node_depth: dict[tuple[int, ...], int] = {}
-    layer_depth: dict[int, int] = {}
-    layers: dict[int, Any] = {}
-    by_call = {call(n): n for n in nodes}
-    for key in reversed(list(by_call)):
-        node = by_call[key]
-        depth = max(node_depth.setdefault(key, 0), layer_depth.get(id(node.layer), 0))
-        layer_depth[id(node.layer)] = node_depth[key] = depth
-        layers[id(node.layer)] = node.layer
-        for parent in node.inputs:
-            node_depth[call(parent)] = max(depth + 1, node_depth.get(call(parent), 0))
-    return sorted(layers.values(), key=lambda la: (-layer_depth[id(la)], index.get(id(la), -1)))
-
-
 def _with_mask(x: Any, mask: Any) -> Any:
     """The output with its Keras mask attached (``x._keras_mask``, as Keras does): the
     Trainer's losses and metrics then average over the real steps only."""
@@ -167,7 +134,7 @@ class Model(nn.Module):
                 raise TypeError(f"`inputs`/`outputs` must be Input or layer-output nodes; got "
                                 f"{type(node).__name__}: {node!r}.")
         self._nodes = _graph.trace(self.inputs, self.outputs)
-        self._order = _keras_layer_order(self._nodes, self.outputs)
+        self._order = _keras_graph.keras_layer_order(self._nodes, self.outputs)
         self._graph_layers = nn.ModuleList(
             [la for la in self._order if not isinstance(la, _graph.Input)])
 
@@ -470,30 +437,8 @@ class Model(nn.Module):
         """Print Keras' table: ``Layer (type)``, ``Output Shape``, ``Param #`` and the totals
         (``print_fn`` receives the text instead of ``print``)."""
         rows = self._summary_rows()
-        widths = (max(32, *(len(r[0]) + 2 for r in rows)), max(25, *(len(r[1]) + 2 for r in rows)),
-                  max(15, *(len(r[2]) + 2 for r in rows)))
-        line = "┃ " + " ┃ ".join(
-            h.ljust(w - 2) if i < 2 else h.rjust(w - 2)
-            for i, (h, w) in enumerate(zip(("Layer (type)", "Output Shape", "Param #"), widths,
-                                           strict=True))) + " ┃"
-        out = [f'Model: "{self.name}"', "┏" + "┳".join("━" * w for w in widths) + "┓", line,
-               "┡" + "╇".join("━" * w for w in widths) + "┩"]
-        for i, (a, b, c) in enumerate(rows):
-            out.append(f"│ {a.ljust(widths[0] - 2)} │ {b.ljust(widths[1] - 2)} │ "
-                       f"{c.rjust(widths[2] - 2)} │")
-            if i < len(rows) - 1:
-                out.append("├" + "┼".join("─" * w for w in widths) + "┤")
-        out.append("└" + "┴".join("─" * w for w in widths) + "┘")
-        total = trainable = 0
-        for layer in self._weight_layers():
-            if getattr(layer, "built", True):
-                for w in layer._get_weights():
-                    total += w.numel()
-                    trainable += w.numel() if w.requires_grad else 0
-        for label, n in (("Total", total), ("Trainable", trainable),
-                         ("Non-trainable", total - trainable)):
-            out.append(f" {label} params: {n:,} ({_size(n * 4)})")
-        (print_fn or print)("\n".join(out))
+        text = _keras_graph.summary_text(self.name, rows, self._weight_layers())
+        (print_fn or print)(text)
 
     def save(self, filepath: Any) -> None:
         """Write the model to the directory ``filepath`` (architecture JSON + safetensors);
@@ -502,14 +447,6 @@ class Model(nn.Module):
             raise TypeError(f"`filepath` must be a directory path; got "
                             f"{type(filepath).__name__}: {filepath!r}.")
         keras_saving.save_model(self, filepath)
-
-
-def _size(n_bytes: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n_bytes < 1024 or unit == "GB":
-            return f"{n_bytes:.2f} {unit}"
-        n_bytes /= 1024
-    return f"{n_bytes:.2f} GB"  # pragma: no cover
 
 
 class Sequential(Model):
