@@ -19,6 +19,7 @@ FAST = {
     "bench_vectors.py": "x gensim",
     "bench_word2vec.py": "speed vs gensim",
     "bench_training.py": "speed-up",
+    "bench_keras_api.py": "fit / hand loop",
 }
 
 
