@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
+# One folder of compiled numba kernels for the whole run and the processes it starts (the CLI
+# tests run `vectab` in subprocesses): the per-test vector cache below would otherwise make
+# every process compile every kernel again (10-30 s each on 2 cores).
+_USER = getattr(os, "getuid", int)()
+os.environ.setdefault(
+    "NUMBA_CACHE_DIR", os.path.join(tempfile.gettempdir(), f"vectab-test-kernels-{_USER}")
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"

@@ -31,12 +31,21 @@ _LOCK = threading.Lock()
 def kernel_cache_dir() -> Path:
     """Where vectab's compiled kernels are cached: ``<vectab cache folder>/numba``.
 
+    ``$NUMBA_CACHE_DIR``, when set, wins: it is numba's own setting for where compiled code
+    goes, and a user (or a test run sharing one compiled copy among its processes) who sets it
+    means every kernel.
+
     Example:
         >>> import os, tempfile
         >>> os.environ["VECTAB_CACHE_DIR"] = folder = tempfile.mkdtemp()
+        >>> numba_dir = os.environ.pop("NUMBA_CACHE_DIR", None)
         >>> kernel_cache_dir() == Path(folder) / "numba"
         True
+        >>> os.environ["NUMBA_CACHE_DIR"] = numba_dir or folder
     """
+    override = os.environ.get("NUMBA_CACHE_DIR")
+    if override:
+        return Path(override)
     return cache_root() / "numba"
 
 
