@@ -177,10 +177,16 @@ def main() -> None:
     if scale != 1.0:
         print(f"timing {args.steps} batches ({rows:,} rows) per epoch, extrapolated x{scale:.1f}"
               " to the full epoch")
-    results = {"vectab fit": measure(run_vectab, size, args),
-               "torch loop": measure(run_torch, size, args)}
+    results = {}
+    trainers = {"vectab fit": lambda: measure(run_vectab, size, args),
+                "torch loop": lambda: measure(run_torch, size, args)}
     if not args.no_keras:
-        results["keras 3"] = keras_in_subprocess(args)
+        trainers["keras 3"] = lambda: keras_in_subprocess(args)
+    for name, run in trainers.items():  # each result as it comes: a long run that is cut
+        results[name] = run()             # short still says something
+        print(f"  measured {name}: " + ", ".join(
+            f"{k} {statistics.median(v):.2f} s/epoch" for k, v in results[name].items()
+            if isinstance(v, list)), flush=True)
     print(f"\ns/epoch: median (min-max) over {args.repeats} repeats")
     print(f"{'lengths':<10}{'trainer':<12}{'s/epoch':>28}")
     for kind in ("fixed", "variable"):
