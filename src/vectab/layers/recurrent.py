@@ -29,15 +29,16 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from vectab._checks import check_int, check_rate
 from vectab.layers._base import Layer, deserialize
 from vectab.layers.core import keras_init
-from vectab.nn.encoders import left_align_index
+from vectab.nn.encoders import is_left_aligned, left_align_index
 
 __all__ = ["GRU", "LSTM", "Bidirectional", "SimpleRNN"]
 
 
 def _run_masked(rnn: nn.Module, x: torch.Tensor, mask: torch.Tensor) -> tuple[Any, Any]:
     """Run ``rnn`` over the real steps of each row only: (compact outputs, final state)."""
-    gather, _ = left_align_index(mask)
-    x = x.gather(1, gather.unsqueeze(-1).expand(-1, -1, x.shape[-1]))
+    if not is_left_aligned(mask):  # pre-padding: move the real steps first (post-padding is)
+        gather, _ = left_align_index(mask)
+        x = x.gather(1, gather.unsqueeze(-1).expand(-1, -1, x.shape[-1]))
     lengths = mask.sum(1)
     packed = pack_padded_sequence(
         x, lengths.clamp(min=1).cpu(), batch_first=True, enforce_sorted=False
