@@ -34,8 +34,13 @@ from vectab.nn.encoders import is_left_aligned, left_align_index
 __all__ = ["GRU", "LSTM", "Bidirectional", "SimpleRNN"]
 
 
-def _run_masked(rnn: nn.Module, x: torch.Tensor, mask: torch.Tensor) -> tuple[Any, Any]:
-    """Run ``rnn`` over the real steps of each row only: (compact outputs, final state)."""
+def _run_masked(
+    rnn: nn.Module, x: torch.Tensor, mask: torch.Tensor, *, outputs: bool = True
+) -> tuple[Any, Any]:
+    """Run ``rnn`` over the real steps of each row only: (compact outputs, final state).
+
+    ``outputs=False`` (no ``return_sequences``): the per-step outputs are not unpacked (None).
+    """
     if not is_left_aligned(mask):  # pre-padding: move the real steps first (post-padding is)
         gather, _ = left_align_index(mask)
         x = x.gather(1, gather.unsqueeze(-1).expand(-1, -1, x.shape[-1]))
@@ -44,10 +49,14 @@ def _run_masked(rnn: nn.Module, x: torch.Tensor, mask: torch.Tensor) -> tuple[An
         x, lengths.clamp(min=1).cpu(), batch_first=True, enforce_sorted=False
     )
     out, state = rnn(packed)
-    out, _ = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])
+    if outputs:
+        out = pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])[0]
+    else:
+        out = None
     empty = (lengths == 0).view(1, -1, 1)
     if bool(empty.any()):  # a row with no real step keeps the zero initial state
-        out = out.masked_fill(empty.view(-1, 1, 1), 0.0)
+        if out is not None:
+            out = out.masked_fill(empty.view(-1, 1, 1), 0.0)
         state = tuple(s.masked_fill(empty, 0.0) for s in state) if isinstance(
             state, tuple) else state.masked_fill(empty, 0.0)
     return out, state
@@ -154,7 +163,7 @@ class _RNN(Layer):
         if mask is None:
             out, state = self.rnn(x)
         else:
-            out, state = _run_masked(self.rnn, x, mask)
+            out, state = _run_masked(self.rnn, x, mask, outputs=self.return_sequences)
             if self.return_sequences:
                 index = (mask.long().cumsum(1) - 1).clamp(min=0)
                 out = out.gather(1, index.unsqueeze(-1).expand(-1, -1, out.shape[-1]))
