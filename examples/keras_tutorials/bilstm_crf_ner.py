@@ -11,12 +11,14 @@ vectab runs it with only its import lines changed.
 """
 
 import numpy as np
+import torch
 
 from vectab.layers import CRF, LSTM, Bidirectional, Dense, Embedding, Input, TimeDistributed
 from vectab.models import Model
 from vectab.text import pad_sequences
 
 rng = np.random.default_rng(0)
+torch.manual_seed(0)  # Keras on the torch backend: the weights' seed
 people = [["john"], ["mary"], ["anna", "smith"], ["peter", "jones"], ["li", "wei"], ["omar"]]
 places = [["paris"], ["berlin"], ["new", "york"], ["rio"], ["cape", "town"], ["oslo"]]
 orgs = [["acme"], ["google"], ["united", "nations"], ["siemens"], ["red", "cross"]]

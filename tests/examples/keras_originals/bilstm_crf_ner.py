@@ -11,12 +11,14 @@ vectab runs it with only its import lines changed.
 """
 
 import numpy as np
+import torch
 from keras.layers import LSTM, Bidirectional, Dense, Embedding, TimeDistributed
 from keras.models import Input, Model
 from keras.preprocessing.sequence import pad_sequences
 from keras_contrib.layers import CRF
 
 rng = np.random.default_rng(0)
+torch.manual_seed(0)  # Keras on the torch backend: the weights' seed
 people = [["john"], ["mary"], ["anna", "smith"], ["peter", "jones"], ["li", "wei"], ["omar"]]
 places = [["paris"], ["berlin"], ["new", "york"], ["rio"], ["cape", "town"], ["oslo"]]
 orgs = [["acme"], ["google"], ["united", "nations"], ["siemens"], ["red", "cross"]]
