@@ -160,7 +160,11 @@ def run_method(method: str, text: str, binary: str, vocab_file: str) -> dict:
 def _spawn(
     method: str, args: argparse.Namespace, files: tuple[Path, Path, Path], cache: Path
 ) -> dict:
-    env = dict(os.environ, VECTAB_CACHE_DIR=str(cache))
+    # A fresh vector cache per run ("first load" of the file), but one compiled-kernel cache for
+    # every run: compiling numba's kernels is the cost of vectab's first use, not of a file's
+    # first load (the warm-up run compiles them).
+    kernels = os.environ.get("NUMBA_CACHE_DIR") or str(files[0].parent / "numba-kernels")
+    env = dict(os.environ, VECTAB_CACHE_DIR=str(cache), NUMBA_CACHE_DIR=kernels)
     cmd = [sys.executable, __file__, "--run-method", method, *(str(p) for p in files)]
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     if done.returncode:
