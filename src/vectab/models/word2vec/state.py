@@ -8,7 +8,7 @@ and never the model itself, so the model can change its private state freely.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -38,6 +38,16 @@ class TrainState:
         batch_words: raw words per job handed to a worker.
         seed: the model's seed; every job's random stream derives from it.
         train_count: ``train()`` calls completed before this one (a new stream per call).
+        hs: 1 trains hierarchical softmax (over the Huffman tree below) as well as the
+            ``negative`` noise words (0 turns negative sampling off), as gensim's ``hs``.
+        syn1: the hierarchical-softmax output vectors, one row per inner node of the tree,
+            ``(vocab, dim)`` float32 (empty with ``hs=0``).
+        codes: every word's Huffman code, back to back (uint8, 0/1): word ``i``'s bits are
+            ``codes[code_offsets[i]:code_offsets[i + 1]]``, root first.
+        points: the inner node (row of ``syn1``) each code bit is decided at, int32, aligned
+            with ``codes``.
+        code_offsets: ``(vocab + 1,)`` int64 offsets into ``codes`` / ``points``.
+        compute_loss: the kernels add up the loss (False skips that work; the loss reads 0).
     """
 
     syn0: np.ndarray
@@ -53,3 +63,9 @@ class TrainState:
     batch_words: int
     seed: int
     train_count: int
+    hs: int = 0
+    syn1: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    codes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint8))
+    points: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    code_offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    compute_loss: bool = True
