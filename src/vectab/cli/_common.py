@@ -444,7 +444,36 @@ def _usage_line(exc: Any, args: list[str] | None = None) -> str:
     return f"error: {msg}"
 
 
-class VectabGroup(TyperGroup):
+class _BoolParam:
+    """Coerce an unset (``None``) or boolean value as is; anything else as typer would.
+
+    typer builds a pydantic adapter for a parameter the first time a value of it is coerced,
+    and a group's ``--help`` option is coerced on every call (its value is ``None`` when not
+    given): that one adapter costs the ~0.1 s pydantic import on every ``vectab ... --help``.
+    """
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        if value is None or isinstance(value, bool):
+            return value
+        from typer._coercion import build_runtime_param
+
+        return build_runtime_param(param.type_descriptor).coerce(value, param=param, ctx=ctx)
+
+
+class FastHelpGroup(TyperGroup):
+    """A typer group whose own ``--help`` option is read without importing pydantic."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        descriptor = getattr(option, "type_descriptor", None)
+        if getattr(option, "_runtime_param", False) is None and getattr(
+            descriptor, "annotation", None
+        ) is bool:  # typer >= 0.26 coerces values through pydantic; older ones have no such hook
+            option._runtime_param = _BoolParam()
+        return option
+
+
+class VectabGroup(FastHelpGroup):
     """The root ``vectab`` group: every command guarded, click's usage errors as one line."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

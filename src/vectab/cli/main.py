@@ -17,7 +17,7 @@ import importlib
 import typer
 
 from vectab import __version__
-from vectab.cli._common import VectabGroup
+from vectab.cli._common import FastHelpGroup, VectabGroup
 
 app = typer.Typer(
     name="vectab",
@@ -29,10 +29,10 @@ app = typer.Typer(
     rich_markup_mode=None,  # click's plain help: no rich import, `--help` well under 0.5 s
 )
 train_app = typer.Typer(help="Train a classifier, a tagger or word vectors.", no_args_is_help=True,
-                        rich_markup_mode=None)
+                        rich_markup_mode=None, cls=FastHelpGroup)
 vectors_app = typer.Typer(
     help="Inspect, convert, search, evaluate and draw word vectors.", no_args_is_help=True,
-    rich_markup_mode=None,
+    rich_markup_mode=None, cls=FastHelpGroup,
 )
 app.add_typer(train_app, name="train")
 app.add_typer(vectors_app, name="vectors")
