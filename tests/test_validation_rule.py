@@ -126,6 +126,12 @@ CALLS: dict[str, Callable[..., Any]] = {
     "make_sampling_table": lambda tmp, **kw: _text().make_sampling_table(**({"size": 10} | kw)),
     "skipgrams": lambda tmp, **kw: _text().skipgrams(
         [1, 2, 3], **({"vocabulary_size": 4, "seed": 0} | kw)),
+    "CharVocab": lambda tmp, **kw: _text().CharVocab(["a", "b"], **kw),
+    "CharVocab.build": lambda tmp, **kw: _text().CharVocab.build([["the", "cat"]], **kw),
+    "CharVocab.encode_words": lambda tmp, **kw: _text().CharVocab(["a"]).encode_words(
+        ["ab"], **kw),
+    "CharVocab.encode_batch": lambda tmp, **kw: _text().CharVocab(["a"]).encode_batch(
+        [["ab"]], **kw),
     # vectab.nn
     "Embedding": lambda tmp, **kw: Embedding(**({"input_dim": 10, "output_dim": 4} | kw)),
     "Embedding.from_pretrained": lambda tmp, **kw: Embedding.from_pretrained(
@@ -134,6 +140,9 @@ CALLS: dict[str, Callable[..., Any]] = {
         _vectors(), _tokenizer(), **kw),
     "CRF": lambda tmp, **kw: CRF(**({"num_tags": 3} | kw)),
     "SequenceEncoder": lambda tmp, **kw: SequenceEncoder(**({"input_size": 4} | kw)),
+    "CharEncoder": lambda tmp, **kw: _nn("chars").CharEncoder(**({"num_chars": 5} | kw)),
+    "CasingEmbedding": lambda tmp, **kw: _nn("chars").CasingEmbedding(**kw),
+    "WordFeatures": lambda tmp, **kw: _nn("chars").WordFeatures(Embedding(10, 4), **kw),
     "MaxNorm": lambda tmp, **kw: _nn("constraints").MaxNorm(**kw),
     "MinMaxNorm": lambda tmp, **kw: _nn("constraints").MinMaxNorm(**kw),
     "UnitNorm": lambda tmp, **kw: _nn("constraints").UnitNorm(**kw),

@@ -11,6 +11,9 @@ if TYPE_CHECKING:  # what a type checker sees; tests/test_public_api.py keeps it
     from vectab.nn import constraints as constraints
     from vectab.nn import initializers as initializers
     from vectab.nn import regularizers as regularizers
+    from vectab.nn.chars import CasingEmbedding as CasingEmbedding
+    from vectab.nn.chars import CharEncoder as CharEncoder
+    from vectab.nn.chars import WordFeatures as WordFeatures
     from vectab.nn.constraints import apply_constraints as apply_constraints
     from vectab.nn.crf import CRF as CRF
     from vectab.nn.embedding import Embedding as Embedding
@@ -26,6 +29,9 @@ _EXPORTS: dict[str, str] = {
     "constraints": "vectab.nn.constraints",
     "CRF": "vectab.nn.crf",
     "SequenceEncoder": "vectab.nn.encoders",
+    "CharEncoder": "vectab.nn.chars",
+    "CasingEmbedding": "vectab.nn.chars",
+    "WordFeatures": "vectab.nn.chars",
 }
 
 __getattr__, __dir__, __all__ = attach(__name__, _EXPORTS)

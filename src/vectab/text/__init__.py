@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING
 from vectab._lazy import attach
 
 if TYPE_CHECKING:  # what a type checker sees; tests/test_public_api.py keeps it = _EXPORTS
+    from vectab.text.chars import CASING_CLASSES as CASING_CLASSES
+    from vectab.text.chars import CharVocab as CharVocab
+    from vectab.text.chars import casing_ids as casing_ids
+    from vectab.text.chars import casing_of as casing_of
     from vectab.text.helpers import hashing_trick as hashing_trick
     from vectab.text.helpers import make_sampling_table as make_sampling_table
     from vectab.text.helpers import one_hot as one_hot
@@ -32,6 +36,10 @@ _EXPORTS: dict[str, str] = {
     "one_hot": "vectab.text.helpers",
     "skipgrams": "vectab.text.helpers",
     "make_sampling_table": "vectab.text.helpers",
+    "CharVocab": "vectab.text.chars",
+    "casing_ids": "vectab.text.chars",
+    "casing_of": "vectab.text.chars",
+    "CASING_CLASSES": "vectab.text.chars",
 }
 
 __getattr__, __dir__, __all__ = attach(__name__, _EXPORTS)
