@@ -145,7 +145,9 @@ def test_word_pairs_from_tuples_and_ties():
     model = [np.cos(np.pi / 4), 1.0, np.cos(np.pi / 4)]
     assert result.spearman == pytest.approx(scipy_stats.spearmanr([2, 3, 2], model)[0])
     assert result.pearson == pytest.approx(scipy_stats.pearsonr([2, 3, 2], model)[0])
-    assert set(result.to_dict()) == {"pearson", "spearman", "oov_ratio", "pairs", "oov"}
+    assert set(result.to_dict()) == {
+        "pearson", "spearman", "oov_ratio", "pairs", "oov", "pearson_pvalue", "spearman_pvalue"
+    }
 
 
 def test_analogy_result_to_dict(tmp_path):

@@ -10,10 +10,11 @@ questions instead of one pass over the vocabulary per question.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -27,16 +28,42 @@ __all__ = [
     "WordPairsResult",
     "AnalogyResult",
     "AnalogySection",
+    "Correlation",
 ]
 
 _SCORE_BUDGET = 2**22  # score elements per batch of questions (x4 buffers of float32)
 
 
-@dataclass(frozen=True)
-class WordPairsResult:
+class Correlation(NamedTuple):
+    """A correlation and its two-sided p-value, as scipy's ``pearsonr`` / ``spearmanr`` give."""
+
+    statistic: float
+    pvalue: float
+
+    @property
+    def correlation(self) -> float:
+        """The statistic (the name of scipy's older ``SpearmanrResult``)."""
+        return self.statistic
+
+
+class _ReadOnlyTuple(tuple):
+    """A tuple that unpacks as gensim's return value and carries vectab's extras as attributes."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only; `{name}` cannot be set")
+
+    def _set(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
+class WordPairsResult(_ReadOnlyTuple):
     """Correlation of model similarities with human judgements.
 
-    ``oov_ratio`` is a percentage (0-100), as in gensim.
+    Unpacks as gensim's ``evaluate_word_pairs`` result: ``pearson, spearman, oov_ratio =
+    result``, where ``pearson`` and ``spearman`` are ``(statistic, pvalue)`` pairs
+    (:class:`Correlation`). The attributes ``pearson`` and ``spearman`` are the statistics
+    (floats); ``pearson_pvalue`` and ``spearman_pvalue`` the p-values. ``oov_ratio`` is a
+    percentage (0-100), as in gensim.
     """
 
     pearson: float
@@ -44,19 +71,64 @@ class WordPairsResult:
     oov_ratio: float
     pairs: int
     oov: int
+    pearson_pvalue: float
+    spearman_pvalue: float
+
+    def __new__(
+        cls,
+        pearson: float,
+        spearman: float,
+        oov_ratio: float,
+        pairs: int,
+        oov: int,
+        *,
+        pearson_pvalue: float = float("nan"),
+        spearman_pvalue: float = float("nan"),
+    ) -> WordPairsResult:
+        self = super().__new__(
+            cls,
+            (
+                Correlation(float(pearson), float(pearson_pvalue)),
+                Correlation(float(spearman), float(spearman_pvalue)),
+                float(oov_ratio),
+            ),
+        )
+        self._set(
+            pearson=float(pearson), spearman=float(spearman), oov_ratio=float(oov_ratio),
+            pairs=int(pairs), oov=int(oov), pearson_pvalue=float(pearson_pvalue),
+            spearman_pvalue=float(spearman_pvalue),
+        )
+        return self
+
+    def __repr__(self) -> str:
+        return (
+            f"WordPairsResult(pearson={self.pearson!r}, spearman={self.spearman!r}, "
+            f"oov_ratio={self.oov_ratio!r}, pairs={self.pairs}, oov={self.oov})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(self.__dict__)
 
 
 @dataclass(frozen=True)
 class AnalogySection:
-    """Counts for one ``: section`` of an analogy file (and ``"Total accuracy"``)."""
+    """Counts for one ``: section`` of an analogy file (and ``"Total accuracy"``).
+
+    Indexing by gensim's keys gives gensim's section dict entries: ``section["section"]`` (the
+    name), ``section["correct"]`` and ``section["incorrect"]`` (the 3CosAdd questions, as
+    ``(a, b, c, expected)`` tuples, upper-cased when case-insensitive).
+    """
 
     name: str
     correct: int
     correct_cosmul: int
     total: int
+    correct_questions: tuple[tuple[str, str, str, str], ...] = field(
+        default=(), repr=False, compare=False
+    )
+    incorrect_questions: tuple[tuple[str, str, str, str], ...] = field(
+        default=(), repr=False, compare=False
+    )
 
     @property
     def accuracy(self) -> float:
@@ -68,25 +140,109 @@ class AnalogySection:
         """3CosMul accuracy."""
         return self.correct_cosmul / self.total if self.total else 0.0
 
+    def __getitem__(self, key: str) -> Any:
+        if key == "section":
+            return self.name
+        if key == "correct":
+            return list(self.correct_questions)
+        if key == "incorrect":
+            return list(self.incorrect_questions)
+        raise KeyError(f"{key!r}: a section has the gensim keys 'section', 'correct', 'incorrect'")
 
-@dataclass(frozen=True)
-class AnalogyResult:
-    """Analogy accuracy overall and per section; ``oov_ratio`` is a percentage, as in gensim."""
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "correct": self.correct, "correct_cosmul": self.correct_cosmul,
+            "total": self.total, "accuracy": self.accuracy, "accuracy_cosmul": self.accuracy_cosmul,
+        }
+
+
+class AnalogyResult(_ReadOnlyTuple):
+    """Analogy accuracy overall and per section; ``oov_ratio`` is a percentage, as in gensim.
+
+    Unpacks as gensim's ``evaluate_word_analogies`` result: ``score, sections = result``
+    (``score`` is the 3CosAdd accuracy; each section also answers gensim's dict keys, see
+    :class:`AnalogySection`).
+    """
 
     accuracy: float
     accuracy_cosmul: float
-    sections: list[AnalogySection] = field(default_factory=list)
-    oov_ratio: float = 0.0
-    questions: int = 0
-    oov: int = 0
+    sections: list[AnalogySection]
+    oov_ratio: float
+    questions: int
+    oov: int
+
+    def __new__(
+        cls,
+        accuracy: float,
+        accuracy_cosmul: float,
+        sections: list[AnalogySection] | None = None,
+        oov_ratio: float = 0.0,
+        questions: int = 0,
+        oov: int = 0,
+    ) -> AnalogyResult:
+        sections = list(sections or [])
+        self = super().__new__(cls, (float(accuracy), sections))
+        self._set(
+            accuracy=float(accuracy), accuracy_cosmul=float(accuracy_cosmul), sections=sections,
+            oov_ratio=float(oov_ratio), questions=int(questions), oov=int(oov),
+        )
+        return self
+
+    def __repr__(self) -> str:
+        return (
+            f"AnalogyResult(accuracy={self.accuracy!r}, accuracy_cosmul={self.accuracy_cosmul!r}, "
+            f"sections=<{len(self.sections)}>, oov_ratio={self.oov_ratio!r}, "
+            f"questions={self.questions}, oov={self.oov})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["sections"] = [
-            dict(asdict(s), accuracy=s.accuracy, accuracy_cosmul=s.accuracy_cosmul)
-            for s in self.sections
-        ]
+        out = dict(self.__dict__)
+        out["sections"] = [s.to_dict() for s in self.sections]
         return out
+
+
+def _betacf(a: float, b: float, x: float) -> float:
+    """Continued fraction of the incomplete beta function (modified Lentz)."""
+    tiny, qab, qap, qam = 1e-300, a + b, a + 1.0, a - 1.0
+    c, d = 1.0, 1.0 - qab * x / qap
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 500):
+        for num in (m * (b - m) * x / ((qam + 2 * m) * (a + 2 * m)),
+                    -(a + m) * (qab + m) * x / ((a + 2 * m) * (qap + 2 * m))):
+            d = 1.0 + num * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + num / c
+            c = c if abs(c) > tiny else tiny
+            h *= d * c
+        if abs(d * c - 1.0) < 1e-15:
+            break
+    return h
+
+
+def _betainc(a: float, b: float, x: float) -> float:
+    """The regularized incomplete beta function I_x(a, b)."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    front = math.exp(
+        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    )
+    if x < (a + 1.0) / (a + b + 2.0):
+        return front * _betacf(a, b, x) / a
+    return 1.0 - front * _betacf(b, a, 1.0 - x) / b
+
+
+def _pvalue(r: float, n: int) -> float:
+    """Two-sided p-value of correlation ``r`` over ``n`` pairs (scipy's ``pearsonr`` and
+    ``spearmanr``: Student's t with n - 2 degrees of freedom)."""
+    if math.isnan(r):
+        return float("nan")
+    if n <= 2:
+        return 1.0
+    df = n - 2
+    return max(0.0, min(1.0, _betainc(df / 2.0, 0.5, max(0.0, 1.0 - r * r))))
 
 
 def _check_options(restrict_vocab: Any, case_insensitive: Any, dummy4unknown: Any) -> None:
@@ -207,12 +363,16 @@ def evaluate_word_pairs(
         model[known] = np.einsum("ij,ij->i", va, vb) / np.where(den > 0, den, 1.0)
     gold_arr = np.asarray(gold, dtype=np.float64)
     n_scored = len(gold) if dummy4unknown else len(gold) + oov
+    pearson = _pearson(gold_arr, model)
+    spearman = _pearson(_rank(gold_arr), _rank(model))
     result = WordPairsResult(
-        pearson=_pearson(gold_arr, model),
-        spearman=_pearson(_rank(gold_arr), _rank(model)),
+        pearson=pearson,
+        spearman=spearman,
         oov_ratio=100.0 * oov / n_scored,
         pairs=len(gold),
         oov=oov,
+        pearson_pvalue=_pvalue(pearson, len(gold)),
+        spearman_pvalue=_pvalue(spearman, len(gold)),
     )
     if emit is not None:
         metrics = {"pearson": result.pearson, "spearman": result.spearman,
@@ -304,6 +464,7 @@ def evaluate_word_analogies(
     section_of: list[int] = []
     questions: list[tuple[str, str, str, str]] = []
     oov_per_section: list[int] = []
+    order: list[tuple[int, tuple[str, str, str, str], int]] = []  # (section, question, solved id)
     n_questions = oov = 0
     for kind, item in _read_analogies(analogies, case_insensitive):
         if kind == "section":
@@ -314,10 +475,13 @@ def evaluate_word_analogies(
         if any(w not in ok_vocab for w in item):
             oov += 1
             oov_per_section[-1] += 1
+            order.append((len(names) - 1, item, -1))
             continue
+        order.append((len(names) - 1, item, len(questions)))
         questions.append(item)
         section_of.append(len(names) - 1)
     correct = np.zeros((2, len(names)), dtype=np.int64)
+    hit_add = np.zeros(len(questions), dtype=bool)  # 3CosAdd right, per question (gensim's lists)
     totals = np.bincount(np.asarray(section_of, dtype=np.int64), minlength=len(names))
     if dummy4unknown:
         totals = totals + np.asarray(oov_per_section, dtype=np.int64)
@@ -342,15 +506,28 @@ def evaluate_word_analogies(
                             break
                     if predicted == expected:
                         correct[method, section_of[start + j]] += 1
+                        hit_add[start + j] |= method == 0
             if emit is not None:
                 done = min(start + batch, n_solve)
                 emit(ProgressEvent(task, "update", done=done, total=n_solve, unit="queries"))
+    right: list[list] = [[] for _ in names]
+    wrong: list[list] = [[] for _ in names]
+    for sec, item, q in order:
+        if q >= 0 and hit_add[q]:
+            right[sec].append(item)
+        elif q >= 0 or dummy4unknown:
+            wrong[sec].append(item)
     sections = [
-        AnalogySection(name, int(correct[0, i]), int(correct[1, i]), int(totals[i]))
+        AnalogySection(
+            name, int(correct[0, i]), int(correct[1, i]), int(totals[i]),
+            correct_questions=tuple(right[i]), incorrect_questions=tuple(wrong[i]),
+        )
         for i, name in enumerate(names)
     ]
     total = AnalogySection(
-        "Total accuracy", int(correct[0].sum()), int(correct[1].sum()), int(totals.sum())
+        "Total accuracy", int(correct[0].sum()), int(correct[1].sum()), int(totals.sum()),
+        correct_questions=tuple(q for r in right for q in r),
+        incorrect_questions=tuple(q for w in wrong for q in w),
     )
     result = AnalogyResult(
         accuracy=total.accuracy,
