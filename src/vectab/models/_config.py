@@ -8,7 +8,7 @@ import types
 import typing
 from typing import Any, TypeVar
 
-from vectab._checks import check_int
+from vectab._checks import check_bool, check_choice, check_int
 
 C = TypeVar("C", bound="ConfigMixin")
 
@@ -106,3 +106,29 @@ def check_padding_idx(value: Any, vocab_size: int) -> None:
     """Raise unless ``value`` is None or an id in ``[-vocab_size, vocab_size)``."""
     check_int(value, "padding_idx", minimum=-vocab_size, maximum=vocab_size - 1,
               allow_none=True, fix=" It is a row of the table; negative counts from the end.")
+
+
+#: ``chars=`` of the task model configs: a character CNN (Ma & Hovy 2016) or BiLSTM (Lample et
+#: al. 2016) per word, see :class:`vectab.nn.CharEncoder`.
+CHAR_KINDS = ("cnn", "lstm")
+
+
+def check_char_fields(config: Any) -> None:
+    """Check the character and casing fields a task model config shares (``chars``,
+    ``num_chars``, ``char_dim``, ``char_out_dim``, ``casing``, ``casing_dim``)."""
+    check_choice(config.chars, "chars", (None, *CHAR_KINDS))
+    check_bool(config.casing, "casing")
+    check_int(config.num_chars, "num_chars", minimum=0)
+    for name in ("char_dim", "char_out_dim", "casing_dim"):
+        check_int(getattr(config, name), name)
+    if config.chars is not None and config.num_chars < 3:
+        raise ValueError(
+            f"`num_chars` must be >= 3 with chars={config.chars!r} (padding id 0, OOV id 1 and "
+            f"at least one character), got {config.num_chars}. Pass num_chars=len(char_vocab) "
+            "of the vectab.text.CharVocab the character ids come from."
+        )
+    if config.chars == "lstm" and config.char_out_dim % 2:
+        raise ValueError(
+            f"`char_out_dim` must be even with chars='lstm' (forward + backward states of "
+            f"char_out_dim // 2 each), got {config.char_out_dim}. Pass {config.char_out_dim + 1}."
+        )

@@ -1,4 +1,5 @@
-"""Building or checking a task model's Embedding, and finding the padding mask of a batch."""
+"""A task model's first layer: its Embedding (built or checked), the character and casing
+features beside it, and the padding mask of a batch."""
 
 from __future__ import annotations
 
@@ -58,3 +59,59 @@ def resolve_mask(embedding: nn.Module, ids: Tensor, mask: Tensor | None) -> Tens
         return mask
     own = own.to(torch.bool)
     return own if mask is None else own & mask
+
+
+def build_features(config: Any, table: nn.Module) -> nn.Module | None:
+    """``vectab.nn.WordFeatures(table, chars=..., casing=...)`` when ``config`` asks for
+    character (``chars``) or casing (``casing``) features, else None (the table alone)."""
+    if config.chars is None and not config.casing:
+        return None
+    from vectab.nn.chars import CasingEmbedding, CharEncoder, WordFeatures
+
+    chars = None
+    if config.chars is not None:
+        chars = CharEncoder(config.num_chars, char_dim=config.char_dim,
+                            out_dim=config.char_out_dim, kind=config.chars)
+    casing = CasingEmbedding(config.casing_dim) if config.casing else None
+    return WordFeatures(table, chars=chars, casing=casing)
+
+
+class WordInputs:
+    """Mixin of the task models: the word table as ``embedding``, with ``features`` beside it.
+
+    Without character or casing features the table is the registered module ``embedding``
+    (state dict ``embedding.weight``, as ever). With them the first layer is ``features``, a
+    :class:`vectab.nn.WordFeatures` that holds the table (``features.word_embedding.weight``)
+    and ``embedding`` still names the table, so a model's word table is ``model.embedding``
+    either way, and the table is stored once.
+    """
+
+    features: nn.Module | None
+
+    def _build_inputs(self, config: Any, embedding: nn.Module | None) -> int:
+        """Build the first layer from ``config``; return the width of its output."""
+        table = build_embedding(config, embedding)
+        features = build_features(config, table)
+        if features is None:
+            self.features = None
+            self.embedding = table
+            return config.embedding_dim
+        self.features = features
+        return features.output_dim
+
+    @property
+    def embedding(self) -> nn.Module:
+        """The word table (``vectab.nn.Embedding``)."""
+        modules = self.__dict__["_modules"]
+        if modules.get("features") is not None:
+            return modules["features"].word_embedding
+        return modules["embedding"]
+
+    def _inputs(self, ids: Tensor, char_ids: Tensor | None, casing_ids: Tensor | None) -> Tensor:
+        """The vectors (B, T, width) the encoder reads: word vectors, then the character and
+        casing vectors of the same tokens when the model has them (other ids are ignored)."""
+        if self.features is None:
+            return self.embedding(ids)
+        config = self.config  # type: ignore[attr-defined]
+        return self.features(ids, char_ids if config.chars is not None else None,
+                             casing_ids if config.casing else None)

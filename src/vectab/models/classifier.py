@@ -15,8 +15,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from vectab._checks import check_bool, check_choice, check_int, check_rate
-from vectab.models._config import ConfigMixin, check_padding_idx
-from vectab.models._embedding import build_embedding, resolve_mask
+from vectab.models._config import ConfigMixin, check_char_fields, check_padding_idx
+from vectab.models._embedding import WordInputs, resolve_mask
 from vectab.nn.encoders import ENCODER_KINDS, SequenceEncoder
 from vectab.nn.pooling import check_pooling
 
@@ -49,6 +49,17 @@ class ClassifierConfig(ConfigMixin):
             frozen pretrained table they learn task features of each word that the fixed
             vectors hold only nonlinearly (SST-2, GloVe 50d frozen: 0.796 -> 0.819 dev
             accuracy with ``(256,)``). Empty: the encoder reads the vectors directly.
+        chars: ``"cnn"`` or ``"lstm"``: each word's characters also go through a
+            :class:`vectab.nn.CharEncoder` whose output is concatenated to the word vector
+            (:class:`vectab.nn.WordFeatures`); the batch then carries ``char_ids``
+            (B, T, chars). None: words only.
+        num_chars: rows of the character table, ``len(char_vocab)`` of the
+            :class:`vectab.text.CharVocab` the ids come from (with ``chars``).
+        char_dim: size of each character vector.
+        char_out_dim: size of the character encoding of a word.
+        casing: also concatenate a casing embedding (lower, upper, title, digits...) of each
+            word; the batch then carries ``casing_ids`` (B, T).
+        casing_dim: size of the casing embedding.
     """
 
     vocab_size: int
@@ -67,6 +78,12 @@ class ClassifierConfig(ConfigMixin):
     kernel_sizes: tuple[int, ...] = (3, 4, 5)
     num_filters: int = 100
     projection: tuple[int, ...] = ()
+    chars: str | None = None
+    num_chars: int = 0
+    char_dim: int = 30
+    char_out_dim: int = 50
+    casing: bool = False
+    casing_dim: int = 8
 
     def __post_init__(self) -> None:
         check_int(self.vocab_size, "vocab_size")
@@ -97,9 +114,10 @@ class ClassifierConfig(ConfigMixin):
         self.projection = tuple(self.projection)
         for width in self.projection:
             check_int(width, "projection width")
+        check_char_fields(self)
 
 
-class TextClassifier(nn.Module):
+class TextClassifier(WordInputs, nn.Module):
     """Classify padded id sequences: Embedding -> encoder -> pooling -> dropout -> linear.
 
     Args:
@@ -108,7 +126,9 @@ class TextClassifier(nn.Module):
             ``(config.vocab_size, config.embedding_dim)``; default: a new one from the config.
 
     Shape:
-        ids: (B, T) long; mask: (B, T) bool or None; logits: (B, C) (single-logit binary:
+        ids: (B, T) long; mask: (B, T) bool or None; char_ids: (B, T, chars) long (with
+        ``config.chars``); casing_ids: (B, T) long (with ``config.casing``); the batch dict
+        carries them under the same names; logits: (B, C) (single-logit binary:
         (B, 1)); ``decode``: (B,) long (multi-label: (B, C) bool); ``predict_proba``: (B, C),
         C >= 2 even for the single-logit binary head.
 
@@ -136,9 +156,8 @@ class TextClassifier(nn.Module):
                 f"`config` must be a ClassifierConfig, got {type(config).__name__}."
             )
         self.config = config
-        self.embedding = build_embedding(config, embedding)
+        width = self._build_inputs(config, embedding)
         layers: list[nn.Module] = []
-        width = config.embedding_dim
         for out in config.projection:
             layers += [nn.Linear(width, out), nn.ReLU()]
             width = out
@@ -156,16 +175,19 @@ class TextClassifier(nn.Module):
         self.dropout = nn.Dropout(config.dropout)
         self.output = nn.Linear(self.encoder.output_size, config.num_classes)
 
-    def forward(self, ids: Tensor, mask: Tensor | None = None) -> Tensor:
-        """Return the logits (B, C) for ids (B, T)."""
+    def forward(self, ids: Tensor, mask: Tensor | None = None, char_ids: Tensor | None = None,
+                casing_ids: Tensor | None = None) -> Tensor:
+        """Return the logits (B, C) for ids (B, T) (and their char_ids, casing_ids)."""
         mask = resolve_mask(self.embedding, ids, mask)
-        _, pooled = self.encoder(self.projection(self.embedding(ids)), mask)
+        inputs = self._inputs(ids, char_ids, casing_ids)
+        _, pooled = self.encoder(self.projection(inputs), mask)
         return self.output(self.dropout(pooled))
 
     def _logits(self, batch: dict[str, Tensor]) -> Tensor:
         if "ids" not in batch:
             raise KeyError(f"the batch needs an 'ids' tensor; it has {sorted(batch)}.")
-        return self(batch["ids"], batch.get("mask"))
+        return self(batch["ids"], batch.get("mask"), batch.get("char_ids"),
+                    batch.get("casing_ids"))
 
     def loss(self, batch: dict[str, Tensor]) -> Tensor:
         """Mean cross-entropy (softmax head) or binary cross-entropy (single-logit, multi-label)."""

@@ -9,8 +9,8 @@ import torch
 from torch import Tensor, nn
 
 from vectab._checks import check_bool, check_choice, check_int, check_rate
-from vectab.models._config import ConfigMixin, check_padding_idx
-from vectab.models._embedding import build_embedding, resolve_mask
+from vectab.models._config import ConfigMixin, check_char_fields, check_padding_idx
+from vectab.models._embedding import WordInputs, resolve_mask
 from vectab.nn.crf import CONSTRAINT_SCHEMES, CRF, infer_scheme
 from vectab.nn.encoders import SequenceEncoder
 
@@ -35,6 +35,16 @@ class TaggerConfig(ConfigMixin):
         mask_zero: id 0 is padding (Keras' ``mask_zero``).
         padding_idx: an id that is padding and gets no gradient (PyTorch's ``padding_idx``).
         sparse: sparse gradients for the table.
+        chars: ``"cnn"`` (Ma & Hovy 2016) or ``"lstm"`` (Lample et al. 2016): each token's
+            characters also go through a :class:`vectab.nn.CharEncoder` concatenated to the
+            token vector (:class:`vectab.nn.WordFeatures`); the batch then carries
+            ``char_ids`` (B, T, chars). None: tokens only.
+        num_chars: rows of the character table, ``len(char_vocab)`` (with ``chars``).
+        char_dim: size of each character vector.
+        char_out_dim: size of the character encoding of a token.
+        casing: also concatenate a casing embedding of each token; the batch then carries
+            ``casing_ids`` (B, T).
+        casing_dim: size of the casing embedding.
     """
 
     vocab_size: int
@@ -49,6 +59,12 @@ class TaggerConfig(ConfigMixin):
     mask_zero: bool = True
     padding_idx: int | None = None
     sparse: bool = False
+    chars: str | None = None
+    num_chars: int = 0
+    char_dim: int = 30
+    char_out_dim: int = 50
+    casing: bool = False
+    casing_dim: int = 8
 
     def __post_init__(self) -> None:
         check_int(self.vocab_size, "vocab_size")
@@ -69,6 +85,7 @@ class TaggerConfig(ConfigMixin):
         check_choice(self.constraints, "constraints", (None, "auto", *CONSTRAINT_SCHEMES))
         for flag in ("use_crf", "mask_zero", "sparse"):
             check_bool(getattr(self, flag), flag)
+        check_char_fields(self)
 
     @property
     def scheme(self) -> str | None:
@@ -76,7 +93,7 @@ class TaggerConfig(ConfigMixin):
         return infer_scheme(self.tags) if self.constraints == "auto" else self.constraints
 
 
-class SequenceTagger(nn.Module):
+class SequenceTagger(WordInputs, nn.Module):
     """Tag every token: Embedding -> BiLSTM (packed, pre/post padding alike) -> linear -> CRF.
 
     Args:
@@ -85,7 +102,9 @@ class SequenceTagger(nn.Module):
             ``(config.vocab_size, config.embedding_dim)``; default: a new one from the config.
 
     Shape:
-        ids: (B, T) long; mask: (B, T) bool or None; ``forward``: emissions (B, T, K);
+        ids: (B, T) long; mask: (B, T) bool or None; char_ids: (B, T, chars) long (with
+        ``config.chars``); casing_ids: (B, T) long (with ``config.casing``), in the batch dict
+        under the same names; ``forward``: emissions (B, T, K);
         batch ``"tags"``: (B, T) long (any value at pads); ``decode``: (B, T) long, -100 at pads;
         ``predict_proba``: per-token marginal probabilities (B, T, K), 0 at pads.
 
@@ -106,9 +125,9 @@ class SequenceTagger(nn.Module):
         if not isinstance(config, TaggerConfig):
             raise TypeError(f"`config` must be a TaggerConfig, got {type(config).__name__}.")
         self.config = config
-        self.embedding = build_embedding(config, embedding)
+        width = self._build_inputs(config, embedding)
         self.encoder = SequenceEncoder(
-            config.embedding_dim,
+            width,
             kind=config.encoder,
             hidden_size=config.hidden_size,
             num_layers=config.num_layers,
@@ -122,12 +141,15 @@ class SequenceTagger(nn.Module):
             CRF(num_tags, constraints=config.scheme, tags=config.tags) if config.use_crf else None
         )
 
-    def forward(self, ids: Tensor, mask: Tensor | None = None) -> Tensor:
+    def forward(self, ids: Tensor, mask: Tensor | None = None, char_ids: Tensor | None = None,
+                casing_ids: Tensor | None = None) -> Tensor:
         """Return the emission scores (B, T, K)."""
-        return self._emissions(ids, resolve_mask(self.embedding, ids, mask))
+        mask = resolve_mask(self.embedding, ids, mask)
+        return self._emissions(ids, mask, char_ids, casing_ids)
 
-    def _emissions(self, ids: Tensor, mask: Tensor | None) -> Tensor:
-        outputs, _ = self.encoder(self.embedding(ids), mask)
+    def _emissions(self, ids: Tensor, mask: Tensor | None, char_ids: Tensor | None,
+                   casing_ids: Tensor | None) -> Tensor:
+        outputs, _ = self.encoder(self._inputs(ids, char_ids, casing_ids), mask)
         return self.emissions(self.dropout(outputs))
 
     def _run(self, batch: dict[str, Tensor]) -> tuple[Tensor, Tensor]:
@@ -137,7 +159,7 @@ class SequenceTagger(nn.Module):
         mask = resolve_mask(self.embedding, ids, batch.get("mask"))
         if mask is None:
             mask = torch.ones_like(ids, dtype=torch.bool)
-        return self._emissions(ids, mask), mask
+        return self._emissions(ids, mask, batch.get("char_ids"), batch.get("casing_ids")), mask
 
     def loss(self, batch: dict[str, Tensor]) -> Tensor:
         """CRF negative log-likelihood, mean over sequences (no CRF: token cross-entropy)."""

@@ -111,12 +111,16 @@ def _optional_tensors(expected: dict[str, tuple[int, ...]]) -> dict[str, tuple[i
     """A partly frozen ``vectab.nn.Embedding`` also saves ``trainable_rows`` (bool, one per row)."""
     return {name.removesuffix("weight") + "trainable_rows": (shape[0],)
             for name, shape in expected.items()
-            if name == "embedding.weight" or re.fullmatch(r"embeddings\.\d+\.weight", name)}
+            if name in _WORD_TABLES or re.fullmatch(r"embeddings\.\d+\.weight", name)}
 
 
+# the word table of a task model: alone, or inside WordFeatures (with chars/casing features)
+_WORD_TABLES = ("embedding.weight", "features.word_embedding.weight")
 # which config field a tensor's dimension comes from, to name it in the error
 _DIM_FIELDS = {
     "embedding.weight": ("vocab_size", "embedding_dim"),
+    "features.word_embedding.weight": ("vocab_size", "embedding_dim"),
+    "features.chars.embedding.weight": ("num_chars", "char_dim"),
     "output.weight": ("num_classes",), "output.bias": ("num_classes",),
     "emissions.weight": ("tags",), "emissions.bias": ("tags",),
 }
