@@ -13,7 +13,8 @@ import pytest
 import vectab
 
 SUBPACKAGES = ["vectab.text", "vectab.nn", "vectab.layers", "vectab.vectors", "vectab.engine",
-               "vectab.models", "vectab.models.word2vec", "vectab.train", "vectab.viz"]
+               "vectab.models", "vectab.models.word2vec",
+               "vectab.models.fasttext", "vectab.train", "vectab.viz"]
 
 
 @pytest.mark.parametrize("name", vectab.__all__)

@@ -10,6 +10,7 @@ from vectab._lazy import attach
 if TYPE_CHECKING:  # what a type checker sees; tests/test_public_api.py keeps it = _EXPORTS
     from vectab.models.classifier import ClassifierConfig as ClassifierConfig
     from vectab.models.classifier import TextClassifier as TextClassifier
+    from vectab.models.fasttext.model import FastText as FastText
     from vectab.models.registry import MODEL_TYPES as MODEL_TYPES
     from vectab.models.sequential import Model as Model
     from vectab.models.sequential import Sequential as Sequential
@@ -29,6 +30,7 @@ _EXPORTS: dict[str, str] = {
     "TabularEmbeddings": "vectab.models.tabular",
     "TabularConfig": "vectab.models.tabular",
     "Word2Vec": "vectab.models.word2vec.model",
+    "FastText": "vectab.models.fasttext.model",
     "LineSentences": "vectab.models.word2vec.corpus",
     "MODEL_TYPES": "vectab.models.registry",
     "Sequential": "vectab.models.sequential",

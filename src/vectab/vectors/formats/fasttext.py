@@ -30,7 +30,9 @@ from vectab.errors import OutOfVocabularyError, VectorFormatError
 from vectab.vectors.formats._report import Decoder, Problems
 from vectab.vectors.formats._source import Source, opened
 
-__all__ = ["FastTextSubwords", "read_fasttext_bin", "ngram_hashes", "FASTTEXT_MAGIC"]
+__all__ = [
+    "FastTextSubwords", "read_fasttext_bin", "ngram_hashes", "ngram_buckets", "FASTTEXT_MAGIC",
+]
 
 FASTTEXT_MAGIC = 793712314
 FASTTEXT_VERSION = 12  # the newest file version fastText writes (src/fasttext.h)
@@ -93,6 +95,32 @@ def ngram_hashes(word: str, min_n: int, max_n: int, bucket: int) -> np.ndarray:
         [1087600]
     """
     return (_fnv1a(_utf8_ngrams(word, min_n, max_n)) % np.uint32(bucket)).astype(np.int64)
+
+
+def ngram_buckets(
+    words: list[str], min_n: int, max_n: int, bucket: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every word's n-gram bucket rows at once, as CSR arrays ``(ptr, rows)``.
+
+    Word ``i``'s rows are ``rows[ptr[i]:ptr[i + 1]]``, equal to ``ngram_hashes(word, min_n,
+    max_n, bucket)`` (gensim's ``buckets_word``); ``bucket=0`` or ``max_n < min_n`` gives no
+    rows.
+
+    Example:
+        >>> ptr, rows = ngram_buckets(["a", "ab"], 3, 3, 2_000_000)
+        >>> ptr.tolist(), rows[:1].tolist() == ngram_hashes("a", 3, 3, 2_000_000).tolist()
+        ([0, 1, 3], True)
+    """
+    ptr = np.zeros(len(words) + 1, dtype=np.int64)
+    if bucket <= 0 or max_n <= 0 or max_n < min_n:
+        return ptr, np.zeros(0, dtype=np.int32)
+    parts = []
+    for start in range(0, len(words), 8192):
+        grams = [_utf8_ngrams(w, min_n, max_n) for w in words[start : start + 8192]]
+        ptr[start + 1 : start + 1 + len(grams)] = [len(g) for g in grams]
+        parts.append(_fnv1a([g for gs in grams for g in gs]) % np.uint32(bucket))
+    np.cumsum(ptr, out=ptr)
+    return ptr, np.concatenate(parts).astype(np.int32) if parts else np.zeros(0, np.int32)
 
 
 class FastTextSubwords:
