@@ -49,7 +49,22 @@ def backend(request, monkeypatch):
 
 
 # ------------------------------------------------------------------ vocabulary parity with gensim
+def keep_w1_drop_w2(word, count, min_count):
+    """A gensim-style trim rule, returning the values of gensim.utils.RULE_KEEP/DISCARD/DEFAULT."""
+    return {"w1": 2, "w2": 1, "w119": 2}.get(word, 0)
+
+
+def drop_odd(word, count, min_count):
+    return 1 if count % 2 else 0
+
+
 VOCAB_SETTINGS = [
+    dict(min_count=0),
+    dict(min_count=0, max_final_vocab=30),
+    dict(min_count=3, trim_rule=keep_w1_drop_w2),
+    dict(min_count=1, max_vocab_size=40, trim_rule=drop_odd),
+    dict(min_count=1, hs=1, negative=0),
+    dict(min_count=2, hs=1, negative=5, sorted_vocab=0),
     dict(min_count=1),
     dict(min_count=3),
     dict(min_count=2, sample=0),
@@ -61,38 +76,135 @@ VOCAB_SETTINGS = [
 ]
 
 
+def assert_tree_matches(ours, ref):
+    """vectab's flat Huffman arrays equal gensim's per-word code/point arrays."""
+    assert len(ours.code_offsets) == len(ref.wv) + 1
+    for i in range(len(ref.wv)):
+        lo, hi = ours.code_offsets[i], ours.code_offsets[i + 1]
+        np.testing.assert_array_equal(ours.codes[lo:hi], ref.wv.expandos["code"][i])
+        np.testing.assert_array_equal(ours.points[lo:hi], ref.wv.expandos["point"][i])
+
+
 @pytest.mark.parametrize("settings", VOCAB_SETTINGS,
-                         ids=lambda s: ",".join(f"{k}={v}" for k, v in s.items()))
+                         ids=lambda s: ",".join(f"{k}={getattr(v, '__name__', v)}"
+                                                for k, v in s.items()))
 def test_build_vocab_matches_gensim(settings):
     gensim = pytest.importorskip("gensim.models")
     corpus = zipf_corpus()
+    trim_rule = settings.pop("trim_rule", None)
     ours = Word2Vec(vector_size=16, workers=1, **settings)
-    ours.build_vocab(corpus)
+    ours.build_vocab(corpus, trim_rule=trim_rule)
     ref = gensim.Word2Vec(vector_size=16, workers=1, **settings)
-    ref.build_vocab(corpus)
+    ref.build_vocab(corpus, trim_rule=trim_rule)
     assert ours.wv.index_to_key == ref.wv.index_to_key
     np.testing.assert_array_equal(ours.counts, ref.wv.expandos["count"])
     np.testing.assert_array_equal(ours.sample_int, ref.wv.expandos["sample_int"])
-    np.testing.assert_array_equal(ours.cum_table, ref.cum_table)
+    if ref.negative:
+        np.testing.assert_array_equal(ours.cum_table, ref.cum_table)
+        np.testing.assert_array_equal(ours.syn1neg, ref.syn1neg)
+    else:
+        assert ours.syn1neg.shape == (0, 16)
     np.testing.assert_array_equal(ours.wv.vectors, ref.wv.vectors)  # same initial vectors
-    np.testing.assert_array_equal(ours.syn1neg, ref.syn1neg)
+    if ref.hs:
+        np.testing.assert_array_equal(ours.syn1, ref.syn1)
+        assert_tree_matches(ours, ref)
+    else:
+        assert ours.syn1.shape == (0, 16) and len(ours.codes) == 0
+    assert ours.effective_min_count == ref.effective_min_count
     assert ((ours.corpus_count, ours.corpus_total_words)
             == (ref.corpus_count, ref.corpus_total_words))
 
 
-def test_vocab_update_matches_gensim():
+@pytest.mark.parametrize("settings", [dict(), dict(hs=1, negative=0), dict(hs=1, min_count=0)],
+                         ids=["neg", "hs", "hs+neg,min_count=0"])
+def test_vocab_update_matches_gensim(settings):
     gensim = pytest.importorskip("gensim.models")
     first, second = zipf_corpus(seed=1), zipf_corpus(vocab=160, seed=2)
-    ours = Word2Vec(vector_size=16, min_count=2, workers=1)
-    ref = gensim.Word2Vec(vector_size=16, min_count=2, workers=1)
+    settings = dict(vector_size=16, min_count=2, workers=1) | settings
+    ours, ref = Word2Vec(**settings), gensim.Word2Vec(**settings)
     for model in (ours, ref):
         model.build_vocab(first)
-        model.build_vocab(second, update=True)
+        if model.hs:  # trained output rows must survive the growth
+            model.syn1[:] = np.arange(model.syn1.size, dtype=np.float32).reshape(model.syn1.shape)
+        model.build_vocab(second, update=True, trim_rule=drop_odd)
     assert ours.wv.index_to_key == ref.wv.index_to_key
     np.testing.assert_array_equal(ours.counts, ref.wv.expandos["count"])
     np.testing.assert_array_equal(ours.sample_int, ref.wv.expandos["sample_int"])
-    np.testing.assert_array_equal(ours.cum_table, ref.cum_table)
+    if ref.negative:
+        np.testing.assert_array_equal(ours.cum_table, ref.cum_table)
     np.testing.assert_array_equal(ours.wv.vectors, ref.wv.vectors)
+    if ref.hs:
+        np.testing.assert_array_equal(ours.syn1, ref.syn1)
+        assert_tree_matches(ours, ref)
+
+
+def test_build_vocab_from_freq_matches_gensim():
+    gensim = pytest.importorskip("gensim.models")
+    freq = {f"w{i}": int(c) for i, c in enumerate(np.random.default_rng(0).zipf(1.5, 200))}
+    more = {"w3": 4, "new": 7, "w1": 1, "rare": 1}
+    ours = Word2Vec(vector_size=8, min_count=2, hs=1, workers=1)
+    ref = gensim.Word2Vec(vector_size=8, min_count=2, hs=1, workers=1)
+    for model in (ours, ref):
+        model.build_vocab_from_freq(freq, corpus_count=40, trim_rule=keep_w1_drop_w2)
+    assert ours.wv.index_to_key == ref.wv.index_to_key and ours.corpus_count == 40
+    assert_tree_matches(ours, ref)
+    for model in (ours, ref):
+        model.build_vocab_from_freq(more, update=True)
+    assert ours.wv.index_to_key == ref.wv.index_to_key
+    np.testing.assert_array_equal(ours.counts, ref.wv.expandos["count"])
+    np.testing.assert_array_equal(ours.sample_int, ref.wv.expandos["sample_int"])
+    assert_tree_matches(ours, ref)
+    with pytest.raises(TypeError, match="`word_freq` must be a dict"):
+        ours.build_vocab_from_freq([("a", 1)])
+    with pytest.raises(ValueError, match="word_freq\\['a'\\]"):
+        ours.build_vocab_from_freq({"a": -1})
+
+
+def test_min_count_zero_keeps_every_word():
+    corpus = zipf_corpus()
+    model = Word2Vec(corpus, min_count=0, vector_size=8, epochs=1, workers=1)
+    assert set(model.wv.index_to_key) == {w for s in corpus for w in s}
+    assert model.counts.sum() == sum(map(len, corpus))
+
+
+def test_trim_rule_constants_are_gensims():
+    utils = pytest.importorskip("gensim.utils")
+    from vectab.models.word2vec import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP
+
+    assert (RULE_DEFAULT, RULE_DISCARD, RULE_KEEP) == (
+        utils.RULE_DEFAULT, utils.RULE_DISCARD, utils.RULE_KEEP)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_huffman_codes_match_gensim_with_ties(seed):
+    """Many equal counts: the codes depend on the heap's tie order, which must be gensim's."""
+    word2vec = pytest.importorskip("gensim.models.word2vec")
+    from vectab.models.word2vec import vocab
+
+    counts = np.sort(np.random.default_rng(seed).integers(1, 6, 300))[::-1]
+
+    class WV:  # the two methods gensim's _build_heap / _assign_binary_codes call
+        index_to_key = list(range(len(counts)))
+        attrs: dict = {}
+
+        def __len__(self):
+            return len(counts)
+
+        def get_vecattr(self, i, name):
+            return int(counts[i])
+
+        def set_vecattr(self, i, name, value):
+            self.attrs[name, i] = value
+
+    wv = WV()
+    word2vec._assign_binary_codes(wv)
+    codes, points, offsets = vocab.huffman_codes(counts)
+    heapq_order = vocab._merge_order_heapq(counts)  # the fallback without numba agrees
+    for a, b in zip(heapq_order, vocab._merge_order_kernel()(counts)):
+        np.testing.assert_array_equal(a, b)
+    for i in range(len(counts)):
+        np.testing.assert_array_equal(codes[offsets[i]:offsets[i + 1]], wv.attrs["code", i])
+        np.testing.assert_array_equal(points[offsets[i]:offsets[i + 1]], wv.attrs["point", i])
 
 
 # ------------------------------------------------------------------ learning
@@ -241,15 +353,21 @@ BAD_ARGS = [
     (dict(vector_size=1.5), TypeError, "vector_size"),
     (dict(window=-1), ValueError, "window"),
     (dict(window=0), ValueError, "window"),
-    (dict(min_count=0), ValueError, "min_count"),
+    (dict(min_count=-1), ValueError, "min_count"),
+    (dict(min_count=0.5), TypeError, "min_count"),
     (dict(sg=2), ValueError, "sg"),
     (dict(sg=0.5), TypeError, "`sg` must be an int in \\[0, 1\\]"),
     (dict(sg="1"), TypeError, "`sg`"),
     (dict(compute_loss="no"), TypeError, "`compute_loss` must be True or False"),
     (dict(shrink_windows=0), TypeError, "`shrink_windows` must be True or False"),
     (dict(cbow_mean=3), ValueError, "cbow_mean"),
-    (dict(hs=1), ValueError, "hs"),
-    (dict(negative=0), ValueError, "negative"),
+    (dict(hs=2), ValueError, "`hs` must be"),
+    (dict(hs=True), TypeError, "`hs`"),
+    (dict(negative=-1), ValueError, "`negative` must be"),
+    (dict(negative=0), ValueError, "`hs` and `negative` are both 0"),
+    (dict(hs=0, negative=0), ValueError, "nothing would be trained"),
+    (dict(trim_rule="human"), TypeError, "`trim_rule` must be None or a function"),
+    (dict(hs=1, negative=0, device="cuda"), ValueError, "numba CPU kernel only"),
     (dict(alpha=0), ValueError, "alpha"),
     (dict(alpha=0.01, min_alpha=0.1), ValueError, "min_alpha"),
     (dict(sample=-1e-3), ValueError, "sample"),

@@ -1,4 +1,10 @@
-"""word2vec model files: one safetensors file with the tables and a JSON header (no pickle)."""
+"""word2vec model files: one safetensors file with the tables and a JSON header (no pickle).
+
+Tensors: ``vectors``, ``syn1neg`` (no rows with ``negative=0``), ``syn1`` (hierarchical
+softmax; no rows with ``hs=0``), ``counts``, ``sample_int``. The Huffman tree and the noise
+table are rebuilt from the counts on load. Files written before ``hs`` existed (no ``hs``
+setting, no ``syn1`` tensor) load as ``hs=0`` models.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +36,7 @@ __all__ = ["save_model", "load_model"]
 _FORMAT = "vectab.word2vec/1"
 _SETTINGS = (
     "vector_size", "alpha", "window", "min_count", "max_vocab_size", "sample", "seed", "workers",
-    "min_alpha", "sg", "negative", "ns_exponent", "cbow_mean", "epochs", "sorted_vocab",
+    "min_alpha", "sg", "hs", "negative", "ns_exponent", "cbow_mean", "epochs", "sorted_vocab",
     "batch_words", "compute_loss", "max_final_vocab", "shrink_windows", "device",
 )
 _STATE = ("corpus_count", "corpus_total_words", "train_count", "effective_min_count",
@@ -50,6 +56,7 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> None:
     tensors = {
         "vectors": np.ascontiguousarray(model.wv.vectors, dtype=np.float32),
         "syn1neg": np.ascontiguousarray(model.syn1neg, dtype=np.float32),
+        "syn1": np.ascontiguousarray(model.syn1, dtype=np.float32),
         "counts": model.counts.astype(np.int64),
         "sample_int": model.sample_int.astype(np.uint32),
     }
@@ -58,7 +65,10 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> None:
 
 
 _NOT_A_MODEL = "not a vectab Word2Vec model file (written by Word2Vec.save)"
-_TENSOR_DTYPES = {"vectors": "F32", "syn1neg": "F32", "counts": "I64", "sample_int": "U32"}
+_TENSOR_DTYPES = {
+    "vectors": "F32", "syn1neg": "F32", "syn1": "F32", "counts": "I64", "sample_int": "U32",
+}
+_OLD_FILE_DEFAULTS = {"hs": 0}  # settings a file from before they existed may lack
 
 
 def _positive(minimum: int) -> Any:
@@ -90,14 +100,15 @@ _SETTING_CHECKS = {
     "vector_size": _positive(1),
     "alpha": _rate(lambda x: x > 0, "a number > 0"),
     "window": _positive(1),
-    "min_count": _positive(1),
+    "min_count": _positive(0),
     "max_vocab_size": _optional_positive,
     "sample": _rate(lambda x: x >= 0, "a number >= 0"),
     "seed": _positive(0),
     "workers": _positive(1),
     "min_alpha": _rate(lambda x: x >= 0, "a number >= 0"),
     "sg": _binary,
-    "negative": _positive(1),
+    "hs": _binary,
+    "negative": _positive(0),
     "ns_exponent": _rate(lambda x: True, "a finite number"),
     "cbow_mean": _binary,
     "epochs": _positive(1),
@@ -110,7 +121,7 @@ _SETTING_CHECKS = {
 }
 _STATE_CHECKS = {
     "corpus_count": _positive(0), "corpus_total_words": _positive(0), "train_count": _positive(0),
-    "effective_min_count": _positive(1),
+    "effective_min_count": _positive(0),
     "running_training_loss": _rate(lambda x: True, "a finite number"),
     "min_alpha_yet_reached": _rate(lambda x: x >= 0, "a number >= 0"),
 }
@@ -137,7 +148,9 @@ def _check_meta(path: str, metadata: dict, header: dict) -> dict:
         raise ModelFormatError(path, "format", f"{_NOT_A_MODEL}: expected {found(_FORMAT)}, found "
                                f"{found(meta.get('format'))}")
     _exact_keys(path, None, meta, ("format", "settings", "state", "index_to_key"))
-    settings = _exact_keys(path, "settings", meta["settings"], _SETTINGS)
+    settings = want_object(path, "settings", meta["settings"])
+    settings = _exact_keys(path, "settings", _OLD_FILE_DEFAULTS | settings, _SETTINGS)
+    meta["settings"] = settings
     for name in _SETTINGS:
         _SETTING_CHECKS[name](path, f"settings.{name}", settings[name])
     if settings["min_alpha"] > settings["alpha"]:
@@ -157,17 +170,21 @@ def _check_meta(path: str, metadata: dict, header: dict) -> dict:
         raise ModelFormatError(
             path, "index_to_key", f"expected distinct words, found {found(dup)} twice"
         )
-    if set(header) != set(_TENSOR_DTYPES):
-        raise ModelFormatError(path, None, f"expected the tensors {sorted(_TENSOR_DTYPES)}, found "
+    expected = set(_TENSOR_DTYPES) - ({"syn1"} if "syn1" not in header and not settings["hs"]
+                                      else set())  # an hs=0 file from before syn1 existed
+    if set(header) != expected:
+        raise ModelFormatError(path, None, f"expected the tensors {sorted(expected)}, found "
                                f"{sorted(header)}")
     rows, dim = len(words), settings["vector_size"]
     shapes = {
         "vectors": (rows, dim),
-        "syn1neg": (rows, dim),
+        "syn1neg": (rows if settings["negative"] else 0, dim),
+        "syn1": (rows if settings["hs"] else 0, dim),
         "counts": (rows,),
         "sample_int": (rows,),
     }
-    for name, dtype in _TENSOR_DTYPES.items():
+    for name in sorted(expected, key=list(_TENSOR_DTYPES).index):
+        dtype = _TENSOR_DTYPES[name]
         if header[name] != (dtype, shapes[name]):
             raise ModelFormatError(path, name, f"expected {dtype} {shapes[name]} ({rows} words of "
                                    f"vector_size {dim}), found {header[name][0]} {header[name][1]}")
@@ -197,7 +214,7 @@ def load_model(cls: Any, path: str | os.PathLike[str]) -> Any:
     meta = _check_meta(path, metadata, header)
     try:
         with safe_open(path, framework="numpy") as f:
-            arrays = {k: f.get_tensor(k) for k in _TENSOR_DTYPES}
+            arrays = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118 (checked above)
     except Exception as exc:  # safetensors raises its own error type on a damaged file
         raise ModelFormatError(path, None, f"expected readable tensors, found: {exc}") from exc
     check_finite(path, arrays)
@@ -211,9 +228,13 @@ def load_model(cls: Any, path: str | os.PathLike[str]) -> Any:
         raise ModelFormatError(path, "settings", str(exc)) from None
     model.wv = Vectors(meta["index_to_key"], arrays["vectors"].copy())
     model.syn1neg = arrays["syn1neg"].copy()
+    dim = meta["settings"]["vector_size"]
+    model.syn1 = arrays["syn1"].copy() if "syn1" in arrays else np.zeros((0, dim), np.float32)
     model.counts = arrays["counts"]
     model.sample_int = arrays["sample_int"]
     model.cum_table = vocab.cum_table(model.counts, model.ns_exponent)
+    if model.hs:
+        model.codes, model.points, model.code_offsets = vocab.huffman_codes(model.counts)
     for name in _STATE:  # known names only, each checked above: a file cannot replace a method
         setattr(model, name, meta["state"][name])
     return model

@@ -1,10 +1,11 @@
-"""The Word2Vec model: skip-gram and CBOW with negative sampling, gensim's parameters and meanings.
+"""The Word2Vec model: skip-gram and CBOW with negative sampling and/or hierarchical softmax.
 
-``vectab.models.Word2Vec`` is a drop-in for ``gensim.models.Word2Vec`` (``hs=0``): the same
-argument names, vocabulary rules (``min_count``, ``max_vocab_size``, ``max_final_vocab``,
-``sample``, frequency sort), learning-rate schedule, window shrinking and initialisation, so
-gensim code ports by changing the import. The learned vectors are a :class:`Vectors`
-(``model.wv``), ready to search, evaluate and save in every format.
+``vectab.models.Word2Vec`` is a drop-in for ``gensim.models.Word2Vec``: the same argument
+names, vocabulary rules (``min_count``, ``trim_rule``, ``max_vocab_size``, ``max_final_vocab``,
+``sample``, frequency sort, the Huffman tree of ``hs=1``), learning-rate schedule, window
+shrinking and initialisation, so gensim code ports by changing the import. The learned
+vectors are a :class:`Vectors` (``model.wv``), ready to search, evaluate and save in every
+format.
 
 On CPU a numba kernel runs word2vec.c's per-pair SGD in ``workers`` threads (Hogwild); on CUDA
 (or without numba) a torch kernel trains small minibatches with matrix products, no autograd.
@@ -32,7 +33,7 @@ __all__ = ["Word2Vec"]
 
 
 class Word2Vec:
-    """Learn word vectors with skip-gram or CBOW and negative sampling (``gensim.models.Word2Vec``).
+    """Learn word vectors with skip-gram or CBOW (``gensim.models.Word2Vec``).
 
     Passing ``sentences`` or ``corpus_file`` builds the vocabulary and trains right away, as in
     gensim; otherwise call :meth:`build_vocab` and :meth:`train`.
@@ -44,24 +45,34 @@ class Word2Vec:
         vector_size: dimension of the vectors.
         alpha: initial learning rate; decays linearly to ``min_alpha`` over all epochs.
         window: maximum distance between the current and a context word.
-        min_count: ignore words seen fewer times.
+        min_count: ignore words seen fewer times (0 and 1 keep every word, as in gensim).
         max_vocab_size: prune rare words while counting when the table grows past this.
         sample: downsampling threshold for frequent words (0 disables).
         seed: seed of the initial vectors and of the sampling.
         workers: CPU threads (default: all cores); results are reproducible with ``workers=1``.
         min_alpha: final learning rate.
         sg: 1 for skip-gram, 0 for CBOW.
-        hs: must be 0 (hierarchical softmax is not implemented; negative sampling is).
-        negative: noise words drawn per positive example (> 0).
+        hs: 1 trains hierarchical softmax over a Huffman tree of the vocabulary (word2vec.c's
+            and gensim's ``hs``; the output table is :attr:`syn1`), 0 does not.
+        negative: noise words drawn per positive example; 0 turns negative sampling off
+            (then ``hs=1`` is required: with ``hs=0, negative=0`` nothing would be trained).
+            ``hs=1`` with ``negative > 0`` trains both objectives, as gensim does.
         ns_exponent: exponent of the unigram distribution the noise words are drawn from.
         cbow_mean: 1 averages the context vectors in CBOW, 0 sums them.
         epochs: passes over the corpus.
         sorted_vocab: 1 sorts the vocabulary by descending count.
         batch_words: raw words per job handed to a worker.
-        compute_loss: accepted for gensim compatibility; the loss is always computed.
+        compute_loss: add up the training loss (:meth:`get_latest_training_loss`, the
+            ``loss`` progress metric, :attr:`epoch_losses`). On by default, unlike gensim
+            (the progress bar shows it; it costs one table lookup per pair); False skips it
+            and the loss reads 0.
         callbacks: objects with ``on_epoch_begin(model)`` / ``on_epoch_end(model)`` /
             ``on_train_begin`` / ``on_train_end`` (gensim's ``CallbackAny2Vec`` works).
         max_final_vocab: keep at most this many words (raises ``min_count`` as needed).
+        trim_rule: ``trim_rule(word, count, min_count)`` returning :data:`RULE_KEEP`,
+            :data:`RULE_DISCARD` or :data:`RULE_DEFAULT` (apply ``min_count``), the values of
+            gensim's ``utils.RULE_*`` (gensim's rules work as they are). Used by the
+            vocabulary scan of this constructor only, not stored (as in gensim).
         shrink_windows: draw each word's effective window uniformly in ``1..window``.
         device: ``"cpu"``, ``"cuda"`` or ``"auto"`` (CUDA when available).
         progress: ``None``/``False`` (no reports), ``True`` (the ``vectab`` command's bar) or a
@@ -72,9 +83,17 @@ class Word2Vec:
 
     Attributes:
         wv: the input vectors, a :class:`vectab.vectors.store.Vectors` (rows = vocabulary).
-        syn1neg: the output (context) table, ``(vocab, dim)`` float32.
+        syn1neg: the negative-sampling output table, ``(vocab, dim)`` float32 (no rows with
+            ``negative=0``).
+        syn1: the hierarchical-softmax output table, one row per inner node of the Huffman
+            tree, ``(vocab, dim)`` float32 (the last row unused, as gensim's; no rows with
+            ``hs=0``).
         counts: corpus count of each vocabulary word, aligned with ``wv.index_to_key``.
         epoch_losses: mean loss per training example of every epoch trained so far.
+        codes, points, code_offsets: with ``hs=1``, the Huffman tree (see
+            :func:`vectab.models.word2vec.vocab.huffman_codes`): word ``i``'s code is
+            ``codes[code_offsets[i]:code_offsets[i + 1]]``, gensim's
+            ``wv.expandos["code"][i]``; empty with ``hs=0``.
 
     Example:
         >>> sentences = [["cat", "say", "meow"], ["dog", "say", "woof"]] * 50
@@ -111,11 +130,12 @@ class Word2Vec:
         shrink_windows: bool = True,
         device: str = "cpu",
         progress: ProgressArg = None,
+        trim_rule: vocab.TrimRule | None = None,
     ) -> None:
         for name, value in (("vector_size", vector_size), ("window", window),
                             ("epochs", epochs), ("batch_words", batch_words)):
             check_int(value, name)
-        check_int(min_count, "min_count", fix=" Use min_count=1 to keep every word.")
+        check_int(min_count, "min_count", minimum=0, fix=" Use min_count=1 to keep every word.")
         check_int(max_vocab_size, "max_vocab_size", allow_none=True)
         check_int(max_final_vocab, "max_final_vocab", allow_none=True)
         check_float(sample, "sample", minimum=0, fix=" 0 disables downsampling.")
@@ -124,12 +144,16 @@ class Word2Vec:
         check_float(ns_exponent, "ns_exponent", finite=True)
         check_seed(seed)
         check_int(workers, "workers", allow_none=True)
-        check_int(negative, "negative", fix=" Negative sampling is the training objective.")
-        for name, value in (("sg", sg), ("cbow_mean", cbow_mean), ("sorted_vocab", sorted_vocab)):
+        check_int(negative, "negative", minimum=0, fix=" 0 turns negative sampling off (hs=1).")
+        for name, value in (("sg", sg), ("cbow_mean", cbow_mean), ("sorted_vocab", sorted_vocab),
+                            ("hs", hs)):
             check_int(value, name, minimum=0, maximum=1)
-        check_int(hs, "hs", minimum=0, maximum=0, fix=(
-            " Hierarchical softmax is not implemented: use negative sampling (hs=0, negative=5)."
-        ))
+        if not hs and not negative:
+            raise ValueError(
+                "`hs` and `negative` are both 0, so nothing would be trained; use negative "
+                "sampling (negative=5) or hierarchical softmax (hs=1, negative=0)"
+            )
+        _check_trim_rule(trim_rule)
         check_bool(compute_loss, "compute_loss")
         check_bool(shrink_windows, "shrink_windows")
         self.vector_size, self.window = int(vector_size), int(window)
@@ -139,15 +163,19 @@ class Word2Vec:
         self.ns_exponent, self.seed = float(ns_exponent), int(seed)
         self.workers = (os.cpu_count() or 1) if workers is None else int(workers)
         self.negative, self.epochs, self.batch_words = int(negative), int(epochs), int(batch_words)
+        self.hs = int(hs)
         self.sg, self.cbow_mean, self.sorted_vocab = int(sg), int(cbow_mean), int(sorted_vocab)
         self.compute_loss, self.shrink_windows = bool(compute_loss), bool(shrink_windows)
         if device not in ("cpu", "cuda", "auto") and not str(device).startswith("cuda:"):
             raise ValueError(f"`device` must be 'cpu', 'cuda' or 'auto', got {device!r}")
         self.device = device
+        self._check_kernel(device)
         emitter(progress)  # a wrong type fails here, not after the vocabulary scan
         self.progress = progress
         self.wv = Vectors([], np.zeros((0, self.vector_size), dtype=np.float32))
         self.syn1neg = np.zeros((0, self.vector_size), dtype=np.float32)
+        self.syn1 = np.zeros((0, self.vector_size), dtype=np.float32)
+        self.codes, self.points, self.code_offsets = vocab.huffman_codes(np.zeros(0, np.int64))
         self.counts = np.zeros(0, dtype=np.int64)
         self.sample_int = np.zeros(0, dtype=np.uint32)
         self.cum_table = np.zeros(0, dtype=np.uint32)
@@ -160,7 +188,7 @@ class Word2Vec:
         self._device_tables: tuple[torch.Tensor, torch.Tensor] | None = None
         if sentences is not None or corpus_file is not None:
             corpus = check_corpus(sentences, corpus_file, passes=self.epochs + 1)
-            self.build_vocab(corpus)
+            self.build_vocab(corpus, trim_rule=trim_rule)
             self.train(
                 corpus,
                 total_examples=self.corpus_count,
@@ -178,45 +206,101 @@ class Word2Vec:
         corpus_file: str | os.PathLike[str] | None = None,
         update: bool = False,
         keep_raw_vocab: bool = False,
+        trim_rule: vocab.TrimRule | None = None,
     ) -> None:
         """Count the corpus and set up the vocabulary and the tables (gensim's ``build_vocab``).
 
         With ``update=True`` new words are appended (existing words keep their ids and vectors)
-        and counts are added, ready to continue training on the new corpus.
+        and counts are added, ready to continue training on the new corpus. ``trim_rule`` as
+        in the constructor, for this call only.
         """
         check_bool(update, "update")
         check_bool(keep_raw_vocab, "keep_raw_vocab")
+        _check_trim_rule(trim_rule)
         corpus = check_corpus(corpus_iterable, corpus_file, passes=1)
-        raw, total_words, n_sentences = vocab.scan_corpus(
-            corpus, max_vocab_size=self.max_vocab_size
-        )
         if update and not len(self.wv):
             raise ValueError(
                 "build_vocab(update=True) needs an existing vocabulary; call "
                 "build_vocab(corpus) first"
             )
-        self.corpus_count, self.corpus_total_words, self.raw_vocab = n_sentences, total_words, raw
+        raw, total_words, n_sentences = vocab.scan_corpus(
+            corpus, max_vocab_size=self.max_vocab_size, trim_rule=trim_rule
+        )
+        self.corpus_count, self.corpus_total_words = n_sentences, total_words
+        self._prepare_vocab(raw, update=update, keep_raw_vocab=keep_raw_vocab, trim_rule=trim_rule)
+
+    def build_vocab_from_freq(
+        self,
+        word_freq: dict[str, int],
+        *,
+        keep_raw_vocab: bool = False,
+        corpus_count: int | None = None,
+        trim_rule: vocab.TrimRule | None = None,
+        update: bool = False,
+    ) -> None:
+        """Build the vocabulary from ``{word: count}`` instead of a corpus (gensim's method).
+
+        ``corpus_count`` (sentences) is stored for a later ``train(total_examples=...)``;
+        ``corpus_total_words`` becomes the sum of the counts.
+        """
+        check_bool(update, "update")
+        check_bool(keep_raw_vocab, "keep_raw_vocab")
+        check_int(corpus_count, "corpus_count", minimum=0, allow_none=True)
+        _check_trim_rule(trim_rule)
+        if not isinstance(word_freq, dict):
+            raise TypeError(f"`word_freq` must be a dict {{word: count}}, got "
+                            f"{type(word_freq).__name__}: {word_freq!r:.60}")
+        for word, count in word_freq.items():
+            if not isinstance(word, str):
+                raise TypeError(f"`word_freq` keys must be words (str), got "
+                                f"{type(word).__name__}: {word!r}")
+            check_int(count, f"word_freq[{word!r}]", minimum=0)
+        if update and not len(self.wv):
+            raise ValueError(
+                "build_vocab_from_freq(update=True) needs an existing vocabulary; call "
+                "build_vocab_from_freq(word_freq) first"
+            )
+        self.corpus_count = int(corpus_count or 0)
+        self.corpus_total_words = int(sum(word_freq.values()))
+        raw = {w: int(c) for w, c in word_freq.items()}
+        self._prepare_vocab(raw, update=update, keep_raw_vocab=keep_raw_vocab, trim_rule=trim_rule)
+
+    def _prepare_vocab(
+        self, raw: dict[str, int], *, update: bool, keep_raw_vocab: bool,
+        trim_rule: vocab.TrimRule | None,
+    ) -> None:
+        """gensim's ``prepare_vocab`` + ``prepare_weights``: keep, sort, thresholds, tables."""
+        self.raw_vocab = raw
         min_count = vocab.effective_min_count(raw, self.min_count, self.max_final_vocab)
         self.effective_min_count = min_count
         if not update:
-            words, counts = vocab.select_words(raw, min_count, sort=bool(self.sorted_vocab))
+            words, counts = vocab.select_words(
+                raw, min_count, sort=bool(self.sorted_vocab), trim_rule=trim_rule
+            )
             if not words:
                 raise ValueError(
-                    f"the vocabulary is empty: the corpus has {total_words} words and none occurs "
-                    f"min_count={min_count} times or more; lower min_count or pass a larger corpus"
+                    f"the vocabulary is empty: the corpus has {self.corpus_total_words} words and "
+                    f"none occurs min_count={min_count} times or more (or trim_rule dropped them); "
+                    "lower min_count or pass a larger corpus"
                 )
             self.counts = counts
             self.sample_int = vocab.sample_ints(counts, int(counts.sum()), self.sample)
             self._set_tables(words, None, None)
         else:
-            self._update_vocab(raw, min_count)
+            self._update_vocab(raw, min_count, trim_rule)
         self.cum_table = vocab.cum_table(self.counts, self.ns_exponent)
+        empty = np.zeros(0, dtype=np.int64)
+        self.codes, self.points, self.code_offsets = vocab.huffman_codes(
+            self.counts if self.hs else empty
+        )
         if not keep_raw_vocab:
             self.raw_vocab = {}
 
-    def _update_vocab(self, raw: dict[str, int], min_count: int) -> None:
+    def _update_vocab(
+        self, raw: dict[str, int], min_count: int, trim_rule: vocab.TrimRule | None
+    ) -> None:
         old = self.wv.key_to_index
-        kept = [w for w, c in raw.items() if c >= min_count]
+        kept = [w for w, c in raw.items() if vocab.keep_word(w, c, min_count, trim_rule)]
         new_words = [w for w in kept if w not in old]
         retain = new_words + [w for w in kept if w in old]
         words = self.wv.index_to_key + new_words
@@ -230,24 +314,27 @@ class Word2Vec:
             rows = np.fromiter((row_of[w] for w in retain), dtype=np.int64, count=len(retain))
             sample_int[rows] = thresholds
         self.counts, self.sample_int = counts, sample_int
-        self._set_tables(words, self.wv.vectors, self.syn1neg)
+        self._set_tables(words, self.wv.vectors, (self.syn1neg, self.syn1))
 
     def _set_tables(
-        self, words: list[str], prior_in: np.ndarray | None, prior_out: np.ndarray | None
+        self, words: list[str], prior_in: np.ndarray | None,
+        prior_out: tuple[np.ndarray, np.ndarray] | None,
     ) -> None:
         """Allocate the tables as gensim does: new input rows uniform in [-1/dim, 1/dim), output
-        zeros."""
+        rows zeros (``syn1neg`` only with ``negative > 0``, ``syn1`` only with ``hs=1``)."""
         shape = (len(words), self.vector_size)
         vectors = np.random.default_rng(seed=self.seed).random(shape, dtype=np.float32)
         vectors *= 2.0
         vectors -= 1.0
         vectors /= self.vector_size
-        syn1neg = np.zeros(shape, dtype=np.float32)
+        syn1neg = np.zeros((len(words) if self.negative else 0, self.vector_size), np.float32)
+        syn1 = np.zeros((len(words) if self.hs else 0, self.vector_size), np.float32)
         if prior_in is not None and prior_out is not None:
             vectors[: len(prior_in)] = prior_in
-            syn1neg[: len(prior_out)] = prior_out
+            syn1neg[: len(prior_out[0])] = prior_out[0]
+            syn1[: len(prior_out[1])] = prior_out[1]
         self.wv = Vectors(words, vectors)
-        self.syn1neg = syn1neg
+        self.syn1neg, self.syn1 = syn1neg, syn1
         self._device_tables = None
 
     # ----------------------------------------------------------------- training
@@ -301,6 +388,7 @@ class Word2Vec:
         self.running_training_loss = 0.0
         emit = emitter(self.progress if progress is None else progress)
         device = self._resolve_device()
+        self._check_kernel(device)
         state = self._train_state()
         if device.type == "cpu" and _numba.AVAILABLE:
             job, threads = _numba.numba_job(state), self.workers
@@ -350,7 +438,23 @@ class Word2Vec:
             cbow_mean=bool(self.cbow_mean), window=self.window,
             shrink_windows=self.shrink_windows, negative=self.negative,
             batch_words=self.batch_words, seed=self.seed, train_count=self.train_count,
+            hs=self.hs, syn1=self.syn1, codes=self.codes, points=self.points,
+            code_offsets=self.code_offsets, compute_loss=self.compute_loss,
         )
+
+    def _check_kernel(self, device: str | torch.device) -> None:
+        """Refuse ``hs=1`` where only the torch kernel would train (it has no hierarchical
+        softmax): on CUDA, or on CPU without numba."""
+        kind = torch.device("cuda" if device == "auto" and torch.cuda.is_available() else
+                            "cpu" if device == "auto" else device).type
+        if self.hs and (kind != "cpu" or not _numba.AVAILABLE) and not _TORCH_HS:
+            where = f"device={str(device)!r}" if kind != "cpu" else "a CPU without numba"
+            raise ValueError(
+                f"`hs=1` (hierarchical softmax) trains with the numba CPU kernel only, and this "
+                f"model would train on {where} with the torch kernel; use device='cpu' (with "
+                "numba installed: pip install 'vectab[fast]'), or negative sampling there "
+                "(hs=0, negative=5)"
+            )
 
     def _resolve_device(self) -> torch.device:
         if self.device == "auto":
@@ -372,7 +476,15 @@ class Word2Vec:
         self.wv.vectors = self.wv.vectors  # the setter forgets cached norms / unit rows
 
     def get_latest_training_loss(self) -> float:
-        """Summed loss of the latest ``train()`` call (gensim's running_training_loss)."""
+        """The loss summed over every epoch of the latest ``train()`` call (gensim's method).
+
+        As in gensim, it is the sum, over the training examples (a (context, word) pair in
+        skip-gram, a window in CBOW), of each example's negative log-likelihood: ``-log
+        sigmoid`` of the word's and the noise words' scores, and with ``hs=1`` of the code
+        bits' scores (each from the 1000-entry table over ``[-6, 6]``; scores outside are not
+        counted). It restarts at 0 with every ``train()`` call and reads 0 when the call ran
+        with ``compute_loss=False``. :attr:`epoch_losses` holds the per-example mean by epoch.
+        """
         return float(self.running_training_loss)
 
     # ----------------------------------------------------------------- tables as layers
@@ -385,6 +497,11 @@ class Word2Vec:
     @property
     def embedding_out(self) -> torch.nn.Module:
         """The output (context) table ``syn1neg`` as a ``vectab.nn.Embedding``."""
+        if not self.negative:
+            raise ValueError(
+                "this model has no negative-sampling output table (negative=0): the word "
+                "rows of syn1neg do not exist; its hierarchical-softmax table is model.syn1"
+            )
         return self._as_embedding(self.syn1neg)
 
     @staticmethod
@@ -411,5 +528,17 @@ class Word2Vec:
 
     def __repr__(self) -> str:
         kind = "skip-gram" if self.sg else "CBOW"
+        hs = ", hs=1" if self.hs else ""
         return (f"Word2Vec<{kind}, vocab={len(self.wv)}, vector_size={self.vector_size}, "
-                f"window={self.window}, negative={self.negative}, alpha={self.alpha}>")
+                f"window={self.window}, negative={self.negative}{hs}, alpha={self.alpha}>")
+
+
+_TORCH_HS = False  # whether the torch kernel (CUDA, CPU without numba) trains hs=1
+
+
+def _check_trim_rule(trim_rule: Any) -> None:
+    if trim_rule is not None and not callable(trim_rule):
+        raise TypeError(
+            "`trim_rule` must be None or a function (word, count, min_count) -> RULE_KEEP / "
+            f"RULE_DISCARD / RULE_DEFAULT, got {type(trim_rule).__name__}: {trim_rule!r}"
+        )
