@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ import torch
 
 from vectab._checks import check_bool, check_int
 from vectab.errors import OutOfVocabularyError
+from vectab.vectors._keyed import KEY_TYPES, KeyedVectorsAPI
 from vectab.vectors._save import save_vectors
 from vectab.vectors.align import CoverageReport, OovInit, build_embedding_matrix
 from vectab.vectors.evaluate import evaluate_word_analogies, evaluate_word_pairs
@@ -22,17 +24,23 @@ from vectab.vectors.similarity import FAST_MIN_ELEMENTS, FastIndex, normalize_ro
 
 __all__ = ["Vectors"]
 
-Term = Any  # a word, a 1-D vector, or a (word or vector, weight) pair
+Term = Any  # a word, a row index, a 1-D vector, or a (word or vector, weight) pair
 
 
 def _ensure_list(value: Any, name: str) -> list:
+    """gensim's ``_ensure_list``: one key or 1-D vector -> [it]; a 2-D array -> its rows."""
     if value is None:
         return []
-    if isinstance(value, str) or (isinstance(value, np.ndarray) and value.ndim == 1):
+    if isinstance(value, KEY_TYPES) or (isinstance(value, np.ndarray) and value.ndim == 1):
         return [value]
+    if isinstance(value, np.ndarray) and value.ndim == 2:
+        return list(value)
     if isinstance(value, (list, tuple)):
         return list(value)
-    raise TypeError(f"`{name}` must be a word, a 1-D vector or a list of them, got {value!r}")
+    raise TypeError(
+        f"`{name}` must be a word, a vector or a list of them, got {type(value).__name__}: "
+        f"{value!r}"
+    )
 
 
 def _check_search(topn: int, restrict_vocab: Any = None) -> None:
@@ -40,14 +48,24 @@ def _check_search(topn: int, restrict_vocab: Any = None) -> None:
     check_int(restrict_vocab, "restrict_vocab", minimum=0, allow_none=True)
 
 
-class Vectors:
+def _is_term_key(term: Any) -> bool:
+    return isinstance(term, KEY_TYPES) and not isinstance(term, (bool, np.bool_))
+
+
+class Vectors(KeyedVectorsAPI):
     """A vocabulary and one vector per word, as a float matrix (gensim's ``KeyedVectors``).
 
+    gensim 4's ``KeyedVectors`` API is here under the same names (``docs/gensim.md`` lists
+    each one), so gensim code ports by changing the import: ``Vectors(100)`` (or
+    ``Vectors(vector_size=100)``) is an empty table of 100 dims, as ``KeyedVectors(100)``.
+
     Args:
-        index_to_key: the words, in row order.
+        index_to_key: the words, in row order (or, as gensim, the vector size of an empty
+            table).
         vectors: ``(vocab, dim)`` matrix; kept as given (a memory map stays a memory map).
         subwords: optional object with ``word_vector(word) -> np.ndarray`` that builds vectors
             for out-of-vocabulary words (fastText character n-grams).
+        vector_size: gensim's constructor: the dims of an empty table (without words).
 
     Assigning ``vectors`` a new matrix resets the cached norms; after editing the matrix in
     place, call :meth:`fill_norms` with ``force=True``.
@@ -62,11 +80,24 @@ class Vectors:
 
     def __init__(
         self,
-        index_to_key: Sequence[str],
-        vectors: np.ndarray,
+        index_to_key: Sequence[str] | int | None = None,
+        vectors: np.ndarray | None = None,
         *,
         subwords: Any | None = None,
+        vector_size: int | None = None,
     ) -> None:
+        if isinstance(index_to_key, Integral) and not isinstance(index_to_key, bool):
+            index_to_key, vector_size = None, int(index_to_key)  # gensim's KeyedVectors(size)
+        if index_to_key is None and vectors is None:
+            check_int(vector_size, "vector_size", minimum=0,
+                      fix=" Pass the words and their matrix, or the size of an empty table.")
+            index_to_key, vectors = [], np.zeros((0, int(vector_size)), dtype=np.float32)
+        elif index_to_key is None or vectors is None:
+            raise TypeError("pass both `index_to_key` and `vectors` (or only `vector_size`)")
+        elif vector_size is not None:
+            raise TypeError("`vector_size` is for an empty table; drop it when passing `vectors`")
+        if isinstance(index_to_key, np.ndarray):
+            index_to_key = index_to_key.tolist()  # plain str keys, not np.str_
         vectors = np.asarray(vectors)
         if vectors.ndim != 2:
             raise ValueError(
@@ -86,6 +117,7 @@ class Vectors:
         self.device = torch.device("cpu")
         self.vectors = vectors
         self.subwords = subwords
+        self.expandos: dict[str, np.ndarray] = {}  # per-key attributes (gensim's vecattrs)
 
     # ----- container ---------------------------------------------------------------------
     @property
@@ -108,25 +140,33 @@ class Vectors:
         return int(self.vectors.shape[1])
 
     def __contains__(self, word: object) -> bool:
-        return word in self.key_to_index
+        """Whether ``word`` has a vector, as gensim: a key (or row index) of the table, or, for
+        fastText vectors with n-grams, any word they can build (see :meth:`has_index_for` for
+        the table's own keys)."""
+        if self.has_index_for(word):
+            return True
+        return isinstance(word, str) and self.subwords is not None and self.has_vector(word)
 
-    def __getitem__(self, word: str) -> np.ndarray:
-        return self.get_vector(word)
+    def __getitem__(self, key_or_keys: Any) -> np.ndarray:
+        """``kv["word"]``: its vector; ``kv[["a", "b"]]``: the ``(2, dim)`` stacked vectors."""
+        if _is_term_key(key_or_keys):
+            return self.get_vector(key_or_keys)
+        return np.vstack([self.get_vector(key) for key in key_or_keys])
 
-    def get_vector(self, word: str, *, norm: bool = False) -> np.ndarray:
+    def get_vector(self, word: str, norm: bool = False) -> np.ndarray:
         """Return the vector of ``word`` (unit length with ``norm=True``), as gensim's
-        ``get_vector``.
+        ``get_vector``; an int is a row index, as in gensim.
 
         Out-of-vocabulary words get their subword vector when the vectors have subwords
         (fastText) and the word has character n-grams; otherwise
         :class:`~vectab.errors.OutOfVocabularyError` (a ``KeyError``), never a zero vector.
         """
         check_bool(norm, "norm")
-        i = self.key_to_index.get(word)
-        if i is not None:
+        i = self.key_to_index.get(word) if isinstance(word, str) else self.get_index(word, -1)
+        if i is not None and i >= 0:
             vec = self.vectors[i]
             return vec / self.norms[i] if norm else vec
-        if self.subwords is not None:  # raises OutOfVocabularyError when it has no n-grams
+        if self.subwords is not None and isinstance(word, str):  # raises when it has no n-grams
             vec = np.asarray(self.subwords.word_vector(word))
             return vec / np.linalg.norm(vec) if norm and np.any(vec) else vec
         raise OutOfVocabularyError(word, hint="check the spelling or the case")
@@ -134,8 +174,9 @@ class Vectors:
     def has_vector(self, word: str) -> bool:
         """Whether ``word`` has a vector: in the vocabulary, or built from its subwords.
 
-        ``word in vectors`` asks only for the vocabulary. A fastText model without character
-        n-grams (``bucket=0``, supervised models) has no vector for an unknown word.
+        ``word in vectors`` asks the same, as gensim; :meth:`has_index_for` asks only for the
+        vocabulary. A fastText model without character n-grams (``bucket=0``, supervised
+        models) has no vector for an unknown word.
         """
         if word in self.key_to_index:
             return True
@@ -219,8 +260,12 @@ class Vectors:
             self.fill_norms()
         return self._norms  # type: ignore[return-value]
 
-    def fill_norms(self, *, force: bool = False) -> None:
-        """Compute the row norms (again with ``force=True`` after editing ``vectors`` in place)."""
+    def fill_norms(self, force: bool = False) -> None:
+        """Compute the row norms (again with ``force=True`` after editing ``vectors`` in place).
+
+        As gensim's ``fill_norms``; ``force=True`` also drops the cached unit matrix and search
+        index, so that searches see the edit.
+        """
         check_bool(force, "force")
         if self._norms is None or force:
             self._norms = np.linalg.norm(self.vectors, axis=1)
@@ -269,11 +314,14 @@ class Vectors:
                     term, weight = term
                 else:
                     weight = sign
-                if not isinstance(term, (str, np.ndarray)):
-                    raise TypeError(f"terms must be words or 1-D vectors, got {term!r}")
+                if not (_is_term_key(term) or isinstance(term, np.ndarray)):
+                    raise TypeError(
+                        f"terms must be words, row indices or 1-D vectors, got "
+                        f"{type(term).__name__}: {term!r}"
+                    )
                 items.append(term)
                 weights.append(float(weight))
-        ids = {self.key_to_index[t] for t in items if isinstance(t, str) and t in self.key_to_index}
+        ids = {self.get_index(t) for t in items if _is_term_key(t) and self.has_index_for(t)}
         return items, np.asarray(weights), ids
 
     def _search(self, query: np.ndarray, topn: int, exclude: set[int], restrict_vocab: Any):
@@ -292,24 +340,31 @@ class Vectors:
         self,
         positive: Term | list[Term] | None = None,
         negative: Term | list[Term] | None = None,
-        topn: int = 10,
+        topn: int | None = 10,
         restrict_vocab: int | None = None,
-    ) -> list[tuple[str, float]]:
+    ) -> Any:
         """Find the words closest to the weighted mean of the unit vectors of the terms (3CosAdd).
 
         Same results as gensim's ``KeyedVectors.most_similar``: input words are never returned;
-        ``restrict_vocab`` searches only the first rows. Unlike gensim, always returns a list.
+        ``restrict_vocab`` searches only the first rows. As gensim, ``topn=None`` returns the
+        cosine of every key (a numpy array in key order, input words included) instead of a
+        list, so that gensim code ports; ask :meth:`cosine_similarities` for that array when
+        writing new code.
 
         Args:
-            positive: words, vectors or ``(term, weight)`` pairs that pull (weight 1).
+            positive: words, row indices, 1-D vectors (a 2-D array: its rows) or
+                ``(term, weight)`` pairs that pull (weight 1).
             negative: terms that push (weight -1).
-            topn: how many words to return.
+            topn: how many words to return (numpy ints too); None: every similarity.
             restrict_vocab: search only the first ``restrict_vocab`` rows.
 
         Returns:
-            ``[(word, cosine), ...]``, best first.
+            ``[(word, cosine), ...]``, best first (``word`` a plain ``str``).
         """
-        _check_search(topn, restrict_vocab)
+        if topn is not None:
+            _check_search(topn, restrict_vocab)
+        else:
+            _check_search(0, restrict_vocab)
         items, weights, exclude = self._terms(positive, negative)
         if not items:
             raise ValueError("`positive` and `negative` are both empty; pass at least one word")
@@ -322,16 +377,26 @@ class Vectors:
         mean /= np.abs(weights).sum()
         norm = np.linalg.norm(mean)
         mean = mean / norm if norm > 0 else mean
-        return self._search(mean, topn, exclude, restrict_vocab)
+        if topn is None:
+            unit = self.unit_matrix()[: restrict_vocab or None]
+            q = torch.as_tensor(mean, dtype=unit.dtype, device=unit.device)
+            return (unit @ q).cpu().numpy()
+        return self._search(mean, int(topn), exclude, restrict_vocab)
 
     def similar_by_word(
-        self, word: str, topn: int = 10, restrict_vocab: int | None = None
+        self, word: str, topn: int | None = 10, restrict_vocab: int | None = None
     ) -> list[tuple[str, float]]:
         """The ``topn`` words closest to ``word`` (itself excluded)."""
         return self.most_similar(positive=[word], topn=topn, restrict_vocab=restrict_vocab)
 
+    def similar_by_key(
+        self, key: str, topn: int | None = 10, restrict_vocab: int | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``topn`` keys closest to ``key`` (gensim's name for :meth:`similar_by_word`)."""
+        return self.most_similar(positive=[key], topn=topn, restrict_vocab=restrict_vocab)
+
     def similar_by_vector(
-        self, vector: np.ndarray, topn: int = 10, restrict_vocab: int | None = None
+        self, vector: np.ndarray, topn: int | None = 10, restrict_vocab: int | None = None
     ) -> list[tuple[str, float]]:
         """The ``topn`` words closest to ``vector`` (gensim's ``similar_by_vector``)."""
         vector = np.asarray(vector)
@@ -361,9 +426,8 @@ class Vectors:
         if topn == 0:
             return []
         exclude = {
-            self.key_to_index[w]
-            for w in positive + negative
-            if isinstance(w, str) and w in self.key_to_index
+            self.get_index(w) for w in positive + negative
+            if _is_term_key(w) and self.has_index_for(w)
         }
 
         def terms(group: list) -> torch.Tensor:
@@ -496,20 +560,22 @@ class Vectors:
     def evaluate_word_pairs(
         self,
         pairs: Any,
-        *,
         delimiter: str = "\t",
+        encoding: str = "utf8",
         restrict_vocab: int = 300000,
         case_insensitive: bool = True,
         dummy4unknown: bool = False,
     ) -> Any:
         """Correlation with human similarity scores (gensim's method of the same name).
 
-        See :func:`vectab.vectors.evaluate.evaluate_word_pairs`.
+        ``pearson, spearman, oov_ratio = kv.evaluate_word_pairs(path)`` as in gensim; see
+        :func:`vectab.vectors.evaluate.evaluate_word_pairs`.
         """
         return evaluate_word_pairs(
             self,
             pairs,
             delimiter=delimiter,
+            encoding=encoding,
             restrict_vocab=restrict_vocab,
             case_insensitive=case_insensitive,
             dummy4unknown=dummy4unknown,
@@ -518,15 +584,23 @@ class Vectors:
     def evaluate_word_analogies(
         self,
         analogies: Any,
-        *,
         restrict_vocab: int = 300000,
         case_insensitive: bool = True,
         dummy4unknown: bool = False,
+        similarity_function: str = "most_similar",
     ) -> Any:
         """3CosAdd and 3CosMul analogy accuracy (gensim's method of the same name).
 
-        See :func:`vectab.vectors.evaluate.evaluate_word_analogies`.
+        ``score, sections = kv.evaluate_word_analogies(path)`` as in gensim (``score`` is the
+        3CosAdd accuracy; ``result.accuracy_cosmul`` is 3CosMul's). ``similarity_function``:
+        gensim's argument; both methods are always scored, so only ``"most_similar"`` is
+        accepted. See :func:`vectab.vectors.evaluate.evaluate_word_analogies`.
         """
+        if similarity_function != "most_similar":
+            raise ValueError(
+                f"`similarity_function` must be 'most_similar', got {similarity_function!r}; "
+                "3CosMul accuracy is always computed: read `result.accuracy_cosmul`"
+            )
         return evaluate_word_analogies(
             self,
             analogies,
