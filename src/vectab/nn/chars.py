@@ -16,6 +16,7 @@ import math
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
@@ -111,7 +112,9 @@ class CharEncoder(nn.Module):
         _uniform_(self.embedding.weight, self.padding_idx)
         self.dropout = nn.Dropout(float(dropout))
         if kind == "cnn":
-            self.conv = nn.Conv1d(self.char_dim, self.out_dim, self.kernel_size, padding="same")
+            self.conv = nn.Conv1d(self.char_dim, self.out_dim, self.kernel_size)
+            left = (self.kernel_size - 1) // 2  # "same" padding, the extra zero on the right
+            self._same = (left, self.kernel_size - 1 - left)
         else:
             self.lstm = nn.LSTM(
                 self.char_dim, self.out_dim // 2, batch_first=True, bidirectional=True
@@ -131,7 +134,7 @@ class CharEncoder(nn.Module):
                 f"got {tuple(ids.shape)}. Build it with CharVocab.encode_batch(token_lists)."
             )
         lead, width = ids.shape[:-1], ids.shape[-1]
-        words = ids.reshape(-1, width)
+        words = ids.reshape(math.prod(lead), width)
         real = words != self.padding_idx
         lengths = real.sum(dim=1)
         out = words.new_zeros((words.shape[0], self.out_dim), dtype=self.embedding.weight.dtype)
@@ -147,7 +150,8 @@ class CharEncoder(nn.Module):
         words, real, lengths = words[keep, :longest], real[keep, :longest], lengths[keep]
         x = self.dropout(self.embedding(words)) * real.unsqueeze(-1)
         if self.kind == "cnn":
-            y = self.conv(x.transpose(1, 2)).masked_fill(~real.unsqueeze(1), -math.inf)
+            y = self.conv(F.pad(x.transpose(1, 2), self._same))
+            y = y.masked_fill(~real.unsqueeze(1), -math.inf)
             vec = y.amax(dim=2)
         else:
             packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)

@@ -82,12 +82,21 @@ def casing_ids(words: Sequence[str]) -> list[int]:
         >>> casing_ids(["The", "cat", "sat", "in", "2024", "."])
         [3, 1, 1, 1, 4, 7]
     """
-    if isinstance(words, str):
-        raise TypeError(
-            f"`words` must be a sequence of str (the tokens), got str: {shown(words)}. "
-            "Split it first, e.g. text.split()."
-        )
+    _check_words(words)
+    for word in words:
+        if not isinstance(word, str):
+            raise TypeError(f"`words` must hold str tokens, got {type(word).__name__}: "
+                            f"{shown(word)}.")
     return [_CASING_ID[casing_of(w)] for w in words]
+
+
+def _check_words(words: Any) -> None:
+    if isinstance(words, str) or not isinstance(words, Iterable):
+        got = f"{type(words).__name__}: {shown(words)}"
+        raise TypeError(
+            f"`words` must be a sequence of str (the tokens), got {got}. Split a text first, "
+            "e.g. text.split()."
+        )
 
 
 def _check_max_word_len(max_word_len: Any) -> None:
@@ -247,11 +256,7 @@ class CharVocab:
             [[2, 3, 4, 8, 9], [2, 1]]
         """
         _check_max_word_len(max_word_len)
-        if isinstance(words, str):
-            raise TypeError(
-                f"`words` must be a sequence of str (the tokens), got str: {shown(words)}. "
-                "Split it first, e.g. text.split()."
-            )
+        _check_words(words)
         return [_cut(self._word_ids(w), max_word_len) for w in words]
 
     def encode_batch(
