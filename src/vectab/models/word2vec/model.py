@@ -314,14 +314,17 @@ class Word2Vec:
             rows = np.fromiter((row_of[w] for w in retain), dtype=np.int64, count=len(retain))
             sample_int[rows] = thresholds
         self.counts, self.sample_int = counts, sample_int
-        self._set_tables(words, self.wv.vectors, (self.syn1neg, self.syn1))
+        self._set_tables(words, self.wv.vectors, self.syn1neg)
 
     def _set_tables(
-        self, words: list[str], prior_in: np.ndarray | None,
-        prior_out: tuple[np.ndarray, np.ndarray] | None,
+        self, words: list[str], prior_in: np.ndarray | None, prior_out: np.ndarray | None
     ) -> None:
         """Allocate the tables as gensim does: new input rows uniform in [-1/dim, 1/dim), output
-        rows zeros (``syn1neg`` only with ``negative > 0``, ``syn1`` only with ``hs=1``)."""
+        rows zeros (``syn1neg`` only with ``negative > 0``, ``syn1`` only with ``hs=1``).
+
+        With ``prior_in`` / ``prior_out`` (the old ``wv.vectors`` / ``syn1neg``: a vocabulary
+        update) the known words' rows, and the old ``syn1`` rows, keep their values.
+        """
         shape = (len(words), self.vector_size)
         vectors = np.random.default_rng(seed=self.seed).random(shape, dtype=np.float32)
         vectors *= 2.0
@@ -331,8 +334,8 @@ class Word2Vec:
         syn1 = np.zeros((len(words) if self.hs else 0, self.vector_size), np.float32)
         if prior_in is not None and prior_out is not None:
             vectors[: len(prior_in)] = prior_in
-            syn1neg[: len(prior_out[0])] = prior_out[0]
-            syn1[: len(prior_out[1])] = prior_out[1]
+            syn1neg[: len(prior_out)] = prior_out
+            syn1[: len(self.syn1)] = self.syn1
         self.wv = Vectors(words, vectors)
         self.syn1neg, self.syn1 = syn1neg, syn1
         self._device_tables = None
