@@ -88,6 +88,11 @@ CASES = {
     "vector_size_float": (settings(vector_size=4.0), "settings.vector_size", "4.0"),
     "sg_bool": (settings(sg=True), "settings.sg", "true"),
     "sg_two": (settings(sg=2), "settings.sg", "2"),
+    "hs_two": (settings(hs=2), "settings.hs", "2"),
+    "negative_minus": (settings(negative=-1), "settings.negative", "-1"),
+    "hs_and_negative_zero": (settings(negative=0), "settings.negative", "nothing would be"),
+    "syn1_rows_without_hs": (arrays(lambda a: a.update(syn1=np.zeros((3, 4), np.float32))),
+                             "syn1", "(3, 4)"),
     "alpha_negative": (settings(alpha=-0.1), "settings.alpha", "-0.1"),
     "min_alpha_above_alpha": (settings(min_alpha=1.0), "settings.min_alpha", "alpha"),
     "compute_loss_string": (settings(compute_loss="yes"), "settings.compute_loss", '"yes"'),
@@ -160,3 +165,31 @@ def test_special_files_are_refused_without_blocking(tmp_path, kind):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
+
+
+def test_hs_model_round_trips_with_its_tree(tmp_path):
+    """hs=1, negative=0: syn1 is stored, syn1neg has no rows, the Huffman tree is rebuilt."""
+    model = Word2Vec(vector_size=4, min_count=0, hs=1, negative=0, workers=1, seed=3)
+    model.build_vocab(SENTENCES)
+    model.syn1[:] = np.arange(model.syn1.size, dtype=np.float32).reshape(model.syn1.shape)
+    path = tmp_path / "hs.w2v"
+    model.save(path)
+    loaded = Word2Vec.load(path)
+    assert (loaded.hs, loaded.negative, loaded.min_count) == (1, 0, 0)
+    np.testing.assert_array_equal(loaded.syn1, model.syn1)
+    assert loaded.syn1neg.shape == (0, 4)
+    for name in ("codes", "points", "code_offsets"):
+        np.testing.assert_array_equal(getattr(loaded, name), getattr(model, name))
+    bad = tmp_path / "bad.w2v"
+    _rewrite(path, bad, tensors=lambda a: a.pop("syn1"))
+    with pytest.raises(ModelFormatError, match="syn1"):
+        Word2Vec.load(bad)
+
+
+def test_file_from_before_hs_loads_as_hs0(saved, tmp_path):
+    src, model = saved
+    old = tmp_path / "old.w2v"
+    _rewrite(src, old, meta=lambda m: m["settings"].pop("hs"), tensors=lambda a: a.pop("syn1"))
+    loaded = Word2Vec.load(old)
+    assert loaded.hs == 0 and loaded.syn1.shape == (0, 4)
+    np.testing.assert_array_equal(loaded.wv.vectors, model.wv.vectors)

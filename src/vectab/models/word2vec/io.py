@@ -156,6 +156,9 @@ def _check_meta(path: str, metadata: dict, header: dict) -> dict:
     if settings["min_alpha"] > settings["alpha"]:
         raise ModelFormatError(path, "settings.min_alpha", f"expected a number <= alpha "
                                f"({settings['alpha']}), found {found(settings['min_alpha'])}")
+    if not settings["hs"] and not settings["negative"]:
+        raise ModelFormatError(path, "settings.negative", "expected an integer >= 1 when hs is 0 "
+                               "(nothing would be trained), found 0")
     state = _exact_keys(path, "state", meta["state"], _STATE)
     for name, check in _STATE_CHECKS.items():
         check(path, f"state.{name}", state[name])
