@@ -164,6 +164,19 @@ def test_padding_words_give_zero_gradient_and_char_row_zero_gets_none(kind):
     assert enc.embedding.weight.grad[2:].abs().sum() > 0
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_mixed_precision_autocast(kind):
+    # Trainer(mixed_precision=...) runs forward under autocast: the conv / LSTM give bf16 there
+    enc = _encoder(kind)
+    ids = _ids(SENTENCES)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        out = enc(ids)
+        features = WordFeatures(Embedding(3, 4), chars=enc)((ids[..., 0] != 0).long(), ids)
+    assert out[0, 3:].eq(0).all()  # (CPU autocast runs the conv in bf16, the LSTM in float32)
+    torch.testing.assert_close(out.float(), enc(ids), rtol=0.05, atol=0.05)
+    assert features.dtype == torch.float32 and features.shape == (2, 5, 10)
+
+
 def test_dropout_only_in_training():
     enc = _encoder("cnn", dropout=0.5)
     ids = _ids(SENTENCES)

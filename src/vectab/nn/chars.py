@@ -137,10 +137,10 @@ class CharEncoder(nn.Module):
         words = ids.reshape(math.prod(lead), width)
         real = words != self.padding_idx
         lengths = real.sum(dim=1)
-        out = words.new_zeros((words.shape[0], self.out_dim), dtype=self.embedding.weight.dtype)
         keep = lengths > 0
         if words.shape[0] == 0 or not bool(keep.any()):
-            return out.reshape(*lead, self.out_dim)
+            dtype = self.embedding.weight.dtype
+            return words.new_zeros((*lead, self.out_dim), dtype=dtype)
         if not is_left_aligned(real):
             raise ValueError(
                 "`char_ids` must hold each word's characters first and its padding after "
@@ -157,7 +157,8 @@ class CharEncoder(nn.Module):
             packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
             _, (h_n, _) = self.lstm(packed)
             vec = torch.cat([h_n[0], h_n[1]], dim=-1)
-        out = out.index_put((keep.nonzero().squeeze(1),), vec)
+        out = vec.new_zeros((keep.shape[0], self.out_dim))
+        out = out.index_put((keep.nonzero().squeeze(1),), vec)  # padding words stay 0
         return out.reshape(*lead, self.out_dim)
 
 
