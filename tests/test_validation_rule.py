@@ -162,6 +162,8 @@ CALLS: dict[str, Callable[..., Any]] = {
     "Vectors.fill_norms": lambda tmp, **kw: _vectors().fill_norms(**kw),
     "Vectors.most_similar": lambda tmp, **kw: _vectors().most_similar("cat", **kw),
     "Vectors.similar_by_word": lambda tmp, **kw: _vectors().similar_by_word("cat", **kw),
+    "Vectors": lambda tmp, **kw: Vectors(**({"vector_size": 4} | kw)),
+    "Vectors.similar_by_key": lambda tmp, **kw: _vectors().similar_by_key("cat", **kw),
     "Vectors.similar_by_vector": lambda tmp, **kw: _vectors().similar_by_vector(
         np.ones(4, dtype=np.float32), **kw),
     "Vectors.most_similar_cosmul": lambda tmp, **kw: _vectors().most_similar_cosmul(

@@ -198,6 +198,7 @@ class KeyedVectorsAPI:
                     vocab.append(key)
         rows = np.asarray([self[k] for k in vocab], dtype=self.vectors.dtype)
         kv = type(self)(vocab, rows.reshape(len(vocab), self.vectors.shape[1]))
+        kv.expandos["count"] = np.arange(len(vocab), 0, -1, dtype=np.int64)  # as gensim's
         if copy_vecattrs:
             for attr, values in self.expandos.items():
                 kv.expandos[attr] = np.zeros(len(vocab), dtype=values.dtype)

@@ -87,6 +87,8 @@ class Vectors(KeyedVectorsAPI):
         vector_size: int | None = None,
     ) -> None:
         if isinstance(index_to_key, Integral) and not isinstance(index_to_key, bool):
+            check_int(index_to_key, "index_to_key", minimum=0,
+                      fix=" An int is the vector size of an empty table, as KeyedVectors(100).")
             index_to_key, vector_size = None, int(index_to_key)  # gensim's KeyedVectors(size)
         if index_to_key is None and vectors is None:
             check_int(vector_size, "vector_size", minimum=0,

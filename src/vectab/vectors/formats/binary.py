@@ -267,6 +267,7 @@ def _decode_words(
                 row=False,  # counted as a row by the sink already
             )
             continue
+        word = word.lstrip("\n")  # more newlines before a word: gensim and word2vec.c skip them
         if not word or "\n" in word:
             problems.bad(
                 index + k + 2,
