@@ -150,9 +150,9 @@ class CharEncoder(nn.Module):
         words, real, lengths = words[keep, :longest], real[keep, :longest], lengths[keep]
         x = self.dropout(self.embedding(words)) * real.unsqueeze(-1)
         if self.kind == "cnn":
-            y = self.conv(F.pad(x.transpose(1, 2), self._same))
+            y: Tensor = self.conv(F.pad(x.transpose(1, 2), self._same))
             y = y.masked_fill(~real.unsqueeze(1), -math.inf)
-            vec = y.amax(dim=2)
+            vec: Tensor = y.amax(dim=2)
         else:
             packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
             _, (h_n, _) = self.lstm(packed)
@@ -199,8 +199,8 @@ class CasingEmbedding(nn.Module):
 
     def forward(self, casing_ids: Tensor) -> Tensor:
         """Look up ``casing_ids`` ``(*)`` -> ``(*, dim)``."""
-        ids = check_ids(casing_ids, self.num_classes)
-        return self.embedding(ids)
+        out: Tensor = self.embedding(check_ids(casing_ids, self.num_classes))
+        return out
 
 
 def _check_part(name: str, value: Any, cls: type) -> None:
@@ -287,7 +287,8 @@ class WordFeatures(nn.Module):
     def compute_mask(self, ids: Any) -> Tensor | None:
         """The word embedding's mask for ``ids`` (``ids != 0`` with ``mask_zero``), else None."""
         compute = getattr(self.word_embedding, "compute_mask", None)
-        return None if compute is None else compute(ids)
+        mask: Tensor | None = None if compute is None else compute(ids)
+        return mask
 
     def _part(self, layer: nn.Module | None, name: str, ids: Tensor | None,
               shape: tuple[int, ...]) -> Tensor | None:
@@ -306,7 +307,7 @@ class WordFeatures(nn.Module):
                 f"`{name}` is required: this WordFeatures has a {option} part; pass {name} "
                 f"(from {source})."
             )
-        out = layer(ids)
+        out: Tensor = layer(ids)
         if tuple(out.shape[:-1]) != shape:
             raise ValueError(
                 f"`{name}` must cover the same positions {shape} as `ids`, got "
@@ -318,7 +319,7 @@ class WordFeatures(nn.Module):
         self, ids: Tensor, char_ids: Tensor | None = None, casing_ids: Tensor | None = None
     ) -> Tensor:
         """Return the word, character and casing vectors of ``ids`` side by side."""
-        words = self.word_embedding(ids)
+        words: Tensor = self.word_embedding(ids)
         shape = tuple(words.shape[:-1])
         parts = [words]
         for layer, name, given in ((self.chars, "char_ids", char_ids),
@@ -326,5 +327,5 @@ class WordFeatures(nn.Module):
             part = self._part(layer, name, given, shape)
             if part is not None:
                 parts.append(part.to(words.dtype))
-        out = parts[0] if len(parts) == 1 else torch.cat(parts, dim=-1)
-        return self.dropout(out)
+        out: Tensor = self.dropout(parts[0] if len(parts) == 1 else torch.cat(parts, dim=-1))
+        return out

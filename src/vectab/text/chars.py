@@ -10,7 +10,6 @@ characters to ids (0 = padding, 1 = unknown character) and turns token lists int
 
 from __future__ import annotations
 
-import numbers
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -336,7 +335,7 @@ class CharVocab:
                 f"'chars'), got keys {sorted(data)}."
             )
         version = data.get("version", 1)
-        if not isinstance(version, numbers.Integral) or version > 1:
+        if isinstance(version, bool) or not isinstance(version, int) or version > 1:
             raise ValueError(
                 f"`data` has CharVocab format version {version!r}; this vectab reads version 1. "
                 "Upgrade vectab to load it."
