@@ -17,10 +17,12 @@ if TYPE_CHECKING:  # what a type checker sees; tests/test_public_api.py keeps it
     from vectab.vectors.io import load_vectors as load_vectors
     from vectab.vectors.io import save_vectors as save_vectors
     from vectab.vectors.similarity import topk_cosine as topk_cosine
+    from vectab.vectors.store import KeyedVectors as KeyedVectors
     from vectab.vectors.store import Vectors as Vectors
 
 _EXPORTS: dict[str, str] = {
     "Vectors": "vectab.vectors.store",
+    "KeyedVectors": "vectab.vectors.store",
     "load_vectors": "vectab.vectors.io",
     "save_vectors": "vectab.vectors.io",
     "clear_cache": "vectab.vectors.cache",

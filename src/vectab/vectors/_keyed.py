@@ -323,6 +323,18 @@ class KeyedVectorsAPI:
         """A unit-length copy of ``vectors`` (numpy), as gensim's ``get_normed_vectors``."""
         return self.vectors / self.norms[..., np.newaxis]  # type: ignore[attr-defined]
 
+    def init_sims(self, replace: bool = False) -> None:
+        """gensim 3's name (deprecated in gensim 4): :meth:`fill_norms`, then with
+        ``replace=True`` :meth:`unit_normalize_all`."""
+        check_bool(replace, "replace")
+        self.fill_norms()  # type: ignore[attr-defined]
+        if replace:
+            self.unit_normalize_all()
+
+    def word_vec(self, word: str, norm: bool = False) -> np.ndarray:
+        """gensim 3's name (deprecated in gensim 4) for ``get_vector``."""
+        return self.get_vector(word, norm=norm)  # type: ignore[attr-defined]
+
     def unit_normalize_all(self) -> None:
         """Scale every row of ``vectors`` to unit length, in place (gensim's method)."""
         vectors = self.vectors if self.vectors.flags.writeable else np.array(self.vectors)

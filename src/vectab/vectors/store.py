@@ -22,7 +22,7 @@ from vectab.vectors.align import CoverageReport, OovInit, build_embedding_matrix
 from vectab.vectors.evaluate import evaluate_word_analogies, evaluate_word_pairs
 from vectab.vectors.similarity import FAST_MIN_ELEMENTS, FastIndex, normalize_rows, search_unit
 
-__all__ = ["Vectors"]
+__all__ = ["Vectors", "KeyedVectors"]
 
 Term = Any  # a word, a row index, a 1-D vector, or a (word or vector, weight) pair
 
@@ -610,3 +610,6 @@ class Vectors(KeyedVectorsAPI):
             case_insensitive=case_insensitive,
             dummy4unknown=dummy4unknown,
         )
+
+
+KeyedVectors = Vectors  # gensim's name: `from vectab.vectors import KeyedVectors` ports gensim code
