@@ -19,7 +19,14 @@ import torch
 from vectab._fileio import check_output
 from vectab.engine.callbacks import History
 from vectab.train.run_config import FREEZE_CHOICES, ClassifierRun, RunConfig, TaggerRun
-from vectab.train.saving import LoadedModel, check_save_target, save_model, token_ids
+from vectab.train.saving import (
+    MAX_WORD_LEN,
+    LoadedModel,
+    check_save_target,
+    save_model,
+    text_tokens,
+    token_ids,
+)
 
 __all__ = ["TrainResult", "FREEZE_CHOICES", "train_classifier", "train_tagger"]
 
@@ -114,6 +121,40 @@ def _embedding(tokenizer: Any, *, vectors: str | os.PathLike[str] | None, freeze
     return layer, report
 
 
+def _char_vocab(run: RunConfig, token_lists: list[list[str]]) -> Any:
+    """The CharVocab of the training tokens as written (``run.chars``), else None."""
+    if run.chars is None:
+        return None
+    from vectab.text.chars import CharVocab
+
+    return CharVocab.build(token_lists)
+
+
+def _features(run: RunConfig, token_lists: list[list[str]] | None, char_vocab: Any) -> dict:
+    """The datasets' ``char_ids``/``casing_ids`` keywords for ``run`` (none: words only)."""
+    if token_lists is None or (char_vocab is None and not run.casing):
+        return {}
+    from vectab.train.data import token_features
+
+    chars, casing = token_features(token_lists, char_vocab=char_vocab, casing=run.casing,
+                                   max_word_len=MAX_WORD_LEN)
+    return {"char_ids": chars, "casing_ids": casing}
+
+
+def _char_options(run: RunConfig, char_vocab: Any) -> tuple[dict, dict]:
+    """``(model config keywords, preprocessing entries)`` of the character features."""
+    model = {"num_chars": len(char_vocab)} if char_vocab is not None else {}
+    uses_tokens = char_vocab is not None or run.casing
+    return model, ({"max_word_len": MAX_WORD_LEN} if uses_tokens else {})
+
+
+def _sequences(run: RunConfig, tokenizer: Any, texts: list[str]) -> tuple[list, list | None]:
+    """Ids of ``texts``, and their tokens as written when the model reads characters/casing."""
+    if run.chars is None and not run.casing:
+        return tokenizer.texts_to_sequences(texts), None
+    return text_tokens(tokenizer, texts)
+
+
 def _run_record(run: RunConfig, history: History, metrics: dict[str, float]) -> dict:
     """``run.json``: the run config (:meth:`RunConfig.to_dict`) plus what the run gave."""
     return {"options": run.to_dict(), "history": history.history,
@@ -121,7 +162,7 @@ def _run_record(run: RunConfig, history: History, metrics: dict[str, float]) -> 
 
 
 def _finish(trainer: Any, model: Any, tokenizer: Any, labels: list, *, run: RunConfig,
-            preprocessing: dict, valid_data: Any) -> TrainResult:
+            preprocessing: dict, valid_data: Any, char_vocab: Any = None) -> TrainResult:
     import json
 
     history = trainer.history
@@ -133,10 +174,10 @@ def _finish(trainer: Any, model: Any, tokenizer: Any, labels: list, *, run: RunC
         out_path = save_model(run.out, model, tokenizer=tokenizer,
                               labels=labels if model.task == "classification" else None,
                               trainer_config=trainer.config(), preprocessing=preprocessing,
-                              extra_files={"run.json": run_json})
+                              extra_files={"run.json": run_json}, char_vocab=char_vocab)
     config = {"model_type": model.model_type, "task": model.task, "preprocessing": preprocessing}
     return TrainResult(
-        LoadedModel(model, tokenizer, labels, config), history, metrics, out=out_path
+        LoadedModel(model, tokenizer, labels, config, char_vocab), history, metrics, out=out_path
     )
 
 
@@ -187,26 +228,31 @@ def train_classifier(
     torch.manual_seed(run.seed)
     tokenizer = Tokenizer(num_words=run.num_words, oov_token=OOV_TOKEN, lower=run.lower)
     tokenizer.fit_on_texts(texts)
-    train_data = ClassificationDataset(tokenizer.texts_to_sequences(texts),
-                                       encoder_.encode(labels, source=run.train),
-                                       max_len=run.max_len)
+    sequences, tokens = _sequences(run, tokenizer, texts)
+    char_vocab = _char_vocab(run, tokens)
+    train_data = ClassificationDataset(sequences, encoder_.encode(labels, source=run.train),
+                                       max_len=run.max_len,
+                                       **_features(run, tokens, char_vocab))
     embedding, coverage = _embedding(tokenizer, vectors=run.vectors, freeze=run.freeze,
                                      embedding_dim=run.embedding_dim, seed=run.seed,
                                      oov_init=run.oov_init, extend_vocab=run.extend_vocab)
     if on_coverage is not None and coverage is not None:
         on_coverage(coverage)  # before the first epoch: a vocabulary mismatch shows at once
     if run.valid is not None:
-        valid_data = ClassificationDataset(tokenizer.texts_to_sequences(vtexts),
-                                           encoder_.encode(vlabels, source=run.valid),
-                                           max_len=run.max_len)
+        vsequences, vtokens = _sequences(run, tokenizer, vtexts)
+        valid_data = ClassificationDataset(vsequences, encoder_.encode(vlabels, source=run.valid),
+                                           max_len=run.max_len,
+                                           **_features(run, vtokens, char_vocab))
+    char_config, char_preprocessing = _char_options(run, char_vocab)
     config = ClassifierConfig(embedding.num_embeddings, embedding.embedding_dim, len(encoder_),
-                              **run.model_options())
+                              **char_config, **run.model_options())
     model = TextClassifier(config, embedding=embedding)
     trainer = _trainer(model, run, progress, ema=run.ema)
     trainer.fit(train_data, valid_data)
     result = _finish(trainer, model, tokenizer, list(encoder_.classes), run=run,
                      preprocessing={"max_len": run.max_len, "text_col": run.text_col,
-                                    "label_col": run.label_col}, valid_data=valid_data)
+                                    "label_col": run.label_col, **char_preprocessing},
+                     valid_data=valid_data, char_vocab=char_vocab)
     result.coverage = coverage
     return result
 
@@ -262,12 +308,14 @@ def train_tagger(
         if unknown:
             raise ValueError(f"{source}: tags {unknown[:10]} do not occur in the training file")
         return TaggingDataset([token_ids(tokenizer, s) for s in sentences],
-                              [[tag_id[t] for t in s] for s in tag_seqs])
+                              [[tag_id[t] for t in s] for s in tag_seqs],
+                              **_features(run, sentences, char_vocab))
 
     torch.manual_seed(run.seed)
     tokenizer = Tokenizer(num_words=run.num_words, oov_token=OOV_TOKEN, lower=run.lower,
                           filters="")
     tokenizer.fit_on_texts(sents)
+    char_vocab = _char_vocab(run, sents)  # the tokens as written: case kept for the characters
     train_data = encode(sents, tags, run.train)
     embedding, coverage = _embedding(tokenizer, vectors=run.vectors, freeze=run.freeze,
                                      embedding_dim=run.embedding_dim, seed=run.seed,
@@ -280,14 +328,16 @@ def train_tagger(
         if not vsents:
             raise ValueError(f"{run.valid}: no sentences found (expected token and tag columns)")
         valid_data = encode(vsents, vtags, run.valid)
+    char_config, char_preprocessing = _char_options(run, char_vocab)
     config = TaggerConfig(embedding.num_embeddings, embedding.embedding_dim, tags=tag_names,
-                          **run.model_options())
+                          **char_config, **run.model_options())
     model = SequenceTagger(config, embedding=embedding)
     trainer = _trainer(model, run, progress)
     trainer.fit(train_data, valid_data)
     result = _finish(trainer, model, tokenizer, tag_names, run=run,
-                     preprocessing={"token_col": run.token_col, "tag_col": run.tag_col},
-                     valid_data=valid_data)
+                     preprocessing={"token_col": run.token_col, "tag_col": run.tag_col,
+                                    **char_preprocessing},
+                     valid_data=valid_data, char_vocab=char_vocab)
     result.coverage = coverage
     return result
 

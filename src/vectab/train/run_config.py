@@ -47,6 +47,8 @@ R = TypeVar("R", bound="RunConfig")
 #: ``freeze`` option -> ``Embedding.from_vectors(freeze=...)``.
 FREEZE_CHOICES = {"pretrained": "pretrained", "all": True, "none": False}
 OOV_INIT_CHOICES = ("random", "zeros", "mean")
+#: ``chars`` option (None: words only); the model configs' CHAR_KINDS.
+CHAR_CHOICES = ("cnn", "lstm")
 
 FREEZE_HELP = (
     "Pretrained rows: 'pretrained' = fixed (new words learn), 'all' = whole table fixed, 'none'."
@@ -109,6 +111,18 @@ class RunConfig:
         False, help="Also give ids to the vectors' words absent from the training file."
     )
     embedding_dim: int = option(100, help="Table width without --vectors.", minimum=1)
+    chars: str | None = option(
+        None, help="Also encode each word's characters: cnn or lstm (none: words only).",
+        choices=CHAR_CHOICES, model="chars",
+    )
+    char_dim: int = option(30, help="Size of each character vector (with --chars).", minimum=1,
+                           model="char_dim")
+    char_out_dim: int = option(50, help="Size of a word's character encoding (with --chars).",
+                               minimum=1, model="char_out_dim")
+    casing: bool = option(False, help="Also embed each word's casing (lower, upper, title, "
+                          "digits...).", model="casing")
+    casing_dim: int = option(8, help="Size of the casing vector (with --casing).", minimum=1,
+                             model="casing_dim")
     epochs: int = option(5, help="Maximum number of epochs.", minimum=1)
     batch_size: int = option(32, help="Examples per step (per process).", minimum=1)
     lr: float = option(1e-3, help="Learning rate.")
@@ -270,7 +284,8 @@ class ClassifierRun(RunConfig):
     def _check_model_options(self) -> None:
         from vectab.models.classifier import ClassifierConfig
 
-        ClassifierConfig(1, self.embedding_dim, 2, **self.model_options())
+        # num_chars comes from the training file; any valid size checks the other fields
+        ClassifierConfig(1, self.embedding_dim, 2, num_chars=3, **self.model_options())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -300,4 +315,4 @@ class TaggerRun(RunConfig):
     def _check_model_options(self) -> None:
         from vectab.models.tagger import TaggerConfig
 
-        TaggerConfig(1, self.embedding_dim, ["O", "B-X"], **self.model_options())
+        TaggerConfig(1, self.embedding_dim, ["O", "B-X"], num_chars=3, **self.model_options())

@@ -1,5 +1,5 @@
 """Saved model directories: ``config.json``, ``model.safetensors``, ``tokenizer.json``,
-``labels.json``.
+``labels.json`` (and ``chars.json``).
 
 A trained model is saved as a directory that needs no pickle to load::
 
@@ -8,6 +8,8 @@ A trained model is saved as a directory that needs no pickle to load::
       model.safetensors   the weights (torch state dict, safetensors format)
       tokenizer.json      the Tokenizer (Keras' tokenizer JSON)
       labels.json         {"labels": [...]} as written in the training file, or {"tags": [...]}
+      chars.json          the character vocabulary (CharVocab.to_dict()), for a model with
+                          character features (``chars`` in its config)
       manifest.json       every file's name, size and sha256, written last (see vectab._fileio)
 
 The directory is built beside its target and swapped in whole (:func:`vectab._fileio.atomic_dir`):
@@ -17,7 +19,8 @@ files before it reads anything else, and refuses a directory without one.
 
 :func:`load_model` rebuilds it as a :class:`LoadedModel` whose ``predict(texts)`` returns labels
 exactly as they were written in the training file (ints stay ints) and ``predict_proba(texts)``
-the class probabilities; a tagger's ``predict(list of token lists)`` returns tag lists.
+the class probabilities; a tagger's ``predict(list of token lists)`` returns tag lists. A model
+with character or casing features gets them from the same raw text, with no extra step.
 """
 
 from __future__ import annotations
@@ -41,12 +44,15 @@ from vectab._fileio import (
 )
 from vectab._modelfile import read_json, read_regular, safetensors_header
 from vectab.engine.checkpoint import load_weights, save_weights
+from vectab.errors import ModelFormatError
 from vectab.train import _schema
 
-__all__ = ["save_model", "load_model", "LoadedModel", "token_ids"]
+__all__ = ["save_model", "load_model", "LoadedModel", "token_ids", "text_tokens"]
 
 # the files save_model writes; load_model refuses any of them that the manifest does not list
-MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "labels.json")
+MODEL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "labels.json", "chars.json")
+#: characters kept of a longer word (its first and last ones) when ``preprocessing`` has none
+MAX_WORD_LEN = 20
 REQUIRED_FILES = ("config.json", "model.safetensors")
 
 
@@ -96,6 +102,7 @@ def save_model(
     trainer_config: dict[str, Any] | None = None,
     preprocessing: dict[str, Any] | None = None,
     extra_files: dict[str, str | bytes] | None = None,
+    char_vocab: Any = None,
 ) -> Path:
     """Write ``model`` (and its tokenizer and labels) as a model directory; return its path.
 
@@ -114,6 +121,8 @@ def save_model(
         preprocessing: how texts became ids (e.g. ``{"max_len": 200}``), used by predict.
         extra_files: more files written in the same atomic swap, ``{name: str or bytes}``
             (e.g. ``{"run.json": ...}``); listed in the manifest like the model's own.
+        char_vocab: the :class:`vectab.text.CharVocab` of a model with character features
+            (``config.chars``), written as ``chars.json``; required for such a model.
     """
     model_type = getattr(model, "model_type", None)
     config = getattr(model, "config", None)
@@ -124,6 +133,7 @@ def save_model(
         )
     from vectab import __version__
 
+    _check_char_vocab(config, char_vocab)
     extras = _extra_files(extra_files)
     directory = Path(directory)
     with atomic_dir(directory, owned=MODEL_FILES + tuple(extras) + ("run.json",)) as tmp:
@@ -136,6 +146,8 @@ def save_model(
             _write_json(tmp / "labels.json", {"labels": list(labels)})
         elif tags:
             _write_json(tmp / "labels.json", {"tags": list(tags)})
+        if char_vocab is not None:
+            _write_json(tmp / "chars.json", char_vocab.to_dict())
         for name, data in extras.items():
             with atomic_write(tmp / name, "wb") as f:
                 f.write(data)
@@ -148,6 +160,54 @@ def save_model(
             "preprocessing": preprocessing or {},
         })
     return directory
+
+
+def _check_char_vocab(config: Any, char_vocab: Any) -> None:
+    """A model with character features is saved with the CharVocab its ids come from."""
+    chars = getattr(config, "chars", None)
+    if chars is None:
+        if char_vocab is not None:
+            raise ValueError("`char_vocab` was given but the model has no character features "
+                             "(config.chars is None); leave it out")
+        return
+    if char_vocab is None or not hasattr(char_vocab, "to_dict"):
+        raise TypeError(
+            f"`char_vocab` must be the vectab.text.CharVocab of this model (config.chars="
+            f"{chars!r}), got {type(char_vocab).__name__}; without it a loaded model cannot turn "
+            "words into character ids"
+        )
+    if len(char_vocab) != config.num_chars:
+        raise ValueError(
+            f"`char_vocab` has {len(char_vocab)} ids but the model's config.num_chars is "
+            f"{config.num_chars}; pass the CharVocab the model was built with"
+        )
+
+
+def _load_char_vocab(path: Path, model_config: Any) -> Any:
+    """Read ``chars.json`` (a model with ``chars``), checked against the config, or None."""
+    chars = getattr(model_config, "chars", None)
+    present = os.path.lexists(path)
+    if chars is None:
+        if present:
+            raise ModelFormatError(path, None, "expected no character vocabulary (the config has "
+                                   "no chars), found chars.json")
+        return None
+    if not present:
+        raise ModelFormatError(path, None, f"missing; the config has chars={chars!r}, which "
+                               "needs the character vocabulary the model was trained with")
+    from vectab.text.chars import CharVocab
+
+    try:
+        vocab = CharVocab.from_dict(_read_json(path))
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, ModelFormatError):
+            raise
+        raise ModelFormatError(path, None, str(exc).rstrip(".")) from None
+    if len(vocab) != model_config.num_chars:
+        raise ModelFormatError(path, "chars", f"expected {model_config.num_chars - 2} characters "
+                               f"(config.json's num_chars {model_config.num_chars} less padding "
+                               f"and OOV), found {len(vocab.chars)}")
+    return vocab
 
 
 def _read_json(path: Path, *, allow_nan: bool = False) -> Any:
@@ -196,6 +256,38 @@ def token_ids(tokenizer: Any, tokens: Sequence[str]) -> list[int]:
     return ids.tolist()
 
 
+def text_tokens(tokenizer: Any, texts: Sequence[str]) -> tuple[list[list[int]], list[list[str]]]:
+    """Ids of each text and its tokens as written (case kept), one token per id.
+
+    The tokens are the tokenizer's words (its ``filters`` and ``split``) before lower-casing,
+    so character and casing features see the original case; the ids are those of
+    ``texts_to_sequences``. With an ``analyzer`` or ``char_level`` the tokens are the
+    tokenizer's own (lower-cased with ``lower``). Words a tokenizer without an ``oov_token``
+    drops are dropped from both.
+    """
+    from vectab.text.tokenizer import text_to_word_sequence
+
+    texts = list(texts)
+    plain = getattr(tokenizer, "analyzer", None) is None and not tokenizer.char_level
+    fast = tokenizer.texts_to_sequences(texts) if tokenizer.oov_token is not None else None
+    all_ids, all_tokens = [], []
+    for i, text in enumerate(texts):
+        if plain:
+            words = text_to_word_sequence(text, tokenizer.filters, lower=False,
+                                          split=tokenizer.split)
+        else:
+            words = tokenizer._tokens(text)
+        if fast is not None and len(fast[i]) == len(words):
+            ids = list(fast[i])
+        else:  # ids one per word; a dropped word (id 0: no oov_token) goes with its id
+            ids = token_ids(tokenizer, words)
+            words = [w for w, j in zip(words, ids) if j]
+            ids = [j for j in ids if j]
+        all_ids.append(ids)
+        all_tokens.append(list(words))
+    return all_ids, all_tokens
+
+
 def _table_rows(model: nn.Module) -> int:
     emb = getattr(model, "embedding", None)
     return int(getattr(emb, "num_embeddings", 0) or 0)
@@ -209,42 +301,69 @@ class LoadedModel:
         tokenizer: the fitted Tokenizer.
         labels: class labels as written in the training file (classifier), or the tag names.
         config: the parsed ``config.json``.
+        char_vocab: the :class:`vectab.text.CharVocab` of a model with character features,
+            else None.
     """
 
-    def __init__(self, model: nn.Module, tokenizer: Any, labels: list[Any], config: dict) -> None:
+    def __init__(self, model: nn.Module, tokenizer: Any, labels: list[Any], config: dict,
+                 char_vocab: Any = None) -> None:
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.labels = labels
         self.config = config
+        self.char_vocab = char_vocab
         self.task = config.get("task") or getattr(model, "task", None)
-        self.max_len = (config.get("preprocessing") or {}).get("max_len")
+        preprocessing = config.get("preprocessing") or {}
+        self.max_len = preprocessing.get("max_len")
+        self.max_word_len = preprocessing.get("max_word_len", MAX_WORD_LEN)
+        model_config = getattr(model, "config", None)
+        self.casing = bool(getattr(model_config, "casing", False))
+        if getattr(model_config, "chars", None) is not None and char_vocab is None:
+            raise ValueError("`char_vocab` is required: the model has character features "
+                             f"(chars={model_config.chars!r})")
+
+    @property
+    def uses_tokens(self) -> bool:
+        """Whether the model reads each token's characters or casing besides its id."""
+        return self.char_vocab is not None or self.casing
 
     def __repr__(self) -> str:
         return (f"LoadedModel({self.config.get('model_type')}, task={self.task!r}, "
                 f"labels={self.labels[:10]!r}, vocab_rows={_table_rows(self.model)})")
 
-    def _batches(self, sequences: list[list[int]], batch_size: int):
-        from vectab.train.data import ClassificationDataset, TaggingDataset
+    def _batches(self, sequences: list[list[int]], batch_size: int,
+                 tokens: list[list[str]] | None = None):
+        from vectab.train.data import ClassificationDataset, TaggingDataset, token_features
 
-        data = (TaggingDataset(sequences) if self.task == "tagging"
-                else ClassificationDataset(sequences, max_len=self.max_len))
+        chars = case = None
+        if tokens is not None and self.uses_tokens:
+            chars, case = token_features(tokens, char_vocab=self.char_vocab, casing=self.casing,
+                                         max_word_len=self.max_word_len)
+        data = (TaggingDataset(sequences, char_ids=chars, casing_ids=case)
+                if self.task == "tagging"
+                else ClassificationDataset(sequences, max_len=self.max_len, char_ids=chars,
+                                           casing_ids=case))
         device = next(self.model.parameters()).device
         for start in range(0, len(data), batch_size):
             items = [data[i] for i in range(start, min(start + batch_size, len(data)))]
             yield {k: v.to(device) for k, v in data.collate(items).items()}
 
-    def _encode_texts(self, texts: Sequence[str]) -> list[list[int]]:
+    def _encode_texts(self, texts: Sequence[str]) -> tuple[list[list[int]], list | None]:
+        """``(ids, tokens as written or None)`` of each text (tokens for a model reading them)."""
         if isinstance(texts, str):
             raise TypeError("`texts` must be a list of strings, not one string; wrap it: [text]")
-        return [list(s) for s in self.tokenizer.texts_to_sequences(list(texts))]
+        if self.uses_tokens:
+            return text_tokens(self.tokenizer, list(texts))
+        return [list(s) for s in self.tokenizer.texts_to_sequences(list(texts))], None
 
     @torch.no_grad()
     def predict_proba(self, texts: Sequence[str], *, batch_size: int = 256) -> np.ndarray:
         """Class probabilities ``(N, C)``; column ``j`` is ``labels[j]``."""
         if self.task != "classification":
             raise TypeError(f"predict_proba needs a classifier; this model's task is {self.task!r}")
+        sequences, tokens = self._encode_texts(texts)
         out = [self.model.predict_proba(b).float().cpu()
-               for b in self._batches(self._encode_texts(texts), batch_size)]
+               for b in self._batches(sequences, batch_size, tokens)]
         return torch.cat(out).numpy() if out else np.zeros((0, len(self.labels)), np.float32)
 
     @torch.no_grad()
@@ -262,16 +381,18 @@ class LoadedModel:
                 raise TypeError(
                     "a tagger's `inputs` must be a list of token lists, e.g. [['John', 'runs']]"
                 )
+            inputs = [list(s) for s in inputs]
             seqs = [token_ids(self.tokenizer, s) for s in inputs]
             out: list[Any] = []
-            for batch in self._batches(seqs, batch_size):
+            for batch in self._batches(seqs, batch_size, inputs):
                 pred, mask = self.model.decode(batch).cpu(), batch["mask"].cpu()
                 out.extend([self.labels[int(i)] for i in row[m]] for row, m in zip(pred, mask))
             return out
         if self.task != "classification":
             raise TypeError(f"predict on text needs a classifier or tagger; task is {self.task!r}")
         results: list[Any] = []
-        for batch in self._batches(self._encode_texts(inputs), batch_size):
+        sequences, tokens = self._encode_texts(inputs)
+        for batch in self._batches(sequences, batch_size, tokens):
             pred = self.model.decode(batch).cpu()
             if pred.dim() == 2:  # multi-label
                 results.extend(
@@ -343,7 +464,8 @@ def load_model(
     run_path = directory / "run.json"
     if os.path.lexists(run_path):
         _schema.check_run(run_path, _read_json(run_path, allow_nan=True))  # a diverged run logs NaN
+    char_vocab = _load_char_vocab(directory / "chars.json", model_config)
     model = cls(model_config)
     load_weights(model, directory / "model.safetensors")
     model.to(device)
-    return LoadedModel(model, tokenizer, labels, config)
+    return LoadedModel(model, tokenizer, labels, config, char_vocab)
