@@ -188,7 +188,8 @@ def test_from_dict_refuses_what_to_dict_cannot_make(bad, error):
 # ----------------------------------------------------------------- errors
 @pytest.mark.parametrize(
     ("chars", "error"),
-    [(["a", "a"], ValueError), (["ab"], ValueError), ([1], ValueError), (5, TypeError)],
+    [(["a", "a"], ValueError), (["ab"], ValueError), ([""], ValueError), ([1], TypeError),
+     ([None], TypeError), (5, TypeError)],
 )
 def test_constructor_refuses_bad_chars(chars, error):
     with pytest.raises(error, match="`chars`"):

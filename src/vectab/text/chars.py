@@ -108,7 +108,7 @@ def _cut(ids: list[int], max_word_len: int | None) -> list[int]:
     if max_word_len is None or len(ids) <= max_word_len:
         return ids
     tail = max_word_len // 2
-    return ids[: max_word_len - tail] + (ids[len(ids) - tail:] if tail else [])
+    return ids[: max_word_len - tail] + ids[len(ids) - tail:]
 
 
 class CharVocab:
@@ -156,7 +156,12 @@ class CharVocab:
         chars = list(chars)
         index: dict[str, int] = {}
         for char in chars:
-            if not isinstance(char, str) or len(char) != 1:
+            if not isinstance(char, str):
+                raise TypeError(
+                    f"`chars` must hold single characters (str of length 1), got "
+                    f"{type(char).__name__}: {shown(char)}."
+                )
+            if len(char) != 1:
                 raise ValueError(
                     f"`chars` must hold single characters (str of length 1), got {shown(char)}."
                 )
