@@ -149,6 +149,10 @@ class AnalogySection:
             return list(self.incorrect_questions)
         raise KeyError(f"{key!r}: a section has the gensim keys 'section', 'correct', 'incorrect'")
 
+    def __contains__(self, key: object) -> bool:
+        """``"correct" in section`` as on gensim's section dicts."""
+        return key in ("section", "correct", "incorrect")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name, "correct": self.correct, "correct_cosmul": self.correct_cosmul,

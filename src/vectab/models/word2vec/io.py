@@ -236,6 +236,7 @@ def load_model(cls: Any, path: str | os.PathLike[str]) -> Any:
     model.counts = arrays["counts"]
     model.sample_int = arrays["sample_int"]
     model.cum_table = vocab.cum_table(model.counts, model.ns_exponent)
+    model.wv.expandos["count"], model.wv.expandos["sample_int"] = model.counts, model.sample_int
     if model.hs:
         model.codes, model.points, model.code_offsets = vocab.huffman_codes(model.counts)
     for name in _STATE:  # known names only, each checked above: a file cannot replace a method

@@ -88,7 +88,8 @@ class Word2Vec:
         syn1: the hierarchical-softmax output table, one row per inner node of the Huffman
             tree, ``(vocab, dim)`` float32 (the last row unused, as gensim's; no rows with
             ``hs=0``).
-        counts: corpus count of each vocabulary word, aligned with ``wv.index_to_key``.
+        counts: corpus count of each vocabulary word, aligned with ``wv.index_to_key`` (also
+            ``wv.expandos["count"]``, so ``wv.get_vecattr(word, "count")`` works as in gensim).
         epoch_losses: mean loss per training example of every epoch trained so far.
         codes, points, code_offsets: with ``hs=1``, the Huffman tree (see
             :func:`vectab.models.word2vec.vocab.huffman_codes`): word ``i``'s code is
@@ -293,6 +294,8 @@ class Word2Vec:
         self.codes, self.points, self.code_offsets = vocab.huffman_codes(
             self.counts if self.hs else empty
         )
+        self.wv.expandos["count"] = self.counts  # gensim's wv.get_vecattr(word, "count")
+        self.wv.expandos["sample_int"] = self.sample_int
         if not keep_raw_vocab:
             self.raw_vocab = {}
 
