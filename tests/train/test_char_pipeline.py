@@ -229,3 +229,17 @@ def test_datasets_pad_features_where_they_pad_ids():
         TaggingDataset([[5, 6]], char_ids=chars[:1])
     with pytest.raises(ValueError, match="`casing_ids` has 1 entries but `sequences` has 2"):
         TaggingDataset([[5], [6]], casing_ids=[[1]])
+
+
+def test_run_options_are_the_model_configs_and_default_off():
+    from vectab.models._config import CHAR_KINDS
+    from vectab.train.run_config import CHAR_CHOICES, ClassifierRun, TaggerRun
+
+    assert CHAR_CHOICES == CHAR_KINDS
+    for run_cls in (ClassifierRun, TaggerRun):
+        run = run_cls("t")
+        assert run.chars is None and run.casing is False
+        opts = run_cls("t", chars="lstm", casing=True, char_out_dim=10).model_options()
+        assert (opts["chars"], opts["casing"], opts["char_out_dim"]) == ("lstm", True, 10)
+        with pytest.raises(ValueError, match="`char_out_dim` must be even"):
+            run_cls("t", chars="lstm", char_out_dim=9)
