@@ -5,7 +5,13 @@ after downsampling that gensim logs) with the ratio, and the quality of both set
 WS-353 Spearman and Google-analogy accuracy, computed by the same function (gensim's
 ``KeyedVectors.evaluate_word_pairs`` / ``evaluate_word_analogies``) for both sides.
 
+Both sides train with the same settings (gensim's defaults but ``min_count=5``, and
+``compute_loss=False``, gensim's default; vectab's is True): negative sampling for ``sg`` and
+``cbow``, hierarchical softmax alone (``hs=1, negative=0``) for ``sg-hs`` and ``cbow-hs``.
+The two libraries alternate within every repeat; the table shows medians and the spread.
+
     python benchmarks/bench_word2vec.py             # ../shared/data/raw-corpus-en, sg and cbow
+    python benchmarks/bench_word2vec.py --modes sg,cbow,sg-hs,cbow-hs --repeats 3
     python benchmarks/bench_word2vec.py --smoke     # tiny synthetic corpus, seconds
 """
 
@@ -46,23 +52,21 @@ def synthetic_corpus(n_sentences: int, seed: int = 0) -> list[list[str]]:
     return [[words[i] for i in rng.choice(len(words), size=15, p=p)] for _ in range(n_sentences)]
 
 
-def train_gensim(sentences, sg, epochs, workers):
-    from gensim.models import Word2Vec
+MODES = {  # mode -> (sg, hs, negative)
+    "sg": (1, 0, 5), "cbow": (0, 0, 5), "sg-hs": (1, 1, 0), "cbow-hs": (0, 1, 0),
+}
 
+
+def train(library, sentences, mode, epochs, workers):
+    """Build the vocabulary, then time ``train()``: ``(wv, seconds, effective, raw words)``."""
+    if library == "gensim":
+        from gensim.models import Word2Vec
+    else:
+        from vectab.models import Word2Vec
+    sg, hs, negative = MODES[mode]
     model = Word2Vec(
-        vector_size=100, window=5, min_count=5, negative=5, sg=sg, workers=workers, seed=1
-    )
-    model.build_vocab(sentences)
-    start = time.perf_counter()
-    eff, raw = model.train(sentences, total_examples=model.corpus_count, epochs=epochs)
-    return model.wv, time.perf_counter() - start, eff, raw
-
-
-def train_vectab(sentences, sg, epochs, workers):
-    from vectab.models import Word2Vec
-
-    model = Word2Vec(
-        vector_size=100, window=5, min_count=5, negative=5, sg=sg, workers=workers, seed=1
+        vector_size=100, window=5, min_count=5, sg=sg, hs=hs, negative=negative,
+        workers=workers, seed=1, compute_loss=False,
     )
     model.build_vocab(sentences)
     start = time.perf_counter()
@@ -89,7 +93,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--limit", type=int, default=None, help="first N sentences only")
-    parser.add_argument("--modes", default="sg,cbow")
+    parser.add_argument("--modes", default="sg,cbow", help=f"comma list of {', '.join(MODES)}")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     if args.smoke:
@@ -106,38 +110,46 @@ def main() -> None:
     print(f"corpus: {len(sentences):,} sentences, {n_tokens:,} tokens; epochs={epochs}, "
           f"workers={args.workers}, vector_size=100, window=5, negative=5, min_count=5")
     warm = synthetic_corpus(200)
-    train_vectab(warm, 1, 1, args.workers)  # JIT warm-up (cached after the first run)
-    train_gensim(warm, 1, 1, args.workers)
+    modes = args.modes.split(",")
+    unknown = sorted(set(modes) - set(MODES))
+    if unknown:
+        raise SystemExit(f"--modes: unknown {unknown}; choose from {', '.join(MODES)}")
+    for mode in dict.fromkeys(["sg", *modes]):  # JIT warm-up (cached after the first run)
+        for library in ("vectab", "gensim"):
+            train(library, warm, mode, 1, args.workers)
     rows = []
-    for mode in args.modes.split(","):
-        sg = int(mode == "sg")
-        runs = {"gensim": [], "vectab": []}
+    for mode in modes:
+        runs: dict[str, list[tuple[float, int, int]]] = {"gensim": [], "vectab": []}
         vecs = {}
-        for _ in range(args.repeats):
-            for name, fn in (("gensim", train_gensim), ("vectab", train_vectab)):
-                wv, secs, eff, raw = fn(sentences, sg, epochs, args.workers)
+        for rep in range(args.repeats):
+            order = ("gensim", "vectab") if rep % 2 == 0 else ("vectab", "gensim")
+            for name in order:
+                wv, secs, eff, raw = train(name, sentences, mode, epochs, args.workers)
                 runs[name].append((secs, eff, raw))
                 print(f"  {mode} {name}: {secs:.1f} s, {raw / secs:,.0f} raw words/s", flush=True)
                 vecs[name] = wv
-        med = {k: statistics.median(r[0] for r in v) for k, v in runs.items()}
+        # the ratio of each repeat (the two ran back to back), then their median and range
+        ratios = sorted(g[0] / v[0] for g, v in zip(runs["gensim"], runs["vectab"]))
         for name in ("gensim", "vectab"):
+            times = sorted(r[0] for r in runs[name])
             secs, eff, raw = sorted(runs[name])[len(runs[name]) // 2]
             ws, acc = quality(vecs[name]) if evaluate else (float("nan"), float("nan"))
             if evaluate:
                 print(f"  {mode} {name}: WS-353 {ws:.3f}, analogy {acc:.3f}", flush=True)
-            rows.append(
-                (mode, name, med[name], raw / secs, eff / secs, med["gensim"] / med[name], ws, acc)
-            )
+            ratio = (statistics.median(ratios), ratios[0], ratios[-1]) if name == "vectab" else None
+            rows.append((mode, name, statistics.median(times), times[0], times[-1], raw / secs,
+                         eff / secs, ratio, ws, acc))
     print()
     print(
-        "| mode | library | train s | raw words/s | effective words/s | speed vs gensim | WS-353 "
-        "Spearman | analogy acc |"
+        f"| mode | library | train s (median of {args.repeats}, min-max) | raw words/s | "
+        "effective words/s | speed vs gensim (median, min-max) | WS-353 Spearman | analogy acc |"
     )
     print("|---|---|---:|---:|---:|---:|---:|---:|")
-    for mode, name, secs, raw_ws, eff_ws, ratio, ws, acc in rows:
+    for mode, name, secs, lo, hi, raw_ws, eff_ws, ratio, ws, acc in rows:
+        speed = "1.00x" if ratio is None else f"{ratio[0]:.2f}x ({ratio[1]:.2f}-{ratio[2]:.2f})"
         print(
-            f"| {mode} | {name} | {secs:.1f} | {raw_ws:,.0f} | {eff_ws:,.0f} | {ratio:.2f}x | "
-            f"{ws:.3f} | {acc:.3f} |"
+            f"| {mode} | {name} | {secs:.1f} ({lo:.1f}-{hi:.1f}) | {raw_ws:,.0f} | {eff_ws:,.0f} | "
+            f"{speed} | {ws:.3f} | {acc:.3f} |"
         )
 
 

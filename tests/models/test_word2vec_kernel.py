@@ -205,3 +205,65 @@ def test_noise_guide_brackets_the_binary_search(exponent):
     assert np.all(guide[b] <= want) and np.all(want <= guide[b + 1])
     assert len(guide) <= 2**_numba.GUIDE_BITS + 1
     assert np.mean(guide[b + 1] - guide[b]) < 2  # one or two candidates per draw on average
+
+
+def test_torch_kernel_refuses_hs_with_a_clear_error():
+    import torch
+
+    from vectab.models.word2vec._torch import torch_job
+
+    rng, syn0, syn1neg, syn1, sample_int, cum, ids, ends = _setup()
+    _, codes, points, offsets = _random_tree(rng, len(syn0))
+    state = TrainState(
+        syn0=syn0, syn1neg=syn1neg, sample_int=sample_int, cum_table=cum,
+        index_to_key=[f"w{i}" for i in range(len(syn0))], sg=True, cbow_mean=True, window=3,
+        shrink_windows=True, negative=0, batch_words=10_000, seed=1, train_count=0, hs=1,
+        syn1=syn1, codes=codes, points=points, code_offsets=offsets,
+    )
+    with pytest.raises(ValueError, match=r"hs=1 trains with the numba CPU kernel.*device='cpu'"):
+        torch_job(state, torch.device("cpu"))
+
+
+class _CountingList(list):
+    """A list corpus that counts how often it is iterated."""
+
+    passes = 0
+
+    def __iter__(self):
+        self.passes += 1
+        return super().__iter__()
+
+
+class _Reiterable:
+    """The same sentences behind a plain re-iterable (read every epoch)."""
+
+    def __init__(self, sentences):
+        self.sentences = sentences
+
+    def __iter__(self):
+        return iter(self.sentences)
+
+
+def test_an_in_memory_corpus_is_mapped_to_ids_once_per_train_call():
+    from vectab.models import Word2Vec
+
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(40)]
+    sentences = [[words[i] for i in rng.integers(0, 40, 12)] for _ in range(300)]
+    models = []
+    for corpus in (_CountingList(sentences), _Reiterable(sentences)):
+        model = Word2Vec(min_count=1, vector_size=8, workers=1, batch_words=500, sg=1)
+        model.build_vocab(corpus)
+        model.train(corpus, total_examples=model.corpus_count, epochs=4)
+        models.append(model)
+    assert models[0].wv.index_to_key == models[1].wv.index_to_key
+    np.testing.assert_array_equal(models[0].wv.vectors, models[1].wv.vectors)  # replay = re-read
+    assert models[0].epoch_losses == models[1].epoch_losses
+    listed = _CountingList(sentences)
+    model = Word2Vec(min_count=1, vector_size=8, workers=1, batch_words=500)
+    model.build_vocab(listed)
+    before = listed.passes
+    model.train(listed, total_examples=model.corpus_count, epochs=4)
+    # one pass cuts the jobs and the later epochs replay them (the other iter() is the corpus
+    # check's one-shot test); read every epoch it would be 1 + 4
+    assert listed.passes - before <= 2

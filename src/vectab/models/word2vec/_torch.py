@@ -88,7 +88,16 @@ def torch_job(
     returns ``(effective_words, loss_sum, examples)``; the two tensors are the tables it
     updates (the arrays of ``state`` themselves on CPU, copies on CUDA that the caller copies
     back).
+
+    Raises:
+        ValueError: ``state.hs`` is set: hierarchical softmax trains with the numba CPU kernel.
     """
+    if state.hs:
+        where = "numba is not installed" if device.type == "cpu" else f"device={str(device)!r}"
+        raise ValueError(
+            f"hs=1 trains with the numba CPU kernel, but {where}; install numba "
+            "(pip install 'vectab[fast]') and use device='cpu', or train with hs=0, negative=5"
+        )
     syn0 = torch.from_numpy(state.syn0).to(device)
     syn1 = torch.from_numpy(state.syn1neg).to(device)
     sample_int = torch.from_numpy(state.sample_int.astype(np.int64)).to(device)

@@ -1,6 +1,9 @@
 """word2vec epoch loop: jobs, learning-rate schedule, worker threads and progress events.
 
-The corpus is read once per epoch and cut into jobs of ``batch_words`` raw words. Each job gets
+The corpus is read once per epoch and cut into jobs of ``batch_words`` raw words; an in-memory
+corpus (a ``list`` or ``tuple`` of sentences) is mapped to word ids once per ``train()`` call
+and its jobs replayed every epoch (the word -> id lookups were Python work competing with the
+worker threads for the cores; the ids take 4 bytes a word, less than the list). Each job gets
 the learning rate of its place in the run (linear decay from ``alpha`` to ``min_alpha`` over all
 epochs' words, as gensim) and is trained by the numba kernel in a pool of threads that release
 the GIL (Hogwild), or by the torch kernel (CUDA, or CPU without numba).
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Literal
 
@@ -35,6 +38,7 @@ REPORT_EVERY_S = 0.2  # least time between two "update" events
 
 Emit = Callable[[ProgressEvent], None]
 JobFn = Callable[..., tuple[int, float, int]]
+Job = tuple[np.ndarray, np.ndarray, int, int]  # (word_ids, sentence_ends, raw_words, sentences)
 
 
 def _job_seed(seed: int, train_count: int, epoch: int, job: int) -> int:
@@ -63,6 +67,7 @@ def run_epochs(
     (the caller records the loss and syncs its tables there), before the ``"epoch_end"`` event.
     """
     ids = id_table(state.index_to_key)
+    jobs = _JobSource(corpus, ids, state.batch_words)
     trained_total = raw_total = 0
     pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
     aborted = True
@@ -70,7 +75,7 @@ def run_epochs(
         for epoch in range(epochs):
             on_epoch_begin()
             eff, raw = _run_epoch(
-                state, corpus, ids, epoch, epochs, start_alpha, end_alpha, total_words,
+                state, jobs, epoch, epochs, start_alpha, end_alpha, total_words,
                 total_examples, emit, train_job, pool, threads, on_epoch_end,
             )
             trained_total += eff
@@ -85,8 +90,29 @@ def run_epochs(
     return trained_total, raw_total
 
 
+class _JobSource:
+    """Every epoch's jobs: cut from the corpus, or replayed when the corpus is in memory."""
+
+    def __init__(self, corpus: Iterable[Sequence[str]], ids: dict[str, int], batch_words: int):
+        self.corpus, self.ids, self.batch_words = corpus, ids, batch_words
+        self.cached: list[Job] | None = None
+        self.keep = isinstance(corpus, (list, tuple))
+
+    def __iter__(self) -> Iterator[Job]:
+        if self.cached is not None:
+            yield from self.cached
+            return
+        cut: list[Job] = []
+        for job in iter_jobs(self.corpus, self.ids, self.batch_words):
+            if self.keep:
+                cut.append(job)
+            yield job
+        if self.keep:
+            self.cached = cut
+
+
 def _run_epoch(
-    state, corpus, ids, epoch, epochs, start_alpha, end_alpha, total_words, total_examples,
+    state, jobs, epoch, epochs, start_alpha, end_alpha, total_words, total_examples,
     emit, train_job, pool, threads, on_epoch_end,
 ):
     by_words = bool(total_words)
@@ -125,9 +151,7 @@ def _run_epoch(
     if emit is not None:
         emit(ProgressEvent(TASK, "start", done=0, total=words_total, unit="words",
                            epoch=epoch + 1, epochs=epochs))
-    for job_no, (word_ids, ends, raw, n_sent) in enumerate(
-        iter_jobs(corpus, ids, state.batch_words)
-    ):
+    for job_no, (word_ids, ends, raw, n_sent) in enumerate(jobs):
         units = raw if by_words else n_sent
         a0, a1 = alpha_at(done_units), alpha_at(done_units + units)
         done_units += units
