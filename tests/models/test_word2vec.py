@@ -221,6 +221,47 @@ def test_training_separates_planted_topics(backend, sg):
     assert model.get_latest_training_loss() > 0
 
 
+@pytest.mark.parametrize("sg", [1, 0], ids=["sg", "cbow"])
+@pytest.mark.parametrize("negative", [0, 3], ids=["hs", "hs+neg"])
+def test_hierarchical_softmax_separates_planted_topics(sg, negative):
+    if not _numba.AVAILABLE:
+        pytest.skip("hs=1 trains with the numba kernel")
+    model = Word2Vec(planted_corpus(), sg=sg, hs=1, negative=negative, vector_size=16, window=3,
+                     min_count=1, sample=0, epochs=5, workers=1, seed=3)
+    assert model.syn1.shape == model.wv.vectors.shape and np.abs(model.syn1[:-1]).sum() > 0
+    assert not model.syn1[-1].any()  # V-1 inner nodes: the last row is never a node
+    assert model.syn1neg.shape == ((len(model.wv), 16) if negative else (0, 16))
+    assert group_gap(model.wv) > 0.3
+    assert model.epoch_losses[-1] < model.epoch_losses[0]
+    if not negative:
+        with pytest.raises(ValueError, match="syn1"):
+            _ = model.embedding_out
+
+
+def test_latest_training_loss_is_the_latest_call_and_compute_loss_false_skips_it():
+    corpus = zipf_corpus()
+    model = Word2Vec(corpus, sg=1, vector_size=8, min_count=1, epochs=3, workers=1)
+    three_epochs = model.get_latest_training_loss()
+    assert three_epochs > 0
+    model.train(corpus, total_examples=model.corpus_count, epochs=1)
+    assert 0 < model.get_latest_training_loss() < three_epochs  # restarts with every call
+    quiet = Word2Vec(corpus, sg=1, vector_size=8, min_count=1, epochs=3, workers=1,
+                     compute_loss=False)
+    assert quiet.get_latest_training_loss() == 0.0 and quiet.epoch_losses == [0.0] * 3
+    loud = Word2Vec(corpus, sg=1, vector_size=8, min_count=1, epochs=3, workers=1)
+    np.testing.assert_array_equal(quiet.wv.vectors, loud.wv.vectors)  # the loss is only read
+    quiet.train(corpus, total_examples=quiet.corpus_count, epochs=1, compute_loss=True)
+    assert quiet.get_latest_training_loss() > 0 and quiet.compute_loss
+
+
+def test_hs_without_the_numba_kernel_is_a_clear_error(monkeypatch):
+    model = Word2Vec(vector_size=8, min_count=1, hs=1, negative=0)
+    model.build_vocab(zipf_corpus())
+    monkeypatch.setattr(_numba, "AVAILABLE", False)
+    with pytest.raises(ValueError, match="numba CPU kernel only.*a CPU without numba"):
+        model.train(zipf_corpus(), total_examples=model.corpus_count, epochs=1)
+
+
 def test_training_is_reproducible_with_one_worker():
     corpus = zipf_corpus()
     a = Word2Vec(corpus, sg=1, vector_size=8, min_count=1, epochs=2, workers=1)
