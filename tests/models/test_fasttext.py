@@ -314,3 +314,12 @@ def test_train_needs_epochs_and_a_vocabulary():
         model.train(corpus(), total_examples=10)
     with pytest.raises(ValueError, match="total_examples"):
         model.train(corpus(), epochs=1)
+
+
+@pytest.mark.parametrize("sg", [0, 1])
+def test_facebook_bin_is_byte_identical_to_gensims_rewrite(tmp_path, sg):
+    model = FastText(corpus(), sg=sg, **SMALL)
+    model.save_facebook_model(tmp_path / "ours.bin")
+    g = gensim_ft.load_facebook_model(str(tmp_path / "ours.bin"))
+    gensim_ft.save_facebook_model(g, str(tmp_path / "gensim.bin"))
+    assert (tmp_path / "ours.bin").read_bytes() == (tmp_path / "gensim.bin").read_bytes()
