@@ -207,3 +207,26 @@ def test_from_vectors_takes_any_vector_source():
 def test_from_vectors_refuses_what_has_no_embedding_matrix(vectors):
     with pytest.raises(TypeError, match=r"`vectors` must be a vectab.vectors.Vectors .* got"):
         Embedding.from_vectors(vectors, {"the": 1})
+
+
+def test_subword_rows_of_a_fasttext_bin_match_gensim_and_are_counted():
+    # issue #14: words outside a fastText model's vocabulary take their n-gram vector
+    fasttext = pytest.importorskip("gensim.models.fasttext")
+    from gensim.test.utils import datapath
+
+    from vectab.vectors import load_vectors
+
+    path = datapath("lee_fasttext.bin")
+    theirs = fasttext.load_facebook_vectors(path)
+    ours = load_vectors(path)
+    word_index = {"night": 1, "nightss": 2, "landlordship": 3, "zz": 4}
+    assert "night" in theirs.key_to_index and "nightss" not in theirs.key_to_index
+    matrix, report = build_embedding_matrix(word_index, ours, fallbacks=("exact", "subword"))
+    for word, i in word_index.items():
+        np.testing.assert_allclose(matrix[i], theirs[word], atol=1e-6)
+    assert report.found == {"exact": 1, "subword": 3} and report.num_subword == 3
+    assert report.missing == [] and report.pretrained_mask.tolist() == [False] + [True] * 4
+    assert "built from subwords (fastText n-grams): 3 words" in report.summary()
+    assert report.to_dict()["num_subword"] == 3
+    _, exact_only = build_embedding_matrix(word_index, ours, fallbacks=("exact",))
+    assert exact_only.num_subword == 0 and "subwords" not in exact_only.summary()

@@ -37,7 +37,8 @@ class CoverageReport:
 
     Attributes:
         num_rows: rows of the matrix, padding row 0 included.
-        found: words found per fallback, in fallback order (``{"exact": 9120, "lower": 35}``).
+        found: words found per fallback, in fallback order (``{"exact": 9120, "lower": 35}``);
+            ``found["subword"]`` (also ``num_subword``) counts rows built from fastText n-grams.
         missing: words without a vector, most frequent first when counts are known.
         missing_counts: their counts (0 when unknown), aligned with ``missing``.
         type_coverage: found words / words with a row (0..1). A Tokenizer's ``oov_token``
@@ -64,6 +65,12 @@ class CoverageReport:
     def num_found(self) -> int:
         return int(sum(self.found.values()))
 
+    @property
+    def num_subword(self) -> int:
+        """Words whose row was built from fastText character n-grams (the ``"subword"``
+        fallback): found, but not as rows of the vectors file."""
+        return int(self.found.get("subword", 0))
+
     def most_frequent_missing(self, n: int = 20) -> list[tuple[str, int]]:
         """The ``n`` most frequent words without a vector, with their counts."""
         check_int(n, "n", minimum=0)
@@ -77,8 +84,10 @@ class CoverageReport:
             f"found: {self.num_found} words = {self.type_coverage:.1%} of types"
             + ("" if self.token_coverage is None else f", {self.token_coverage:.1%} of tokens"),
             "by fallback: " + ", ".join(f"{k} {v}" for k, v in self.found.items()),
-            f"missing: {len(self.missing)} words",
         ]
+        if "subword" in self.found:
+            lines.append(f"built from subwords (fastText n-grams): {self.num_subword} words")
+        lines.append(f"missing: {len(self.missing)} words")
         if self.missing:
             top = self.most_frequent_missing(n_missing)
             shown = ", ".join(
@@ -96,6 +105,7 @@ class CoverageReport:
             "num_rows": self.num_rows,
             "num_words": self.num_words,
             "found": dict(self.found),
+            "num_subword": self.num_subword,
             "type_coverage": self.type_coverage,
             "token_coverage": self.token_coverage,
             "missing": list(self.missing),
