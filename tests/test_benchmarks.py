@@ -18,6 +18,7 @@ FAST = {
     "bench_embedding.py": "ratio",
     "bench_vectors.py": "x gensim",
     "bench_word2vec.py": "speed vs gensim",
+    "bench_fasttext.py": "speed vs gensim",
     "bench_training.py": "speed-up",
     "bench_keras_api.py": "fit / hand loop",
 }
