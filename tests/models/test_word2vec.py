@@ -539,6 +539,17 @@ def test_training_on_cuda(sg):
     assert group_gap(model.wv) > 0.3
 
 
+def test_hs_on_auto_device_trains_on_cpu_even_with_cuda(monkeypatch):
+    if not _numba.AVAILABLE:
+        pytest.skip("hs=1 trains with the numba kernel")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    model = Word2Vec([["a", "b", "c"]] * 20, min_count=1, hs=1, negative=0, vector_size=4,
+                     workers=1, device="auto")
+    assert model._resolve_device().type == "cpu" and model.syn1.any()
+    with pytest.raises(ValueError, match="device='cuda' with the torch kernel"):
+        Word2Vec(hs=1, negative=0, device="cuda")
+
+
 def test_cuda_unavailable_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     with pytest.raises(ValueError, match="CUDA is not available"):

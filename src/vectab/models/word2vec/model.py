@@ -74,7 +74,8 @@ class Word2Vec:
             gensim's ``utils.RULE_*`` (gensim's rules work as they are). Used by the
             vocabulary scan of this constructor only, not stored (as in gensim).
         shrink_windows: draw each word's effective window uniformly in ``1..window``.
-        device: ``"cpu"``, ``"cuda"`` or ``"auto"`` (CUDA when available).
+        device: ``"cpu"``, ``"cuda"`` or ``"auto"`` (CUDA when available, CPU with ``hs=1``:
+            hierarchical softmax trains with the numba CPU kernel only).
         progress: ``None``/``False`` (no reports), ``True`` (the ``vectab`` command's bar) or a
             callable receiving :class:`vectab._progress.ProgressEvent` values
             (``task="word2vec"``, ``unit="words"``): ``"start"`` per epoch, ``"update"``
@@ -451,8 +452,9 @@ class Word2Vec:
     def _check_kernel(self, device: str | torch.device) -> None:
         """Refuse ``hs=1`` where only the torch kernel would train (it has no hierarchical
         softmax): on CUDA, or on CPU without numba."""
-        kind = torch.device("cuda" if device == "auto" and torch.cuda.is_available() else
-                            "cpu" if device == "auto" else device).type
+        kind = "cpu" if device == "auto" and self.hs else torch.device(
+            "cuda" if device == "auto" and torch.cuda.is_available() else
+            "cpu" if device == "auto" else device).type
         if self.hs and (kind != "cpu" or not _numba.AVAILABLE) and not _TORCH_HS:
             where = f"device={str(device)!r}" if kind != "cpu" else "a CPU without numba"
             raise ValueError(
@@ -463,8 +465,9 @@ class Word2Vec:
             )
 
     def _resolve_device(self) -> torch.device:
-        if self.device == "auto":
-            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        if self.device == "auto":  # hs=1 trains with the CPU kernel only
+            cuda = torch.cuda.is_available() and not self.hs
+            return torch.device("cuda" if cuda else "cpu")
         device = torch.device(self.device)
         if device.type == "cuda" and not torch.cuda.is_available():
             raise ValueError(
