@@ -39,6 +39,57 @@ _LCG_MUL = 25214903917
 _LCG_MOD = (1 << 48) - 1
 
 
+def _negative(
+    h, syn1neg, word, negative, cum_table, cum_max, exp_table, log_table, alpha, scale, work,
+    rnd, loss, clamp,
+):  # pragma: no cover - compiled by numba (inlined into the kernel); tested through FastText
+    """Train the input vector ``h`` to predict ``word`` against ``negative`` noise words.
+
+    Sets ``work`` to the gradient of ``h`` (the caller applies it to the input rows) and moves
+    the output rows. A score outside ``(-MAX_EXP, MAX_EXP)`` skips its pair (skip-gram) or is
+    clamped to probability 0 / 1 (``clamp``: CBOW), as gensim's two kernels do. Returns the
+    advanced random state and ``loss`` plus this example's negative log-likelihood.
+    """
+    size = h.shape[0]
+    for a in range(size):
+        work[a] = 0.0
+    for d in range(negative + 1):
+        if d == 0:
+            target = word
+            label = np.float32(1.0)
+        else:
+            x = (rnd >> np.uint64(16)) % cum_max
+            target = np.searchsorted(cum_table, np.uint32(x))
+            rnd = (rnd * np.uint64(_LCG_MUL) + np.uint64(11)) & np.uint64(_LCG_MOD)
+            if target == word:
+                continue
+            label = np.float32(0.0)
+        f = np.float32(0.0)
+        for a in range(size):
+            f += h[a] * syn1neg[target, a]
+        if f <= -MAX_EXP:
+            if not clamp:
+                continue
+            p = np.float32(0.0)
+        elif f >= MAX_EXP:
+            if not clamp:
+                continue
+            p = np.float32(1.0)
+        else:
+            p = exp_table[int((f + MAX_EXP) * scale)]
+        g = (label - p) * alpha
+        fl = f if d == 0 else -f
+        if -MAX_EXP < fl < MAX_EXP:
+            loss -= log_table[int((fl + MAX_EXP) * scale)]
+        for a in range(size):
+            work[a] += g * syn1neg[target, a]
+            syn1neg[target, a] += g * h[a]
+    return rnd, loss
+
+
+_negative_compiled = _negative  # replaced by its numba version in kernel()
+
+
 def _train_job(
     vocab_rows, ngram_rows, syn1neg, ptr, idx, gain, word_ids, sentence_ends, sample_int,
     cum_table, exp_table, log_table, sg, cbow_mean, window, shrink_windows, negative,
@@ -109,32 +160,10 @@ def _train_job(
                     if j == i:
                         continue
                     examples += 1
-                    target_word = buf[j]
-                    for a in range(size):
-                        work[a] = 0.0
-                    for d in range(negative + 1):
-                        if d == 0:
-                            target = target_word
-                            label = np.float32(1.0)
-                        else:
-                            x = (rnd >> sixteen) % cum_max
-                            target = np.searchsorted(cum_table, np.uint32(x))
-                            rnd = (rnd * mul + np.uint64(11)) & mod
-                            if target == target_word:
-                                continue
-                            label = np.float32(0.0)
-                        f = np.float32(0.0)
-                        for a in range(size):
-                            f += neu1[a] * syn1neg[target, a]
-                        if f <= -MAX_EXP or f >= MAX_EXP:
-                            continue
-                        g = (label - exp_table[int((f + MAX_EXP) * scale)]) * alpha
-                        fl = f if d == 0 else -f
-                        if -MAX_EXP < fl < MAX_EXP:
-                            loss -= log_table[int((fl + MAX_EXP) * scale)]
-                        for a in range(size):
-                            work[a] += g * syn1neg[target, a]
-                            syn1neg[target, a] += g * neu1[a]
+                    rnd, loss = _negative_compiled(
+                        neu1, syn1neg, buf[j], negative, cum_table, cum_max, exp_table,
+                        log_table, alpha, scale, work, rnd, loss, False,
+                    )
                     for a in range(size):
                         total[a] += work[a]
                         neu1[a] += step * work[a]
@@ -166,35 +195,10 @@ def _train_job(
                 if cbow_mean:
                     for a in range(size):
                         neu1[a] *= inv
-                for a in range(size):
-                    work[a] = 0.0
-                for d in range(negative + 1):
-                    if d == 0:
-                        target = word
-                        label = np.float32(1.0)
-                    else:
-                        x = (rnd >> sixteen) % cum_max
-                        target = np.searchsorted(cum_table, np.uint32(x))
-                        rnd = (rnd * mul + np.uint64(11)) & mod
-                        if target == word:
-                            continue
-                        label = np.float32(0.0)
-                    f = np.float32(0.0)
-                    for a in range(size):
-                        f += neu1[a] * syn1neg[target, a]
-                    if f <= -MAX_EXP:
-                        p1 = np.float32(0.0)
-                    elif f >= MAX_EXP:
-                        p1 = np.float32(1.0)
-                    else:
-                        p1 = exp_table[int((f + MAX_EXP) * scale)]
-                    g = (label - p1) * alpha
-                    fl = f if d == 0 else -f
-                    if -MAX_EXP < fl < MAX_EXP:
-                        loss -= log_table[int((fl + MAX_EXP) * scale)]
-                    for a in range(size):
-                        work[a] += g * syn1neg[target, a]
-                        syn1neg[target, a] += g * neu1[a]
+                rnd, loss = _negative_compiled(
+                    neu1, syn1neg, word, negative, cum_table, cum_max, exp_table, log_table,
+                    alpha, scale, work, rnd, loss, True,
+                )
                 if not cbow_mean:
                     for a in range(size):
                         work[a] *= inv
@@ -231,7 +235,10 @@ def kernel():
     """The compiled training kernel (from numba's on-disk cache after the first compilation)."""
     from vectab._jit import njit
 
-    return njit(nogil=True, fastmath=True, error_model="numpy")(_train_job)
+    global _negative_compiled
+    options = dict(fastmath=True, error_model="numpy")
+    _negative_compiled = njit(cache=False, inline="always", **options)(_negative)
+    return njit(nogil=True, **options)(_train_job)
 
 
 @functools.lru_cache(maxsize=1)
