@@ -267,3 +267,38 @@ def test_an_in_memory_corpus_is_mapped_to_ids_once_per_train_call():
     # one pass cuts the jobs and the later epochs replay them (the other iter() is the corpus
     # check's one-shot test); read every epoch it would be 1 + 4
     assert listed.passes - before <= 2
+
+
+# gensim's test_word2vec.py settings for test_sg_hs and test_cbow_hs (workers=1 here: one fixed
+# result); its model_sanity checks rank 'bombings' among the neighbours of 'attacks'
+HS_SETTINGS = {
+    "sg_hs": dict(sg=1, window=4, hs=1, negative=0, min_count=5, epochs=10),
+    "cbow_hs": dict(sg=0, cbow_mean=1, alpha=0.1, window=2, hs=1, negative=0, min_count=5,
+                    epochs=60, batch_words=1000),
+}
+
+
+@pytest.mark.slow  # gensim and vectab train 10-60 epochs each: several seconds on 2 cores
+@pytest.mark.parametrize("name", list(HS_SETTINGS))
+def test_hierarchical_softmax_ranks_neighbours_like_gensim_on_lee(name):
+    gensim_w2v = pytest.importorskip("gensim.models.word2vec")
+    from gensim import utils
+    from gensim.test.utils import datapath
+
+    from vectab.models import Word2Vec
+
+    with open(datapath("lee_background.cor"), encoding="utf-8") as f:
+        lee = [utils.simple_preprocess(line) for line in f]
+    kwargs = HS_SETTINGS[name]
+    ours = Word2Vec(lee, workers=1, seed=1, **kwargs)
+    ref = gensim_w2v.Word2Vec(lee, workers=1, seed=1, **kwargs)
+    assert ours.wv.index_to_key == list(ref.wv.index_to_key)  # same vocabulary and tree input
+
+    def rank(wv, query, expected):  # gensim's and vectab's most_similar take the same call
+        return [w for w, _ in wv.most_similar(query, topn=len(wv.index_to_key))].index(expected)
+
+    ours_rank, ref_rank = rank(ours.wv, "attacks", "bombings"), rank(ref.wv, "attacks", "bombings")
+    assert ours_rank < 50  # gensim's model_sanity bound
+    assert ours_rank <= 3 * ref_rank + 10, (ours_rank, ref_rank)  # comparable to gensim's hs=1
+    top = [w for w, _ in ours.wv.most_similar([ours.wv["attacks"]], topn=51)]
+    assert "attacks" in top and "bombings" in top
