@@ -189,6 +189,16 @@ def test_char_vocabulary_is_required_and_checked(tagger_dir, tmp_path):
     _fileio._write_manifest(tmp_path / "b")
     with pytest.raises(ModelFormatError, match="chars.json: missing; the config has chars='cnn'"):
         load_model(tmp_path / "b")
+    save_model(tmp_path / "c", model, tokenizer=result.model.tokenizer,
+               char_vocab=result.model.char_vocab)
+    config = json.loads((tmp_path / "c" / "config.json").read_text())
+    config["model_config"]["num_chars"] += 1
+    (tmp_path / "c" / "config.json").write_text(json.dumps(config))
+    (tmp_path / "c" / "manifest.json").unlink()
+    _fileio._write_manifest(tmp_path / "c")
+    with pytest.raises(ModelFormatError, match=r"config.json: model_config.num_chars: expected a "
+                                               r"config that fits features.chars.embedding.weight"):
+        load_model(tmp_path / "c")
 
 
 def test_text_tokens_keep_the_case_and_match_the_tokenizer_ids():
