@@ -323,3 +323,15 @@ def test_facebook_bin_is_byte_identical_to_gensims_rewrite(tmp_path, sg):
     g = gensim_ft.load_facebook_model(str(tmp_path / "ours.bin"))
     gensim_ft.save_facebook_model(g, str(tmp_path / "gensim.bin"))
     assert (tmp_path / "ours.bin").read_bytes() == (tmp_path / "gensim.bin").read_bytes()
+
+
+def test_trim_rule_drops_words_as_in_gensim():
+    from gensim.utils import RULE_DEFAULT, RULE_DISCARD
+
+    def rule(word, count, min_count):
+        return RULE_DISCARD if word.startswith("c") else RULE_DEFAULT
+
+    ours = FastText(corpus(), trim_rule=rule, **SMALL)
+    g = gensim_ft.FastText(corpus(), trim_rule=rule, vector_size=16, min_count=1, bucket=500)
+    assert ours.wv.index_to_key == g.wv.index_to_key
+    assert "cat" not in ours.wv.key_to_index and ours.wv["cat"].shape == (16,)

@@ -80,6 +80,8 @@ class FastText(Word2Vec):
         max_final_vocab: keep at most this many words (raises ``min_count`` as needed).
         shrink_windows: draw each word's effective window uniformly in ``1..window``.
         progress: as :class:`Word2Vec`'s (events have ``task="word2vec"``).
+        trim_rule: ``trim_rule(word, count, min_count)`` keeps or drops words while the
+            vocabulary is built, as in gensim (see :class:`Word2Vec`).
 
     Attributes:
         wv: a :class:`vectab.vectors.store.Vectors` of the composed word vectors whose
@@ -126,6 +128,7 @@ class FastText(Word2Vec):
         max_final_vocab: int | None = None,
         shrink_windows: bool = True,
         progress: ProgressArg = None,
+        trim_rule: Any = None,
     ) -> None:
         check_int(hs, "hs", minimum=0, maximum=0, fix=(
             " hs=1 (hierarchical softmax) is not implemented for FastText: use negative "
@@ -133,6 +136,9 @@ class FastText(Word2Vec):
         ))
         check_int(word_ngrams, "word_ngrams", minimum=1, maximum=1, fix=(
             " Word n-grams are a supervised fastText feature; gensim's FastText supports only 1."
+        ))
+        check_int(negative, "negative", minimum=1, fix=(
+            " Negative sampling is FastText's training objective here (e.g. negative=5)."
         ))
         check_int(min_n, "min_n", minimum=1)
         check_int(max_n, "max_n", minimum=0, fix=" Use max_n=0 to train without n-grams.")
@@ -152,11 +158,11 @@ class FastText(Word2Vec):
             min_alpha=min_alpha, sg=sg, negative=negative, ns_exponent=ns_exponent,
             cbow_mean=cbow_mean, epochs=epochs, sorted_vocab=sorted_vocab,
             batch_words=batch_words, max_final_vocab=max_final_vocab,
-            shrink_windows=shrink_windows, progress=progress,
+            shrink_windows=shrink_windows, progress=progress, trim_rule=trim_rule,
         )
         if sentences is not None or corpus_file is not None:
             corpus = check_corpus(sentences, corpus_file, passes=self.epochs + 1)
-            self.build_vocab(corpus)
+            self.build_vocab(corpus, trim_rule=trim_rule)
             self.train(corpus, total_examples=self.corpus_count,
                        total_words=self.corpus_total_words, epochs=self.epochs,
                        callbacks=callbacks, progress=progress)
@@ -177,6 +183,7 @@ class FastText(Word2Vec):
         if self.vectors_ngrams.shape != (self.bucket, dim):
             self.vectors_ngrams = _uniform_rows((self.bucket, dim), self.seed + 1, None)
         self.syn1neg = np.zeros((len(words), dim), dtype=np.float32)
+        self.syn1 = np.zeros((0, dim), dtype=np.float32)  # no hierarchical softmax
         if prior_out is not None:
             self.syn1neg[: len(prior_out)] = prior_out
         self._ptr, self._idx = ngram_buckets(words, self.min_n, self.max_n, self.bucket)
