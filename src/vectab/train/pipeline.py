@@ -195,8 +195,10 @@ def train_classifier(
     that never occur in the training file, see :meth:`~vectab.text.Tokenizer.add_words`),
     ``encoder``, ``embedding_dim`` (table width without ``vectors``), ``projection``, ``ema``,
     ``max_len``, ``num_words`` (Keras' meaning), ``lower``, ``epochs``, ``lr``, ``out``
-    (model directory to write; rank 0 only under torchrun). Every option is checked before
-    the file is read.
+    (model directory to write; rank 0 only under torchrun), ``chars`` (``"cnn"`` or
+    ``"lstm"``: also encode each word's characters, from a CharVocab of the training words as
+    written, saved as ``chars.json``) and ``casing`` (also embed each word's casing class).
+    Every option is checked before the file is read.
 
     Args:
         train: labelled training file (``valid`` drives early stopping and the best epoch).
