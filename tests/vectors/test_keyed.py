@@ -5,6 +5,7 @@ Each test runs the same call on gensim and on vectab, on gensim's own test files
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,10 @@ def test_topn_none_returns_every_similarity_in_key_order(pair):
     got = ours.most_similar("war", topn=None)
     assert isinstance(got, np.ndarray) and got.shape == (len(theirs),)
     np.testing.assert_allclose(got, expected, atol=1e-5)
+    np.testing.assert_allclose(
+        ours.most_similar_cosmul("war", "peace", topn=None),
+        theirs.most_similar_cosmul("war", "peace", topn=None), rtol=1e-4,
+    )
     np.testing.assert_allclose(
         ours.most_similar("war", topn=None, restrict_vocab=7),
         theirs.most_similar("war", topn=None, restrict_vocab=7), atol=1e-5,
@@ -117,6 +122,10 @@ def test_evaluate_word_pairs_unpacks_as_gensim(pair):
     result = ours.evaluate_word_pairs(path)
     assert result.spearman == spearman.statistic and result.pearson_pvalue == pearson[1]
     assert f"{result.pearson:.3f}" == f"{g_pearson[0]:.3f}"  # the attributes stay floats
+    copied = copy.deepcopy(result)
+    assert copied == result and copied.to_dict() == result.to_dict()
+    with pytest.raises(AttributeError, match="read-only"):
+        result.pearson = 0.0
 
 
 def test_correlation_pvalues_match_scipy():
@@ -143,6 +152,8 @@ def test_evaluate_word_analogies_unpacks_as_gensim(pair):
         assert mine["correct"] == gs["correct"] and mine["incorrect"] == gs["incorrect"]
     with pytest.raises(KeyError, match="gensim keys"):
         sections[0]["wrong"]
+    result = ours.evaluate_word_analogies(path, restrict_vocab=2000)
+    assert copy.deepcopy(result).to_dict() == result.to_dict()
 
 
 def test_fasttext_oov_words_as_gensim():

@@ -81,7 +81,6 @@ class WordPairsResult(_ReadOnlyTuple):
         oov_ratio: float,
         pairs: int,
         oov: int,
-        *,
         pearson_pvalue: float = float("nan"),
         spearman_pvalue: float = float("nan"),
     ) -> WordPairsResult:
@@ -99,6 +98,10 @@ class WordPairsResult(_ReadOnlyTuple):
             spearman_pvalue=float(spearman_pvalue),
         )
         return self
+
+    def __reduce__(self) -> tuple:
+        return type(self), (self.pearson, self.spearman, self.oov_ratio, self.pairs, self.oov,
+                            self.pearson_pvalue, self.spearman_pvalue)
 
     def __repr__(self) -> str:
         return (
@@ -191,6 +194,10 @@ class AnalogyResult(_ReadOnlyTuple):
             oov_ratio=float(oov_ratio), questions=int(questions), oov=int(oov),
         )
         return self
+
+    def __reduce__(self) -> tuple:
+        return type(self), (self.accuracy, self.accuracy_cosmul, self.sections, self.oov_ratio,
+                            self.questions, self.oov)
 
     def __repr__(self) -> str:
         return (

@@ -410,17 +410,18 @@ class Vectors(KeyedVectorsAPI):
         self,
         positive: Term | list[Term] | None = None,
         negative: Term | list[Term] | None = None,
-        topn: int = 10,
+        topn: int | None = 10,
         restrict_vocab: int | None = None,
-    ) -> list[tuple[str, float]]:
+    ) -> Any:
         """Find words by the multiplicative objective 3CosMul (Levy & Goldberg 2014).
 
         gensim's ``most_similar_cosmul``: the product of ``(1 + cos) / 2`` over the positive
         terms divided by that over the negative ones (+1e-6). Vectors given as terms are used
         as they are (not normalized), as in gensim. ``restrict_vocab`` limits the search here
-        (gensim accepts it but searches everything).
+        (gensim accepts it but searches everything). ``topn=None`` returns every key's score
+        (a numpy array in key order, input words included), as gensim.
         """
-        _check_search(topn, restrict_vocab)
+        _check_search(0 if topn is None else topn, restrict_vocab)
         positive = _ensure_list(positive, "positive")
         negative = _ensure_list(negative, "negative")
         if not positive:
@@ -446,6 +447,8 @@ class Vectors(KeyedVectorsAPI):
         dists = ((1 + unit @ terms(positive).T) / 2).prod(dim=1)
         if negative:
             dists = dists / (((1 + unit @ terms(negative).T) / 2).prod(dim=1) + 1e-6)
+        if topn is None:
+            return dists.cpu().numpy()
         if exclude:
             dists[
                 torch.tensor(sorted(e for e in exclude if e < len(dists)), dtype=torch.long)
