@@ -13,7 +13,7 @@ import os
 import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -64,6 +64,19 @@ class KeyedVectorsAPI:
     key_to_index: dict[str, int]
     vectors: np.ndarray
     expandos: dict[str, np.ndarray]
+    load_report: Any
+
+    if TYPE_CHECKING:
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None: ...
+        def __contains__(self, key: object) -> bool: ...
+        def __getitem__(self, key: Any) -> np.ndarray: ...
+        def get_vector(self, word: Any, norm: bool = False) -> np.ndarray: ...
+        def similarity(self, w1: str, w2: str) -> float: ...
+        def similar_by_word(self, word: str, topn: int = 10) -> list[tuple[str, float]]: ...
+        def fill_norms(self, force: bool = False) -> None: ...
+        @property
+        def norms(self) -> np.ndarray: ...
 
     # ----- keys --------------------------------------------------------------------------
     def get_index(self, key: Any, default: int | None = None) -> int:
@@ -222,7 +235,7 @@ class KeyedVectorsAPI:
 
     def distance(self, w1: str, w2: str) -> float:
         """Cosine distance ``1 - similarity(w1, w2)``."""
-        return 1 - self.similarity(w1, w2)  # type: ignore[attr-defined]
+        return 1 - self.similarity(w1, w2)
 
     def distances(self, word_or_vector: Any, other_words: Sequence[str] = ()) -> np.ndarray:
         """Cosine distances from a word or vector to ``other_words`` (to every key when
@@ -258,17 +271,17 @@ class KeyedVectorsAPI:
 
     def most_similar_to_given(self, key1: str, keys_list: Sequence[str]) -> str:
         """The key of ``keys_list`` most similar to ``key1``."""
-        return keys_list[int(np.argmax([self.similarity(key1, k) for k in keys_list]))]  # type: ignore[attr-defined]
+        return keys_list[int(np.argmax([self.similarity(key1, k) for k in keys_list]))]
 
     def relative_cosine_similarity(self, wa: str, wb: str, topn: int = 10) -> float:
         """similarity(wa, wb) / the summed similarities of ``wa``'s ``topn`` neighbours
         (Leeuwenberg et al. 2016)."""
-        sims = self.similar_by_word(wa, topn)  # type: ignore[attr-defined]
+        sims = self.similar_by_word(wa, topn)
         if not len(sims):
             raise ValueError(
                 "Cannot calculate relative cosine similarity without any similar words."
             )
-        return float(self.similarity(wa, wb)) / sum(s for _, s in sims)  # type: ignore[attr-defined]
+        return float(self.similarity(wa, wb)) / sum(s for _, s in sims)
 
     def rank_by_centrality(self, words: Sequence[str], use_norm: bool = True) -> list:
         """``(cosine to the mean, word)`` pairs, most central first; words without a vector
@@ -321,19 +334,19 @@ class KeyedVectorsAPI:
 
     def get_normed_vectors(self) -> np.ndarray:
         """A unit-length copy of ``vectors`` (numpy), as gensim's ``get_normed_vectors``."""
-        return self.vectors / self.norms[..., np.newaxis]  # type: ignore[attr-defined]
+        return self.vectors / self.norms[..., np.newaxis]
 
     def init_sims(self, replace: bool = False) -> None:
         """gensim 3's name (deprecated in gensim 4): :meth:`fill_norms`, then with
         ``replace=True`` :meth:`unit_normalize_all`."""
         check_bool(replace, "replace")
-        self.fill_norms()  # type: ignore[attr-defined]
+        self.fill_norms()
         if replace:
             self.unit_normalize_all()
 
     def word_vec(self, word: str, norm: bool = False) -> np.ndarray:
         """gensim 3's name (deprecated in gensim 4) for ``get_vector``."""
-        return self.get_vector(word, norm=norm)  # type: ignore[attr-defined]
+        return self.get_vector(word, norm=norm)
 
     def unit_normalize_all(self) -> None:
         """Scale every row of ``vectors`` to unit length, in place (gensim's method)."""
@@ -374,7 +387,7 @@ class KeyedVectorsAPI:
         )
         if report.skipped:
             warnings.warn(report_warning(report), stacklevel=2)
-        kv = cls(words, matrix, subwords=subwords)  # type: ignore[call-arg]
+        kv = cls(words, matrix, subwords=subwords)
         kv.load_report = report
         if counts is None:
             kv.expandos["count"] = np.arange(len(words), 0, -1, dtype=np.int64)
@@ -399,7 +412,7 @@ class KeyedVectorsAPI:
         if mmap not in (None, "r"):
             raise ValueError(f"`mmap` must be None or 'r', got {mmap!r}; vectab reads files only")
         words, matrix, subwords, report = read_vectors(fname)
-        kv = cls(words, matrix, subwords=subwords)  # type: ignore[call-arg]
+        kv = cls(words, matrix, subwords=subwords)
         kv.load_report = report
         return kv
 

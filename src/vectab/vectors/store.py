@@ -9,7 +9,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from numbers import Integral
-from typing import Any
+from typing import Any, cast, overload
 
 import numpy as np
 import torch
@@ -93,24 +93,26 @@ class Vectors(KeyedVectorsAPI):
         if index_to_key is None and vectors is None:
             check_int(vector_size, "vector_size", minimum=0,
                       fix=" Pass the words and their matrix, or the size of an empty table.")
-            index_to_key, vectors = [], np.zeros((0, int(vector_size)), dtype=np.float32)
+            index_to_key, vectors = [], np.zeros((0, int(vector_size or 0)), dtype=np.float32)
         elif index_to_key is None or vectors is None:
             raise TypeError("pass both `index_to_key` and `vectors` (or only `vector_size`)")
         elif vector_size is not None:
             raise TypeError("`vector_size` is for an empty table; drop it when passing `vectors`")
-        if isinstance(index_to_key, np.ndarray):
-            index_to_key = index_to_key.tolist()  # plain str keys, not np.str_
+        keys = cast(  # an int was turned into an empty table above
+            Sequence[str],
+            index_to_key.tolist() if isinstance(index_to_key, np.ndarray) else index_to_key,
+        )  # an array of words -> plain str keys, not np.str_
         vectors = np.asarray(vectors)
         if vectors.ndim != 2:
             raise ValueError(
                 f"`vectors` must be a 2-D (vocab, dim) matrix, got shape {vectors.shape}"
             )
-        if len(index_to_key) != vectors.shape[0]:
+        if len(keys) != vectors.shape[0]:
             raise ValueError(
-                f"`index_to_key` has {len(index_to_key)} words but `vectors` has "
+                f"`index_to_key` has {len(keys)} words but `vectors` has "
                 f"{vectors.shape[0]} rows; they must match"
             )
-        self.index_to_key: list[str] = list(index_to_key)
+        self.index_to_key: list[str] = list(keys)
         self.key_to_index: dict[str, int] = dict(
             zip(self.index_to_key, range(len(self.index_to_key)))
         )
@@ -338,13 +340,32 @@ class Vectors(KeyedVectorsAPI):
         pairs = zip(ids[0].tolist(), scores[0].tolist())
         return [(self.index_to_key[i], s) for i, s in pairs if i not in exclude][:topn]
 
+    @overload
+    def most_similar(
+        self,
+        positive: Term | list[Term] | None = None,
+        negative: Term | list[Term] | None = None,
+        topn: int = 10,
+        restrict_vocab: int | None = None,
+    ) -> list[tuple[str, float]]: ...
+
+    @overload
+    def most_similar(
+        self,
+        positive: Term | list[Term] | None = None,
+        negative: Term | list[Term] | None = None,
+        *,
+        topn: None,
+        restrict_vocab: int | None = None,
+    ) -> np.ndarray: ...
+
     def most_similar(
         self,
         positive: Term | list[Term] | None = None,
         negative: Term | list[Term] | None = None,
         topn: int | None = 10,
         restrict_vocab: int | None = None,
-    ) -> Any:
+    ) -> list[tuple[str, float]] | np.ndarray:
         """Find the words closest to the weighted mean of the unit vectors of the terms (3CosAdd).
 
         Same results as gensim's ``KeyedVectors.most_similar``: input words are never returned;
@@ -386,19 +407,19 @@ class Vectors(KeyedVectorsAPI):
         return self._search(mean, int(topn), exclude, restrict_vocab)
 
     def similar_by_word(
-        self, word: str, topn: int | None = 10, restrict_vocab: int | None = None
+        self, word: str, topn: int = 10, restrict_vocab: int | None = None
     ) -> list[tuple[str, float]]:
         """The ``topn`` words closest to ``word`` (itself excluded)."""
         return self.most_similar(positive=[word], topn=topn, restrict_vocab=restrict_vocab)
 
     def similar_by_key(
-        self, key: str, topn: int | None = 10, restrict_vocab: int | None = None
+        self, key: str, topn: int = 10, restrict_vocab: int | None = None
     ) -> list[tuple[str, float]]:
         """The ``topn`` keys closest to ``key`` (gensim's name for :meth:`similar_by_word`)."""
         return self.most_similar(positive=[key], topn=topn, restrict_vocab=restrict_vocab)
 
     def similar_by_vector(
-        self, vector: np.ndarray, topn: int | None = 10, restrict_vocab: int | None = None
+        self, vector: np.ndarray, topn: int = 10, restrict_vocab: int | None = None
     ) -> list[tuple[str, float]]:
         """The ``topn`` words closest to ``vector`` (gensim's ``similar_by_vector``)."""
         vector = np.asarray(vector)
@@ -406,13 +427,32 @@ class Vectors(KeyedVectorsAPI):
             raise ValueError(f"`vector` must have shape ({self.vector_size},), got {vector.shape}")
         return self.most_similar(positive=[vector], topn=topn, restrict_vocab=restrict_vocab)
 
+    @overload
+    def most_similar_cosmul(
+        self,
+        positive: Term | list[Term] | None = None,
+        negative: Term | list[Term] | None = None,
+        topn: int = 10,
+        restrict_vocab: int | None = None,
+    ) -> list[tuple[str, float]]: ...
+
+    @overload
+    def most_similar_cosmul(
+        self,
+        positive: Term | list[Term] | None = None,
+        negative: Term | list[Term] | None = None,
+        *,
+        topn: None,
+        restrict_vocab: int | None = None,
+    ) -> np.ndarray: ...
+
     def most_similar_cosmul(
         self,
         positive: Term | list[Term] | None = None,
         negative: Term | list[Term] | None = None,
         topn: int | None = 10,
         restrict_vocab: int | None = None,
-    ) -> Any:
+    ) -> list[tuple[str, float]] | np.ndarray:
         """Find words by the multiplicative objective 3CosMul (Levy & Goldberg 2014).
 
         gensim's ``most_similar_cosmul``: the product of ``(1 + cos) / 2`` over the positive
