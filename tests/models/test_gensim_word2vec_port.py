@@ -850,9 +850,6 @@ class TestWord2VecModel(unittest.TestCase):
         model2 = Word2Vec(sentences, vector_size=2, min_count=1, sg=0, hs=0, negative=2)
         self.models_equal(model, model2)
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "Vectors.similarity computes in float64 and n_similarity in float32, so gensim's exact "
-        "equality of the two for single words fails at ~1e-8 (vectors/_keyed.py, store.py)"))
     def test_similarities(self):
         """Test similarity and n_similarity methods."""
         # The model is trained using CBOW

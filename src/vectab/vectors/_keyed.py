@@ -31,6 +31,13 @@ def _is_key(value: Any) -> bool:
     return isinstance(value, KEY_TYPES) and not isinstance(value, (bool, np.bool_))
 
 
+def cosine(a: np.ndarray, b: np.ndarray) -> float:
+    """Cosine of two vectors in float64 (0.0 when either is all zeros)."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    na, nb = np.linalg.norm(a), np.linalg.norm(b)
+    return float(a @ b / (na * nb)) if na > 0 and nb > 0 else 0.0
+
+
 def _unitvec(vec: np.ndarray) -> np.ndarray:
     norm = np.linalg.norm(vec)
     return vec / norm if norm > 0 else vec
@@ -267,7 +274,7 @@ class KeyedVectorsAPI:
             raise ZeroDivisionError("At least one of the passed list is empty.")
         mean1 = self.get_mean_vector(ws1, pre_normalize=False)
         mean2 = self.get_mean_vector(ws2, pre_normalize=False)
-        return float(_unitvec(mean1) @ _unitvec(mean2))
+        return cosine(mean1, mean2)
 
     def most_similar_to_given(self, key1: str, keys_list: Sequence[str]) -> str:
         """The key of ``keys_list`` most similar to ``key1``."""

@@ -16,7 +16,7 @@ import torch
 
 from vectab._checks import check_bool, check_int
 from vectab.errors import OutOfVocabularyError
-from vectab.vectors._keyed import KEY_TYPES, KeyedVectorsAPI
+from vectab.vectors._keyed import KEY_TYPES, KeyedVectorsAPI, cosine
 from vectab.vectors._save import save_vectors
 from vectab.vectors.align import CoverageReport, OovInit, build_embedding_matrix
 from vectab.vectors.evaluate import evaluate_word_analogies, evaluate_word_pairs
@@ -299,11 +299,9 @@ class Vectors(KeyedVectorsAPI):
 
     # ----- similarity -------------------------------------------------------------------
     def similarity(self, w1: str, w2: str) -> float:
-        """Cosine similarity of two words (gensim's ``similarity``)."""
-        a = self.get_vector(w1).astype(np.float64)
-        b = self.get_vector(w2).astype(np.float64)
-        na, nb = np.linalg.norm(a), np.linalg.norm(b)
-        return float(a @ b / (na * nb)) if na > 0 and nb > 0 else 0.0
+        """Cosine similarity of two words (gensim's ``similarity``), computed in float64 as
+        ``n_similarity`` is, so ``n_similarity([w1], [w2]) == similarity(w1, w2)``."""
+        return cosine(self.get_vector(w1), self.get_vector(w2))
 
     def _terms(self, positive: Any, negative: Any) -> tuple[list, np.ndarray, set[int]]:
         """Split analogy terms into items, weights (+1 / -1 by default) and in-vocab row ids."""
