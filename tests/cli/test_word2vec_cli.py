@@ -66,3 +66,22 @@ def test_train_word2vec_user_errors(tmp_path):
         result = runner.invoke(app, ["train", "word2vec", *args])
         assert result.exit_code == 1, (args, result.output)
         assert message in result.output and "Traceback" not in result.output
+
+
+def test_train_word2vec_hierarchical_softmax_and_min_count_zero(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus.txt.gz")
+    out = tmp_path / "vectors.txt"
+    result = runner.invoke(app, [
+        "train", "word2vec", str(corpus), "-o", str(out), "--hs", "--negative", "0",
+        "--min-count", "0", "--vector-size", "8", "--epochs", "1", "--workers", "1",
+        "--save-model", str(tmp_path / "m.w2v"),
+    ])
+    assert result.exit_code == 0, result.output
+    config = json.loads((tmp_path / "vectors.txt.json").read_text())
+    assert config["settings"]["hs"] == 1 and config["settings"]["negative"] == 0
+    model = Word2Vec.load(tmp_path / "m.w2v")
+    assert model.hs == 1 and model.negative == 0 and model.min_count == 0
+    assert np.abs(model.syn1).sum() > 0  # the tree's inner nodes learned
+    nothing = runner.invoke(app, ["train", "word2vec", str(corpus), "-o", str(out),
+                                  "--negative", "0"])
+    assert nothing.exit_code == 1 and "negative" in nothing.stderr

@@ -35,9 +35,15 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
         ] = 100,
         window: Annotated[int, typer.Option(min=1, help="Maximum context distance.")] = 5,
         min_count: Annotated[
-            int, typer.Option("--min-count", min=1, help="Ignore words seen fewer times.")
+            int, typer.Option("--min-count", min=0, help="Ignore words seen fewer times (0 keeps "
+                              "every word).")
         ] = 5,
-        negative: Annotated[int, typer.Option(min=1, help="Noise words per example.")] = 5,
+        negative: Annotated[int, typer.Option(min=0, help="Noise words per example (0: none, "
+                                              "with --hs).")] = 5,
+        hs: Annotated[
+            bool, typer.Option("--hs/--no-hs", help="Hierarchical softmax over a Huffman tree "
+                               "(with --negative 0: hs alone), as gensim's hs=1.")
+        ] = False,
         sample: Annotated[float, typer.Option(help="Downsampling threshold (0 = off).")] = 1e-3,
         alpha: Annotated[float, typer.Option(help="Initial learning rate.")] = 0.025,
         epochs: Annotated[int, typer.Option(min=1, help="Passes over the corpus.")] = 5,
@@ -76,8 +82,8 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
 
         model = Word2Vec(
             sg=int(sg), vector_size=vector_size, window=window, min_count=min_count,
-            negative=negative, sample=sample, alpha=alpha, min_alpha=min(0.0001, alpha),
-            epochs=epochs, workers=workers, seed=seed, device=device,
+            negative=negative, hs=int(hs), sample=sample, alpha=alpha,
+            min_alpha=min(0.0001, alpha), epochs=epochs, workers=workers, seed=seed, device=device,
         )
         model.build_vocab(corpus_file=corpus)
         if is_main_process():
@@ -106,7 +112,8 @@ def register(*, app: typer.Typer, train: typer.Typer, vectors: typer.Typer) -> N
             "epoch_losses": model.epoch_losses,
             "settings": {
                 "sg": int(sg), "vector_size": vector_size, "window": window, "min_count": min_count,
-                "negative": negative, "sample": sample, "alpha": alpha, "epochs": epochs,
+                "negative": negative, "hs": int(hs), "sample": sample, "alpha": alpha,
+                "epochs": epochs,
                 "workers": model.workers, "seed": seed, "device": device,
             },
         }
