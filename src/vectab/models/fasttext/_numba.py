@@ -27,6 +27,9 @@ from collections.abc import Callable
 
 import numpy as np
 
+# word2vec's noise draw: searchsorted(cum_table, x) through a bucket table, the same words
+from vectab.models.word2vec._numba import _draw_noise, noise_guide
+
 __all__ = ["EXP_TABLE", "LOG_TABLE", "MAX_EXP", "compose", "kernel", "make_job"]
 
 MAX_EXP = 8.0
@@ -40,15 +43,15 @@ _LCG_MOD = (1 << 48) - 1
 
 
 def _negative(
-    h, syn1neg, word, negative, cum_table, cum_max, exp_table, log_table, alpha, scale, work,
-    rnd, loss, clamp,
+    h, syn1neg, word, noise, negative, exp_table, log_table, alpha, scale, work, loss, clamp,
 ):  # pragma: no cover - compiled by numba (inlined into the kernel); tested through FastText
-    """Train the input vector ``h`` to predict ``word`` against ``negative`` noise words.
+    """Train the input vector ``h`` to predict ``word`` against the noise words ``noise``.
 
     Sets ``work`` to the gradient of ``h`` (the caller applies it to the input rows) and moves
-    the output rows. A score outside ``(-MAX_EXP, MAX_EXP)`` skips its pair (skip-gram) or is
-    clamped to probability 0 / 1 (``clamp``: CBOW), as gensim's two kernels do. Returns the
-    advanced random state and ``loss`` plus this example's negative log-likelihood.
+    the output rows; a noise word equal to ``word`` is skipped. A score outside
+    ``(-MAX_EXP, MAX_EXP)`` skips its pair (skip-gram) or is clamped to probability 0 / 1
+    (``clamp``: CBOW), as gensim's two kernels do. Returns ``loss`` plus this example's
+    negative log-likelihood.
     """
     size = h.shape[0]
     for a in range(size):
@@ -58,9 +61,7 @@ def _negative(
             target = word
             label = np.float32(1.0)
         else:
-            x = (rnd >> np.uint64(16)) % cum_max
-            target = np.searchsorted(cum_table, np.uint32(x))
-            rnd = (rnd * np.uint64(_LCG_MUL) + np.uint64(11)) & np.uint64(_LCG_MOD)
+            target = noise[d - 1]
             if target == word:
                 continue
             label = np.float32(0.0)
@@ -84,16 +85,18 @@ def _negative(
         for a in range(size):
             work[a] += g * syn1neg[target, a]
             syn1neg[target, a] += g * h[a]
-    return rnd, loss
+    return loss
 
 
-_negative_compiled = _negative  # replaced by its numba version in kernel()
+# replaced by their numba versions in kernel()
+_negative_compiled = _negative
+_draw_noise_compiled = _draw_noise
 
 
 def _train_job(
     vocab_rows, ngram_rows, syn1neg, ptr, idx, gain, word_ids, sentence_ends, sample_int,
-    cum_table, exp_table, log_table, sg, cbow_mean, window, shrink_windows, negative,
-    alpha_start, alpha_end, seed,
+    cum_table, guide, shift, exp_table, log_table, sg, cbow_mean, window, shrink_windows,
+    negative, alpha_start, alpha_end, seed,
 ):  # pragma: no cover - compiled by numba; tested through FastText
     size = vocab_rows.shape[1]
     n_raw = word_ids.shape[0]
@@ -108,6 +111,7 @@ def _train_job(
     work = np.empty(size, dtype=np.float32)
     total = np.empty(size, dtype=np.float32)
     neu1 = np.empty(size, dtype=np.float32)
+    noise = np.empty(max(negative, 1), dtype=np.int64)
     effective = 0
     loss = 0.0
     examples = 0
@@ -160,10 +164,10 @@ def _train_job(
                     if j == i:
                         continue
                     examples += 1
-                    rnd, loss = _negative_compiled(
-                        neu1, syn1neg, buf[j], negative, cum_table, cum_max, exp_table,
-                        log_table, alpha, scale, work, rnd, loss, False,
-                    )
+                    rnd = _draw_noise_compiled(rnd, cum_table, cum_max, guide, shift, negative,
+                                               noise)
+                    loss = _negative_compiled(neu1, syn1neg, buf[j], noise, negative, exp_table,
+                                              log_table, alpha, scale, work, loss, False)
                     for a in range(size):
                         total[a] += work[a]
                         neu1[a] += step * work[a]
@@ -195,10 +199,9 @@ def _train_job(
                 if cbow_mean:
                     for a in range(size):
                         neu1[a] *= inv
-                rnd, loss = _negative_compiled(
-                    neu1, syn1neg, word, negative, cum_table, cum_max, exp_table, log_table,
-                    alpha, scale, work, rnd, loss, True,
-                )
+                rnd = _draw_noise_compiled(rnd, cum_table, cum_max, guide, shift, negative, noise)
+                loss = _negative_compiled(neu1, syn1neg, word, noise, negative, exp_table,
+                                          log_table, alpha, scale, work, loss, True)
                 if not cbow_mean:
                     for a in range(size):
                         work[a] *= inv
@@ -235,9 +238,10 @@ def kernel():
     """The compiled training kernel (from numba's on-disk cache after the first compilation)."""
     from vectab._jit import njit
 
-    global _negative_compiled
+    global _negative_compiled, _draw_noise_compiled
     options = dict(fastmath=True, error_model="numpy")
     _negative_compiled = njit(cache=False, inline="always", **options)(_negative)
+    _draw_noise_compiled = njit(cache=False, inline="always", **options)(_draw_noise)
     return njit(nogil=True, **options)(_train_job)
 
 
@@ -269,8 +273,9 @@ def make_job(
     place (``run_epochs``' ``train_job``).
     """
     compiled = kernel()
-    fixed = (sample_int, cum_table, EXP_TABLE, LOG_TABLE, int(sg), int(cbow_mean), int(window),
-             bool(shrink_windows), int(negative))
+    guide, shift = noise_guide(cum_table)
+    fixed = (sample_int, cum_table, guide, np.uint32(shift), EXP_TABLE, LOG_TABLE, int(sg),
+             int(cbow_mean), int(window), bool(shrink_windows), int(negative))
 
     def job(word_ids, ends, a0, a1, seed):
         return compiled(vocab_rows, ngram_rows, syn1neg, ptr, idx, gain, word_ids, ends, *fixed,
