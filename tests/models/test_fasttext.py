@@ -3,8 +3,12 @@ reference of gensim's per-pair updates; learning; .bin/.vec/model files; update=
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
+from safetensors import safe_open
+from safetensors.numpy import save_file
 
 from vectab.errors import ModelFormatError, OutOfVocabularyError
 from vectab.models import FastText, Word2Vec
@@ -335,3 +339,34 @@ def test_trim_rule_drops_words_as_in_gensim():
     g = gensim_ft.FastText(corpus(), trim_rule=rule, vector_size=16, min_count=1, bucket=500)
     assert ours.wv.index_to_key == g.wv.index_to_key
     assert "cat" not in ours.wv.key_to_index and ours.wv["cat"].shape == (16,)
+
+
+def test_trains_through_word2vecs_train_with_its_options():
+    """One training path (#13): FastText plugs its kernel into Word2Vec.train, so every
+    option of Word2Vec.train works here, compute_loss=False included (gensim's option)."""
+    assert FastText.train is Word2Vec.train
+    model = FastText(**SMALL)
+    model.build_vocab(corpus())
+    model.train(corpus(), total_examples=model.corpus_count, epochs=2)
+    assert model.get_latest_training_loss() > 0
+    before = model.wv.vectors.copy()
+    model.train(corpus(), total_examples=model.corpus_count, epochs=1, compute_loss=False)
+    assert model.get_latest_training_loss() == 0.0
+    assert not np.array_equal(before, model.wv.vectors)  # trained (and the vectors recomposed)
+
+
+def test_model_file_errors_name_the_file_and_field_as_word2vecs(tmp_path):
+    """The model-file reader is word2vec's (one helper): the same checks, the same messages."""
+    path = tmp_path / "m.safetensors"
+    model = FastText(corpus(), **SMALL)
+    model.save(path)
+    with safe_open(str(path), framework="numpy") as f:
+        meta = f.metadata()
+        tensors = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118
+    data = json.loads(meta["vectab"])
+    first = data["index_to_key"][0]
+    data["index_to_key"][1] = first
+    save_file(tensors, str(path), metadata={"vectab": json.dumps(data)})
+    with pytest.raises(ModelFormatError, match=r"index_to_key: expected distinct words, found "
+                                               f'"{first}" twice'):
+        FastText.load(path)

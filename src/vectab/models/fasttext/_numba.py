@@ -28,7 +28,7 @@ from collections.abc import Callable
 import numpy as np
 
 # word2vec's noise draw: searchsorted(cum_table, x) through a bucket table, the same words
-from vectab.models.word2vec._numba import _draw_noise, noise_guide
+from vectab.models.word2vec._numba import draw_noise, noise_guide
 
 __all__ = ["EXP_TABLE", "LOG_TABLE", "MAX_EXP", "compose", "kernel", "make_job"]
 
@@ -90,7 +90,7 @@ def _negative(
 
 # replaced by their numba versions in kernel()
 _negative_compiled = _negative
-_draw_noise_compiled = _draw_noise
+_draw_noise_compiled = draw_noise
 
 
 def _train_job(
@@ -241,7 +241,7 @@ def kernel():
     global _negative_compiled, _draw_noise_compiled
     options = dict(fastmath=True, error_model="numpy")
     _negative_compiled = njit(cache=False, inline="always", **options)(_negative)
-    _draw_noise_compiled = njit(cache=False, inline="always", **options)(_draw_noise)
+    _draw_noise_compiled = njit(cache=False, inline="always", **options)(draw_noise)
     return njit(nogil=True, **options)(_train_job)
 
 

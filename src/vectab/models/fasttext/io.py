@@ -18,19 +18,17 @@ import numpy as np
 
 from vectab._fileio import atomic_path
 from vectab._modelfile import (
-    check_finite,
-    found,
-    parse_json,
-    safetensors_header,
     want_int,
-    want_list,
-    want_number,
-    want_object,
-    want_str,
 )
 from vectab.errors import ModelFormatError
 from vectab.models.word2vec import vocab
-from vectab.models.word2vec.io import _SETTING_CHECKS, _STATE, _STATE_CHECKS, _exact_keys
+from vectab.models.word2vec.io import (
+    SETTING_CHECKS,
+    STATE,
+    check_common_meta,
+    new_model,
+    read_model_file,
+)
 from vectab.vectors.formats.fasttext import FASTTEXT_MAGIC, FASTTEXT_VERSION
 
 __all__ = ["save_model", "load_model", "write_facebook_bin"]
@@ -41,7 +39,7 @@ _SETTINGS = (
     "min_alpha", "sg", "negative", "ns_exponent", "cbow_mean", "epochs", "sorted_vocab",
     "batch_words", "max_final_vocab", "shrink_windows", "min_n", "max_n", "bucket",
 )
-_CHECKS = _SETTING_CHECKS | {
+_CHECKS = SETTING_CHECKS | {
     "min_n": lambda p, f, v: want_int(p, f, v, 1),
     "max_n": lambda p, f, v: want_int(p, f, v, 0),
     "bucket": lambda p, f, v: want_int(p, f, v, 0),
@@ -58,7 +56,7 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> None:
     meta = {
         "format": _FORMAT,
         "settings": {k: getattr(model, k) for k in _SETTINGS},
-        "state": {k: getattr(model, k) for k in _STATE},
+        "state": {k: getattr(model, k) for k in STATE},
         "index_to_key": model.wv.index_to_key,
     }
     tensors = {
@@ -74,31 +72,13 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> None:
 
 def _check_meta(path: str, metadata: dict, header: dict) -> dict:
     """The JSON header and the tensor shapes, checked before any tensor is read."""
-    if "vectab" not in metadata:
-        raise ModelFormatError(path, None, f"{_NOT_A_MODEL}: expected vectab metadata, found a "
-                               "safetensors file without it")
-    meta = want_object(path, None, parse_json(path, metadata["vectab"]))
-    if meta.get("format") != _FORMAT:
-        raise ModelFormatError(path, "format", f"{_NOT_A_MODEL}: expected {found(_FORMAT)}, found "
-                               f"{found(meta.get('format'))}")
-    _exact_keys(path, None, meta, ("format", "settings", "state", "index_to_key"))
-    settings = _exact_keys(path, "settings", meta["settings"], _SETTINGS)
-    for name in _SETTINGS:
-        _CHECKS[name](path, f"settings.{name}", settings[name])
-    state = _exact_keys(path, "state", meta["state"], _STATE)
-    for name, check in _STATE_CHECKS.items():
-        check(path, f"state.{name}", state[name])
-    for i, loss in enumerate(want_list(path, "state.epoch_losses", state["epoch_losses"])):
-        want_number(path, f"state.epoch_losses[{i}]", loss)
-    words = want_list(path, "index_to_key", meta["index_to_key"])
-    for i, word in enumerate(words):
-        want_str(path, f"index_to_key[{i}]", word)
-    if len(set(words)) != len(words):
-        raise ModelFormatError(path, "index_to_key", "expected distinct words, found duplicates")
+    meta = check_common_meta(path, metadata, fmt=_FORMAT, not_a_model=_NOT_A_MODEL,
+                             names=_SETTINGS, checks=_CHECKS)
+    settings = meta["settings"]
     if set(header) != set(_DTYPES):
         raise ModelFormatError(path, None, f"expected the tensors {sorted(_DTYPES)}, found "
                                f"{sorted(header)}")
-    rows, dim = len(words), settings["vector_size"]
+    rows, dim = len(meta["index_to_key"]), settings["vector_size"]
     bucket = settings["bucket"] if settings["max_n"] >= settings["min_n"] else 0
     shapes = {"vectors_vocab": (rows, dim), "vectors_ngrams": (bucket, dim),
               "syn1neg": (rows, dim), "counts": (rows,), "sample_int": (rows,)}
@@ -116,40 +96,15 @@ def load_model(cls: Any, path: str | os.PathLike[str]) -> Any:
     Every problem is a ``ModelFormatError`` naming the file and the field; only the known
     settings and state names are ever set on the model.
     """
-    from safetensors import safe_open
-
-    if not os.path.lexists(path):
-        raise FileNotFoundError(f"model file {str(path)!r} does not exist")
-    path = str(path)
-    try:
-        header, metadata = safetensors_header(path)
-    except ModelFormatError as exc:
-        detail = (
-            str(exc).removeprefix(f"{path}: ").removeprefix(f"{exc.field}: " if exc.field else "")
-        )
-        raise ModelFormatError(path, exc.field, f"{_NOT_A_MODEL}: {detail}") from None
-    meta = _check_meta(path, metadata, header)
-    try:
-        with safe_open(path, framework="numpy") as f:
-            arrays = {k: f.get_tensor(k) for k in _DTYPES}
-    except Exception as exc:  # safetensors raises its own error type on a damaged file
-        raise ModelFormatError(path, None, f"expected readable tensors, found: {exc}") from exc
-    check_finite(path, arrays)
-    if arrays["counts"].size and int(arrays["counts"].min()) < 0:
-        raise ModelFormatError(
-            path, "counts", f"expected word counts >= 0, found {int(arrays['counts'].min())}"
-        )
-    try:
-        model = cls(**meta["settings"])
-    except (TypeError, ValueError) as exc:
-        raise ModelFormatError(path, "settings", str(exc)) from None
+    meta, arrays = read_model_file(path, not_a_model=_NOT_A_MODEL, check_meta=_check_meta)
+    model = new_model(cls, path, meta)
     model.counts = arrays["counts"]
     model.sample_int = arrays["sample_int"]
     model.cum_table = vocab.cum_table(model.counts, model.ns_exponent)
     model.vectors_ngrams = arrays["vectors_ngrams"].copy()
     model.vectors_vocab = arrays["vectors_vocab"].copy()
     model._set_tables(meta["index_to_key"], model.vectors_vocab, arrays["syn1neg"])
-    for name in _STATE:  # known names only, each checked above: a file cannot replace a method
+    for name in STATE:  # known names only, each checked above: a file cannot replace a method
         setattr(model, name, meta["state"][name])
     return model
 

@@ -17,15 +17,16 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
+import torch
 
-from vectab._checks import check_float, check_int
-from vectab._progress import ProgressArg, emitter
+from vectab._checks import check_int
+from vectab._progress import ProgressArg
 from vectab.models.fasttext import _numba
 from vectab.models.word2vec._numba import AVAILABLE as NUMBA_AVAILABLE
 from vectab.models.word2vec.corpus import check_corpus
 from vectab.models.word2vec.model import Word2Vec
 from vectab.models.word2vec.state import TrainState
-from vectab.models.word2vec.train import run_epochs
+from vectab.models.word2vec.train import JobFn
 from vectab.vectors.formats.fasttext import FastTextSubwords, ngram_buckets
 from vectab.vectors.store import Vectors
 
@@ -204,76 +205,26 @@ class FastText(Word2Vec):
         self.wv.vectors = self._composed()
 
     # ----------------------------------------------------------------- training
-    def train(
-        self,
-        corpus_iterable: Iterable[Sequence[str]] | None = None,
-        *,
-        corpus_file: str | os.PathLike[str] | None = None,
-        total_examples: int | None = None,
-        total_words: int | None = None,
-        epochs: int | None = None,
-        start_alpha: float | None = None,
-        end_alpha: float | None = None,
-        callbacks: Sequence[Any] = (),
-        progress: ProgressArg = None,
-    ) -> tuple[int, int]:
-        """Train on a corpus (gensim's ``train``); return ``(effective_words, raw_words)``.
-
-        As in gensim, ``epochs`` and one of ``total_examples`` (sentences) or ``total_words``
-        (raw words) are required; after ``build_vocab`` on the same corpus pass
-        ``total_examples=model.corpus_count, epochs=model.epochs``.
-        """
-        if not len(self.wv):
-            raise ValueError("the vocabulary is empty: call build_vocab(corpus) before train()")
-        if epochs is None:
-            raise ValueError("`epochs` is required, as in gensim: pass epochs=model.epochs")
-        check_int(epochs, "epochs", fix=" E.g. epochs=model.epochs.")
-        if total_examples is None and total_words is None:
-            raise ValueError(
-                "pass total_examples (sentences) or total_words (raw words) for the learning-rate "
-                "decay; after build_vocab on the same corpus use total_examples=model.corpus_count"
-            )
-        for name, value in (("total_examples", total_examples), ("total_words", total_words)):
-            check_int(value, name, minimum=0, allow_none=True,
-                      fix=" Pass the corpus size, e.g. model.corpus_count.")
-        check_float(start_alpha, "start_alpha", minimum=0, min_open=True, allow_none=True)
-        check_float(end_alpha, "end_alpha", minimum=0, allow_none=True)
-        corpus = check_corpus(corpus_iterable, corpus_file, passes=int(epochs))
+    def _make_job(self, state: TrainState, device: torch.device) -> tuple[JobFn, int]:
+        """FastText's kernel for :meth:`Word2Vec.train` (CPU, numba; no torch kernel)."""
         if not NUMBA_AVAILABLE:
             raise ImportError("FastText trains with numba: pip install 'vectab[fast]'")
-        self.alpha = self.alpha if start_alpha is None else float(start_alpha)
-        self.min_alpha = self.min_alpha if end_alpha is None else float(end_alpha)
-        self.epochs = int(epochs)
-        self.running_training_loss = 0.0
-        emit = emitter(self.progress if progress is None else progress)
+        if device.type != "cpu":
+            raise ValueError(f"FastText trains on the CPU only, got device={self.device!r}")
         job = _numba.make_job(
             self.vectors_vocab, self.vectors_ngrams, self.syn1neg, self._ptr, self._idx,
             self._gain, self.sample_int, self.cum_table, sg=bool(self.sg),
             cbow_mean=bool(self.cbow_mean), window=self.window,
             shrink_windows=self.shrink_windows, negative=self.negative,
         )
+        if state.compute_loss:
+            return job, self.workers
 
-        def hook(name: str) -> None:
-            for cb in callbacks:
-                getattr(cb, name, lambda m: None)(self)
+        def no_loss(*args: Any) -> tuple[int, float, int]:  # train(compute_loss=False)
+            effective, _, examples = job(*args)
+            return effective, 0.0, examples
 
-        def on_epoch_end(loss: float, examples: int) -> None:
-            self.running_training_loss += loss
-            self.epoch_losses.append(loss / max(examples, 1))
-            self._sync_tables()
-            hook("on_epoch_end")
-
-        hook("on_train_begin")
-        result = run_epochs(
-            self._train_state(), corpus, epochs=self.epochs, start_alpha=self.alpha,
-            end_alpha=self.min_alpha, total_words=total_words, total_examples=total_examples,
-            train_job=job, threads=self.workers, emit=emit,
-            on_epoch_begin=lambda: hook("on_epoch_begin"), on_epoch_end=on_epoch_end,
-        )
-        self.train_count += 1
-        self.min_alpha_yet_reached = self.min_alpha
-        hook("on_train_end")
-        return result
+        return no_loss, self.workers
 
     def _train_state(self) -> TrainState:
         return TrainState(
@@ -282,6 +233,7 @@ class FastText(Word2Vec):
             cbow_mean=bool(self.cbow_mean), window=self.window,
             shrink_windows=self.shrink_windows, negative=self.negative,
             batch_words=self.batch_words, seed=self.seed, train_count=self.train_count,
+            compute_loss=self.compute_loss,
         )
 
     # ----------------------------------------------------------------- files

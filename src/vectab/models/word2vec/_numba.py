@@ -29,7 +29,10 @@ from vectab.models.word2vec.state import TrainState
 # numba is optional (extra "fast"); without it the torch kernel trains. Imported on first use.
 AVAILABLE = importlib.util.find_spec("numba") is not None
 
-__all__ = ["AVAILABLE", "EXP_TABLE", "LOG_TABLE", "MAX_EXP", "kernel", "noise_guide", "numba_job"]
+__all__ = [
+    "AVAILABLE", "EXP_TABLE", "LOG_TABLE", "MAX_EXP", "draw_noise", "kernel", "noise_guide",
+    "numba_job",
+]
 
 MAX_EXP = 6.0
 EXP_TABLE_SIZE = 1000
@@ -59,7 +62,7 @@ def noise_guide(cum_table: np.ndarray) -> tuple[np.ndarray, int]:
     return guide, shift
 
 
-def _draw_noise(rnd, cum_table, cum_max, guide, shift, negative, noise):
+def draw_noise(rnd, cum_table, cum_max, guide, shift, negative, noise):
     # pragma: no cover - compiled by numba (inlined); tested through Word2Vec
     """Draw ``negative`` noise words into ``noise`` (``searchsorted(cum_table, x)`` for ``x``
     from the random stream, found through ``guide``); return the advanced random state."""
@@ -183,7 +186,7 @@ def _apply_window(syn0, buf, j0, k0, i, work, scale):
 
 
 # replaced by their numba versions in kernel()
-_draw_noise_compiled = _draw_noise
+_draw_noise_compiled = draw_noise
 _negative_step_compiled = _negative_step
 _hs_step_compiled = _hs_step
 _window_input_compiled = _window_input
@@ -311,7 +314,7 @@ def kernel():
     global _window_input_compiled, _apply_window_compiled
     options = dict(fastmath=True, error_model="numpy")
     inline = njit(cache=False, inline="always", **options)
-    _draw_noise_compiled = inline(_draw_noise)
+    _draw_noise_compiled = inline(draw_noise)
     _negative_step_compiled = inline(_negative_step)
     _hs_step_compiled = inline(_hs_step)
     _window_input_compiled = inline(_window_input)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -31,7 +32,12 @@ from vectab.errors import ModelFormatError
 from vectab.models.word2vec import vocab
 from vectab.vectors.store import Vectors
 
-__all__ = ["save_model", "load_model"]
+# What vectab.models.fasttext.io shares with this module (an internal interface, kept stable:
+# SETTING_CHECKS, STATE, STATE_CHECKS, exact_keys, check_common_meta, read_model_file, new_model).
+__all__ = [
+    "SETTING_CHECKS", "STATE", "STATE_CHECKS", "check_common_meta", "exact_keys", "load_model",
+    "new_model", "read_model_file", "save_model",
+]
 
 _FORMAT = "vectab.word2vec/1"
 _SETTINGS = (
@@ -39,7 +45,7 @@ _SETTINGS = (
     "min_alpha", "sg", "hs", "negative", "ns_exponent", "cbow_mean", "epochs", "sorted_vocab",
     "batch_words", "compute_loss", "max_final_vocab", "shrink_windows", "device",
 )
-_STATE = ("corpus_count", "corpus_total_words", "train_count", "effective_min_count",
+STATE = ("corpus_count", "corpus_total_words", "train_count", "effective_min_count",
           "running_training_loss", "min_alpha_yet_reached", "epoch_losses")
 
 
@@ -50,7 +56,7 @@ def save_model(model: Any, path: str | os.PathLike[str]) -> None:
     meta = {
         "format": _FORMAT,
         "settings": {k: getattr(model, k) for k in _SETTINGS},
-        "state": {k: getattr(model, k) for k in _STATE},
+        "state": {k: getattr(model, k) for k in STATE},
         "index_to_key": model.wv.index_to_key,
     }
     tensors = {
@@ -96,7 +102,7 @@ def _device(p: str, f: str, v: Any) -> Any:
     return v
 
 
-_SETTING_CHECKS = {
+SETTING_CHECKS = {
     "vector_size": _positive(1),
     "alpha": _rate(lambda x: x > 0, "a number > 0"),
     "window": _positive(1),
@@ -119,7 +125,7 @@ _SETTING_CHECKS = {
     "shrink_windows": want_bool,
     "device": _device,
 }
-_STATE_CHECKS = {
+STATE_CHECKS = {
     "corpus_count": _positive(0), "corpus_total_words": _positive(0), "train_count": _positive(0),
     "effective_min_count": _positive(0),
     "running_training_loss": _rate(lambda x: True, "a finite number"),
@@ -127,7 +133,7 @@ _STATE_CHECKS = {
 }
 
 
-def _exact_keys(path: str, field: str, value: Any, names: tuple[str, ...]) -> dict:
+def exact_keys(path: str, field: str, value: Any, names: tuple[str, ...]) -> dict:
     value = want_object(path, field, value)
     if set(value) != set(names):
         extra, missing = sorted(set(value) - set(names)), sorted(set(names) - set(value))
@@ -138,29 +144,31 @@ def _exact_keys(path: str, field: str, value: Any, names: tuple[str, ...]) -> di
     return value
 
 
-def _check_meta(path: str, metadata: dict, header: dict) -> dict:
-    """The JSON in the file's header and the tensor shapes, checked before any tensor is read."""
+def check_common_meta(
+    path: str, metadata: dict, *, fmt: str, not_a_model: str, names: tuple[str, ...],
+    checks: dict[str, Any], defaults: dict[str, Any] | None = None,
+) -> dict:
+    """Check the JSON header every vectab word2vec-family model file has; return it.
+
+    ``fmt`` is the file's ``format`` value, ``names`` its settings (each checked by
+    ``checks[name]``; ``defaults`` fill settings an older file lacks); the state
+    (:data:`STATE`) and the vocabulary (``index_to_key``: distinct words) are the same for all.
+    """
     if "vectab" not in metadata:
-        raise ModelFormatError(path, None, f"{_NOT_A_MODEL}: expected vectab metadata, found a "
+        raise ModelFormatError(path, None, f"{not_a_model}: expected vectab metadata, found a "
                                "safetensors file without it")
     meta = want_object(path, None, parse_json(path, metadata["vectab"]))
-    if meta.get("format") != _FORMAT:
-        raise ModelFormatError(path, "format", f"{_NOT_A_MODEL}: expected {found(_FORMAT)}, found "
+    if meta.get("format") != fmt:
+        raise ModelFormatError(path, "format", f"{not_a_model}: expected {found(fmt)}, found "
                                f"{found(meta.get('format'))}")
-    _exact_keys(path, None, meta, ("format", "settings", "state", "index_to_key"))
+    exact_keys(path, None, meta, ("format", "settings", "state", "index_to_key"))
     settings = want_object(path, "settings", meta["settings"])
-    settings = _exact_keys(path, "settings", _OLD_FILE_DEFAULTS | settings, _SETTINGS)
+    settings = exact_keys(path, "settings", (defaults or {}) | settings, names)
     meta["settings"] = settings
-    for name in _SETTINGS:
-        _SETTING_CHECKS[name](path, f"settings.{name}", settings[name])
-    if settings["min_alpha"] > settings["alpha"]:
-        raise ModelFormatError(path, "settings.min_alpha", f"expected a number <= alpha "
-                               f"({settings['alpha']}), found {found(settings['min_alpha'])}")
-    if not settings["hs"] and not settings["negative"]:
-        raise ModelFormatError(path, "settings.negative", "expected an integer >= 1 when hs is 0 "
-                               "(nothing would be trained), found 0")
-    state = _exact_keys(path, "state", meta["state"], _STATE)
-    for name, check in _STATE_CHECKS.items():
+    for name in names:
+        checks[name](path, f"settings.{name}", settings[name])
+    state = exact_keys(path, "state", meta["state"], STATE)
+    for name, check in STATE_CHECKS.items():
         check(path, f"state.{name}", state[name])
     for i, loss in enumerate(want_list(path, "state.epoch_losses", state["epoch_losses"])):
         want_number(path, f"state.epoch_losses[{i}]", loss)
@@ -173,12 +181,26 @@ def _check_meta(path: str, metadata: dict, header: dict) -> dict:
         raise ModelFormatError(
             path, "index_to_key", f"expected distinct words, found {found(dup)} twice"
         )
+    return meta
+
+
+def _check_meta(path: str, metadata: dict, header: dict) -> dict:
+    """The JSON in the file's header and the tensor shapes, checked before any tensor is read."""
+    meta = check_common_meta(path, metadata, fmt=_FORMAT, not_a_model=_NOT_A_MODEL,
+                             names=_SETTINGS, checks=SETTING_CHECKS, defaults=_OLD_FILE_DEFAULTS)
+    settings = meta["settings"]
+    if settings["min_alpha"] > settings["alpha"]:
+        raise ModelFormatError(path, "settings.min_alpha", f"expected a number <= alpha "
+                               f"({settings['alpha']}), found {found(settings['min_alpha'])}")
+    if not settings["hs"] and not settings["negative"]:
+        raise ModelFormatError(path, "settings.negative", "expected an integer >= 1 when hs is 0 "
+                               "(nothing would be trained), found 0")
     expected = set(_TENSOR_DTYPES) - ({"syn1"} if "syn1" not in header and not settings["hs"]
                                       else set())  # an hs=0 file from before syn1 existed
     if set(header) != expected:
         raise ModelFormatError(path, None, f"expected the tensors {sorted(expected)}, found "
                                f"{sorted(header)}")
-    rows, dim = len(words), settings["vector_size"]
+    rows, dim = len(meta["index_to_key"]), settings["vector_size"]
     shapes = {
         "vectors": (rows, dim),
         "syn1neg": (rows if settings["negative"] else 0, dim),
@@ -194,13 +216,14 @@ def _check_meta(path: str, metadata: dict, header: dict) -> dict:
     return meta
 
 
-def load_model(cls: Any, path: str | os.PathLike[str]) -> Any:
-    """Rebuild a model of class ``cls`` from a file written by :func:`save_model`.
+def read_model_file(
+    path: str | os.PathLike[str], *, not_a_model: str,
+    check_meta: Callable[[str, dict, dict], dict],
+) -> tuple[dict, dict[str, np.ndarray]]:
+    """Read a model file: ``(meta, tensors)``, every problem a ``ModelFormatError``.
 
-    The header (settings, state, vocabulary, tensor shapes and dtypes) is checked before any
-    tensor is read, the tables must be finite and the counts >= 0; every problem is a
-    ``ModelFormatError`` naming the file and the field. Only the known settings and state
-    names are ever set on the model.
+    ``check_meta(path, metadata, header)`` checks the JSON header and the tensor shapes and
+    dtypes before any tensor is read; then the tables must be finite and ``counts`` >= 0.
     """
     from safetensors import safe_open
 
@@ -213,8 +236,8 @@ def load_model(cls: Any, path: str | os.PathLike[str]) -> Any:
         detail = (
             str(exc).removeprefix(f"{path}: ").removeprefix(f"{exc.field}: " if exc.field else "")
         )
-        raise ModelFormatError(path, exc.field, f"{_NOT_A_MODEL}: {detail}") from None
-    meta = _check_meta(path, metadata, header)
+        raise ModelFormatError(path, exc.field, f"{not_a_model}: {detail}") from None
+    meta = check_meta(path, metadata, header)
     try:
         with safe_open(path, framework="numpy") as f:
             arrays = {k: f.get_tensor(k) for k in f.keys()}  # noqa: SIM118 (checked above)
@@ -225,10 +248,27 @@ def load_model(cls: Any, path: str | os.PathLike[str]) -> Any:
         raise ModelFormatError(
             path, "counts", f"expected word counts >= 0, found {int(arrays['counts'].min())}"
         )
+    return meta, arrays
+
+
+def new_model(cls: Any, path: str | os.PathLike[str], meta: dict) -> Any:
+    """``cls(**settings)``; settings the class refuses are a ``ModelFormatError``."""
     try:
-        model = cls(**meta["settings"])
+        return cls(**meta["settings"])
     except (TypeError, ValueError) as exc:
-        raise ModelFormatError(path, "settings", str(exc)) from None
+        raise ModelFormatError(str(path), "settings", str(exc)) from None
+
+
+def load_model(cls: Any, path: str | os.PathLike[str]) -> Any:
+    """Rebuild a model of class ``cls`` from a file written by :func:`save_model`.
+
+    The header (settings, state, vocabulary, tensor shapes and dtypes) is checked before any
+    tensor is read, the tables must be finite and the counts >= 0; every problem is a
+    ``ModelFormatError`` naming the file and the field. Only the known settings and state
+    names are ever set on the model.
+    """
+    meta, arrays = read_model_file(path, not_a_model=_NOT_A_MODEL, check_meta=_check_meta)
+    model = new_model(cls, path, meta)
     model.wv = Vectors(meta["index_to_key"], arrays["vectors"].copy())
     model.syn1neg = arrays["syn1neg"].copy()
     dim = meta["settings"]["vector_size"]
@@ -239,6 +279,6 @@ def load_model(cls: Any, path: str | os.PathLike[str]) -> Any:
     model.wv.expandos["count"], model.wv.expandos["sample_int"] = model.counts, model.sample_int
     if model.hs:
         model.codes, model.points, model.code_offsets = vocab.huffman_codes(model.counts)
-    for name in _STATE:  # known names only, each checked above: a file cannot replace a method
+    for name in STATE:  # known names only, each checked above: a file cannot replace a method
         setattr(model, name, meta["state"][name])
     return model

@@ -26,7 +26,7 @@ from vectab.models.word2vec import _numba, vocab
 from vectab.models.word2vec.corpus import check_corpus
 from vectab.models.word2vec.io import load_model, save_model
 from vectab.models.word2vec.state import TrainState
-from vectab.models.word2vec.train import run_epochs
+from vectab.models.word2vec.train import JobFn, run_epochs
 from vectab.vectors.store import Vectors
 
 __all__ = ["Word2Vec"]
@@ -397,13 +397,7 @@ class Word2Vec:
         device = self._resolve_device()
         self._check_kernel(device)
         state = self._train_state()
-        if device.type == "cpu" and _numba.AVAILABLE:
-            job, threads = _numba.numba_job(state), self.workers
-        else:
-            from vectab.models.word2vec._torch import torch_job
-
-            job, self._device_tables = torch_job(state, device)
-            threads = 1
+        job, threads = self._make_job(state, device)
 
         def on_epoch_end(loss: float, examples: int) -> None:
             self.running_training_loss += loss
@@ -448,6 +442,20 @@ class Word2Vec:
             hs=self.hs, syn1=self.syn1, codes=self.codes, points=self.points,
             code_offsets=self.code_offsets, compute_loss=self.compute_loss,
         )
+
+    def _make_job(self, state: TrainState, device: torch.device) -> tuple[JobFn, int]:
+        """The kernel :meth:`train` runs, bound to ``state``, and its number of threads.
+
+        The one hook a subclass with its own kernel overrides (FastText's subword kernel);
+        everything else :meth:`train` does (argument checks, learning-rate schedule,
+        callbacks, progress) is shared.
+        """
+        if device.type == "cpu" and _numba.AVAILABLE:
+            return _numba.numba_job(state), self.workers
+        from vectab.models.word2vec._torch import torch_job
+
+        job, self._device_tables = torch_job(state, device)
+        return job, 1
 
     def _check_kernel(self, device: str | torch.device) -> None:
         """Refuse ``hs=1`` where only the torch kernel would train (it has no hierarchical
