@@ -216,6 +216,9 @@ CALLS: dict[str, Callable[..., Any]] = {
         min_count=1, workers=1).build_vocab([["the", "cat"]], **kw),
     "Word2Vec.train": lambda tmp, **kw: _word2vec().train(
         [["the", "cat"], ["the", "dog"]], **({"total_examples": 2, "epochs": 1} | kw)),
+    "Word2Vec.build_vocab_from_freq": lambda tmp, **kw: _models().Word2Vec(
+        min_count=1, workers=1).build_vocab_from_freq({"the": 2, "cat": 1}, **kw),
+    "FastText": lambda tmp, **kw: _models().FastText(**({"workers": 1, "bucket": 100} | kw)),
     # vectab.viz
     "project": lambda tmp, **kw: _viz().project(_vectors(), **kw),
     "plot": lambda tmp, **kw: _close(_viz().plot(_vectors(), **kw)),
@@ -308,6 +311,13 @@ SPECIAL: dict[tuple[str, str], tuple[Any, Any]] = {
     ("Word2Vec", "hs"): ("10", 2),
     ("Word2Vec", "cbow_mean"): ("10", 2),
     ("Word2Vec", "sorted_vocab"): ("10", 2),
+    ("FastText", "ns_exponent"): ("10", math.nan),
+    ("FastText", "sg"): ("10", 2),
+    ("FastText", "cbow_mean"): ("10", 2),
+    ("FastText", "sorted_vocab"): ("10", 2),
+    # FastText allows hs=0 and word_ngrams=1 only (as gensim): the wrong value is the next one.
+    ("FastText", "hs"): ("10", 1),
+    ("FastText", "word_ngrams"): ("10", 2),
 }
 
 

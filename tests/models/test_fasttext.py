@@ -303,6 +303,8 @@ def test_callbacks_see_composed_vectors_every_epoch():
     ({"bucket": 1.5}, TypeError, "`bucket`"),
     ({"min_n": "3"}, TypeError, "`min_n`"),
     ({"negative": 0}, ValueError, "`negative`"),
+    ({"vector_size": "10"}, TypeError, "`vector_size`"),
+    ({"vector_size": -1}, ValueError, "`vector_size`"),
 ])
 def test_bad_arguments_raise_naming_the_argument(kwargs, error, match):
     with pytest.raises(error, match=match):

@@ -148,11 +148,6 @@ class FastText(Word2Vec):
             raise ValueError(f"`bucket` must be < 2**31 (fastText's int32 field), got {bucket}")
         self.word_ngrams, self.min_n, self.max_n = 1, int(min_n), int(max_n)
         self.bucket = 0 if max_n < min_n else int(bucket)  # gensim: no n-gram lengths, no rows
-        self.vectors_vocab = np.zeros((0, vector_size), dtype=np.float32)
-        self.vectors_ngrams = np.zeros((0, vector_size), dtype=np.float32)
-        self._ptr = np.zeros(1, dtype=np.int64)
-        self._idx = np.zeros(0, dtype=np.int32)
-        self._gain = np.zeros(0, dtype=np.float32)
         super().__init__(
             vector_size=vector_size, alpha=alpha, window=window, min_count=min_count,
             max_vocab_size=max_vocab_size, sample=sample, seed=seed, workers=workers,
@@ -161,6 +156,12 @@ class FastText(Word2Vec):
             batch_words=batch_words, max_final_vocab=max_final_vocab,
             shrink_windows=shrink_windows, progress=progress, trim_rule=trim_rule,
         )
+        # after Word2Vec's checks (vector_size among them)
+        self.vectors_vocab = np.zeros((0, self.vector_size), dtype=np.float32)
+        self.vectors_ngrams = np.zeros((0, self.vector_size), dtype=np.float32)
+        self._ptr = np.zeros(1, dtype=np.int64)
+        self._idx = np.zeros(0, dtype=np.int32)
+        self._gain = np.zeros(0, dtype=np.float32)
         if sentences is not None or corpus_file is not None:
             corpus = check_corpus(sentences, corpus_file, passes=self.epochs + 1)
             self.build_vocab(corpus, trim_rule=trim_rule)
