@@ -550,13 +550,16 @@ def test_save_load_gensim(tmp_path):
     model_structural_sanity(model)
 
 
-@pytest.mark.skip(reason="vectab's .bin reader refuses this file's empty vocabulary entry (23 "
-                  "of 24: the word ''), which gensim's loader accepts")
 def test_load_native_pretrained():  # vectors only, through vectab's reader
     wv = load_vectors(datapath('toy-model-pretrained.bin'))
     actual = wv['monarchist']
     expected = np.array([0.76222, 1.0669, 0.7055, -0.090969, -0.53508])
     assert np.allclose(expected, actual, atol=10e-4)
+    # not gensim's: the file's empty word (entry 23 of 24) loads as gensim's loader keeps it
+    theirs = gensim.models.fasttext.load_facebook_vectors(datapath('toy-model-pretrained.bin'))
+    assert wv.index_to_key == theirs.index_to_key and '' in wv.key_to_index
+    np.testing.assert_array_equal(wv.vectors, theirs.vectors)
+    np.testing.assert_array_equal(wv['monarchist'], theirs['monarchist'])
 
 
 def test_load_native_vectors():

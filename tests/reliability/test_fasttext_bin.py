@@ -252,9 +252,21 @@ def test_matrix_claimed_larger_than_the_file(tmp_path):
         load_vectors(_write(tmp_path, data))
 
 
+def test_one_empty_word_loads_as_gensim_keeps_it(tmp_path):
+    # gensim's toy-model-pretrained.bin has one; load_facebook_vectors keeps the key ''
+    path = _write(tmp_path, fasttext_bytes(["a", b"", "c"]))
+    wv = load_vectors(path, cache=False)
+    assert wv.index_to_key == ["a", "", "c"]
+    gensim_fasttext = pytest.importorskip("gensim.models.fasttext")
+    theirs = gensim_fasttext.load_facebook_vectors(str(path))
+    assert theirs.index_to_key == wv.index_to_key
+    np.testing.assert_array_equal(wv.vectors, theirs.vectors)
+
+
 def test_empty_word_wrong_entry_type_and_endless_word(tmp_path):
-    with pytest.raises(VectorFormatError, match=r"vocabulary entry 2 of 3 is an empty word"):
-        load_vectors(_write(tmp_path, fasttext_bytes(["a", b"", "c"])))
+    with pytest.raises(VectorFormatError, match=r"vocabulary entry 3 of 3 is an empty word, and "
+                                                r"so was entry 2"):
+        load_vectors(_write(tmp_path, fasttext_bytes(["a", b"", b""])))
     bad_type = fasttext_bytes(["a", "b"]).replace(b"b\0" + struct.pack("<qb", 99, 0),
                                                   b"b\0" + struct.pack("<qb", 99, 4))
     with pytest.raises(VectorFormatError,

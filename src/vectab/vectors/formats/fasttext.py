@@ -377,10 +377,16 @@ def _read_vocab(s: _Stream, h: dict[str, int]) -> list[bytes]:
     """The words' bytes (labels are checked and dropped); entries are read one at a time."""
     size, nwords = h["size"], h["nwords"]
     words = []
+    empty = -1  # gensim keeps one empty word (its toy-model-pretrained.bin has one) as the key ''
     for i in range(size):
         raw, _count, kind = s.entry(i, size)
         if not raw:
-            raise s.error(f"vocabulary entry {i + 1} of {size} is an empty word; expected a word")
+            if empty >= 0:  # refused at once: a run of zero bytes (holes) is no vocabulary
+                raise s.error(
+                    f"vocabulary entry {i + 1} of {size} is an empty word, and so was entry "
+                    f"{empty + 1}; expected distinct words: the file is damaged or not fastText"
+                )
+            empty = i
         expected = 0 if i < nwords else 1
         if kind != expected:
             raise s.error(
