@@ -17,8 +17,7 @@ FAST = {
     "bench_tokenizer.py": "speed-up",
     "bench_embedding.py": "ratio",
     "bench_vectors.py": "x gensim",
-    "bench_word2vec.py": "speed vs gensim",
-    "bench_fasttext.py": "speed vs gensim",
+    "bench_word2vec.py": "| ft-cbow | vectab |",  # word2vec and FastText rows, one script
     "bench_training.py": "speed-up",
     "bench_keras_api.py": "fit / hand loop",
 }
