@@ -9,7 +9,6 @@ n-gram rows, the output matrix), so fastText, gensim and vectab's reader all loa
 
 from __future__ import annotations
 
-import json
 import os
 import struct
 from typing import Any
@@ -28,6 +27,7 @@ from vectab.models.word2vec.io import (
     check_common_meta,
     new_model,
     read_model_file,
+    write_model_file,
 )
 from vectab.vectors.formats.fasttext import FASTTEXT_MAGIC, FASTTEXT_VERSION
 
@@ -51,23 +51,10 @@ _NOT_A_MODEL = "not a vectab FastText model file (written by FastText.save)"
 
 def save_model(model: Any, path: str | os.PathLike[str]) -> None:
     """Write ``model``'s tables, counts, vocabulary, settings and training state to ``path``."""
-    from safetensors.numpy import save_file
-
-    meta = {
-        "format": _FORMAT,
-        "settings": {k: getattr(model, k) for k in _SETTINGS},
-        "state": {k: getattr(model, k) for k in STATE},
-        "index_to_key": model.wv.index_to_key,
-    }
-    tensors = {
-        "vectors_vocab": np.ascontiguousarray(model.vectors_vocab, dtype=np.float32),
-        "vectors_ngrams": np.ascontiguousarray(model.vectors_ngrams, dtype=np.float32),
-        "syn1neg": np.ascontiguousarray(model.syn1neg, dtype=np.float32),
-        "counts": model.counts.astype(np.int64),
-        "sample_int": model.sample_int.astype(np.uint32),
-    }
-    with atomic_path(path) as tmp:
-        save_file(tensors, str(tmp), metadata={"vectab": json.dumps(meta)})
+    write_model_file(model, path, fmt=_FORMAT, names=_SETTINGS, tables={
+        "vectors_vocab": model.vectors_vocab, "vectors_ngrams": model.vectors_ngrams,
+        "syn1neg": model.syn1neg,
+    })
 
 
 def _check_meta(path: str, metadata: dict, header: dict) -> dict:

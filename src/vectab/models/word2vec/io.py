@@ -33,10 +33,11 @@ from vectab.models.word2vec import vocab
 from vectab.vectors.store import Vectors
 
 # What vectab.models.fasttext.io shares with this module (an internal interface, kept stable:
-# SETTING_CHECKS, STATE, STATE_CHECKS, exact_keys, check_common_meta, read_model_file, new_model).
+# SETTING_CHECKS, STATE, STATE_CHECKS, exact_keys, check_common_meta, read_model_file, new_model,
+# write_model_file).
 __all__ = [
     "SETTING_CHECKS", "STATE", "STATE_CHECKS", "check_common_meta", "exact_keys", "load_model",
-    "new_model", "read_model_file", "save_model",
+    "new_model", "read_model_file", "save_model", "write_model_file",
 ]
 
 _FORMAT = "vectab.word2vec/1"
@@ -49,25 +50,33 @@ STATE = ("corpus_count", "corpus_total_words", "train_count", "effective_min_cou
           "running_training_loss", "min_alpha_yet_reached", "epoch_losses")
 
 
-def save_model(model: Any, path: str | os.PathLike[str]) -> None:
-    """Write ``model``'s tables, counts, vocabulary, settings and training state to ``path``."""
+def write_model_file(
+    model: Any, path: str | os.PathLike[str], *, fmt: str, names: tuple[str, ...],
+    tables: dict[str, np.ndarray],
+) -> None:
+    """Write one model file atomically: ``tables`` (float32) plus ``counts`` / ``sample_int``
+    as tensors, the settings ``names``, the state (:data:`STATE`) and the vocabulary as the
+    JSON header (``format`` = ``fmt``)."""
     from safetensors.numpy import save_file
 
     meta = {
-        "format": _FORMAT,
-        "settings": {k: getattr(model, k) for k in _SETTINGS},
+        "format": fmt,
+        "settings": {k: getattr(model, k) for k in names},
         "state": {k: getattr(model, k) for k in STATE},
         "index_to_key": model.wv.index_to_key,
     }
-    tensors = {
-        "vectors": np.ascontiguousarray(model.wv.vectors, dtype=np.float32),
-        "syn1neg": np.ascontiguousarray(model.syn1neg, dtype=np.float32),
-        "syn1": np.ascontiguousarray(model.syn1, dtype=np.float32),
-        "counts": model.counts.astype(np.int64),
-        "sample_int": model.sample_int.astype(np.uint32),
-    }
+    tensors = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in tables.items()}
+    tensors["counts"] = model.counts.astype(np.int64)
+    tensors["sample_int"] = model.sample_int.astype(np.uint32)
     with atomic_path(path) as tmp:
         save_file(tensors, str(tmp), metadata={"vectab": json.dumps(meta)})
+
+
+def save_model(model: Any, path: str | os.PathLike[str]) -> None:
+    """Write ``model``'s tables, counts, vocabulary, settings and training state to ``path``."""
+    write_model_file(model, path, fmt=_FORMAT, names=_SETTINGS, tables={
+        "vectors": model.wv.vectors, "syn1neg": model.syn1neg, "syn1": model.syn1,
+    })
 
 
 _NOT_A_MODEL = "not a vectab Word2Vec model file (written by Word2Vec.save)"
