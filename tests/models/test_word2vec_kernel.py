@@ -137,7 +137,7 @@ def _setup(seed=7, vocab=30, dim=16):
 CASES = [  # (sg, cbow_mean, hs, negative)
     (1, 1, 1, 0), (0, 1, 1, 0), (0, 0, 1, 0),  # hierarchical softmax only
     (1, 1, 1, 3), (0, 1, 1, 3),  # both, as gensim's hs=1, negative>0
-    (1, 1, 0, 4), (0, 0, 0, 4),  # negative sampling only
+    (1, 1, 0, 4), (0, 1, 0, 4), (0, 0, 0, 4),  # negative sampling only
 ]
 
 

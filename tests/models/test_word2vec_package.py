@@ -13,7 +13,6 @@ from vectab._progress import ProgressEvent
 from vectab.models import Word2Vec
 from vectab.models.word2vec import _numba
 from vectab.models.word2vec import train as w2v_train
-from vectab.models.word2vec.state import TrainState
 
 PACKAGE = Path(_numba.__file__).parent
 METRICS = {"loss", "alpha", "words_per_sec", "effective_words"}
@@ -88,115 +87,7 @@ def test_kernels_share_one_negative_sampling_step():
                                      if isinstance(n, ast.For)]
 
 
-# ------------------------------------------------------------------ kernel vs a numpy reference
-_MASK48 = (1 << 48) - 1
-
-
-def _next(rnd: int) -> int:
-    return (rnd * 25214903917 + 11) & _MASK48
-
-
-def _tables():
-    x = np.exp((np.arange(1000) / 1000 * 2 - 1) * 6.0)
-    sigmoid = (x / (x + 1)).astype(np.float32)
-    return sigmoid, np.log(sigmoid).astype(np.float32)
-
-
-def reference_job(syn0, syn1, ids, ends, sample_int, cum, sg, cbow_mean, window, negative,
-                  a0, a1, seed):
-    """One job of word2vec.c's negative-sampling SGD (shrunk windows), written plainly."""
-    sigmoid, log_sigmoid = _tables()
-    scale = 1000 / 6.0 / 2.0
-    rnd, loss, effective, examples, start = seed & _MASK48, 0.0, 0, 0, 0
-
-    def step(h, word, alpha):
-        nonlocal rnd, loss
-        work = np.zeros_like(h)
-        for d in range(negative + 1):
-            if d == 0:
-                target, label = word, np.float32(1.0)
-            else:
-                target = int(np.searchsorted(cum, (rnd >> 16) % int(cum[-1])))
-                rnd = _next(rnd)
-                if target == word:
-                    continue
-                label = np.float32(0.0)
-            f = np.float32(np.dot(h, syn1[target]))
-            if not -6.0 < f < 6.0:
-                continue
-            g = (label - sigmoid[int((f + 6.0) * scale)]) * alpha
-            loss -= float(log_sigmoid[int(((f if d == 0 else -f) + 6.0) * scale)])
-            work += g * syn1[target]
-            syn1[target] += g * h
-        return work
-
-    for end in ends:
-        alpha = np.float32(a0 + (a1 - a0) * (start / max(len(ids), 1)))
-        sentence = []
-        for w in ids[start:end]:
-            if w < 0:
-                continue
-            r = (rnd >> 16) & 0xFFFFFFFF
-            rnd = _next(rnd)
-            if sample_int[w] >= r:
-                sentence.append(int(w))
-        start = end
-        effective += len(sentence)
-        shrink = []
-        for _ in sentence:
-            shrink.append((rnd >> 16) % window)
-            rnd = _next(rnd)
-        for i, word in enumerate(sentence):
-            lo, hi = max(i - window + shrink[i], 0), min(i + window + 1 - shrink[i], len(sentence))
-            context = [sentence[j] for j in range(lo, hi) if j != i]
-            if sg:
-                for c in context:
-                    examples += 1
-                    syn0[c] += step(syn0[c].copy(), word, alpha)
-            elif context:
-                examples += 1
-                h = np.zeros(syn0.shape[1], dtype=np.float32)
-                for c in context:
-                    h += syn0[c]
-                if cbow_mean:
-                    h *= np.float32(1.0 / len(context))
-                work = step(h, word, alpha)
-                if not cbow_mean:
-                    work *= np.float32(1.0 / len(context))
-                for c in context:
-                    syn0[c] += work
-    return effective, loss, examples
-
-
-@pytest.mark.skipif(not _numba.AVAILABLE, reason="numba is not installed")
-@pytest.mark.parametrize(("sg", "cbow_mean"), [(1, 1), (0, 1), (0, 0)])
-def test_numba_kernel_matches_the_reference(sg, cbow_mean):
-    rng = np.random.default_rng(7)
-    vocab, dim = 30, 16
-    counts = np.sort(rng.integers(1, 200, vocab))[::-1]
-    from vectab.models.word2vec import vocab as w2v_vocab
-
-    syn0 = ((rng.random((vocab, dim), dtype=np.float32) * 2 - 1) / dim).astype(np.float32)
-    syn1 = (rng.standard_normal((vocab, dim)) * 0.1).astype(np.float32)
-    sample_int = w2v_vocab.sample_ints(counts, int(counts.sum()), 1e-2)
-    cum = w2v_vocab.cum_table(counts, 0.75)
-    lengths = rng.integers(1, 15, 25)
-    ids = rng.integers(-1, vocab, int(lengths.sum())).astype(np.int32)
-    ends = np.cumsum(lengths).astype(np.int64)
-    state = TrainState(
-        syn0=syn0.copy(), syn1neg=syn1.copy(), sample_int=sample_int, cum_table=cum,
-        index_to_key=[f"w{i}" for i in range(vocab)], sg=bool(sg), cbow_mean=bool(cbow_mean),
-        window=3, shrink_windows=True, negative=4, batch_words=10_000, seed=1, train_count=0,
-    )
-    got = _numba.numba_job(state)(ids, ends, 0.05, 0.03, 123456789)
-    ref0, ref1 = syn0.copy(), syn1.copy()
-    want = reference_job(ref0, ref1, ids, ends, sample_int, cum, sg, cbow_mean, 3, 4, 0.05,
-                         0.03, 123456789)
-    assert got[0] == want[0] and got[2] == want[2] and want[2] > 50
-    assert got[1] == pytest.approx(want[1], rel=1e-6)
-    np.testing.assert_allclose(state.syn0, ref0, rtol=0, atol=1e-6)
-    np.testing.assert_allclose(state.syn1neg, ref1, rtol=0, atol=1e-6)
-    assert not np.allclose(state.syn0, syn0)  # the job did train
+# the kernel against a numpy reference: tests/models/test_word2vec_kernel.py (every mode)
 
 
 # ------------------------------------------------------------------ progress events
