@@ -372,3 +372,15 @@ def test_model_file_errors_name_the_file_and_field_as_word2vecs(tmp_path):
     with pytest.raises(ModelFormatError, match=r"index_to_key: expected distinct words, found "
                                                f'"{first}" twice'):
         FastText.load(path)
+
+
+def test_progress_events_name_fasttext():
+    events = []
+    sentences = [["cat", "say", "meow"], ["dog", "say", "woof"]] * 20
+    FastText(sentences, vector_size=8, min_count=1, epochs=2, workers=1, bucket=100,
+             progress=events.append)
+    assert events and {e.task for e in events} == {"fasttext"}
+    assert [e.kind for e in events].count("epoch_end") == 2
+    w2v = []
+    Word2Vec(sentences, vector_size=8, min_count=1, epochs=1, workers=1, progress=w2v.append)
+    assert {e.task for e in w2v} == {"word2vec"}

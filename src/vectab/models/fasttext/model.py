@@ -99,6 +99,8 @@ class FastText(Word2Vec):
         ((8,), (8,))
     """
 
+    progress_task = "fasttext"
+
     def __init__(
         self,
         sentences: Iterable[Sequence[str]] | None = None,

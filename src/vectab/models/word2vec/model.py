@@ -104,6 +104,8 @@ class Word2Vec:
         ('say', (5, 8))
     """
 
+    progress_task = "word2vec"  # the `task` of this model's progress events
+
     def __init__(
         self,
         sentences: Iterable[Sequence[str]] | None = None,
@@ -421,7 +423,7 @@ class Word2Vec:
                 state, corpus, epochs=epochs, start_alpha=self.alpha, end_alpha=self.min_alpha,
                 total_words=total_words, total_examples=total_examples, train_job=job,
                 threads=threads, emit=emit, on_epoch_begin=on_epoch_begin,
-                on_epoch_end=on_epoch_end,
+                on_epoch_end=on_epoch_end, task=self.progress_task,
             )
         finally:
             torch.set_num_threads(torch_threads)

@@ -60,9 +60,11 @@ def run_epochs(
     emit: Emit | None,
     on_epoch_begin: Callable[[], None],
     on_epoch_end: Callable[[float, int], None],
+    task: str = TASK,
 ) -> tuple[int, int]:
     """Train for ``epochs`` passes; return ``(effective_words, raw_words)`` in total.
 
+    ``task`` names the events (``"word2vec"``, or ``"fasttext"`` for FastText).
     ``on_epoch_begin()`` runs before each epoch, ``on_epoch_end(loss_sum, examples)`` after it
     (the caller records the loss and syncs its tables there), before the ``"epoch_end"`` event.
     """
@@ -76,7 +78,7 @@ def run_epochs(
             on_epoch_begin()
             eff, raw = _run_epoch(
                 state, jobs, epoch, epochs, start_alpha, end_alpha, total_words,
-                total_examples, emit, train_job, pool, threads, on_epoch_end,
+                total_examples, emit, train_job, pool, threads, on_epoch_end, task,
             )
             trained_total += eff
             raw_total += raw
@@ -85,7 +87,7 @@ def run_epochs(
         if pool is not None:
             pool.shutdown(wait=True)
         if emit is not None:
-            emit(ProgressEvent(TASK, "end", done=raw_total, total=None, unit="words",
+            emit(ProgressEvent(task, "end", done=raw_total, total=None, unit="words",
                                epochs=epochs, aborted=aborted))
     return trained_total, raw_total
 
@@ -113,7 +115,7 @@ class _JobSource:
 
 def _run_epoch(
     state, jobs, epoch, epochs, start_alpha, end_alpha, total_words, total_examples,
-    emit, train_job, pool, threads, on_epoch_end,
+    emit, train_job, pool, threads, on_epoch_end, task,
 ):
     by_words = bool(total_words)
     total = total_words if by_words else (total_examples or 0)
@@ -138,7 +140,7 @@ def _run_epoch(
             "words_per_sec": eff / max(elapsed, 1e-9),
             "effective_words": eff,
         }
-        return ProgressEvent(TASK, kind, done=done_raw, total=words_total, unit="words",
+        return ProgressEvent(task, kind, done=done_raw, total=words_total, unit="words",
                              epoch=epoch + 1, epochs=epochs, metrics=metrics)
 
     def collect(result: tuple[int, float, int], raw: int) -> None:
@@ -149,7 +151,7 @@ def _run_epoch(
         examples += result[2]
 
     if emit is not None:
-        emit(ProgressEvent(TASK, "start", done=0, total=words_total, unit="words",
+        emit(ProgressEvent(task, "start", done=0, total=words_total, unit="words",
                            epoch=epoch + 1, epochs=epochs))
     for job_no, (word_ids, ends, raw, n_sent) in enumerate(jobs):
         units = raw if by_words else n_sent
