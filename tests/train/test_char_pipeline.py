@@ -153,7 +153,8 @@ def test_old_model_directories_without_characters_still_load(tmp_path):
     from vectab import _fileio
 
     train = write_conll(tmp_path / "train.conll", ner_sentences(30, 0))
-    result = train_tagger(train, embedding_dim=8, hidden_size=8, epochs=1, out=tmp_path / "m")
+    result = train_tagger(train, embedding_dim=8, hidden_size=8, epochs=1, chars=None,
+                          casing=False, out=tmp_path / "m")
     config_path = tmp_path / "m" / "config.json"
     config = json.loads(config_path.read_text())
     for key in ("chars", "num_chars", "char_dim", "char_out_dim", "casing", "casing_dim"):
@@ -246,9 +247,11 @@ def test_run_options_are_the_model_configs_and_default_off():
     from vectab.train.run_config import CHAR_CHOICES, ClassifierRun, TaggerRun
 
     assert CHAR_CHOICES == CHAR_KINDS
+    run = ClassifierRun("t")
+    assert run.chars is None and run.casing is False
+    run = TaggerRun("t")  # the CLI tagger's defaults are the WNUT-17 recipe (#14)
+    assert run.chars == "cnn" and run.casing is True
     for run_cls in (ClassifierRun, TaggerRun):
-        run = run_cls("t")
-        assert run.chars is None and run.casing is False
         opts = run_cls("t", chars="lstm", casing=True, char_out_dim=10).model_options()
         assert (opts["chars"], opts["casing"], opts["char_out_dim"]) == ("lstm", True, 10)
         with pytest.raises(ValueError, match="`char_out_dim` must be even"):

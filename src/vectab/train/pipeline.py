@@ -319,9 +319,11 @@ def train_tagger(
     tokenizer.fit_on_texts(sents)
     char_vocab = _char_vocab(run, sents)  # the tokens as written: case kept for the characters
     train_data = encode(sents, tags, run.train)
+    # the tagger's extend_vocab is on by default: without vectors there is nothing to add
     embedding, coverage = _embedding(tokenizer, vectors=run.vectors, freeze=run.freeze,
                                      embedding_dim=run.embedding_dim, seed=run.seed,
-                                     oov_init=run.oov_init, extend_vocab=run.extend_vocab)
+                                     oov_init=run.oov_init,
+                                     extend_vocab=run.extend_vocab and run.vectors is not None)
     if on_coverage is not None and coverage is not None:
         on_coverage(coverage)  # before the first epoch: a vocabulary mismatch shows at once
     valid_data = None
