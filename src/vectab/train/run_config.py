@@ -319,11 +319,13 @@ class TaggerRun(RunConfig):
         "test set's new entities keep their vectors; nothing to add without --vectors)."
     )
     chars: str | None = option(
-        "cnn", help="Also encode each word's characters: cnn or lstm (none: words only).",
+        "cnn", help="Also encode each word's characters: cnn or lstm (none: words only). The "
+        "tagger recipe's default; TaggerConfig's is words only.",
         choices=CHAR_CHOICES, model="chars",
     )
     casing: bool = option(True, help="Also embed each word's casing (lower, upper, title, "
-                          "digits...).", model="casing")
+                          "digits...). On in the tagger recipe; off in TaggerConfig.",
+                          model="casing")
     epochs: int = option(30, help="Maximum number of epochs.", minimum=1)
     batch_size: int = option(16, help="Examples per step (per process).", minimum=1)
     lr: float = option(5e-3, help="Learning rate.")
