@@ -19,7 +19,6 @@ import numpy as np
 
 from vectab._checks import check_bool, check_int
 from vectab._fileio import atomic_path
-from vectab.vectors._load import read_vectors, report_warning
 from vectab.vectors._save import save_vectors
 
 __all__ = ["KeyedVectorsAPI", "KEY_TYPES"]
@@ -388,6 +387,8 @@ class KeyedVectorsAPI:
             raise ValueError("`no_header=True` is for text files; a binary word2vec file has one")
         counts = None if fvocab is None else _read_counts(fvocab, encoding, unicode_errors)
         fmt = "word2vec-binary" if binary else ("glove" if no_header else "word2vec")
+        from vectab.vectors._load import read_vectors, report_warning
+
         words, matrix, subwords, report = read_vectors(
             fname, format=fmt, limit=limit, dtype=datatype, encoding=encoding,
             unicode_errors=unicode_errors,
@@ -418,6 +419,8 @@ class KeyedVectorsAPI:
         """
         if mmap not in (None, "r"):
             raise ValueError(f"`mmap` must be None or 'r', got {mmap!r}; vectab reads files only")
+        from vectab.vectors._load import read_vectors
+
         words, matrix, subwords, report = read_vectors(fname)
         kv = cls(words, matrix, subwords=subwords)
         kv.load_report = report
@@ -495,6 +498,8 @@ class KeyedVectorsAPI:
         for a model to be trained further (0.0 = frozen).
         """
         check_bool(binary, "binary")
+        from vectab.vectors._load import read_vectors
+
         words, matrix, _, _ = read_vectors(
             fname, format="word2vec-binary" if binary else "word2vec", encoding=encoding,
             unicode_errors=unicode_errors, cache=False,

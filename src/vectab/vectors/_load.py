@@ -16,6 +16,7 @@ import numpy as np
 from vectab._checks import check_bool, check_int
 from vectab._progress import ProgressArg, emitter
 from vectab.vectors.cache import CacheEntry
+from vectab.vectors.formats._kernels import warm_up_readers
 from vectab.vectors.formats._report import Decoder, LoadReport, Problems, wanted_words
 from vectab.vectors.formats._source import Source
 from vectab.vectors.formats.binary import read_binary
@@ -25,6 +26,9 @@ from vectab.vectors.formats.native import read_native
 from vectab.vectors.formats.text import read_text
 
 __all__ = ["read_vectors", "report_warning"]
+
+# the readers' compiled kernels load beside the program's other imports, before its first read
+warm_up_readers()
 
 BINARY_FORMATS = ("word2vec-binary", "fasttext-bin", "vectab")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 
 import numpy as np
 
@@ -27,6 +28,7 @@ __all__ = [
     "HAVE_NUMBA",
     "kernels_ready",
     "topk_ready",
+    "warm_up_readers",
     "parse_text_lines",
     "scan_binary",
     "update_topk",
@@ -202,24 +204,52 @@ def _update_topk(scores, first, best, best_ids):  # pragma: no cover - compiled 
                 ids[p] = first + j
 
 
-def _warm_up() -> None:
-    """Load (or, the first time ever, compile and cache) the kernels on tiny inputs.
-
-    The readers' kernels first (a load waits for them), then the search's top-k.
-    """
-    global _BROKEN, _TOPK_BROKEN
+def _warm_readers() -> None:
+    """Load (or, the first time ever, compile and cache) the readers' kernels on tiny inputs."""
+    global _BROKEN
     try:
-        _compile_readers()
+        with _LOCK:
+            _compile_readers()
     except Exception as error:  # noqa: BLE001 - any failure: fall back to the Python readers
         _BROKEN = error
     finally:
         _READERS_READY.set()
+
+
+def _warm_topk() -> None:
+    """Load (or compile) the exact search's top-k kernel."""
+    global _TOPK_BROKEN
     try:
         with _LOCK:
             _topk_jit(np.zeros((1, 2), np.float32), 0, np.full((1, 1), -np.inf, np.float32),
                       np.full((1, 1), -1, np.int64))
     except Exception as error:  # noqa: BLE001 - any failure: the search uses torch.topk
         _TOPK_BROKEN = error
+
+
+def _start(target: Callable[[], None], name: str) -> threading.Thread:
+    thread = threading.Thread(target=target, name=name, daemon=True)
+    if _touches_std_streams():
+        # numba was imported earlier with colours on: compile here, not beside the program
+        thread.run()
+    else:
+        thread.start()
+    return thread
+
+
+def warm_up_readers() -> None:
+    """Start loading the readers' kernels in the background, once (numba only).
+
+    The text and binary readers call it when they are imported, so a program that loads a file
+    has them ready by its first read, and a program that only searches never loads them
+    (about 0.6 s of a core).
+    """
+    global _WARM_READERS
+    if not HAVE_NUMBA:
+        return
+    with _START_LOCK:
+        if _WARM_READERS is None:
+            _WARM_READERS = _start(_warm_readers, "vectab-readers")
 
 
 def _compile_readers() -> None:
@@ -254,7 +284,9 @@ _BROKEN: Exception | None = None
 _TOPK_BROKEN: Exception | None = None
 _READERS_READY = threading.Event()
 _LOCK = threading.Lock()  # numba's default thread pool must not be entered from two threads
-_WARM: threading.Thread | None = None
+_START_LOCK = threading.Lock()
+_WARM: threading.Thread | None = None  # the top-k kernel's loading thread
+_WARM_READERS: threading.Thread | None = None
 
 if HAVE_NUMBA:
     _parse_jit = njit(parallel=True, nogil=True)(_parse_text_lines)
@@ -263,19 +295,15 @@ if HAVE_NUMBA:
     _chunk_max_jit = njit(fastmath=True, inline="always")(_chunk_max)
     _topk_jit = njit(parallel=True, nogil=True)(_update_topk)
     # numba's first dispatch in a process takes a while (type registry, cache load): start it
-    # now, beside whatever else the program imports, rather than inside the first load
-    _WARM = threading.Thread(target=_warm_up, name="vectab-kernels", daemon=True)
-    if _touches_std_streams():
-        # numba was imported earlier with colours on: compile here, not beside the program
-        _WARM.run()
-    else:
-        _WARM.start()
+    # now, beside whatever else the program imports, rather than inside the first search
+    _WARM = _start(_warm_topk, "vectab-kernels")
 
 
 def kernels_ready(wait: bool = True) -> bool:
     """True when the readers' compiled kernels can be used (numba installed and they loaded)."""
-    if _WARM is None:
+    if not HAVE_NUMBA:
         return False
+    warm_up_readers()
     if not _READERS_READY.is_set():
         if not wait:
             return False
