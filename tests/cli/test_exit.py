@@ -48,3 +48,20 @@ _exit_now(3)
     assert done.returncode == 3
     assert done.stdout == "buffered"
     assert marker.read_text() == "thread atexit"
+
+
+def test_a_reader_that_leaves_early_ends_the_command_quietly(tmp_path):
+    # `vectab vectors neighbors ... | head -2`: the broken pipe is not an error of the vectors
+    # file (it read "error: v.txt: broken pipe"), just the end of the output
+    vectors = tmp_path / "v.txt"
+    vectors.write_text("".join(f"w{i} 0.{i} 0.1 0.2\n" for i in range(3000)))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vectab", "vectors", "neighbors", str(vectors),
+         *[f"w{i}" for i in range(1, 9)], "--topn", "1000"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV,
+    )
+    assert proc.stdout.readline().startswith(b"w1")
+    proc.stdout.close()  # the reader goes away before the command has written everything
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, stderr
+    assert "error" not in stderr and "Traceback" not in stderr

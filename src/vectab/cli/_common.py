@@ -280,6 +280,20 @@ def _handle(exc: BaseException, params: dict[str, Any]) -> NoReturn:
     )
 
 
+EXIT_PIPE = 141  # what a shell reports for a tool ended by SIGPIPE (128 + 13)
+
+
+def _output_closed() -> NoReturn:
+    """End quietly when the program reading our output has gone (Python's documented recipe:
+    point stdout at devnull so the final flush cannot fail again)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (a test runner's capture)
+        pass
+    raise typer.Exit(EXIT_PIPE)
+
+
 def user_errors(fn: F) -> F:
     """Run ``fn`` so that any exception becomes one line on stderr and an exit code.
 
@@ -295,6 +309,8 @@ def user_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except _PASS_THROUGH:
             raise
+        except BrokenPipeError:  # the reader left (`vectab vectors neighbors ... | head`)
+            _output_closed()
         except Exception as exc:  # noqa: BLE001 - the one place every error is shown
             _handle(exc, kwargs)
 
