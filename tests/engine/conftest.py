@@ -81,14 +81,6 @@ class ToyTagger(nn.Module):
         return self.out(self.embedding(batch["ids"])).softmax(-1)
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny models train faster on one thread (and do not fight other processes for cores)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
 
 def make_classification(n: int = 200, vocab: int = 30, seed: int = 0):
     """Label 1 iff the sequence holds more ids from the upper half of the vocabulary."""

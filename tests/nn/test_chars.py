@@ -16,18 +16,6 @@ from vectab.models._embedding import resolve_mask
 from vectab.nn import CasingEmbedding, CharEncoder, Embedding, WordFeatures
 from vectab.text import CASING_CLASSES, CharVocab, casing_ids
 
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    # Every tensor here is tiny: on a loaded machine each op of torch's thread pool waits for
-    # busy cores (a (3, 3, 5) float64 conv1d: 60 ms on 2 threads, 0.01 ms on 1), so the module
-    # runs on one thread.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 KINDS = ("cnn", "lstm")
 SENTENCES = [["The", "cat", "sat"], ["on", "a", "mat", "in", "Zürich"]]
 VOCAB = CharVocab.build(SENTENCES)
