@@ -73,6 +73,26 @@ def test_each_word_is_encoded_as_if_alone(words, extra_width, kind):
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_repeated_words_get_the_gradients_of_each_occurrence(kind):
+    # a batch's repeated words are encoded once: outputs and gradients must be those of
+    # encoding every occurrence on its own (the sum over the occurrences)
+    enc = _encoder(kind).train()  # no character dropout: the shared encoding is exact
+    rows = [["The", "cat", "The", "a"], ["a", "a", "The", "mat"]]
+    batch = enc(_ids(rows, max_word_len=None))
+    weights = torch.randn_like(batch)
+    (batch * weights).sum().backward()
+    together = enc.embedding.weight.grad.clone()
+    enc.zero_grad()
+    for b, row in enumerate(rows):
+        for t, word in enumerate(row):
+            alone = enc(_ids([[word]], max_word_len=None))[0, 0]
+            torch.testing.assert_close(batch[b, t].detach(), alone.detach(), rtol=1e-6,
+                                       atol=1e-6)
+            (alone * weights[b, t]).sum().backward()
+    torch.testing.assert_close(together, enc.embedding.weight.grad, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_any_leading_shape(kind):
     enc = _encoder(kind)
     ids = _ids(SENTENCES)

@@ -147,7 +147,15 @@ class CharEncoder(nn.Module):
                 "(as CharVocab.encode_batch makes them); some word has a character after a pad."
             )
         longest = int(lengths.max())
-        words, real, lengths = words[keep, :longest], real[keep, :longest], lengths[keep]
+        words = words[keep, :longest]
+        # each distinct word is encoded once (a batch repeats "the", ","...): the same vectors
+        # and gradients, a fraction of the work; with character dropout in training every
+        # occurrence keeps its own dropout mask
+        inverse = None
+        if not (self.training and self.dropout.p > 0):
+            words, inverse = torch.unique(words, dim=0, return_inverse=True)
+        real = words != self.padding_idx
+        lengths = real.sum(dim=1)
         x = self.dropout(self.embedding(words)) * real.unsqueeze(-1)
         if self.kind == "cnn":
             y: Tensor = self.conv(F.pad(x.transpose(1, 2), self._same))
@@ -157,6 +165,8 @@ class CharEncoder(nn.Module):
             packed = pack_padded_sequence(x, lengths.cpu(), batch_first=True, enforce_sorted=False)
             _, (h_n, _) = self.lstm(packed)
             vec = torch.cat([h_n[0], h_n[1]], dim=-1)
+        if inverse is not None:
+            vec = vec[inverse]
         out = vec.new_zeros((keep.shape[0], self.out_dim))
         out = out.index_put((keep.nonzero().squeeze(1),), vec)  # padding words stay 0
         return out.reshape(*lead, self.out_dim)
