@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
+import re
 
 import pytest
 import torch
@@ -43,6 +44,23 @@ def test_cli_options_are_the_run_config_fields(run_cls, name, recipe):
             assert param.multiple and not param.default
         else:
             assert param.default == field.default, field_name
+
+
+PRESETS = [(ClassifierRun, "sst2-like"), (TaggerRun, "wnut17-like")]
+
+
+@pytest.mark.parametrize(("run_cls", "name"), PRESETS)
+def test_presets_set_real_options_and_the_help_shows_them_as_flags(run_cls, name):
+    fields = {f.name: f for f in dataclasses.fields(run_cls)}
+    assert set(run_cls.PRESETS[name]) <= set(fields) - {"train", "out", "preset"}
+    assert fields["preset"].metadata["choices"] == tuple(run_cls.PRESETS)
+    task = "classifier" if run_cls is ClassifierRun else "tagger"
+    params = cli_params(task)
+    help_text = params["preset"].help
+    assert name in help_text
+    opts = {opt for p in params.values() for opt in (*p.opts, *p.secondary_opts)}
+    shown = re.findall(r"--[a-z][a-z-]*", help_text.split(name + ":", 1)[1])
+    assert len(shown) == len(run_cls.PRESETS[name]) and set(shown) <= opts
 
 
 @pytest.mark.parametrize(("run_cls", "name", "recipe"), CASES)

@@ -48,6 +48,8 @@ def _from_cli(run_cls: type, values: dict[str, Any]) -> dict[str, Any]:
     """The CLI's values as the run config's: a repeated option as a tuple, 'none' as None."""
     out = dict(values)
     for field in dataclasses.fields(run_cls):
+        if field.name not in out:
+            continue
         value = out[field.name]
         if str(field.type).startswith("tuple"):
             out[field.name] = tuple(value or ())
@@ -56,15 +58,26 @@ def _from_cli(run_cls: type, values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _given(ctx: typer.Context, options: dict[str, Any]) -> dict[str, Any]:
+    """The options typed on the command line (or set by the environment), not the defaults.
+
+    The pipeline fills the rest: from ``--preset`` when given (an option typed always wins, even
+    one typed with its default value), else from the run config's defaults, which are the CLI's.
+    """
+    sources = {name: ctx.get_parameter_source(name) for name in options}
+    return {name: value for name, value in options.items()
+            if getattr(sources[name], "name", None) != "DEFAULT"}
+
+
 def _command(run_cls: type, recipe: str, doc: str) -> Any:
     """A typer command whose options are the fields of ``run_cls``, running ``recipe``."""
 
-    def command(**options: Any) -> None:
+    def command(ctx: typer.Context, **options: Any) -> None:
         from vectab.train import pipeline
 
         out = options["out"]
         check_output(out, option="--out", kind="dir")
-        values = _from_cli(run_cls, options)
+        values = _from_cli(run_cls, _given(ctx, options))
         train = values.pop("train")
         result = getattr(pipeline, recipe)(train, **values, progress=_progress(),
                                            on_coverage=_print_coverage)
@@ -72,11 +85,14 @@ def _command(run_cls: type, recipe: str, doc: str) -> Any:
 
     fields = dataclasses.fields(run_cls)
     annotations = {f.name: _annotation(f) for f in fields}
+    # ctx: typer passes the click context (where each value came from: typed or a default)
     command.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=_cli_default(f),
-                           annotation=annotations[f.name]) for f in fields]
+        [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                           annotation=typer.Context)]
+        + [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=_cli_default(f),
+                             annotation=annotations[f.name]) for f in fields]
     )
-    command.__annotations__ = {**annotations, "return": None}
+    command.__annotations__ = {"ctx": typer.Context, **annotations, "return": None}
     command.__doc__ = doc
     command.__name__ = f"{recipe}_cmd"
     return command

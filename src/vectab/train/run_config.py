@@ -21,6 +21,14 @@ their defaults equal to the model configs', except where the CLI's defaults are 
 recipe: the tagger reads characters and casing (``chars="cnn"``, ``casing=True``; WNUT-17 in
 benchmarks/bench_quality.py), while ``TaggerConfig`` stays words-only.
 
+Presets: ``PRESETS`` on each run class names measured recipes (one dict per run class, so a
+re-measured value is one edit). ``preset="sst2-like"`` (``--preset sst2-like``) fills the
+options the caller did not give from the recipe; an option given always wins
+(:meth:`RunConfig.apply_preset`, used by :meth:`RunConfig.from_options`, hence by the pipeline
+keywords and the CLI, which passes on only the options typed). The run keeps ``preset`` and
+every resolved value, so ``run.json`` records both; the constructor and
+:meth:`RunConfig.from_dict` take the values as they are (no second merge).
+
 This module imports no torch (the CLI builds its options from it at start-up).
 
 Example:
@@ -29,6 +37,10 @@ Example:
     (3, 2, 'mean')
     >>> RunConfig.from_dict(run.to_dict()) == run
     True
+    >>> run = ClassifierRun.from_options("train.csv", {"preset": "sst2-like", "epochs": 3,
+    ...                                                "vectors": "glove.6B.50d.txt"})
+    >>> run.preset, run.epochs, run.projection, run.ema
+    ('sst2-like', 3, (256,), 0.999)
 """
 
 from __future__ import annotations
@@ -83,6 +95,25 @@ def flag_of(field: dataclasses.Field) -> str:
     return field.metadata.get("flag") or "--" + field.name.replace("_", "-")
 
 
+def _preset_help(about: dict[str, str], presets: dict[str, dict[str, Any]]) -> str:
+    """The ``--preset`` help: each preset, what it is for and the options it sets, as flags."""
+    flags = {f.name: flag_of(f) for f in dataclasses.fields(RunConfig)}
+    parts = []
+    for name, values in presets.items():
+        shown = []
+        for key, value in values.items():
+            flag = flags.get(key) or "--" + key.replace("_", "-")
+            if isinstance(value, bool):
+                shown.append(flag if value else "--no-" + flag[2:])
+            elif isinstance(value, tuple):
+                shown += [f"{flag} {v}" for v in value]
+            else:
+                shown.append(f"{flag} {'none' if value is None else value}")
+        parts.append(f"{name}: {about[name]} ({' '.join(shown)})")
+    return ("A named recipe for the options not given (an option given always wins): "
+            + "; ".join(parts) + ".")
+
+
 def _check_lr(value: Any) -> None:
     from vectab._checks import shown
 
@@ -102,6 +133,8 @@ class RunConfig:
 
     task: ClassVar[str] = ""
     model_config: ClassVar[str] = ""  # the vectab.models class the "model" fields go to
+    #: preset name -> the option values it sets (see :meth:`apply_preset`)
+    PRESETS: ClassVar[dict[str, dict[str, Any]]] = {}
 
     train: str = option(help="Training file.", path=True)
     valid: str | None = option(None, help="Validation file (early stopping).", path=True)
@@ -133,6 +166,10 @@ class RunConfig:
     early_stopping_patience: int | None = option(
         2, help="Early stopping patience (epochs).", flag="--patience", minimum=0
     )
+    refit: bool = option(
+        False, help="After early stopping on --valid, train a fresh model on train + valid for "
+        "the best epoch count and save that one (its reported numbers are the first run's)."
+    )
     seed: int = option(0, help="Random seed (the same seed repeats a run).")
     device: str = option("auto", help="auto, cpu, cuda, cuda:N.")
     out: str | None = option(None, help="Directory to save the model to.", path=True,
@@ -144,6 +181,11 @@ class RunConfig:
         for field in dataclasses.fields(self):
             self._check(field, getattr(self, field.name))
         self._check_model_options()
+        if self.refit and self.valid is None:
+            raise ValueError(
+                "`refit` trains again on train + valid for the epochs the validation chose; "
+                "it needs `valid` (--valid FILE), got valid=None"
+            )
 
     def _check(self, field: dataclasses.Field, value: Any) -> None:
         """Check one field by its declaration (type, minimum, choices); paths become str."""
@@ -241,13 +283,33 @@ class RunConfig:
         return target(**data)  # type: ignore[return-value]
 
     @classmethod
+    def apply_preset(cls, options: dict[str, Any]) -> dict[str, Any]:
+        """``options`` with ``options["preset"]``'s values filling the options not given.
+
+        An option given (a key of ``options``, whatever its value, ``None`` included) always
+        wins over the preset; no ``preset`` (or ``None``) returns ``options`` as they are.
+
+        Example:
+            >>> ClassifierRun.apply_preset({"preset": "sst2-like", "epochs": 3})["epochs"]
+            3
+        """
+        name = options.get("preset")
+        if not isinstance(name, str):  # None: no preset; another type: the field check says
+            return dict(options)
+        if name not in cls.PRESETS:
+            raise ValueError(f"`preset` must be one of {sorted(cls.PRESETS)}, got {name!r}; or "
+                             "give no preset")
+        return {**cls.PRESETS[name], **options}
+
+    @classmethod
     def from_options(cls: type[R], train: Any, options: dict[str, Any]) -> R:
-        """Build from the pipeline's keywords; an unknown keyword raises TypeError naming it."""
+        """Build from the pipeline's keywords, the preset (if any) filling the ones not given
+        (:meth:`apply_preset`); an unknown keyword raises TypeError naming it."""
         names = [f.name for f in dataclasses.fields(cls)]
         unknown = sorted(set(options) - set(names[1:]))
         if unknown:
             raise TypeError(f"unknown option(s) {unknown}; the options are {names[1:]}")
-        return cls(train, **options)
+        return cls(train, **cls.apply_preset(options))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -257,6 +319,18 @@ class ClassifierRun(RunConfig):
 
     task: ClassVar[str] = "classification"
     model_config: ClassVar[str] = "ClassifierConfig"
+    # the measured recipes (benchmarks/bench_quality.py); the defaults stay those of a small
+    # file: sst2-like's 2 epochs suit 67k examples, not a user's 1,000 rows
+    PRESETS: ClassVar[dict[str, dict[str, Any]]] = {
+        "sst2-like": {"freeze": "pretrained", "extend_vocab": True, "projection": (256,),
+                      "hidden_size": 256, "ema": 0.999, "epochs": 2, "dropout": 0.5,
+                      "batch_size": 64, "lr": 2e-3, "early_stopping_patience": 2,
+                      "oov_init": "zeros"},
+    }
+
+    preset: str | None = option(None, help=_preset_help(
+        {"sst2-like": "sentence classification with frozen GloVe on ~10k+ examples (the "
+                      "README's SST-2 row)"}, PRESETS), choices=tuple(PRESETS))
 
     train: str = option(help="Training file: CSV, TSV, JSONL or Parquet.", path=True)
     text_col: str = option("text", help="Name of the text column.")
@@ -277,6 +351,12 @@ class ClassifierRun(RunConfig):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.preset is not None and self.extend_vocab and self.vectors is None:
+            raise ValueError(
+                f"`preset` {self.preset!r} trains on pretrained `vectors` (it sets "
+                "`extend_vocab`) and none were given; pass `vectors` (e.g. GloVe), or turn "
+                "`extend_vocab` off"
+            )
         if self.text_col == self.label_col:
             raise ValueError(
                 f"`text_col` and `label_col` are both {self.text_col!r}: the label would be the "
@@ -297,6 +377,17 @@ class TaggerRun(RunConfig):
 
     task: ClassVar[str] = "tagging"
     model_config: ClassVar[str] = "TaggerConfig"
+    # the WNUT-17 recipe written out (today the same as the defaults below, which may change)
+    PRESETS: ClassVar[dict[str, dict[str, Any]]] = {
+        "wnut17-like": {"lower": True, "extend_vocab": True, "chars": "cnn", "casing": True,
+                        "hidden_size": 128, "lr": 5e-3, "epochs": 30, "batch_size": 16,
+                        "early_stopping_patience": 5, "dropout": 0.5},
+    }
+
+    preset: str | None = option(None, help=_preset_help(
+        {"wnut17-like": "named entities in noisy text (tweets) with frozen GloVe, characters "
+                        "and casing (the README's WNUT-17 row)"}, PRESETS),
+        choices=tuple(PRESETS))
 
     train: str = option(help="Training file: CoNLL/BIO columns.", path=True)
     token_col: int = option(0, help="Column of the tokens (0-based).")
