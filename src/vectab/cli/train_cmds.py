@@ -126,6 +126,9 @@ def _done(result: Any, out: Path) -> None:
     typer.echo(f"trained {epochs} epoch(s); best epoch {None if best is None else best + 1}")
     if scores:
         typer.echo(f"validation: {scores}")
+    if result.refit_epochs is not None:
+        typer.echo(f"refit on train + valid: {result.refit_epochs} epoch(s); the saved model is "
+                   "the refit (the validation numbers above are the first run's)")
     typer.echo(f"saved model to {out}")
 
 

@@ -251,22 +251,30 @@ def check_labels(path: Path, data: Any, cls: type, config: Any) -> list:
     return labels
 
 
+def _check_history(path: Path, where: str, history: Any) -> None:
+    for key, values in want_object(path, where, history).items():
+        for i, v in enumerate(want_list(path, f"{where}.{key}", values)):
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
+                raise ModelFormatError(
+                    path, f"{where}.{key}[{i}]", f"expected a number, found {found(v)}"
+                )
+
+
 def check_run(path: Path, data: Any) -> None:
     """Check ``run.json`` (the record of a training run written by ``vectab train``)."""
     data = want_object(path, None, data)
-    known = ("options", "history", "best_epoch", "metrics")
+    known = ("options", "history", "best_epoch", "metrics", "refit")
     unknown = sorted(set(data) - set(known))
     if unknown:
         raise ModelFormatError(
             path, unknown[0], f"expected only the keys {list(known)}, found {unknown}"
         )
     want_object(path, "options", data.get("options", {}))
-    for key, values in want_object(path, "history", data.get("history", {})).items():
-        for i, v in enumerate(want_list(path, f"history.{key}", values)):
-            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):
-                raise ModelFormatError(
-                    path, f"history.{key}[{i}]", f"expected a number, found {found(v)}"
-                )
+    _check_history(path, "history", data.get("history", {}))
+    if "refit" in data:  # the run on train + valid that made the saved model
+        refit = want_object(path, "refit", data["refit"])
+        want_int(path, "refit.epochs", refit.get("epochs"), 1)
+        _check_history(path, "refit.history", refit.get("history", {}))
     want_int(path, "best_epoch", data.get("best_epoch"), 0, optional=True)
     for key, v in want_object(path, "metrics", data.get("metrics", {})).items():
         if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))):

@@ -12,7 +12,7 @@ import dataclasses
 import inspect
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 
@@ -31,6 +31,7 @@ from vectab.train.saving import (
 __all__ = ["TrainResult", "FREEZE_CHOICES", "train_classifier", "train_tagger"]
 
 OOV_TOKEN = "<OOV>"
+R = TypeVar("R", bound=RunConfig)
 
 
 # -- checks made before any table is built or any epoch runs ------------------------------------
@@ -69,6 +70,9 @@ class TrainResult:
     metrics: dict[str, float]
     coverage: Any = None
     out: Path | None = None
+    #: with ``refit``: the epochs of the final run on train + valid (``model`` is that run's;
+    #: ``history`` and ``metrics`` are the first run's, the one validated)
+    refit_epochs: int | None = None
 
 
 def _embedding(tokenizer: Any, *, vectors: str | os.PathLike[str] | None, freeze: str,
@@ -162,23 +166,41 @@ def _run_record(run: RunConfig, history: History, metrics: dict[str, float]) -> 
 
 
 def _finish(trainer: Any, model: Any, tokenizer: Any, labels: list, *, run: RunConfig,
-            preprocessing: dict, valid_data: Any, char_vocab: Any = None) -> TrainResult:
+            preprocessing: dict, valid_data: Any, char_vocab: Any = None,
+            first: TrainResult | None = None) -> TrainResult:
+    """Save (``run.out``) and wrap the trained model; ``first``: the validated first run of a
+    ``refit`` (its history and metrics are the ones reported; this run is the refit)."""
     import json
 
-    history = trainer.history
-    metrics = trainer.evaluate(valid_data) if valid_data is not None else {}
+    history = trainer.history if first is None else first.history
+    if first is not None:
+        metrics = first.metrics
+    else:
+        metrics = trainer.evaluate(valid_data) if valid_data is not None else {}
     out_path = None
     if run.out is not None and trainer.dist.is_main:
+        record = _run_record(run, history, metrics)
+        if first is not None:
+            record["refit"] = {"epochs": len(trainer.history.epochs),
+                               "history": trainer.history.history}
         # run.json goes into the same atomic swap as the model: never one without the other
-        run_json = json.dumps(_run_record(run, history, metrics), indent=2, ensure_ascii=False)
+        run_json = json.dumps(record, indent=2, ensure_ascii=False)
         out_path = save_model(run.out, model, tokenizer=tokenizer,
                               labels=labels if model.task == "classification" else None,
                               trainer_config=trainer.config(), preprocessing=preprocessing,
                               extra_files={"run.json": run_json}, char_vocab=char_vocab)
     config = {"model_type": model.model_type, "task": model.task, "preprocessing": preprocessing}
     return TrainResult(
-        LoadedModel(model, tokenizer, labels, config, char_vocab), history, metrics, out=out_path
+        LoadedModel(model, tokenizer, labels, config, char_vocab), history, metrics, out=out_path,
+        refit_epochs=None if first is None else len(trainer.history.epochs),
     )
+
+
+def _refit_run(run: R, first: TrainResult) -> R:
+    """The run config of a refit: no validation, the epochs the first run's best epoch took."""
+    best = first.history.best_epoch
+    epochs = len(first.history.epochs) if best is None else best + 1
+    return dataclasses.replace(run, valid=None, epochs=epochs, refit=False)
 
 
 def train_classifier(
@@ -211,22 +233,41 @@ def train_classifier(
         A :class:`TrainResult` with the :class:`~vectab.train.saving.LoadedModel`.
     """
     run = ClassifierRun.from_options(train, options)
-    from vectab.models import ClassifierConfig, TextClassifier
-    from vectab.text import Tokenizer
-    from vectab.train.data import ClassificationDataset, LabelEncoder
+    from vectab.train.data import LabelEncoder
     from vectab.train.readers import read_table
 
     _check_out_dir(run.out)
     texts, labels = read_table(run.train, text_col=run.text_col, label_col=run.label_col)
     _check_labels(texts, labels, run.train, run.label_col)
     encoder_ = LabelEncoder(labels)
-    valid_data = None
+    valid = None
     if run.valid is not None:
         vtexts, vlabels = read_table(run.valid, text_col=run.text_col, label_col=run.label_col)
         if not vtexts:
             raise ValueError(
                 f"{run.valid}: no rows (only a header?); give labelled examples or no `valid`"
             )
+        valid = (vtexts, vlabels)
+    first = _fit_classifier(run, texts, labels, valid, encoder_, progress=progress,
+                            on_coverage=on_coverage, save=not run.refit)
+    if not run.refit or valid is None:
+        return first
+    # refit: a fresh model on train + valid for the epochs the validated run needed
+    return _fit_classifier(_refit_run(run, first), texts + valid[0], labels + valid[1], None,
+                           encoder_, progress=progress, on_coverage=None, save=True, record=run,
+                           first=first)
+
+
+def _fit_classifier(run: ClassifierRun, texts: list[str], labels: list,
+                    valid: tuple[list, list] | None, encoder_: Any, *, progress: Any,
+                    on_coverage: Any, save: bool, record: ClassifierRun | None = None,
+                    first: TrainResult | None = None) -> TrainResult:
+    """Tokenizer, features, table, model and training of one classifier run (see
+    train_classifier); saved to ``run.out`` when ``save``, with ``record``'s options."""
+    from vectab.models import ClassifierConfig, TextClassifier
+    from vectab.text import Tokenizer
+    from vectab.train.data import ClassificationDataset
+
     torch.manual_seed(run.seed)
     tokenizer = Tokenizer(num_words=run.num_words, oov_token=OOV_TOKEN, lower=run.lower)
     tokenizer.fit_on_texts(texts)
@@ -240,9 +281,10 @@ def train_classifier(
                                      oov_init=run.oov_init, extend_vocab=run.extend_vocab)
     if on_coverage is not None and coverage is not None:
         on_coverage(coverage)  # before the first epoch: a vocabulary mismatch shows at once
-    if run.valid is not None:
-        vsequences, vtokens = _sequences(run, tokenizer, vtexts)
-        valid_data = ClassificationDataset(vsequences, encoder_.encode(vlabels, source=run.valid),
+    valid_data = None
+    if valid is not None:
+        vsequences, vtokens = _sequences(run, tokenizer, valid[0])
+        valid_data = ClassificationDataset(vsequences, encoder_.encode(valid[1], source=run.valid),
                                            max_len=run.max_len,
                                            **_features(run, vtokens, char_vocab))
     char_config, char_preprocessing = _char_options(run, char_vocab)
@@ -251,11 +293,13 @@ def train_classifier(
     model = TextClassifier(config, embedding=embedding)
     trainer = _trainer(model, run, progress, ema=run.ema)
     trainer.fit(train_data, valid_data)
-    result = _finish(trainer, model, tokenizer, list(encoder_.classes), run=run,
+    saved = record or run
+    result = _finish(trainer, model, tokenizer, list(encoder_.classes),
+                     run=saved if save else dataclasses.replace(saved, out=None),
                      preprocessing={"max_len": run.max_len, "text_col": run.text_col,
                                     "label_col": run.label_col, **char_preprocessing},
-                     valid_data=valid_data, char_vocab=char_vocab)
-    result.coverage = coverage
+                     valid_data=valid_data, char_vocab=char_vocab, first=first)
+    result.coverage = coverage if first is None else first.coverage
     return result
 
 
@@ -285,9 +329,6 @@ def train_tagger(
     metric is entity F1.
     """
     run = TaggerRun.from_options(train, options)
-    from vectab.models import SequenceTagger, TaggerConfig
-    from vectab.text import Tokenizer
-    from vectab.train.data import TaggingDataset
     from vectab.train.readers import read_conll
 
     _check_out_dir(run.out)
@@ -300,6 +341,31 @@ def train_tagger(
             "different tags: add annotated examples (or pick the right column with tag_col / "
             "--tag-col)"
         )
+    valid = None
+    if run.valid is not None:
+        vsents, vtags = read_conll(run.valid, token_col=run.token_col, tag_col=run.tag_col)
+        if not vsents:
+            raise ValueError(f"{run.valid}: no sentences found (expected token and tag columns)")
+        valid = (vsents, vtags)
+    first = _fit_tagger(run, sents, tags, valid, progress=progress, on_coverage=on_coverage,
+                        save=not run.refit)
+    if not run.refit or valid is None:
+        return first
+    # refit: a fresh model on train + valid for the epochs the validated run needed
+    return _fit_tagger(_refit_run(run, first), sents + valid[0], tags + valid[1], None,
+                       progress=progress, on_coverage=None, save=True, record=run, first=first)
+
+
+def _fit_tagger(run: TaggerRun, sents: list[list[str]], tags: list[list[str]],
+                valid: tuple[list, list] | None, *, progress: Any, on_coverage: Any, save: bool,
+                record: TaggerRun | None = None, first: TrainResult | None = None
+                ) -> TrainResult:
+    """Tokenizer, features, table, model and training of one tagger run (see train_tagger);
+    saved to ``run.out`` when ``save``, with ``record``'s options in run.json."""
+    from vectab.models import SequenceTagger, TaggerConfig
+    from vectab.text import Tokenizer
+    from vectab.train.data import TaggingDataset
+
     tag_names = _tag_list(tags)
     tag_id = {t: i for i, t in enumerate(tag_names)}
 
@@ -326,23 +392,20 @@ def train_tagger(
                                      extend_vocab=run.extend_vocab and run.vectors is not None)
     if on_coverage is not None and coverage is not None:
         on_coverage(coverage)  # before the first epoch: a vocabulary mismatch shows at once
-    valid_data = None
-    if run.valid is not None:
-        vsents, vtags = read_conll(run.valid, token_col=run.token_col, tag_col=run.tag_col)
-        if not vsents:
-            raise ValueError(f"{run.valid}: no sentences found (expected token and tag columns)")
-        valid_data = encode(vsents, vtags, run.valid)
+    valid_data = None if valid is None else encode(valid[0], valid[1], run.valid)
     char_config, char_preprocessing = _char_options(run, char_vocab)
     config = TaggerConfig(embedding.num_embeddings, embedding.embedding_dim, tags=tag_names,
                           **char_config, **run.model_options())
     model = SequenceTagger(config, embedding=embedding)
     trainer = _trainer(model, run, progress)
     trainer.fit(train_data, valid_data)
-    result = _finish(trainer, model, tokenizer, tag_names, run=run,
+    saved = record or run
+    result = _finish(trainer, model, tokenizer, tag_names,
+                     run=saved if save else dataclasses.replace(saved, out=None),
                      preprocessing={"token_col": run.token_col, "tag_col": run.tag_col,
                                     **char_preprocessing},
-                     valid_data=valid_data, char_vocab=char_vocab)
-    result.coverage = coverage
+                     valid_data=valid_data, char_vocab=char_vocab, first=first)
+    result.coverage = coverage if first is None else first.coverage
     return result
 
 
