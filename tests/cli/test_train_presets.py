@@ -67,9 +67,16 @@ def test_an_option_typed_beats_the_preset(monkeypatch, tmp_path, args, expected)
 
 def test_a_bool_flag_typed_beats_the_tagger_preset(monkeypatch, tmp_path):
     _, run = passed(monkeypatch, tmp_path, "tagger", "--preset", "wnut17-like", "--no-casing",
-                    "--chars", "none", "--epochs", "3")
-    assert (run.casing, run.chars, run.epochs) == (False, None, 3)
-    assert (run.lr, run.batch_size, run.extend_vocab) == (5e-3, 16, True)
+                    "--chars", "none", "--epochs", "3", "--no-refit")
+    assert (run.casing, run.chars, run.epochs, run.refit) == (False, None, 3, False)
+    assert (run.lr, run.batch_size, run.extend_vocab, run.ema) == (5e-3, 16, True, 0.99)
+
+
+def test_the_tagger_preset_refits_and_so_needs_a_validation_file(monkeypatch, tmp_path):
+    result = runner.invoke(app, ["train", "tagger", "--train", "t.txt", "--out",
+                                 str(tmp_path / "m"), "--preset", "wnut17-like"])
+    assert result.exit_code == 1
+    assert "preset 'wnut17-like'" in result.stderr and "--no-refit" in result.stderr
 
 
 @pytest.mark.parametrize(("task", "preset", "names"), [

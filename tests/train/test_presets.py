@@ -12,7 +12,8 @@ from vectab.train import pipeline
 from vectab.train.run_config import ClassifierRun, RunConfig, TaggerRun
 
 PRESETS = [(ClassifierRun, "sst2-like"), (TaggerRun, "wnut17-like")]
-VECTORS = {"vectors": "glove.txt"}  # both presets are recipes on pretrained vectors
+VECTORS = {"vectors": "glove.txt", "valid": "dev.txt"}  # recipes on pretrained vectors,
+# early stopping on a validation file (wnut17-like also refits on train + valid)
 
 
 @pytest.mark.parametrize(("run_cls", "name"), PRESETS)

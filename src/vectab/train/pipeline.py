@@ -291,7 +291,7 @@ def _fit_classifier(run: ClassifierRun, texts: list[str], labels: list,
     config = ClassifierConfig(embedding.num_embeddings, embedding.embedding_dim, len(encoder_),
                               **char_config, **run.model_options())
     model = TextClassifier(config, embedding=embedding)
-    trainer = _trainer(model, run, progress, ema=run.ema)
+    trainer = _trainer(model, run, progress)
     trainer.fit(train_data, valid_data)
     saved = record or run
     result = _finish(trainer, model, tokenizer, list(encoder_.classes),
@@ -307,6 +307,7 @@ def _trainer(model: Any, run: RunConfig, progress: Any, **extra: Any) -> Any:
     from vectab.engine.trainer import Trainer
 
     return Trainer(model, lr=run.lr, batch_size=run.batch_size, epochs=run.epochs, seed=run.seed,
+                   ema=run.ema,
                    early_stopping_patience=run.early_stopping_patience if run.valid else None,
                    device=run.device, progress=progress, **extra)
 

@@ -166,6 +166,9 @@ class RunConfig:
     early_stopping_patience: int | None = option(
         2, help="Early stopping patience (epochs).", flag="--patience", minimum=0
     )
+    ema: float | None = option(
+        None, help="Validate and keep a moving average of the weights (decay, e.g. 0.999)."
+    )
     refit: bool = option(
         False, help="After early stopping on --valid, train a fresh model on train + valid for "
         "the best epoch count and save that one (its reported numbers are the first run's)."
@@ -182,9 +185,11 @@ class RunConfig:
             self._check(field, getattr(self, field.name))
         self._check_model_options()
         if self.refit and self.valid is None:
+            by = f" (set by preset {self.preset!r})" if getattr(self, "preset", None) else ""
             raise ValueError(
-                "`refit` trains again on train + valid for the epochs the validation chose; "
-                "it needs `valid` (--valid FILE), got valid=None"
+                f"`refit`{by} trains again on train + valid for the epochs the validation "
+                "chose; it needs `valid` (--valid FILE), got valid=None; or pass refit=False "
+                "(--no-refit)"
             )
 
     def _check(self, field: dataclasses.Field, value: Any) -> None:
@@ -325,7 +330,7 @@ class ClassifierRun(RunConfig):
         "sst2-like": {"freeze": "pretrained", "extend_vocab": True, "projection": (256,),
                       "hidden_size": 256, "ema": 0.999, "epochs": 2, "dropout": 0.5,
                       "batch_size": 64, "lr": 2e-3, "early_stopping_patience": 2,
-                      "oov_init": "zeros"},
+                      "oov_init": "zeros", "chars": "cnn"},
     }
 
     preset: str | None = option(None, help=_preset_help(
@@ -344,9 +349,6 @@ class ClassifierRun(RunConfig):
         model="projection",
     )
     dropout: float = option(0.5, help="Dropout before the output layer.", model="dropout")
-    ema: float | None = option(
-        None, help="Validate and keep a moving average of the weights (decay, e.g. 0.999)."
-    )
     max_len: int | None = option(None, help="Keep the first N tokens of a text.", minimum=1)
 
     def __post_init__(self) -> None:
@@ -381,7 +383,8 @@ class TaggerRun(RunConfig):
     PRESETS: ClassVar[dict[str, dict[str, Any]]] = {
         "wnut17-like": {"lower": True, "extend_vocab": True, "chars": "cnn", "casing": True,
                         "hidden_size": 128, "lr": 5e-3, "epochs": 30, "batch_size": 16,
-                        "early_stopping_patience": 5, "dropout": 0.5},
+                        "early_stopping_patience": 5, "dropout": 0.5, "ema": 0.99,
+                        "refit": True},
     }
 
     preset: str | None = option(None, help=_preset_help(
