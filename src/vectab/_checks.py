@@ -129,7 +129,7 @@ def check_float(
         bound = ""
     rule = f"`{name}` must be {kind}{bound}{' or None' if allow_none else ''}"
     if _is_bool(value) or not isinstance(value, numbers.Real):
-        raise _got_type(rule, value, " Pass a number such as 0.5, not a str.")
+        raise _got_type(rule, value, f" Pass a number such as 0.5, not a {type(value).__name__}.")
     number = float(value)
     low_ok = minimum is None or (number > minimum if min_open else number >= minimum)
     high_ok = maximum is None or (number < maximum if max_open else number <= maximum)

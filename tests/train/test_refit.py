@@ -87,3 +87,15 @@ def test_cli_refit_says_which_model_it_saved(tmp_path):
     assert "refit on train + valid: " in result.stdout
     record = json.loads((tmp_path / "m" / "run.json").read_text())
     assert record["options"]["refit"] is True and 1 <= record["refit"]["epochs"] <= 2
+
+
+def test_the_tagger_averages_its_weights_when_asked(tmp_path):
+    train = write_conll(tmp_path / "train.conll", 30, 0)
+    dev = write_conll(tmp_path / "dev.conll", 10, 1)
+    plain = train_tagger(train, valid=dev, **{**TAGGER, "epochs": 2})
+    averaged = train_tagger(train, valid=dev, ema=0.5, out=tmp_path / "m",
+                            **{**TAGGER, "epochs": 2})
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    assert config["trainer_config"]["ema"] == 0.5
+    a, b = plain.model.model.state_dict(), averaged.model.model.state_dict()
+    assert any(not torch.equal(a[k], b[k]) for k in a)  # the saved weights are the average

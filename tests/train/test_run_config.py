@@ -212,3 +212,15 @@ def test_loaded_model_predicts_empty_inputs_like_alone(tmp_path):
                                    device="cpu").model
     assert tagger.predict([[]]) == [[]]  # no token, no tag
     assert tagger.predict([["Ann", "runs"], []]) == [tagger.predict([["Ann", "runs"]])[0], []]
+
+
+@pytest.mark.parametrize("run_cls", [ClassifierRun, TaggerRun])
+def test_ema_is_an_option_of_both_recipes_and_zero_turns_it_off(run_cls):
+    assert run_cls("t", ema=0.99).ema == 0.99
+    assert run_cls("t", ema=0).ema is None  # the CLI's way to say "no average" (--ema 0)
+    assert run_cls("t", ema=0.0).ema is None and run_cls("t").ema is None
+    for bad in (1.0, 1.5, -0.1):
+        with pytest.raises(ValueError, match=r"`ema` must be a number in \(0, 1\), got "):
+            run_cls("t", ema=bad)
+    with pytest.raises(TypeError, match=r"`ema` must be .* got bool: True\. .*not a bool"):
+        run_cls("t", ema=True)

@@ -167,7 +167,8 @@ class RunConfig:
         2, help="Early stopping patience (epochs).", flag="--patience", minimum=0
     )
     ema: float | None = option(
-        None, help="Validate and keep a moving average of the weights (decay, e.g. 0.999)."
+        None, help="Validate and keep a moving average of the weights (decay, e.g. 0.999; 0 = "
+        "off)."
     )
     refit: bool = option(
         False, help="After early stopping on --valid, train a fresh model on train + valid for "
@@ -207,6 +208,14 @@ class RunConfig:
             object.__setattr__(self, name, os.fspath(value))
         elif name == "lr":
             _check_lr(value)
+        elif name == "ema":
+            from vectab._checks import check_float
+
+            if not isinstance(value, bool) and value == 0:  # 0 = off (the CLI has no None)
+                object.__setattr__(self, name, None)
+                return
+            check_float(value, "ema", minimum=0, maximum=1, min_open=True, max_open=True,
+                        fix=" Pass a decay such as 0.999, or 0 / None for no average.")
         elif meta["model"]:
             if str(field.type).startswith("tuple"):
                 if not isinstance(value, tuple | list):
