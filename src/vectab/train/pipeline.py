@@ -328,6 +328,11 @@ def train_tagger(
     ``<OOV>``). ``constraints="auto"`` forbids the tag transitions the file's scheme (BIO,
     BIOES/BMES) never allows. Other options as in :func:`train_classifier`; the monitored
     metric is entity F1.
+
+    ``refit=True`` (on in ``preset="wnut17-like"``): once early stopping on ``valid`` has chosen
+    the epoch count, a fresh model (tokenizer, characters and table fitted again) is trained on
+    train + valid for that many epochs and saved; the result's ``history`` and ``metrics`` are
+    the validated first run's, ``refit_epochs`` the refit's, and ``run.json`` has both.
     """
     run = TaggerRun.from_options(train, options)
     from vectab.train.readers import read_conll
