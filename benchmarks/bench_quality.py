@@ -127,8 +127,9 @@ def show_epoch(event: Any) -> None:
 
 def show_coverage(report: Any) -> None:
     tokens = "" if report.token_coverage is None else f", {report.token_coverage:.1%} of tokens"
-    print(f"  vectors cover {report.type_coverage:.1%} of the training word types{tokens}",
-          flush=True)
+    subword = f" ({report.num_subword} built from subwords)" if report.num_subword else ""
+    print(f"  vectors cover {report.type_coverage:.1%} of the training word types{tokens}"
+          f"{subword}", flush=True)
 
 
 def head_lines(src: Path, n: int, tmp: Path, *, blank_separated: bool = False) -> Path:
