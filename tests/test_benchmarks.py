@@ -5,6 +5,7 @@ Timings are printed, never asserted; the full-size runs are done by hand (see be
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,3 +42,16 @@ def test_benchmark_smoke_run_prints_its_ratio_table(script):
 def test_quality_benchmark_smoke_run(shared_data):
     out = _run_smoke("bench_quality.py")
     assert "SST-2" in out
+
+
+def test_every_quality_row_the_readme_names_is_a_task_of_the_benchmark():
+    # the README's Quality tables quote `--task` names: each must be a row the script runs
+    # (read from its source: importing it would set the test run's torch threads)
+    root = Path(__file__).resolve().parents[1]
+    source = (root / "benchmarks" / "bench_quality.py").read_text(encoding="utf-8")
+    tasks = set(re.findall(r'^    "([a-z0-9-]+)": Task\(', source, flags=re.M))
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    quality = readme[readme.index("## Quality"):readme.index("## Design")]
+    named = set(re.findall(r"^\| `([a-z0-9][a-z0-9-]*)`", quality, flags=re.M))
+    assert {"sst2", "wnut17", "resume"} <= named
+    assert named <= tasks, sorted(named - tasks)
