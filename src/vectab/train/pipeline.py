@@ -9,6 +9,7 @@ Embedding (from pretrained vectors, partly frozen, when ``vectors`` is given), t
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 import os
 from pathlib import Path
@@ -166,23 +167,25 @@ def _run_record(run: RunConfig, history: History, metrics: dict[str, float]) -> 
 
 
 def _finish(trainer: Any, model: Any, tokenizer: Any, labels: list, *, run: RunConfig,
-            preprocessing: dict, valid_data: Any, char_vocab: Any = None,
+            preprocessing: dict, valid_data: Any, char_vocab: Any = None, coverage: Any = None,
             first: TrainResult | None = None) -> TrainResult:
-    """Save (``run.out``) and wrap the trained model; ``first``: the validated first run of a
-    ``refit`` (its history and metrics are the ones reported; this run is the refit)."""
+    """Save (``run.out``, ``run``'s options in run.json) and wrap the trained model; ``first``:
+    the validated first run of a ``refit`` (its history, metrics and coverage are the ones
+    reported; this run is the refit)."""
     import json
 
-    history = trainer.history if first is None else first.history
-    if first is not None:
-        metrics = first.metrics
-    else:
+    refit_epochs = None
+    if first is None:
+        history = trainer.history
         metrics = trainer.evaluate(valid_data) if valid_data is not None else {}
+    else:
+        history, metrics, coverage = first.history, first.metrics, first.coverage
+        refit_epochs = len(trainer.history.epochs)
     out_path = None
     if run.out is not None and trainer.dist.is_main:
         record = _run_record(run, history, metrics)
         if first is not None:
-            record["refit"] = {"epochs": len(trainer.history.epochs),
-                               "history": trainer.history.history}
+            record["refit"] = {"epochs": refit_epochs, "history": trainer.history.history}
         # run.json goes into the same atomic swap as the model: never one without the other
         run_json = json.dumps(record, indent=2, ensure_ascii=False)
         out_path = save_model(run.out, model, tokenizer=tokenizer,
@@ -191,16 +194,27 @@ def _finish(trainer: Any, model: Any, tokenizer: Any, labels: list, *, run: RunC
                               extra_files={"run.json": run_json}, char_vocab=char_vocab)
     config = {"model_type": model.model_type, "task": model.task, "preprocessing": preprocessing}
     return TrainResult(
-        LoadedModel(model, tokenizer, labels, config, char_vocab), history, metrics, out=out_path,
-        refit_epochs=None if first is None else len(trainer.history.epochs),
+        LoadedModel(model, tokenizer, labels, config, char_vocab), history, metrics,
+        coverage=coverage, out=out_path, refit_epochs=refit_epochs,
     )
 
 
-def _refit_run(run: R, first: TrainResult) -> R:
-    """The run config of a refit: no validation, the epochs the first run's best epoch took."""
+def _fit_and_refit(run: R, fit: Any, xs: list, ys: list, valid: tuple[list, list] | None, *,
+                   progress: Any, on_coverage: Any) -> TrainResult:
+    """``fit`` once, validated on ``valid``, and saved unless ``run.refit``; with ``run.refit``
+    ``fit`` again, fresh, on train + valid for the epochs the first run's best epoch took (no
+    validation), saved with ``run``'s options. ``fit(run, xs, ys, valid, *, progress,
+    on_coverage, record, first)`` is one recipe's run (:func:`_fit_classifier`,
+    :func:`_fit_tagger`); ``record`` is the run whose options and ``out`` it saves to."""
+    first = fit(run, xs, ys, valid, progress=progress, on_coverage=on_coverage,
+                record=dataclasses.replace(run, out=None) if run.refit else run)
+    if not run.refit or valid is None:  # (the run config refuses refit without valid)
+        return first
     best = first.history.best_epoch
     epochs = len(first.history.epochs) if best is None else best + 1
-    return dataclasses.replace(run, valid=None, epochs=epochs, refit=False)
+    again = dataclasses.replace(run, valid=None, epochs=epochs, refit=False)
+    return fit(again, xs + valid[0], ys + valid[1], None, progress=progress, on_coverage=None,
+               record=run, first=first)  # type: ignore[no-any-return]
 
 
 def train_classifier(
@@ -248,22 +262,16 @@ def train_classifier(
                 f"{run.valid}: no rows (only a header?); give labelled examples or no `valid`"
             )
         valid = (vtexts, vlabels)
-    first = _fit_classifier(run, texts, labels, valid, encoder_, progress=progress,
-                            on_coverage=on_coverage, save=not run.refit)
-    if not run.refit or valid is None:
-        return first
-    # refit: a fresh model on train + valid for the epochs the validated run needed
-    return _fit_classifier(_refit_run(run, first), texts + valid[0], labels + valid[1], None,
-                           encoder_, progress=progress, on_coverage=None, save=True, record=run,
-                           first=first)
+    return _fit_and_refit(run, functools.partial(_fit_classifier, encoder_=encoder_), texts,
+                          labels, valid, progress=progress, on_coverage=on_coverage)
 
 
 def _fit_classifier(run: ClassifierRun, texts: list[str], labels: list,
-                    valid: tuple[list, list] | None, encoder_: Any, *, progress: Any,
-                    on_coverage: Any, save: bool, record: ClassifierRun | None = None,
+                    valid: tuple[list, list] | None, *, encoder_: Any, progress: Any,
+                    on_coverage: Any, record: ClassifierRun,
                     first: TrainResult | None = None) -> TrainResult:
     """Tokenizer, features, table, model and training of one classifier run (see
-    train_classifier); saved to ``run.out`` when ``save``, with ``record``'s options."""
+    train_classifier and :func:`_fit_and_refit`)."""
     from vectab.models import ClassifierConfig, TextClassifier
     from vectab.text import Tokenizer
     from vectab.train.data import ClassificationDataset
@@ -293,14 +301,10 @@ def _fit_classifier(run: ClassifierRun, texts: list[str], labels: list,
     model = TextClassifier(config, embedding=embedding)
     trainer = _trainer(model, run, progress)
     trainer.fit(train_data, valid_data)
-    saved = record or run
-    result = _finish(trainer, model, tokenizer, list(encoder_.classes),
-                     run=saved if save else dataclasses.replace(saved, out=None),
-                     preprocessing={"max_len": run.max_len, "text_col": run.text_col,
-                                    "label_col": run.label_col, **char_preprocessing},
-                     valid_data=valid_data, char_vocab=char_vocab, first=first)
-    result.coverage = coverage if first is None else first.coverage
-    return result
+    return _finish(trainer, model, tokenizer, list(encoder_.classes), run=record,
+                   preprocessing={"max_len": run.max_len, "text_col": run.text_col,
+                                  "label_col": run.label_col, **char_preprocessing},
+                   valid_data=valid_data, char_vocab=char_vocab, coverage=coverage, first=first)
 
 
 def _trainer(model: Any, run: RunConfig, progress: Any, **extra: Any) -> Any:
@@ -353,21 +357,15 @@ def train_tagger(
         if not vsents:
             raise ValueError(f"{run.valid}: no sentences found (expected token and tag columns)")
         valid = (vsents, vtags)
-    first = _fit_tagger(run, sents, tags, valid, progress=progress, on_coverage=on_coverage,
-                        save=not run.refit)
-    if not run.refit or valid is None:
-        return first
-    # refit: a fresh model on train + valid for the epochs the validated run needed
-    return _fit_tagger(_refit_run(run, first), sents + valid[0], tags + valid[1], None,
-                       progress=progress, on_coverage=None, save=True, record=run, first=first)
+    return _fit_and_refit(run, _fit_tagger, sents, tags, valid, progress=progress,
+                          on_coverage=on_coverage)
 
 
 def _fit_tagger(run: TaggerRun, sents: list[list[str]], tags: list[list[str]],
-                valid: tuple[list, list] | None, *, progress: Any, on_coverage: Any, save: bool,
-                record: TaggerRun | None = None, first: TrainResult | None = None
-                ) -> TrainResult:
-    """Tokenizer, features, table, model and training of one tagger run (see train_tagger);
-    saved to ``run.out`` when ``save``, with ``record``'s options in run.json."""
+                valid: tuple[list, list] | None, *, progress: Any, on_coverage: Any,
+                record: TaggerRun, first: TrainResult | None = None) -> TrainResult:
+    """Tokenizer, features, table, model and training of one tagger run (see train_tagger and
+    :func:`_fit_and_refit`)."""
     from vectab.models import SequenceTagger, TaggerConfig
     from vectab.text import Tokenizer
     from vectab.train.data import TaggingDataset
@@ -405,14 +403,10 @@ def _fit_tagger(run: TaggerRun, sents: list[list[str]], tags: list[list[str]],
     model = SequenceTagger(config, embedding=embedding)
     trainer = _trainer(model, run, progress)
     trainer.fit(train_data, valid_data)
-    saved = record or run
-    result = _finish(trainer, model, tokenizer, tag_names,
-                     run=saved if save else dataclasses.replace(saved, out=None),
-                     preprocessing={"token_col": run.token_col, "tag_col": run.tag_col,
-                                    **char_preprocessing},
-                     valid_data=valid_data, char_vocab=char_vocab, first=first)
-    result.coverage = coverage if first is None else first.coverage
-    return result
+    return _finish(trainer, model, tokenizer, tag_names, run=record,
+                   preprocessing={"token_col": run.token_col, "tag_col": run.tag_col,
+                                  **char_preprocessing},
+                   valid_data=valid_data, char_vocab=char_vocab, coverage=coverage, first=first)
 
 
 def _signature(run_cls: type[RunConfig]) -> inspect.Signature:
